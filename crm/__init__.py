@@ -1,0 +1,82 @@
+"""Sister City CRM: the application factory."""
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from crm.config import load_config
+from crm.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
+    app.config.update(load_config(Path(app.instance_path), config))
+    configure_extensions(app)
+    register_blueprints(app)
+    configure_templates(app)
+    from crm.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from crm.cli import crm_cli
+
+    app.cli.add_command(crm_cli)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    from crm import models  # noqa: F401  (the whole schema, for Alembic)
+    from crm.database import render_migration_type
+    from crm.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
+                     render_item=render_migration_type)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm.access import enforce_declared_access
+    from crm.auth.views import bp as auth_bp
+    from crm.cities.views import bp as cities_bp
+    from crm.contacts.views import bp as contacts_bp
+    from crm.engagements.views import bp as engagements_bp
+    from crm.i18n import bp as i18n_bp
+    from crm.main.views import bp as main_bp
+    from crm.partnerships.views import bp as partnerships_bp
+    from crm.settings.views import bp as settings_bp
+
+    app.before_request(enforce_declared_access)
+    for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from crm import i18n
+    from crm.access import can
+    from crm.pagination import page_url
+
+    app.jinja_env.globals.update(
+        can=can,
+        page_url=page_url,
+        country_name=i18n.country_name,
+        text_direction=i18n.text_direction,
+        language_name=i18n.language_name,
+        languages=i18n.LANGUAGES,
+        current_locale=get_locale,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,61 @@
+"""Who may reach what: role sets, the per-view declaration, and scoped loading.
+
+Every view declares its audience with @allow(...). A request to a view that
+declares nothing is refused, so a new route is closed until someone opens it.
+"""
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from crm.auth.roles import Role
+
+PUBLIC = "public"  # anyone, signed in or not
+ADMINS = frozenset({Role.ADMIN})
+EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.VIEWER})
+# Flask's own endpoints that serve nothing from the database.
+OPEN_ENDPOINTS = {"static"}
+
+
+def allow(*audiences):
+    """Declare who may reach a view: PUBLIC, role sets, or single roles."""
+    allowed: set = set()
+    for audience in audiences:
+        if isinstance(audience, (set, frozenset)):
+            allowed |= audience
+        else:
+            allowed.add(audience)
+
+    def decorate(view):
+        view.allowed_roles = frozenset(allowed)
+        return view
+
+    return decorate
+
+
+def enforce_declared_access():
+    """before_request hook: apply the view's declaration, deny if it has none."""
+    if request.endpoint is None or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    allowed = getattr(view, "allowed_roles", None)
+    if allowed is None:
+        current_app.logger.error("view %s declares no access; refused", request.endpoint)
+        abort(403)
+    if PUBLIC in allowed:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role not in allowed:
+        abort(403)
+    return None
+
+
+def can(action: str) -> bool:
+    """For templates: whether to offer a control (the view still checks)."""
+    if not current_user.is_authenticated:
+        return False
+    if action == "edit":
+        return current_user.role in EDITORS
+    if action == "administer":
+        return current_user.role in ADMINS
+    return current_user.role in STAFF

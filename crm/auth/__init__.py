@@ -1,0 +1,1 @@
+"""Staff and guest accounts, sign-in and sign-out."""

@@ -1,0 +1,64 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from crm.access import PUBLIC, allow
+from crm.auth.forms import SignInForm
+from crm.auth.models import User
+from crm.auth.passwords import verify_password
+from crm.database import utcnow
+from crm.extensions import db, login_manager
+from crm.i18n import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user_key, _sep, token = user_id.partition(":")
+    if not user_key.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_key))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (whatever was wrong)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        verify_password(None, password)  # same cost as a real check
+        return None
+    return user if user.check_password(password) else None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@allow(PUBLIC)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or password is not right."))
+        else:
+            login_user(user, remember=form.remember.data)
+            user.last_sign_in_at = utcnow()
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@allow(PUBLIC)
+def sign_out():
+    if current_user.is_authenticated:
+        # Rotating the token invalidates copies of the session and remember cookies.
+        current_user.end_sessions()
+        db.session.commit()
+        logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.sign_in"))

@@ -1,0 +1,1 @@
+"""Cities: the gazetteer, the city picker and cities staff add by hand."""

@@ -1,0 +1,33 @@
+from sqlalchemy import Float, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.database import Timestamped
+from crm.extensions import db
+
+
+class City(Timestamped, db.Model):
+    __tablename__ = "cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  #: the English (exonym) name
+    native_name: Mapped[str | None] = mapped_column(String(200))  #: in the city's own script
+    country_code: Mapped[str] = mapped_column(String(2))  #: ISO 3166-1 alpha-2
+    region: Mapped[str | None] = mapped_column(String(200))
+    population: Mapped[int | None]
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str | None] = mapped_column(String(64))  #: IANA name
+    geonames_id: Mapped[int | None] = mapped_column(unique=True)  #: None for cities added by hand
+    #: other spellings and scripts, newline-separated, for search
+    alternate_names: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_cities_name_lower", func.lower(name)),)
+
+    @property
+    def display_name(self) -> str:
+        if self.native_name and self.native_name != self.name:
+            return f"{self.name} ({self.native_name})"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<City {self.name} {self.country_code}>"

@@ -1,0 +1,71 @@
+"""Turning a choice in the city picker into a City row."""
+from sqlalchemy import func, or_, select
+
+from crm.cities.gazetteer import GazetteerCity, gazetteer
+from crm.cities.models import City
+from crm.database import like_escape
+from crm.extensions import db
+
+
+def city_from_gazetteer(entry: GazetteerCity) -> City:
+    """The City for a gazetteer entry, added to the database on first use."""
+    city = db.session.scalar(select(City).where(City.geonames_id == entry.geonames_id))
+    if city is None:
+        city = City(
+            name=entry.name, native_name=entry.native_name, country_code=entry.country_code,
+            population=entry.population, latitude=entry.latitude, longitude=entry.longitude,
+            timezone=entry.timezone, geonames_id=entry.geonames_id,
+            alternate_names="\n".join(entry.alternate_names),
+        )
+        db.session.add(city)
+        db.session.flush()
+    return city
+
+
+def resolve_city(reference: str | None, typed_name: str | None = None) -> City | None:
+    """A picker reference ("city:12" or "gn:1857910"), or failing that a typed name
+    that matches exactly one known city or a gazetteer city by name."""
+    kind, _sep, key = (reference or "").partition(":")
+    if key.isdigit():
+        if kind == "city":
+            return db.session.get(City, int(key))
+        if kind == "gn" and (entry := gazetteer().get(int(key))) is not None:
+            return city_from_gazetteer(entry)
+    name = (typed_name or "").strip()
+    if not name:
+        return None
+    known = list(db.session.scalars(
+        select(City).where(or_(func.lower(City.name) == name.lower(), City.native_name == name)).limit(2)
+    ))
+    if len(known) == 1:
+        return known[0]
+    matches = gazetteer().search(name, limit=1)
+    if matches and name.casefold() in {n.casefold() for n in (matches[0].name, *matches[0].alternate_names)}:
+        return city_from_gazetteer(matches[0])
+    return None
+
+
+def lookup(query: str, limit: int = 10) -> list[dict]:
+    """Picker suggestions: cities already in use first, then the gazetteer."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    known = list(db.session.scalars(
+        select(City).where(or_(func.lower(City.name).like(f"{like_escape(query.lower())}%", escape="\\"),
+                               City.native_name.like(f"{like_escape(query)}%", escape="\\")))
+        .order_by(City.population.desc().nulls_last()).limit(limit)
+    ))
+    results = [_suggestion(f"city:{c.id}", c.name, c.native_name, c.country_code, c.population) for c in known]
+    seen = {c.geonames_id for c in known if c.geonames_id}
+    for entry in gazetteer().search(query, limit=limit):
+        if entry.geonames_id not in seen and len(results) < limit:
+            results.append(_suggestion(f"gn:{entry.geonames_id}", entry.name, entry.native_name,
+                                       entry.country_code, entry.population))
+    return results
+
+
+def _suggestion(reference, name, native_name, country_code, population):
+    from crm.i18n import country_name
+
+    return {"ref": reference, "name": name, "native_name": native_name or "",
+            "country": country_name(country_code), "country_code": country_code, "population": population}

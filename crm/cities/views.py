@@ -1,0 +1,51 @@
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from crm.access import EDITORS, STAFF, allow
+from crm.cities.forms import CityForm
+from crm.cities.models import City
+from crm.cities.service import lookup as lookup_cities
+from crm.extensions import db
+from crm.i18n import country_choices, safe_next
+
+bp = Blueprint("cities", __name__, url_prefix="/cities")
+
+
+@bp.get("/lookup")
+@allow(STAFF)
+def lookup():
+    """Suggestions for the city picker, as JSON."""
+    return jsonify(results=lookup_cities(request.args.get("q", "")[:100]))
+
+
+def _save(city: City, form: CityForm) -> City:
+    form.populate_obj(city)
+    city.timezone = form.timezone.data or None
+    db.session.add(city)
+    db.session.flush()
+    return city
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create():
+    form = CityForm(countries=country_choices())
+    if form.validate_on_submit():
+        city = _save(City(), form)
+        db.session.commit()
+        flash(_("%(city)s was added. You can now choose it as a partner city.", city=city.name), "success")
+        return redirect(safe_next(request.args.get("next"), url_for("partnerships.create")))
+    return render_template("cities/form.html", form=form, city=None)
+
+
+@bp.route("/<int:city_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit(city_id: int):
+    city = db.get_or_404(City, city_id)
+    form = CityForm(obj=city, countries=country_choices())
+    if form.validate_on_submit():
+        _save(city, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
+    return render_template("cities/form.html", form=form, city=city)

@@ -1,0 +1,61 @@
+"""Configuration read from environment variables, validated once at start."""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    # Development only: keep one generated key per checkout so sessions
+    # survive restarts without anyone having to export a variable.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Route plain postgres:// URLs through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    env = os.environ
+    overrides = dict(overrides or {})
+    production = (overrides.get("ENV") or env.get("CRM_ENV", "development")) == "production"
+    config = {
+        "ENV": "production" if production else "development",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'crm.sqlite3'}"
+        ),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "BABEL_DEFAULT_LOCALE": env.get("CRM_DEFAULT_LOCALE", "en"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("CRM_DEFAULT_TIMEZONE", "UTC"),
+        "PER_PAGE": int(env.get("CRM_PER_PAGE", "25")),
+        "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when CRM_ENV=production.")
+        config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    if config["PER_PAGE"] < 1:
+        raise ConfigError("CRM_PER_PAGE must be a positive number.")
+    return config

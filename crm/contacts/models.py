@@ -1,0 +1,67 @@
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import Timestamped, enum_type
+from crm.engagements.models import Visibility
+from crm.extensions import db
+from crm.partnerships.models import Partnership, Side
+
+
+class OrganizationKind(enum.StrEnum):
+    UNIVERSITY = "university"
+    COMPANY = "company"
+    CHAMBER = "chamber"
+    EVENT_ORGANISER = "event_organiser"
+    BILATERAL = "bilateral"
+    AIRLINE = "airline"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            OrganizationKind.UNIVERSITY: _l("University"),
+            OrganizationKind.COMPANY: _l("Company"),
+            OrganizationKind.CHAMBER: _l("Chamber of commerce"),
+            OrganizationKind.EVENT_ORGANISER: _l("Event organiser"),
+            OrganizationKind.BILATERAL: _l("Bilateral organization"),
+            OrganizationKind.AIRLINE: _l("Airline"),
+            OrganizationKind.GOVERNMENT: _l("Government"),
+            OrganizationKind.OTHER: _l("Other"),
+        }[self]
+
+
+class Organization(Timestamped, db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind))
+    website: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+
+    partnership: Mapped[Partnership] = relationship()
+
+
+class Contact(Timestamped, db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(16))  #: the language to write to them in
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
+    notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+
+    partnership: Mapped[Partnership] = relationship()
+    organization: Mapped[Organization | None] = relationship()

@@ -1,0 +1,192 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from crm.access import EDITORS, STAFF, allow
+from crm.cities.models import City
+from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
+from crm.contacts.models import Contact, Organization
+from crm.database import like_escape
+from crm.extensions import db
+from crm.i18n import LANGUAGES, language_name
+from crm.pagination import paginate
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+
+bp = Blueprint("contacts", __name__)
+
+
+def partnership_choices(blank=None):
+    rows = db.session.execute(
+        visible_partnerships().with_only_columns(Partnership.id, City.name)
+        .join(City, Partnership.partner_city_id == City.id)
+        .where(Partnership.archived_at.is_(None)).order_by(City.name)
+    ).all()
+    choices = [(row.id, row.name) for row in rows]
+    return [(0, blank)] + choices if blank is not None else choices
+
+
+def organization_choices(partnership_id):
+    rows = db.session.execute(
+        select(Organization.id, Organization.name).where(Organization.partnership_id == partnership_id)
+        .order_by(Organization.name)
+    ).all()
+    return [(0, _l("None"))] + [(row.id, row.name) for row in rows]
+
+
+def _search(query, columns, q):
+    if not q:
+        return query
+    pattern = f"%{like_escape(q.lower())}%"
+    return query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in columns)))
+
+
+@bp.get("/contacts/")
+@allow(STAFF)
+def contacts():
+    form = ContactFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    query = (
+        select(Contact)
+        .where(Contact.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id)))
+        .options(joinedload(Contact.organization), joinedload(Contact.partnership).joinedload(Partnership.partner_city))
+        .order_by(func.lower(Contact.name), Contact.id)
+    )
+    query = _search(query, [Contact.name, Contact.email, Contact.job_title], form.value("q"))
+    if partnership := form.value("partnership"):
+        query = query.where(Contact.partnership_id == partnership)
+    if side := form.value("side"):
+        query = query.where(Contact.side == side)
+    return render_template("contacts/index.html", form=form, page=paginate(query))
+
+
+def _contact_form(contact: Contact | None):
+    form = ContactForm(obj=contact)
+    form.partnership_id.choices = partnership_choices()
+    if contact is None and request.method == "GET" and request.args.get("partnership", type=int):
+        form.partnership_id.data = request.args.get("partnership", type=int)
+    form.language.choices = [("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES]
+    chosen = form.partnership_id.data if isinstance(form.partnership_id.data, int) else None
+    form.organization_id.choices = organization_choices(chosen or (contact.partnership_id if contact else 0))
+    if contact is not None and request.method == "GET":
+        form.organization_id.data = contact.organization_id or 0
+    return form
+
+
+def _save_contact(contact: Contact, form: ContactForm) -> Contact:
+    get_partnership_or_404(form.partnership_id.data)
+    form.populate_obj(contact)
+    contact.organization_id = form.organization_id.data or None
+    contact.language = form.language.data or None
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create_contact():
+    form = _contact_form(None)
+    if form.validate_on_submit():
+        contact = _save_contact(Contact(), form)
+        db.session.commit()
+        flash(_("%(name)s was added.", name=contact.name), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=contact.partnership_id, _anchor="contacts"))
+    return render_template("contacts/form.html", form=form, contact=None)
+
+
+def get_contact_or_404(contact_id: int) -> Contact:
+    contact = db.session.scalar(select(Contact).where(
+        Contact.id == contact_id,
+        Contact.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id))))
+    if contact is None:
+        abort(404)
+    return contact
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit_contact(contact_id: int):
+    contact = get_contact_or_404(contact_id)
+    form = _contact_form(contact)
+    if form.validate_on_submit():
+        _save_contact(contact, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=contact.partnership_id, _anchor="contacts"))
+    return render_template("contacts/form.html", form=form, contact=contact)
+
+
+@bp.get("/organizations/")
+@allow(STAFF)
+def organizations():
+    form = OrganizationFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    query = (
+        select(Organization)
+        .where(Organization.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id)))
+        .options(joinedload(Organization.partnership).joinedload(Partnership.partner_city))
+        .order_by(func.lower(Organization.name), Organization.id)
+    )
+    query = _search(query, [Organization.name], form.value("q"))
+    if partnership := form.value("partnership"):
+        query = query.where(Organization.partnership_id == partnership)
+    if side := form.value("side"):
+        query = query.where(Organization.side == side)
+    if kind := form.value("kind"):
+        query = query.where(Organization.kind == kind)
+    return render_template("contacts/organizations.html", form=form, page=paginate(query))
+
+
+def get_organization_or_404(organization_id: int) -> Organization:
+    organization = db.session.scalar(select(Organization).where(
+        Organization.id == organization_id,
+        Organization.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id))))
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _organization_form(organization: Organization | None):
+    form = OrganizationForm(obj=organization)
+    form.partnership_id.choices = partnership_choices()
+    if organization is None and request.method == "GET" and request.args.get("partnership", type=int):
+        form.partnership_id.data = request.args.get("partnership", type=int)
+    return form
+
+
+def _save_organization(organization: Organization, form: OrganizationForm) -> Organization:
+    get_partnership_or_404(form.partnership_id.data)
+    form.populate_obj(organization)
+    db.session.add(organization)
+    db.session.flush()
+    return organization
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create_organization():
+    form = _organization_form(None)
+    if form.validate_on_submit():
+        organization = _save_organization(Organization(), form)
+        db.session.commit()
+        flash(_("%(name)s was added.", name=organization.name), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=organization.partnership_id,
+                                _anchor="organizations"))
+    return render_template("contacts/organization_form.html", form=form, organization=None)
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit_organization(organization_id: int):
+    organization = get_organization_or_404(organization_id)
+    form = _organization_form(organization)
+    if form.validate_on_submit():
+        _save_organization(organization, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=organization.partnership_id,
+                                _anchor="organizations"))
+    return render_template("contacts/organization_form.html", form=form, organization=organization)

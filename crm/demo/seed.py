@@ -1,0 +1,191 @@
+"""A realistic demo portfolio: Portland, Oregon and its partner cities.
+
+Deterministic (a fixed random seed) and relative to today, so the demo
+always shows thriving, quiet, at-risk and greetings-only partnerships.
+"""
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from crm.auth.models import User
+from crm.auth.roles import Role
+from crm.cities.gazetteer import gazetteer
+from crm.cities.service import city_from_gazetteer
+from crm.contacts.models import Contact, Organization, OrganizationKind
+from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
+from crm.extensions import db
+from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Priority, Side
+from crm.settings.service import add_home_city, office_settings
+
+DEMO_PASSWORD = "sister-cities-demo"
+DEMO_USERS = [
+    ("admin@demo.example", "Ada Lindqvist", Role.ADMIN),
+    ("coordinator@demo.example", "Carlos Mendoza", Role.COORDINATOR),
+    ("viewer@demo.example", "Vera Okafor", Role.VIEWER),
+]
+HOME_GEONAMES_ID = 5746545  # Portland, Oregon
+
+
+@dataclass
+class Partner:
+    geonames_id: int
+    native_name: str | None
+    kind: PartnershipKind
+    status: PartnershipStatus
+    since: int  # year established
+    pattern: str  # thriving, steady, quiet, greetings, at_risk, planned_revival, new
+    priorities: tuple[Priority, ...]
+    contact: tuple[str, str, str]  # name, title, language
+    organization: tuple[str, OrganizationKind]
+
+
+P, S, K = PartnershipKind, PartnershipStatus, OrganizationKind
+PARTNERS = [
+    Partner(1857910, "京都市", P.SISTER_CITY, S.ACTIVE, 1985, "thriving", (Priority.CULTURE, Priority.EDUCATION, Priority.TOURISM),
+            ("山田 花子", "International Relations Division", "ja"), ("Kyoto University", K.UNIVERSITY)),
+    Partner(360630, "القاهرة", P.SISTER_CITY, S.ACTIVE, 1996, "greetings", (Priority.CULTURE, Priority.TOURISM),
+            ("ليلى حسن", "Governorate protocol office", "ar"), ("Cairo Chamber of Commerce", K.CHAMBER)),
+    Partner(524901, "Москва", P.SISTER_CITY, S.SUSPENDED, 1991, "quiet", (Priority.CULTURE,),
+            ("Ирина Петрова", "Department of External Relations", "ru"), ("Moscow State University", K.UNIVERSITY)),
+    Partner(1886760, "苏州", P.FRIENDSHIP_CITY, S.ACTIVE, 2004, "thriving", (Priority.TRADE, Priority.TECHNOLOGY),
+            ("王 伟", "Foreign Affairs Office", "zh"), ("Suzhou Industrial Park Administration", K.GOVERNMENT)),
+    Partner(1838524, "부산", P.SISTER_CITY, S.ACTIVE, 2010, "steady", (Priority.TRADE, Priority.TOURISM),
+            ("김 민준", "International Cooperation Division", "ko"), ("Busan Port Authority", K.GOVERNMENT)),
+    Partner(264371, "Αθήνα", P.SISTER_CITY, S.ACTIVE, 1999, "quiet", (Priority.CULTURE, Priority.TOURISM),
+            ("Ελένη Παπαδοπούλου", "Mayor's office", "el"), ("Athens Festival", K.EVENT_ORGANISER)),
+    Partner(293397, "תל אביב-יפו", P.COOPERATION, S.ACTIVE, 2016, "at_risk", (Priority.TECHNOLOGY,),
+            ("Noa Levi", "Tel Aviv Global", "he"), ("Tel Aviv University", K.UNIVERSITY)),
+    Partner(1259229, "पुणे", P.COOPERATION, S.ACTIVE, 2018, "steady", (Priority.EDUCATION, Priority.TECHNOLOGY),
+            ("Priya Deshmukh", "Pune Municipal Corporation", "mr"), ("Savitribai Phule Pune University", K.UNIVERSITY)),
+    Partner(1609350, "กรุงเทพมหานคร", P.FRIENDSHIP_CITY, S.ACTIVE, 2002, "greetings", (Priority.TOURISM,),
+            ("Somchai Wongsakul", "Bangkok Metropolitan Administration", "th"), ("Thai Airways", K.AIRLINE)),
+    Partner(611717, "თბილისი", P.COOPERATION, S.PROPOSED, 2025, "new", (Priority.GOVERNANCE, Priority.CULTURE),
+            ("Nino Beridze", "Tbilisi City Hall", "ka"), ("Tbilisi City Hall", K.GOVERNMENT)),
+    Partner(4005539, None, P.SISTER_CITY, S.ACTIVE, 1983, "thriving", (Priority.TRADE, Priority.CULTURE, Priority.EDUCATION),
+            ("María Fernanda López", "Coordinación de Asuntos Internacionales", "es"), ("Universidad de Guadalajara", K.UNIVERSITY)),
+    Partner(3464975, None, P.SISTER_CITY, S.ACTIVE, 2001, "planned_revival", (Priority.SUSTAINABILITY,),
+            ("João Pereira", "Secretaria Municipal do Meio Ambiente", "pt"), ("Instituto de Pesquisa e Planejamento Urbano", K.GOVERNMENT)),
+    Partner(186301, None, P.SISTER_CITY, S.ACTIVE, 2012, "steady", (Priority.HEALTH, Priority.EDUCATION),
+            ("Amina Odhiambo", "County Government of Mombasa", "sw"), ("Technical University of Mombasa", K.UNIVERSITY)),
+    Partner(2192362, None, P.SISTER_CITY, S.ACTIVE, 2008, "steady", (Priority.SUSTAINABILITY, Priority.GOVERNANCE),
+            ("Aroha Ngata", "Christchurch City Council", "en"), ("ChristchurchNZ", K.BILATERAL)),
+    Partner(3181928, None, P.SISTER_CITY, S.ACTIVE, 1991, "thriving", (Priority.CULTURE, Priority.EDUCATION),
+            ("Giulia Rossi", "Relazioni internazionali", "it"), ("Università di Bologna", K.UNIVERSITY)),
+    Partner(2745912, None, P.FRIENDSHIP_CITY, S.ACTIVE, 2006, "quiet", (Priority.SUSTAINABILITY,),
+            ("Pieter de Vries", "Gemeente Utrecht", "nl"), ("Utrecht Bicycle Council", K.OTHER)),
+    Partner(1673820, "高雄市", P.SISTER_CITY, S.ENDED, 1988, "quiet", (Priority.TRADE,),
+            ("陳 美玲", "Bureau of Economic Development", "zh"), ("Kaohsiung Chamber of Commerce", K.CHAMBER)),
+    Partner(2553604, "الدار البيضاء", P.COOPERATION, S.ACTIVE, 2014, "at_risk", (Priority.TRADE, Priority.SUSTAINABILITY),
+            ("Youssef El Amrani", "Casablanca Events & Animation", "ar"), ("Casablanca Finance City", K.BILATERAL)),
+    Partner(703448, "Київ", P.SISTER_CITY, S.ACTIVE, 2022, "thriving", (Priority.GOVERNANCE, Priority.HEALTH),
+            ("Олена Коваленко", "Kyiv City State Administration", "uk"), ("Kyiv School of Economics", K.UNIVERSITY)),
+]
+
+SUBSTANTIVE = [
+    (EngagementKind.MEETING, "Working meeting on the joint work plan", Pillar.GOVERNMENT),
+    (EngagementKind.VISIT, "University delegation visit", Pillar.EDUCATION),
+    (EngagementKind.EVENT, "Joint cultural festival", Pillar.CULTURE),
+    (EngagementKind.CALL, "Call on the trade fair programme", Pillar.BUSINESS),
+    (EngagementKind.MEETING, "Airline route working group", Pillar.CONNECTIVITY),
+    (EngagementKind.VISIT, "Business delegation to the partner city", Pillar.BUSINESS),
+    (EngagementKind.MEETING, "Student exchange planning meeting", Pillar.EDUCATION),
+]
+PROTOCOL = [
+    (EngagementKind.LETTER, "Anniversary greetings from the mayor"),
+    (EngagementKind.CEREMONY, "Anniversary ceremony at City Hall"),
+    (EngagementKind.LETTER, "New Year greetings"),
+]
+
+
+def _engagement_dates(pattern: str, today: date, rng: random.Random) -> tuple[list[date], list[date], list[date]]:
+    """(substantive dates, protocol dates, planned dates) for a pattern, over five years."""
+    start = today - timedelta(days=5 * 365)
+
+    def spread(first: date, last: date, every_days: int) -> list[date]:
+        days, current = [], first
+        while current <= last:
+            days.append(current)
+            current += timedelta(days=max(7, int(every_days * rng.uniform(0.6, 1.4))))
+        return days
+
+    greetings = [date(year, 5, 12) for year in range(start.year + 1, today.year + 1) if date(year, 5, 12) <= today]
+    if pattern == "thriving":
+        return spread(start, today - timedelta(days=10), 45), greetings, [today + timedelta(days=40)]
+    if pattern == "steady":
+        return spread(start, today - timedelta(days=60), 110), greetings, []
+    if pattern == "quiet":
+        return spread(start, today - timedelta(days=3 * 365), 150), greetings[:2], []
+    if pattern == "greetings":
+        return spread(start, start + timedelta(days=200), 120), greetings, []
+    if pattern == "at_risk":
+        return spread(start, today - timedelta(days=320), 130), greetings, []
+    if pattern == "planned_revival":
+        return spread(start, today - timedelta(days=2 * 365), 160), greetings, [today + timedelta(days=75)]
+    return [], [], [today + timedelta(days=30)]  # new
+
+
+def seed_demo(today: date | None = None) -> bool:
+    """Load the demo portfolio unless it is already there. Returns whether it loaded."""
+    if db.session.scalar(select(User).where(User.email == DEMO_USERS[0][0])) is not None:
+        return False
+    today = today or date.today()
+    rng = random.Random(20261125)
+    users = {}
+    for email, name, role in DEMO_USERS:
+        user = User(email=email, name=name, role=role, language="en")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        users[role] = user
+    liaisons = [users[Role.COORDINATOR], users[Role.ADMIN]]
+
+    home = city_from_gazetteer(gazetteer().get(HOME_GEONAMES_ID))
+    add_home_city(home, make_default=True)
+    office_settings().office_name = "Portland Office of International Affairs"
+
+    for index, spec in enumerate(PARTNERS):
+        city = city_from_gazetteer(gazetteer().get(spec.geonames_id))
+        if spec.native_name:
+            city.native_name = spec.native_name
+        partnership = Partnership(
+            home_city=home, partner_city=city, kind=spec.kind, status=spec.status,
+            established_on=date(spec.since, rng.randint(1, 12), rng.randint(1, 28)),
+            liaison=liaisons[index % 2],
+            summary=f"{home.name} and {city.name} have been partners since {spec.since}.",
+            staff_notes="Internal: budget for the next delegation is not yet approved.",
+        )
+        partnership.priorities = spec.priorities
+        db.session.add(partnership)
+        organization = Organization(partnership=partnership, side=Side.PARTNER, name=spec.organization[0],
+                                    kind=spec.organization[1])
+        db.session.add_all([
+            organization,
+            Organization(partnership=partnership, side=Side.HOME, name="Portland State University",
+                         kind=OrganizationKind.UNIVERSITY),
+            Contact(partnership=partnership, side=Side.PARTNER, name=spec.contact[0], job_title=spec.contact[1],
+                    language=spec.contact[2], organization=organization,
+                    email=f"partner{index + 1}@partner.demo.example"),
+            Contact(partnership=partnership, side=Side.HOME, name=users[Role.COORDINATOR].name,
+                    job_title="Sister City Coordinator", language="en", email="coordinator@demo.example"),
+        ])
+        substantive, protocol, planned = _engagement_dates(spec.pattern, today, rng)
+        for day in substantive:
+            kind, title, pillar = rng.choice(SUBSTANTIVE)
+            partner_started = rng.random() < 0.35
+            db.session.add(Engagement(
+                partnership=partnership, kind=kind, occurred_on=day, title=title, pillar=pillar, substantive=True,
+                initiated_by=Side.PARTNER if partner_started else Side.HOME, logged_by=liaisons[index % 2],
+                visibility=Visibility.STAFF_ONLY if rng.random() < 0.15 else Visibility.SHARED,
+                notes="Follow-up actions agreed; minutes filed." if rng.random() < 0.5 else None,
+            ))
+        for day in protocol:
+            kind, title = rng.choice(PROTOCOL)
+            db.session.add(Engagement(partnership=partnership, kind=kind, occurred_on=day, title=title,
+                                      substantive=False, logged_by=liaisons[index % 2]))
+        for day in planned:
+            db.session.add(Engagement(partnership=partnership, kind=EngagementKind.VISIT, occurred_on=day,
+                                      title="Planned delegation visit", substantive=True, pillar=Pillar.GOVERNMENT,
+                                      logged_by=liaisons[index % 2]))
+    db.session.flush()
+    return True

@@ -1,0 +1,1 @@
+"""Everything that happens in a partnership, on one timeline."""

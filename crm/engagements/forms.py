@@ -1,0 +1,25 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from crm.engagements.models import EngagementKind, Pillar, Visibility
+from crm.forms import enum_choices, none_if_empty, strip_filter
+from crm.partnerships.models import Side
+
+
+class EngagementForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=enum_choices(EngagementKind), validators=[InputRequired()])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date, e.g. 2025-03-14."))])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+    substantive = RadioField(
+        _l("Substance"),
+        choices=[("yes", _l("Substantive (working contact)")), ("no", _l("Protocol only (greetings, ceremonies)"))],
+        default="yes", validators=[InputRequired()],
+    )
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+                            validators=[InputRequired()])
+    pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("None")), validators=[Optional()])
+    initiated_by = SelectField(_l("Started by"), choices=enum_choices(Side), default=Side.HOME.value,
+                               validators=[InputRequired()])

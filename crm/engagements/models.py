@@ -1,0 +1,108 @@
+import enum
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.database import Timestamped, enum_type
+from crm.extensions import db
+from crm.partnerships.models import Partnership, Side
+
+
+class EngagementKind(enum.StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    LETTER = "letter"
+    VISIT = "visit"
+    EVENT = "event"
+    CEREMONY = "ceremony"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            EngagementKind.MEETING: _l("Meeting"),
+            EngagementKind.CALL: _l("Call"),
+            EngagementKind.LETTER: _l("Letter"),
+            EngagementKind.VISIT: _l("Visit"),
+            EngagementKind.EVENT: _l("Event"),
+            EngagementKind.CEREMONY: _l("Ceremony"),
+            EngagementKind.OTHER: _l("Other"),
+        }[self]
+
+
+class Visibility(enum.StrEnum):
+    SHARED = "shared"
+    STAFF_ONLY = "staff_only"
+
+    @property
+    def label(self):
+        return {Visibility.SHARED: _l("Shared with the partner"), Visibility.STAFF_ONLY: _l("Staff only")}[self]
+
+
+class Pillar(enum.StrEnum):
+    """The five kinds of international connection a healthy partnership spreads across."""
+
+    EDUCATION = "education"
+    BUSINESS = "business"
+    CULTURE = "culture"
+    GOVERNMENT = "government"
+    CONNECTIVITY = "connectivity"
+
+    @property
+    def label(self):
+        return {
+            Pillar.EDUCATION: _l("Universities and education"),
+            Pillar.BUSINESS: _l("Business and trade"),
+            Pillar.CULTURE: _l("Recurring events and culture"),
+            Pillar.GOVERNMENT: _l("Bilateral organizations and government"),
+            Pillar.CONNECTIVITY: _l("Air links and connectivity"),
+        }[self]
+
+
+class Engagement(Timestamped, db.Model):
+    """One thing that happened (or is planned) in a partnership.
+
+    Trade missions, exchanges and joint projects are subtypes in tables of
+    their own joined to this one, so the timeline and the ceremonial rule
+    read a single table.
+    """
+
+    __tablename__ = "engagements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    #: which subtype table, if any, holds the rest of this record
+    record_type: Mapped[str] = mapped_column(String(32), default="engagement")
+    kind: Mapped[EngagementKind] = mapped_column(enum_type(EngagementKind))
+    occurred_on: Mapped[date]  #: a date in the future means planned
+    title: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    #: a working contact (True) or protocol only: greetings, anniversaries, courtesy visits
+    substantive: Mapped[bool] = mapped_column(default=True)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
+    pillar: Mapped[Pillar | None] = mapped_column(enum_type(Pillar))
+    #: the side that started it, whoever typed it in
+    initiated_by: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the side of the person who logged it (partner = a guest user)
+    logged_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+
+    partnership: Mapped[Partnership] = relationship()
+    logged_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement"}
+    __table_args__ = (
+        # Serves "latest substantive engagement per partnership" and the timeline.
+        Index("ix_engagements_partnership_substantive_date", "partnership_id", "substantive", "occurred_on"),
+        Index("ix_engagements_partnership_date", "partnership_id", "occurred_on"),
+    )
+
+    @property
+    def is_planned(self) -> bool:
+        return self.occurred_on > date.today()
+
+    def __repr__(self) -> str:
+        return f"<Engagement {self.id} {self.kind} {self.occurred_on}>"

@@ -1,0 +1,59 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.access import EDITORS, allow
+from crm.engagements import operations
+from crm.engagements.forms import EngagementForm
+from crm.engagements.queries import get_engagement_or_404
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.partnerships.queries import get_partnership_or_404
+from crm.partnerships.views import detail
+
+bp = Blueprint("engagements", __name__)
+
+
+@bp.post("/partnerships/<int:partnership_id>/engagements")
+@allow(EDITORS)
+def log(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = EngagementForm()
+    if form.validate_on_submit():
+        engagement = operations.log_engagement(partnership, form, current_user)
+        db.session.commit()
+        flash(_("“%(title)s” was added to the timeline.", title=engagement.title), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=partnership.id, _anchor="timeline"))
+    flash(_("The engagement was not saved. Please correct the marked fields."), "error")
+    return detail(partnership_id, engagement_form=form), 422
+
+
+@bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit(engagement_id: int):
+    engagement = get_engagement_or_404(engagement_id)
+    form = EngagementForm(obj=engagement)
+    if request.method == "GET":
+        form.substantive.data = "yes" if engagement.substantive else "no"
+        form.pillar.data = engagement.pillar.value if engagement.pillar else ""
+    if form.validate_on_submit():
+        operations.apply_form(engagement, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id, _anchor="timeline"))
+    return render_template("engagements/form.html", form=form, engagement=engagement)
+
+
+@bp.route("/engagements/<int:engagement_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete(engagement_id: int):
+    engagement = get_engagement_or_404(engagement_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        partnership_id = engagement.partnership_id
+        title = engagement.title
+        operations.delete_engagement(engagement)
+        db.session.commit()
+        flash(_("“%(title)s” was deleted.", title=title), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=partnership_id, _anchor="timeline"))
+    return render_template("engagements/delete.html", engagement=engagement, form=form)

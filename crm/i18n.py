@@ -1,0 +1,79 @@
+"""Language choice, locale-aware names and the language switcher."""
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from crm.access import PUBLIC, allow
+from crm.extensions import db
+
+# Languages whose catalogs are complete; the switcher offers exactly these.
+LANGUAGES = ("en", "es")
+RIGHT_TO_LEFT = {"ar", "he", "fa", "ur"}
+LANGUAGE_COOKIE = "lang"
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str | None:
+    if current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language (the way a switcher shows it)."""
+    locale = Locale.parse(code)
+    return locale.get_display_name(locale).capitalize()
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()).split("_")[0] in RIGHT_TO_LEFT else "ltr"
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return get_locale().territories.get(code.upper(), code.upper())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Two-letter country codes with their names in the reader's language."""
+    territories = get_locale().territories
+    countries = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()
+                 and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}]
+    return sorted(countries, key=lambda item: item[1].casefold())
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths are followed after a redirect."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+@bp.post("/language")
+@allow(PUBLIC)
+def switch_language():
+    code = request.form.get("language", "")
+    target = safe_next(request.form.get("next"), url_for("main.home"))
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        if current_user.is_authenticated:
+            current_user.language = code
+            db.session.commit()
+    return response

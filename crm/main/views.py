@@ -1,0 +1,14 @@
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+
+from crm.access import PUBLIC, allow
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@allow(PUBLIC)
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("partnerships.index"))

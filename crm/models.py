@@ -1,0 +1,7 @@
+"""Imports every model so the metadata (and Alembic) sees the whole schema."""
+from crm.auth.models import User  # noqa: F401
+from crm.cities.models import City  # noqa: F401
+from crm.contacts.models import Contact, Organization  # noqa: F401
+from crm.engagements.models import Engagement  # noqa: F401
+from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
+from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401

@@ -1,0 +1,19 @@
+from flask import current_app, request, url_for
+
+from crm.extensions import db
+
+
+def paginate(query, per_page: int | None = None):
+    """One page of a select, from ?page=N (bad or out-of-range numbers give page 1 or the last)."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = per_page or current_app.config["PER_PAGE"]
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    if page > 1 and not result.items and result.pages:
+        result = db.paginate(query, page=result.pages, per_page=per_page, error_out=False)
+    return result
+
+
+def page_url(number: int) -> str:
+    """This page's URL with its filters kept and another page number."""
+    args = {**request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,1 @@
+"""Partnerships between a home city and a partner city."""

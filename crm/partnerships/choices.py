@@ -1,0 +1,31 @@
+"""Choices that come from the database, for partnership forms and filters."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm.access import STAFF
+from crm.auth.models import User
+from crm.extensions import db
+from crm.settings.service import home_cities
+
+
+def liaison_choices(blank):
+    staff = db.session.execute(
+        select(User.id, User.name).where(User.role.in_(STAFF), User.active).order_by(User.name)
+    ).all()
+    return [(0, blank)] + [(row.id, row.name) for row in staff]
+
+
+def home_city_choices(blank=None):
+    choices = [(city.id, city.name) for city in home_cities()]
+    return [(0, blank)] + choices if blank is not None else choices
+
+
+def fill_partnership_form(form):
+    form.home_city_id.choices = home_city_choices()
+    form.liaison_id.choices = liaison_choices(_l("No liaison"))
+
+
+def fill_filter_form(form, countries):
+    form.country.choices = [("", _l("Any country"))] + countries
+    form.liaison.choices = liaison_choices(_l("Any liaison"))
+    form.home.choices = home_city_choices(_l("All home cities"))

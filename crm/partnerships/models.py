@@ -1,0 +1,132 @@
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.cities.models import City
+from crm.database import Timestamped, UTCDateTime, enum_type
+from crm.extensions import db
+
+
+class Side(enum.StrEnum):
+    """Which side of a partnership a person, organization or action belongs to."""
+
+    HOME = "home"
+    PARTNER = "partner"
+
+    @property
+    def label(self):
+        return {Side.HOME: _l("Our side"), Side.PARTNER: _l("Partner side")}[self]
+
+
+class PartnershipKind(enum.StrEnum):
+    SISTER_CITY = "sister_city"
+    FRIENDSHIP_CITY = "friendship_city"
+    COOPERATION = "cooperation"
+
+    @property
+    def label(self):
+        return {
+            PartnershipKind.SISTER_CITY: _l("Sister city"),
+            PartnershipKind.FRIENDSHIP_CITY: _l("Friendship city"),
+            PartnershipKind.COOPERATION: _l("Cooperation agreement (MOU)"),
+        }[self]
+
+
+class PartnershipStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+    @property
+    def label(self):
+        return {
+            PartnershipStatus.PROPOSED: _l("Proposed"),
+            PartnershipStatus.ACTIVE: _l("Active"),
+            PartnershipStatus.SUSPENDED: _l("Suspended"),
+            PartnershipStatus.ENDED: _l("Ended"),
+        }[self]
+
+
+class Priority(enum.StrEnum):
+    TRADE = "trade"
+    EDUCATION = "education"
+    CULTURE = "culture"
+    SUSTAINABILITY = "sustainability"
+    TECHNOLOGY = "technology"
+    GOVERNANCE = "governance"
+    TOURISM = "tourism"
+    HEALTH = "health"
+
+    @property
+    def label(self):
+        return {
+            Priority.TRADE: _l("Trade"),
+            Priority.EDUCATION: _l("Education"),
+            Priority.CULTURE: _l("Culture"),
+            Priority.SUSTAINABILITY: _l("Sustainability"),
+            Priority.TECHNOLOGY: _l("Technology"),
+            Priority.GOVERNANCE: _l("Governance"),
+            Priority.TOURISM: _l("Tourism"),
+            Priority.HEALTH: _l("Health"),
+        }[self]
+
+
+class PartnershipPriority(db.Model):
+    __tablename__ = "partnership_priorities"
+
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True)
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority), primary_key=True)
+
+
+class Partnership(Timestamped, db.Model):
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    partner_city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    kind: Mapped[PartnershipKind] = mapped_column(enum_type(PartnershipKind))
+    status: Mapped[PartnershipStatus] = mapped_column(enum_type(PartnershipStatus), index=True)
+    established_on: Mapped[date | None]
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: overrides the office's default ceremonial threshold when set
+    threshold_months: Mapped[int | None]
+    summary: Mapped[str | None] = mapped_column(Text)  #: shared with the partner
+    staff_notes: Mapped[str | None] = mapped_column(Text)  #: never shown to guests
+    #: archived partnerships leave the lists but keep their history
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    home_city: Mapped[City] = relationship(foreign_keys=[home_city_id])
+    partner_city: Mapped[City] = relationship(foreign_keys=[partner_city_id])
+    liaison: Mapped[User | None] = relationship()
+    priority_rows: Mapped[list[PartnershipPriority]] = relationship(
+        cascade="all, delete-orphan", order_by=PartnershipPriority.priority
+    )
+
+    __table_args__ = (Index("ix_partnerships_archived_status", "archived_at", "status"),)
+
+    @property
+    def priorities(self) -> list[Priority]:
+        return [row.priority for row in self.priority_rows]
+
+    @priorities.setter
+    def priorities(self, values) -> None:
+        wanted = {Priority(v) for v in values}
+        self.priority_rows = [row for row in self.priority_rows if row.priority in wanted]
+        have = {row.priority for row in self.priority_rows}
+        self.priority_rows.extend(PartnershipPriority(priority=p) for p in sorted(wanted - have))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def title(self) -> str:
+        return f"{self.home_city.name} – {self.partner_city.name}"
+
+    def __repr__(self) -> str:
+        return f"<Partnership {self.id}>"

@@ -1,0 +1,83 @@
+"""Loading partnerships through the reader's scope."""
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from crm.cities.models import City
+from crm.database import like_escape
+from crm.extensions import db
+from crm.partnerships.models import Partnership, PartnershipPriority
+
+SORTS = {"partner", "country", "status", "established", "updated"}
+
+
+def visible_partnerships() -> Select:
+    """Every partnership the signed-in user may see (staff: all of them)."""
+    query = select(Partnership)
+    if not current_user.is_authenticated or not current_user.is_staff:
+        query = query.where(False)  # guests get their own scope in the guest portal
+    return query
+
+
+def get_partnership_or_404(partnership_id: int) -> Partnership:
+    partnership = db.session.scalar(
+        visible_partnerships()
+        .where(Partnership.id == partnership_id)
+        .options(
+            joinedload(Partnership.home_city),
+            joinedload(Partnership.partner_city),
+            joinedload(Partnership.liaison),
+            selectinload(Partnership.priority_rows),
+        )
+    )
+    if partnership is None:
+        abort(404)
+    return partnership
+
+
+def partnership_list(*, q=None, status=None, country=None, priority=None, liaison=None, home=None,
+                     archived=False, sort="partner") -> Select:
+    """The filtered, sorted partnership list; the caller paginates."""
+    home_city = aliased(City)
+    partner_city = aliased(City)
+    query = (
+        visible_partnerships()
+        .join(home_city, Partnership.home_city_id == home_city.id)
+        .join(partner_city, Partnership.partner_city_id == partner_city.id)
+        .options(
+            joinedload(Partnership.home_city),
+            joinedload(Partnership.partner_city),
+            joinedload(Partnership.liaison),
+            selectinload(Partnership.priority_rows),
+        )
+        .where(Partnership.archived_at.is_not(None) if archived else Partnership.archived_at.is_(None))
+    )
+    if q:
+        pattern = f"%{like_escape(q.lower())}%"
+        native = f"%{like_escape(q)}%"
+        query = query.where(or_(
+            func.lower(partner_city.name).like(pattern, escape="\\"),
+            partner_city.native_name.like(native, escape="\\"),
+            func.lower(home_city.name).like(pattern, escape="\\"),
+            home_city.native_name.like(native, escape="\\"),
+        ))
+    if status:
+        query = query.where(Partnership.status == status)
+    if country:
+        query = query.where(partner_city.country_code == country)
+    if priority:
+        query = query.where(exists().where(
+            PartnershipPriority.partnership_id == Partnership.id, PartnershipPriority.priority == priority))
+    if liaison:
+        query = query.where(Partnership.liaison_id == liaison)
+    if home:
+        query = query.where(Partnership.home_city_id == home)
+    order = {
+        "partner": [func.lower(partner_city.name)],
+        "country": [partner_city.country_code, func.lower(partner_city.name)],
+        "status": [Partnership.status, func.lower(partner_city.name)],
+        "established": [Partnership.established_on.desc().nulls_last()],
+        "updated": [Partnership.updated_at.desc()],
+    }[sort if sort in SORTS else "partner"]
+    return query.order_by(*order, Partnership.id)

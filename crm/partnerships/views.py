@@ -1,0 +1,114 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.access import EDITORS, STAFF, allow
+from crm.contacts.models import Contact, Organization
+from crm.engagements.forms import EngagementForm
+from crm.engagements.queries import timeline
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.i18n import country_choices
+from crm.partnerships import operations
+from crm.partnerships.choices import fill_filter_form, fill_partnership_form
+from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
+from crm.partnerships.models import Partnership
+from crm.pagination import paginate
+from crm.partnerships.queries import get_partnership_or_404, partnership_list
+from crm.settings.service import office_settings
+
+bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
+
+
+@bp.get("/")
+@allow(STAFF)
+def index():
+    form = PartnershipFilterForm()
+    fill_filter_form(form, country_choices())
+    filters = {name: form.value(name) for name in ("q", "status", "country", "priority", "liaison", "home")}
+    query = partnership_list(**filters, archived=form.value("archived") == "only",
+                             sort=form.value("sort") or "partner")
+    page = paginate(query)
+    return render_template("partnerships/index.html", form=form, page=page,
+                           filtered=any(filters.values()) or form.value("archived"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create():
+    form = PartnershipForm()
+    fill_partnership_form(form)
+    if request.method == "GET":
+        settings = office_settings()
+        form.home_city_id.data = settings.default_home_city_id
+        form.status.data = "active"
+    if form.validate_on_submit():
+        partnership = operations.apply_form(Partnership(), form)
+        db.session.commit()
+        flash(_("The partnership with %(city)s was created.", city=partnership.partner_city.name), "success")
+        return redirect(url_for(".detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form, partnership=None)
+
+
+@bp.get("/<int:partnership_id>")
+@allow(STAFF)
+def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
+    partnership = get_partnership_or_404(partnership_id)
+    timeline_page = paginate(timeline(partnership))
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.partnership_id == partnership.id)
+        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)
+    ).all()
+    organizations = db.session.scalars(
+        select(Organization).where(Organization.partnership_id == partnership.id)
+        .order_by(Organization.side, Organization.name)
+    ).all()
+    return render_template(
+        "partnerships/detail.html", partnership=partnership, timeline=timeline_page, contacts=contacts,
+        organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
+        threshold=partnership.threshold_months or office_settings().threshold_months,
+    )
+
+
+@bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = PartnershipForm(obj=partnership)
+    fill_partnership_form(form)
+    if request.method == "GET":
+        form.priorities.data = [p.value for p in partnership.priorities]
+        form.liaison_id.data = partnership.liaison_id or 0
+    if form.validate_on_submit():
+        operations.apply_form(partnership, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for(".detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form, partnership=partnership)
+
+
+@bp.route("/<int:partnership_id>/archive", methods=["GET", "POST"])
+@allow(EDITORS)
+def archive(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.archive(partnership)
+        db.session.commit()
+        flash(_("The partnership with %(city)s was archived. It can be restored from the archived list.",
+                city=partnership.partner_city.name), "success")
+        return redirect(url_for(".index"))
+    return render_template("partnerships/archive.html", partnership=partnership, form=form)
+
+
+@bp.post("/<int:partnership_id>/restore")
+@allow(EDITORS)
+def restore(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.restore(partnership)
+        db.session.commit()
+        flash(_("The partnership with %(city)s was restored.", city=partnership.partner_city.name), "success")
+    return redirect(url_for(".detail", partnership_id=partnership.id))

@@ -1,0 +1,1 @@
+"""Office-wide settings: home cities and the default inactivity threshold."""

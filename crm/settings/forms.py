@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from crm.cities.fields import CityField
+from crm.forms import strip_filter
+
+
+class SettingsForm(FlaskForm):
+    office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    threshold_months = IntegerField(
+        _l("Default inactivity threshold (months)"),
+        description=_l("A partnership with no substantive engagement for longer than this has gone ceremonial."),
+        validators=[InputRequired(), NumberRange(min=1, max=120)],
+    )
+    default_home_city_id = SelectField(_l("Default home city"), coerce=int, validators=[InputRequired()])
+
+
+class HomeCityForm(FlaskForm):
+    city = CityField(_l("Add a home city"), validators=[DataRequired(_l("Choose a city."))])

@@ -1,0 +1,33 @@
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.cities.models import City
+from crm.database import Timestamped
+from crm.extensions import db
+
+DEFAULT_THRESHOLD_MONTHS = 12
+
+
+class HomeCity(Timestamped, db.Model):
+    """A city the office (or association) serves; partnerships start from one."""
+
+    __tablename__ = "home_cities"
+
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), primary_key=True)
+    city: Mapped[City] = relationship(lazy="joined")
+
+
+class OfficeSettings(Timestamped, db.Model):
+    """One row of office-wide settings."""
+
+    __tablename__ = "office_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_name: Mapped[str] = mapped_column(String(200), default="Office of International Affairs")
+    default_home_city_id: Mapped[int | None] = mapped_column(ForeignKey("home_cities.city_id"))
+    #: months without substantive engagement before a partnership counts as ceremonial
+    threshold_months: Mapped[int] = mapped_column(default=DEFAULT_THRESHOLD_MONTHS)
+
+    __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
+
+    default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")

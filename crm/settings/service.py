@@ -1,0 +1,31 @@
+from sqlalchemy import select
+
+from crm.cities.models import City
+from crm.extensions import db
+from crm.settings.models import HomeCity, OfficeSettings
+
+
+def office_settings() -> OfficeSettings:
+    """The settings row, created with defaults the first time it is asked for."""
+    settings = db.session.get(OfficeSettings, 1)
+    if settings is None:
+        settings = OfficeSettings(id=1)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def home_cities() -> list[City]:
+    return list(db.session.scalars(select(City).join(HomeCity, HomeCity.city_id == City.id).order_by(City.name)))
+
+
+def add_home_city(city: City, make_default: bool = False) -> HomeCity:
+    home = db.session.get(HomeCity, city.id) if city.id else None
+    if home is None:
+        home = HomeCity(city=city)
+        db.session.add(home)
+        db.session.flush()
+    settings = office_settings()
+    if make_default or settings.default_home_city_id is None:
+        settings.default_home_city_id = home.city_id
+    return home

@@ -1,0 +1,50 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from crm.access import ADMINS, allow
+from crm.extensions import db
+from crm.settings.forms import HomeCityForm, SettingsForm
+from crm.settings.service import add_home_city, home_cities, office_settings
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _render(settings_form=None, home_form=None):
+    settings = office_settings()
+    cities = home_cities()
+    settings_form = settings_form or SettingsForm(obj=settings)
+    settings_form.default_home_city_id.choices = [(city.id, city.name) for city in cities]
+    return render_template("settings/index.html", settings_form=settings_form,
+                           home_form=home_form or HomeCityForm(formdata=None), home_cities=cities)
+
+
+@bp.get("/")
+@allow(ADMINS)
+def index():
+    return _render()
+
+
+@bp.post("/")
+@allow(ADMINS)
+def update():
+    settings = office_settings()
+    form = SettingsForm()
+    form.default_home_city_id.choices = [(city.id, city.name) for city in home_cities()]
+    if form.validate():
+        form.populate_obj(settings)
+        db.session.commit()
+        flash(_("The settings were saved."), "success")
+        return redirect(url_for(".index"))
+    return _render(settings_form=form), 422
+
+
+@bp.post("/home-cities")
+@allow(ADMINS)
+def add_home():
+    form = HomeCityForm()
+    if form.validate():
+        add_home_city(form.city.data)
+        db.session.commit()
+        flash(_("%(city)s is now a home city.", city=form.city.data.name), "success")
+        return redirect(url_for(".index"))
+    return _render(home_form=form), 422
