@@ -2,12 +2,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [pair if isinstance(pair, SelectChoice) else SelectChoice(*pair) for pair in pairs]
 
 
 def enum_choices(enum_cls, blank=None):
     choices = [(member.value, member.label) for member in enum_cls]
-    return [("", blank)] + choices if blank is not None else choices
+    return options([("", blank)] + choices if blank is not None else choices)
 
 
 def strip_filter(value):

@@ -5,11 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from crm.forms import none_if_empty, strip_filter
+from crm.forms import none_if_empty, options, strip_filter
 
 
 def timezone_choices():
-    return [("", _l("Not known"))] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    return options([("", _l("Not known"))] + [(name, name) for name in sorted(zoneinfo.available_timezones())])
 
 
 class CityForm(FlaskForm):
@@ -25,5 +25,5 @@ class CityForm(FlaskForm):
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.country_code.choices = [("", _l("Choose a country"))] + list(countries)
+        self.country_code.choices = options([("", _l("Choose a country"))] + list(countries))
         self.timezone.choices = timezone_choices()

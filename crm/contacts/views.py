@@ -10,6 +10,7 @@ from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilte
 from crm.contacts.models import Contact, Organization
 from crm.database import like_escape
 from crm.extensions import db
+from crm.forms import options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership
@@ -25,7 +26,7 @@ def partnership_choices(blank=None):
         .where(Partnership.archived_at.is_(None)).order_by(City.name)
     ).all()
     choices = [(row.id, row.name) for row in rows]
-    return [(0, blank)] + choices if blank is not None else choices
+    return options([(0, blank)] + choices if blank is not None else choices)
 
 
 def organization_choices(partnership_id):
@@ -33,7 +34,7 @@ def organization_choices(partnership_id):
         select(Organization.id, Organization.name).where(Organization.partnership_id == partnership_id)
         .order_by(Organization.name)
     ).all()
-    return [(0, _l("None"))] + [(row.id, row.name) for row in rows]
+    return options([(0, _l("None"))] + [(row.id, row.name) for row in rows])
 
 
 def _search(query, columns, q):
@@ -67,7 +68,7 @@ def _contact_form(contact: Contact | None):
     form.partnership_id.choices = partnership_choices()
     if contact is None and request.method == "GET" and request.args.get("partnership", type=int):
         form.partnership_id.data = request.args.get("partnership", type=int)
-    form.language.choices = [("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES]
+    form.language.choices = options([("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES])
     chosen = form.partnership_id.data if isinstance(form.partnership_id.data, int) else None
     form.organization_id.choices = organization_choices(chosen or (contact.partnership_id if contact else 0))
     if contact is not None and request.method == "GET":

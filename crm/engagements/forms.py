@@ -4,7 +4,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.engagements.models import EngagementKind, Pillar, Visibility
-from crm.forms import enum_choices, none_if_empty, strip_filter
+from crm.forms import enum_choices, options, none_if_empty, strip_filter
 from crm.partnerships.models import Side
 
 
@@ -15,7 +15,7 @@ class EngagementForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
     substantive = RadioField(
         _l("Substance"),
-        choices=[("yes", _l("Substantive (working contact)")), ("no", _l("Protocol only (greetings, ceremonies)"))],
+        choices=options([("yes", _l("Substantive (working contact)")), ("no", _l("Protocol only (greetings, ceremonies)"))]),
         default="yes", validators=[InputRequired()],
     )
     visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,

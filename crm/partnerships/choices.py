@@ -5,6 +5,7 @@ from sqlalchemy import select
 from crm.access import STAFF
 from crm.auth.models import User
 from crm.extensions import db
+from crm.forms import options
 from crm.settings.service import home_cities
 
 
@@ -12,12 +13,12 @@ def liaison_choices(blank):
     staff = db.session.execute(
         select(User.id, User.name).where(User.role.in_(STAFF), User.active).order_by(User.name)
     ).all()
-    return [(0, blank)] + [(row.id, row.name) for row in staff]
+    return options([(0, blank)] + [(row.id, row.name) for row in staff])
 
 
 def home_city_choices(blank=None):
     choices = [(city.id, city.name) for city in home_cities()]
-    return [(0, blank)] + choices if blank is not None else choices
+    return options([(0, blank)] + choices if blank is not None else choices)
 
 
 def fill_partnership_form(form):
@@ -26,6 +27,6 @@ def fill_partnership_form(form):
 
 
 def fill_filter_form(form, countries):
-    form.country.choices = [("", _l("Any country"))] + countries
+    form.country.choices = options([("", _l("Any country"))] + countries)
     form.liaison.choices = liaison_choices(_l("Any liaison"))
     form.home.choices = home_city_choices(_l("All home cities"))

@@ -4,7 +4,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.cities.fields import CityField
-from crm.forms import FilterForm, MultiCheckboxField, enum_choices, none_if_empty
+from crm.forms import FilterForm, MultiCheckboxField, enum_choices, none_if_empty, options
 from crm.partnerships.models import PartnershipKind, PartnershipStatus, Priority
 
 
@@ -39,9 +39,9 @@ class PartnershipFilterForm(FilterForm):
                            validators=[Optional()])
     liaison = SelectField(_l("Liaison"), coerce=int, validators=[Optional()])
     home = SelectField(_l("Home city"), coerce=int, validators=[Optional()])
-    archived = SelectField(_l("Show"), choices=[("", _l("Current")), ("only", _l("Archived"))],
+    archived = SelectField(_l("Show"), choices=options([("", _l("Current")), ("only", _l("Archived"))]),
                            validators=[Optional()])
-    sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
+    sort = SelectField(_l("Sort by"), validators=[Optional()], choices=options([
         ("partner", _l("Partner city")), ("country", _l("Country")), ("status", _l("Status")),
         ("established", _l("Established (newest first)")), ("updated", _l("Recently updated")),
-    ])
+    ]))

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from crm.access import ADMINS, allow
 from crm.extensions import db
+from crm.forms import options
 from crm.settings.forms import HomeCityForm, SettingsForm
 from crm.settings.service import add_home_city, home_cities, office_settings
 
@@ -13,7 +14,7 @@ def _render(settings_form=None, home_form=None):
     settings = office_settings()
     cities = home_cities()
     settings_form = settings_form or SettingsForm(obj=settings)
-    settings_form.default_home_city_id.choices = [(city.id, city.name) for city in cities]
+    settings_form.default_home_city_id.choices = options((city.id, city.name) for city in cities)
     return render_template("settings/index.html", settings_form=settings_form,
                            home_form=home_form or HomeCityForm(formdata=None), home_cities=cities)
 
@@ -29,7 +30,7 @@ def index():
 def update():
     settings = office_settings()
     form = SettingsForm()
-    form.default_home_city_id.choices = [(city.id, city.name) for city in home_cities()]
+    form.default_home_city_id.choices = options((city.id, city.name) for city in home_cities())
     if form.validate():
         form.populate_obj(settings)
         db.session.commit()

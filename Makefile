@@ -1,0 +1,54 @@
+# Sister City CRM — the commands a newcomer needs.
+#   make run    set up, migrate, load the demo data (once) and serve on http://127.0.0.1:5000
+#   make test   set up and run the whole test suite (SQLite and PostgreSQL lanes)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+PYBABEL := $(VENV)/bin/pybabel
+LANGUAGES := en es
+
+.PHONY: run test setup install system-packages translations compile-translations db clean
+
+run: setup db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: install compile-translations
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Debian packages for PDFs and browser tests (fonts, HarfBuzz subsetting, Chromium).
+system-packages:
+	@bash scripts/system-packages.sh
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) crm seed-demo
+
+compile-translations: install
+	$(PYBABEL) -q compile --directory translations
+
+# After changing user-visible text: extract, merge into every catalog, then translate the new entries.
+translations: install
+	$(PYBABEL) -q extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --add-comments NOTE --sort-by-file --project "Sister City CRM" --output translations/messages.pot .
+	@for lang in $(LANGUAGES); do \
+	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(PYBABEL) -q update --no-fuzzy-matching --ignore-obsolete --input-file translations/messages.pot --output-dir translations --locale $$lang; \
+	  else \
+	    $(PYBABEL) -q init --input-file translations/messages.pot --output-dir translations --locale $$lang; \
+	  fi; \
+	done
+	$(PY) -m scripts.fill_english_catalog
+
+clean:
+	rm -rf $(VENV) instance/crm.sqlite3*

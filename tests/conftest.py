@@ -1,0 +1,192 @@
+"""Fixtures: one application per database lane, one rolled-back transaction per test.
+
+Every test runs on SQLite and, when a server answers, on PostgreSQL: the
+`app` fixture is parametrized over the lanes. The PostgreSQL lane uses
+TEST_DATABASE_URL, else a server on localhost; with none it is skipped,
+loudly, unless REQUIRE_POSTGRES=1 (CI), where that is an error.
+"""
+import os
+import re
+import warnings
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask_migrate import upgrade
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+import crm.auth.passwords
+from crm import create_app
+from crm.config import normalise_database_url
+from crm.extensions import db as flask_db
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@localhost/crm_test"
+IGNORED_STATEMENTS = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK TO|BEGIN|COMMIT|ROLLBACK)\b", re.I)
+
+# Real Argon2id, with parameters cheap enough for thousands of sign-ins.
+crm.auth.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def postgres_url() -> str:
+    return normalise_database_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
+
+
+def postgres_unavailable_reason() -> str | None:
+    url = sa.make_url(postgres_url())
+    try:
+        with psycopg.connect(host=url.host or "localhost", port=url.port or 5432, user=url.username,
+                             password=url.password, dbname="postgres", connect_timeout=3, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{url.database}"')
+    except psycopg.Error as error:
+        return f"PostgreSQL at {url.render_as_string(hide_password=True)} did not answer: {error}"
+    return None
+
+
+def pytest_report_header(config):
+    reason = postgres_unavailable_reason()
+    if reason:
+        return [f"!!! PostgreSQL lane SKIPPED: {reason}"]
+    return [f"database lanes: sqlite, postgresql ({sa.make_url(postgres_url()).render_as_string(hide_password=True)})"]
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def app(request, tmp_path_factory):
+    if request.param == "postgresql":
+        reason = postgres_unavailable_reason()
+        if reason:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+            warnings.warn(f"PostgreSQL lane skipped: {reason}")
+            pytest.skip(f"PostgreSQL lane skipped: {reason}")
+        url = postgres_url()
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "PER_PAGE": 10,
+    })
+    application.config["DB_LANE"] = request.param
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        flask_db.engine.dispose()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+        self.active = False
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if self.active and not IGNORED_STATEMENTS.match(statement):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Run the test inside one transaction on one connection, rolled back at the end.
+
+    The application's sessions (one per app context, so one per request)
+    join it through savepoints: their commits are real to each other and
+    vanish when the test ends.
+    """
+    with app.app_context():
+        engines = flask_db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+        flask_db.session.configure(join_transaction_mode="create_savepoint")
+        counter = QueryCounter()
+        event.listen(connection, "before_cursor_execute", counter)
+    app.extensions["test_connection"] = connection
+    app.extensions["query_counter"] = counter
+    try:
+        yield connection
+    finally:
+        with app.app_context():
+            flask_db.session.remove()
+        outer.rollback()
+        connection.close()
+        engines[None] = engine
+
+
+@pytest.fixture
+def session(app, _transaction):
+    """A session for the test's own setup and checks, on the test's connection."""
+    s = Session(bind=_transaction, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context, for calling business functions directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(session):
+    from tests.factories import Factories
+
+    return Factories(session)
+
+
+@pytest.fixture
+def login(client, make):
+    """login(role_or_user) signs the test client in and returns the user."""
+
+    def sign_in(who="coordinator"):
+        user = make.user(role=who) if isinstance(who, str) else who
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = user.get_id()
+            flask_session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the SQL statements run."""
+    from contextlib import contextmanager
+
+    counter = app.extensions["query_counter"]
+
+    @contextmanager
+    def counting():
+        counter.statements.clear()
+        counter.active = True
+        try:
+            yield counter
+        finally:
+            counter.active = False
+
+    return counting
