@@ -1,6 +1,7 @@
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, ValidationError
+from wtforms import Field
+from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
 from markupsafe import Markup, escape
 
@@ -55,4 +56,5 @@ class CityField(Field):
             return  # left empty: the field's validators decide
         self.data = resolve_city(self.raw_reference, self.raw_query)
         if self.data is None:
-            raise ValidationError(_l("Choose a city from the suggestions, or add the city first."))
+            # StopValidation: DataRequired would otherwise replace this clearer message.
+            raise StopValidation(_l("Choose a city from the suggestions, or add the city first."))
