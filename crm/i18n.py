@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and background work: the office default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
@@ -27,7 +29,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
-    if current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return None
 
