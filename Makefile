@@ -13,7 +13,7 @@ LANGUAGES := en es
 run: setup db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: install compile-translations

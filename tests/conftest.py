@@ -190,3 +190,27 @@ def count_queries(app):
             counter.active = False
 
     return counting
+
+
+_passed_by_lane = {"sqlite": 0, "postgresql": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        for lane in _passed_by_lane:
+            if f"[{lane}" in report.nodeid:
+                _passed_by_lane[lane] += 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    terminalreporter.write_line(
+        f"database lanes: sqlite {_passed_by_lane['sqlite']} passed, "
+        f"postgresql {_passed_by_lane['postgresql']} passed")
+    if _passed_by_lane["postgresql"] == 0:
+        terminalreporter.write_line("!!! The PostgreSQL lane did not run. Set TEST_DATABASE_URL or start a "
+                                    "local PostgreSQL server.", red=True, bold=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and _passed_by_lane["postgresql"] == 0 and exitstatus == 0:
+        session.exitstatus = 1

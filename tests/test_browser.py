@@ -1,0 +1,131 @@
+"""Flows a person clicks through, in a real Chromium (Debian's /usr/bin/chromium)."""
+import os
+import shutil
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from crm import create_app
+from crm.demo.seed import seed_demo
+from crm.extensions import db
+from tests.conftest import postgres_url
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+
+def _browser_database_url(lane: str, tmp_path_factory) -> str:
+    if lane == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
+    url = sa.make_url(postgres_url()).set(database="crm_test_browser")
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "crm_test_browser" WITH (FORCE)'))
+        conn.execute(sa.text('CREATE DATABASE "crm_test_browser"'))
+    admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def live_server(app, tmp_path_factory):
+    """The app on a real port, on its own database (the lane's kind), with the demo data."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
+        pytest.skip("Chromium is not installed; run `make system-packages`")
+    live = create_app({"SQLALCHEMY_DATABASE_URI": _browser_database_url(app.config["DB_LANE"], tmp_path_factory),
+                       "SECRET_KEY": "browser-test", "PER_PAGE": 25})
+    with live.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with live.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, base, email="coordinator@demo.example"):
+    page.goto(f"{base}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", "sister-cities-demo")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/partnerships/")
+
+
+def test_find_a_partnership_by_native_name_and_log_an_engagement(live_server, page, tmp_path):
+    sign_in(page, live_server)
+    page.fill("#q", "京都")
+    page.click("text=Apply")
+    page.click("a:has-text('Kyoto')")
+    assert "京都市" in page.inner_text("h1")
+    page.click("summary:has-text('Log an engagement')")
+    page.select_option("#kind", "visit")
+    page.fill("#occurred_on", "2026-10-02")
+    page.fill("#title", "Browser-logged delegation visit")
+    page.fill("#notes", "Met the vice-mayor.")
+    page.click("button:has-text('Add to the timeline')")
+    page.wait_for_selector(".flash-success")
+    first = page.locator(".timeline-item").filter(has_text="Browser-logged delegation visit")
+    assert first.count() == 1
+    page.screenshot(path=str(tmp_path / "partnership.png"), full_page=True)
+
+
+def test_create_a_partnership_with_the_city_picker(live_server, page):
+    sign_in(page, live_server)
+    page.click("text=New partnership")
+    page.type("#partner_city", "Valpara", delay=30)
+    page.click(".city-picker-results li:has-text('Chile')")
+    assert page.input_value("input[name='partner_city-ref']").startswith("gn:")
+    page.check("input[value='education']")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector(".flash-success")
+    assert "Valparaíso" in page.inner_text("h1")
+    assert "Chile" in page.inner_text(".subtitle")
+
+
+def test_language_switcher_keeps_the_page_and_remembers(live_server, page):
+    sign_in(page, live_server, "viewer@demo.example")
+    page.goto(f"{live_server}/contacts/")
+    page.click(".language-menu summary")
+    page.click(".language-menu button[value='es']")
+    page.wait_for_url(f"{live_server}/contacts/")
+    assert page.get_attribute("html", "lang") == "es"
+    page.goto(f"{live_server}/partnerships/")
+    assert page.get_attribute("html", "lang") == "es"
+    page.click(".language-menu summary")
+    page.click(".language-menu button[value='en']")
+    assert page.get_attribute("html", "lang") == "en"
+
+
+def test_viewer_is_offered_no_changes(live_server, page):
+    sign_in(page, live_server, "viewer@demo.example")
+    page.click("a:has-text('Kyoto')")
+    assert page.locator("text=Log an engagement").count() == 0
+    assert page.locator("a:has-text('Edit')").count() == 0
