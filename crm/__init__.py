@@ -5,6 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from crm.config import load_config
+from crm.database import IdConverter
 from crm.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
     app.config.update(load_config(Path(app.instance_path), config))
+    app.url_map.converters["int"] = IdConverter
     configure_extensions(app)
     register_blueprints(app)
     configure_templates(app)

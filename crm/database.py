@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from werkzeug.routing import IntegerConverter
+
+#: the largest id an INTEGER primary key holds on every database we run on
+MAX_ID = 2**31 - 1
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -98,3 +102,12 @@ def render_migration_type(kind, obj, autogen_context):
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in routes, bounded to what an id column can hold, so a huge
+    number in a URL is a 404 rather than a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -1,8 +1,43 @@
 """Form pieces shared by every feature."""
+import re
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms.fields.choices import SelectChoice
+
+from crm.database import MAX_ID
+
+# C0 control characters other than tab, newline and carriage return: no user
+# means them, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_formdata(formdata):
+    """The submitted data with control characters removed from every text value."""
+    if formdata is None:
+        return None
+    cleaned = MultiDict()
+    for key, value in formdata.items(multi=True):
+        cleaned.add(_CONTROL_CHARACTERS.sub("", key),
+                    value if isinstance(value, FileStorage) else _CONTROL_CHARACTERS.sub("", value))
+    return cleaned
+
+
+class Form(FlaskForm):
+    """The base of every form in the app."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            return clean_formdata(super().wrap_formdata(form, formdata))
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string, or None when absent or not a possible id."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
 from wtforms.validators import Length, Optional
 
 
@@ -30,7 +65,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A GET form for list filters: no CSRF token, unknown choices ignored."""
 
     class Meta:
@@ -39,8 +74,6 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)], filters=[strip_filter])
 
     def __init__(self, *args, **kwargs):
-        from flask import request
-
         super().__init__(request.args, *args, **kwargs)
 
     def value(self, name):
@@ -52,5 +85,5 @@ class FilterForm(FlaskForm):
         return field.data
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for confirmations and one-click actions."""

@@ -5,7 +5,7 @@ from crm.extensions import db
 
 def paginate(query, per_page: int | None = None):
     """One page of a select, from ?page=N (bad or out-of-range numbers give page 1 or the last)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     per_page = per_page or current_app.config["PER_PAGE"]
     result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
     if page > 1 and not result.items and result.pages:

@@ -33,6 +33,7 @@ def test_partnership_list_query_count_is_fixed(client, login, make, session, cou
     add_partnerships(make, session, 190)
     with count_queries() as large:
         assert client.get("/partnerships/?sort=country").status_code == 200
+    print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
     assert large.count <= 8
 
@@ -50,6 +51,7 @@ def test_partnership_page_query_count_is_fixed(client, login, make, session, cou
         make.contact(partnership, organization=make.organization(partnership))
     with count_queries() as large:
         assert client.get(f"/partnerships/{partnership.id}").status_code == 200
+    print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
     assert large.count <= 10
 

@@ -1,18 +1,17 @@
 import zoneinfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from crm.forms import none_if_empty, options, strip_filter
+from crm.forms import Form, none_if_empty, options, strip_filter
 
 
 def timezone_choices():
     return options([("", _l("Not known"))] + [(name, name) for name in sorted(zoneinfo.available_timezones())])
 
 
-class CityForm(FlaskForm):
+class CityForm(Form):
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     native_name = StringField(_l("Name in its own script"), validators=[Optional(), Length(max=200)],
                               filters=[none_if_empty])

@@ -3,7 +3,7 @@ from sqlalchemy import func, or_, select
 
 from crm.cities.gazetteer import GazetteerCity, gazetteer
 from crm.cities.models import City
-from crm.database import like_escape
+from crm.database import MAX_ID, like_escape
 from crm.extensions import db
 
 
@@ -26,7 +26,7 @@ def resolve_city(reference: str | None, typed_name: str | None = None) -> City |
     """A picker reference ("city:12" or "gn:1857910"), or failing that a typed name
     that matches exactly one known city or a gazetteer city by name."""
     kind, _sep, key = (reference or "").partition(":")
-    if key.isdigit():
+    if key.isdigit() and int(key) <= MAX_ID:
         if kind == "city":
             return db.session.get(City, int(key))
         if kind == "gn" and (entry := gazetteer().get(int(key))) is not None:

@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL
 
 from crm.contacts.models import OrganizationKind
 from crm.engagements.models import Visibility
-from crm.forms import FilterForm, enum_choices, none_if_empty, strip_filter
+from crm.forms import Form, FilterForm, enum_choices, none_if_empty, strip_filter
 from crm.partnerships.models import Side
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     side = SelectField(_l("Side"), choices=enum_choices(Side), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
@@ -22,7 +21,7 @@ class ContactForm(FlaskForm):
     notes = TextAreaField(_l("Staff notes"), validators=[Optional(), Length(max=10000)], filters=[none_if_empty])
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     side = SelectField(_l("Side"), choices=enum_choices(Side), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])

@@ -10,7 +10,7 @@ from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilte
 from crm.contacts.models import Contact, Organization
 from crm.database import like_escape
 from crm.extensions import db
-from crm.forms import options
+from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership
@@ -66,8 +66,8 @@ def contacts():
 def _contact_form(contact: Contact | None):
     form = ContactForm(obj=contact)
     form.partnership_id.choices = partnership_choices()
-    if contact is None and request.method == "GET" and request.args.get("partnership", type=int):
-        form.partnership_id.data = request.args.get("partnership", type=int)
+    if contact is None and request.method == "GET" and id_arg("partnership"):
+        form.partnership_id.data = id_arg("partnership")
     form.language.choices = options([("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES])
     chosen = form.partnership_id.data if isinstance(form.partnership_id.data, int) else None
     form.organization_id.choices = organization_choices(chosen or (contact.partnership_id if contact else 0))
@@ -153,8 +153,8 @@ def get_organization_or_404(organization_id: int) -> Organization:
 def _organization_form(organization: Organization | None):
     form = OrganizationForm(obj=organization)
     form.partnership_id.choices = partnership_choices()
-    if organization is None and request.method == "GET" and request.args.get("partnership", type=int):
-        form.partnership_id.data = request.args.get("partnership", type=int)
+    if organization is None and request.method == "GET" and id_arg("partnership"):
+        form.partnership_id.data = id_arg("partnership")
     return form
 
 

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.engagements.models import EngagementKind, Pillar, Visibility
-from crm.forms import enum_choices, options, none_if_empty, strip_filter
+from crm.forms import Form, enum_choices, options, none_if_empty, strip_filter
 from crm.partnerships.models import Side
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(Form):
     kind = SelectField(_l("Kind"), choices=enum_choices(EngagementKind), validators=[InputRequired()])
     occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date, e.g. 2025-03-14."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.cities.fields import CityField
-from crm.forms import FilterForm, MultiCheckboxField, enum_choices, none_if_empty, options
+from crm.forms import Form, FilterForm, MultiCheckboxField, enum_choices, none_if_empty, options
 from crm.partnerships.models import PartnershipKind, PartnershipStatus, Priority
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     home_city_id = SelectField(_l("Home city"), coerce=int, validators=[InputRequired()])
     partner_city = CityField(_l("Partner city"), validators=[DataRequired(_l("Choose the partner city."))])
     kind = SelectField(_l("Kind"), choices=enum_choices(PartnershipKind), validators=[InputRequired()])

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from crm.cities.fields import CityField
-from crm.forms import strip_filter
+from crm.forms import Form, strip_filter
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     threshold_months = IntegerField(
         _l("Default inactivity threshold (months)"),
@@ -17,5 +16,5 @@ class SettingsForm(FlaskForm):
     default_home_city_id = SelectField(_l("Default home city"), coerce=int, validators=[InputRequired()])
 
 
-class HomeCityForm(FlaskForm):
+class HomeCityForm(Form):
     city = CityField(_l("Add a home city"), validators=[DataRequired(_l("Choose a city."))])
