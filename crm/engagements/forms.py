@@ -9,7 +9,7 @@ from crm.partnerships.models import Side
 
 class EngagementForm(Form):
     kind = SelectField(_l("Kind"), choices=enum_choices(EngagementKind), validators=[InputRequired()])
-    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date, e.g. 2025-03-14."))])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
     substantive = RadioField(
