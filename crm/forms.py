@@ -4,9 +4,10 @@ import re
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, widgets
 from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from crm.database import MAX_ID
 
@@ -38,7 +39,6 @@ def id_arg(name: str) -> int | None:
     """An id from the query string, or None when absent or not a possible id."""
     value = request.args.get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else None
-from wtforms.validators import Length, Optional
 
 
 def options(pairs) -> list[SelectChoice]:

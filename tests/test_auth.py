@@ -20,7 +20,7 @@ def test_staff_signs_in_and_lands_on_partnerships(client, make, session):
 
 
 def test_email_is_matched_without_case_or_spaces(client, make):
-    user = make.user("viewer", email="mixed@example.org")
+    make.user("viewer", email="mixed@example.org")
     assert sign_in(client, "  Mixed@Example.org ").status_code == 302
 
 

@@ -41,7 +41,7 @@ def test_lookup_endpoint_lists_known_cities_then_the_gazetteer(client, login, ma
 
 
 def test_lookup_names_countries_in_the_readers_language(client, login):
-    user = login("coordinator")
+    login("coordinator")
     client.post("/language", data={"language": "es"})
     results = client.get("/cities/lookup?q=kyoto").get_json()["results"]
     assert any(r["country"] == "Japón" for r in results)

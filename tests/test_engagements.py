@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
+from crm.engagements.models import Engagement, Pillar, Visibility
 from crm.partnerships.models import Side
 
 

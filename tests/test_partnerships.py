@@ -4,7 +4,6 @@ import pytest
 
 from crm.cities.models import City
 from crm.partnerships.models import Partnership, PartnershipStatus, Priority
-from tests.factories import Factories
 
 KYOTO_GEONAMES = 1857910
 
@@ -37,7 +36,7 @@ def test_search_treats_wildcards_literally(client, login, make):
 
 
 def test_filters_by_status_country_priority_and_liaison(client, login, make):
-    user = login("viewer")
+    login("viewer")
     liaison = make.user("coordinator", name="Liaison Person")
     make.partnership(partner=make.city("Kyoto", country_code="JP"), priorities=[Priority.TRADE], liaison=liaison)
     make.partnership(partner=make.city("Lyon", country_code="FR"), status=PartnershipStatus.SUSPENDED)

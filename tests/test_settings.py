@@ -3,7 +3,7 @@ from crm.settings.models import HomeCity, OfficeSettings
 
 def test_admin_changes_threshold_and_default_home_city(client, login, make, session):
     login("admin")
-    first = make.home_city("Portland")
+    make.home_city("Portland")
     second = make.home_city("Eugene", default=False)
     assert "Portland" in client.get("/settings/").text
     response = client.post("/settings/", data={"office_name": "Oregon Sister Cities", "threshold_months": "18",

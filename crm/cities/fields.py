@@ -1,9 +1,9 @@
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
-from markupsafe import Markup, escape
 
 from crm.cities.service import resolve_city
 

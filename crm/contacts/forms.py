@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional
 
 from crm.contacts.models import OrganizationKind
 from crm.engagements.models import Visibility
-from crm.forms import Form, FilterForm, enum_choices, none_if_empty, strip_filter
+from crm.forms import FilterForm, Form, enum_choices, none_if_empty, strip_filter
 from crm.partnerships.models import Side
 
 

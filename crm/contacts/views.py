@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -14,7 +14,12 @@ from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership
-from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.partnerships.queries import (
+    get_in_scope_or_404,
+    get_partnership_or_404,
+    visible_partnership_ids,
+    visible_partnerships,
+)
 
 bp = Blueprint("contacts", __name__)
 
@@ -51,7 +56,7 @@ def contacts():
     form.partnership.choices = partnership_choices(_l("All partnerships"))
     query = (
         select(Contact)
-        .where(Contact.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id)))
+        .where(Contact.partnership_id.in_(visible_partnership_ids()))
         .options(joinedload(Contact.organization), joinedload(Contact.partnership).joinedload(Partnership.partner_city))
         .order_by(func.lower(Contact.name), Contact.id)
     )
@@ -98,19 +103,10 @@ def create_contact():
     return render_template("contacts/form.html", form=form, contact=None)
 
 
-def get_contact_or_404(contact_id: int) -> Contact:
-    contact = db.session.scalar(select(Contact).where(
-        Contact.id == contact_id,
-        Contact.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id))))
-    if contact is None:
-        abort(404)
-    return contact
-
-
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @allow(EDITORS)
 def edit_contact(contact_id: int):
-    contact = get_contact_or_404(contact_id)
+    contact = get_in_scope_or_404(Contact, contact_id)
     form = _contact_form(contact)
     if form.validate_on_submit():
         _save_contact(contact, form)
@@ -127,7 +123,7 @@ def organizations():
     form.partnership.choices = partnership_choices(_l("All partnerships"))
     query = (
         select(Organization)
-        .where(Organization.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id)))
+        .where(Organization.partnership_id.in_(visible_partnership_ids()))
         .options(joinedload(Organization.partnership).joinedload(Partnership.partner_city))
         .order_by(func.lower(Organization.name), Organization.id)
     )
@@ -139,15 +135,6 @@ def organizations():
     if kind := form.value("kind"):
         query = query.where(Organization.kind == kind)
     return render_template("contacts/organizations.html", form=form, page=paginate(query))
-
-
-def get_organization_or_404(organization_id: int) -> Organization:
-    organization = db.session.scalar(select(Organization).where(
-        Organization.id == organization_id,
-        Organization.partnership_id.in_(visible_partnerships().with_only_columns(Partnership.id))))
-    if organization is None:
-        abort(404)
-    return organization
 
 
 def _organization_form(organization: Organization | None):
@@ -182,7 +169,7 @@ def create_organization():
 @bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
 @allow(EDITORS)
 def edit_organization(organization_id: int):
-    organization = get_organization_or_404(organization_id)
+    organization = get_in_scope_or_404(Organization, organization_id)
     form = _organization_form(organization)
     if form.validate_on_submit():
         _save_organization(organization, form)

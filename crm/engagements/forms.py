@@ -3,7 +3,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.engagements.models import EngagementKind, Pillar, Visibility
-from crm.forms import Form, enum_choices, options, none_if_empty, strip_filter
+from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.partnerships.models import Side
 
 

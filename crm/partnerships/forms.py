@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.cities.fields import CityField
-from crm.forms import Form, FilterForm, MultiCheckboxField, enum_choices, none_if_empty, options
+from crm.forms import FilterForm, Form, MultiCheckboxField, enum_choices, none_if_empty, options
 from crm.partnerships.models import PartnershipKind, PartnershipStatus, Priority
 
 

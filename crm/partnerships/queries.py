@@ -36,6 +36,22 @@ def get_partnership_or_404(partnership_id: int) -> Partnership:
     return partnership
 
 
+def visible_partnership_ids() -> Select:
+    return visible_partnerships().with_only_columns(Partnership.id)
+
+
+def get_in_scope_or_404(model, record_id: int, *options):
+    """A record that belongs to a partnership (it has partnership_id), loaded
+    only if the reader may see that partnership; otherwise 404."""
+    record = db.session.scalar(
+        select(model).where(model.id == record_id, model.partnership_id.in_(visible_partnership_ids()))
+        .options(*options)
+    )
+    if record is None:
+        abort(404)
+    return record
+
+
 def partnership_list(*, q=None, status=None, country=None, priority=None, liaison=None, home=None,
                      archived=False, sort="partner") -> Select:
     """The filtered, sorted partnership list; the caller paginates."""

@@ -10,11 +10,11 @@ from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.i18n import country_choices
+from crm.pagination import paginate
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
 from crm.partnerships.models import Partnership
-from crm.pagination import paginate
 from crm.partnerships.queries import get_partnership_or_404, partnership_list
 from crm.settings.service import office_settings
 
