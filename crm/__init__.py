@@ -50,7 +50,9 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from crm.access import enforce_declared_access
+    from crm.attachments.views import bp as attachments_bp
     from crm.auth.views import bp as auth_bp
+    from crm.calendar.views import bp as calendar_bp
     from crm.cities.views import bp as cities_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.engagements.views import bp as engagements_bp
@@ -60,7 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.settings.views import bp as settings_bp
 
     app.before_request(enforce_declared_access)
-    for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp):
+    for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
+                      attachments_bp, calendar_bp):
         app.register_blueprint(blueprint)
 
 

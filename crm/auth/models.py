@@ -25,6 +25,8 @@ class User(UserMixin, Timestamped, db.Model):
     #: changes on sign-out and password change, so old session cookies stop working
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 of the secret in the user's calendar feed URL; None when there is no feed
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

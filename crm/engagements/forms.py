@@ -2,13 +2,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from crm.engagements.models import EngagementKind, Pillar, Visibility
+from crm.engagements.models import LOGGABLE_KINDS, Pillar, Visibility
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.partnerships.models import Side
 
 
 class EngagementForm(Form):
-    kind = SelectField(_l("Kind"), choices=enum_choices(EngagementKind), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=options((kind.value, kind.label) for kind in LOGGABLE_KINDS),
+                       validators=[InputRequired()])
     occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])

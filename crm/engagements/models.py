@@ -19,6 +19,12 @@ class EngagementKind(enum.StrEnum):
     EVENT = "event"
     CEREMONY = "ceremony"
     OTHER = "other"
+    # Kinds that other records put on the timeline:
+    TRADE_MISSION = "trade_mission"
+    EXCHANGE = "exchange"
+    JOINT_PROJECT = "joint_project"
+    AGREEMENT = "agreement"  #: an agreement was signed
+    MILESTONE = "milestone"  #: a joint project's milestone was reached
 
     @property
     def label(self):
@@ -30,7 +36,19 @@ class EngagementKind(enum.StrEnum):
             EngagementKind.EVENT: _l("Event"),
             EngagementKind.CEREMONY: _l("Ceremony"),
             EngagementKind.OTHER: _l("Other"),
+            EngagementKind.TRADE_MISSION: _l("Trade mission"),
+            EngagementKind.EXCHANGE: _l("Exchange"),
+            EngagementKind.JOINT_PROJECT: _l("Joint project"),
+            EngagementKind.AGREEMENT: _l("Agreement signed"),
+            EngagementKind.MILESTONE: _l("Milestone reached"),
         }[self]
+
+
+#: kinds staff and partners log by hand; the others come from their own records
+LOGGABLE_KINDS = (EngagementKind.MEETING, EngagementKind.CALL, EngagementKind.LETTER, EngagementKind.VISIT,
+                  EngagementKind.EVENT, EngagementKind.CEREMONY, EngagementKind.OTHER)
+#: kinds whose timeline entry is kept in step by an agreement or a project
+DERIVED_KINDS = (EngagementKind.AGREEMENT, EngagementKind.MILESTONE)
 
 
 class Visibility(enum.StrEnum):
@@ -103,6 +121,11 @@ class Engagement(Timestamped, db.Model):
     @property
     def is_planned(self) -> bool:
         return self.occurred_on > date.today()
+
+    @property
+    def is_derived(self) -> bool:
+        """Kept in step by an agreement or a milestone; changed there, not here."""
+        return self.kind in DERIVED_KINDS
 
     def __repr__(self) -> str:
         return f"<Engagement {self.id} {self.kind} {self.occurred_on}>"

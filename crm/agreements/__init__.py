@@ -1,0 +1,1 @@
+"""Agreements of a partnership: texts in several languages, signatories, lifecycle."""

@@ -1,0 +1,109 @@
+import enum
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import Timestamped, enum_type
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.partnerships.models import Partnership, Side
+
+
+class AgreementKind(enum.StrEnum):
+    SISTER_CITY = "sister_city"
+    MOU = "mou"
+    RENEWAL = "renewal"
+    ADDENDUM = "addendum"
+
+    @property
+    def label(self):
+        return {
+            AgreementKind.SISTER_CITY: _l("Sister-city agreement"),
+            AgreementKind.MOU: _l("Memorandum of understanding"),
+            AgreementKind.RENEWAL: _l("Renewal"),
+            AgreementKind.ADDENDUM: _l("Addendum"),
+        }[self]
+
+
+class AgreementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_NEGOTIATION = "in_negotiation"
+    SIGNED = "signed"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+    RENEWED = "renewed"
+
+    @property
+    def label(self):
+        return {
+            AgreementStatus.DRAFT: _l("Draft"),
+            AgreementStatus.IN_NEGOTIATION: _l("In negotiation"),
+            AgreementStatus.SIGNED: _l("Signed"),
+            AgreementStatus.EXPIRED: _l("Expired"),
+            AgreementStatus.TERMINATED: _l("Terminated"),
+            AgreementStatus.RENEWED: _l("Renewed"),
+        }[self]
+
+
+class Agreement(Timestamped, db.Model):
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    kind: Mapped[AgreementKind] = mapped_column(enum_type(AgreementKind))
+    status: Mapped[AgreementStatus] = mapped_column(enum_type(AgreementStatus), default=AgreementStatus.DRAFT)
+    title: Mapped[str] = mapped_column(String(300))
+    signed_on: Mapped[date | None]
+    signed_at: Mapped[str | None] = mapped_column(String(200))  #: the place of signing
+    effective_from: Mapped[date | None]
+    expires_on: Mapped[date | None] = mapped_column(index=True)
+    #: the earlier agreement this one renews; signing this one marks that one renewed
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"))
+    #: the timeline entry that signing created
+    signing_engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
+    notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+
+    partnership: Mapped[Partnership] = relationship()
+    renews: Mapped["Agreement | None"] = relationship(remote_side=[id], foreign_keys=[renews_id])
+    signing_engagement: Mapped[Engagement | None] = relationship(foreign_keys=[signing_engagement_id])
+    texts: Mapped[list["AgreementText"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementText.position")
+    signatories: Mapped[list["Signatory"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="(Signatory.side, Signatory.position)")
+
+    @property
+    def languages(self) -> list[str]:
+        return [text.language for text in self.texts]
+
+
+class AgreementText(Timestamped, db.Model):
+    """The agreement's text in one language (one text per language)."""
+
+    __tablename__ = "agreement_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))  #: BCP 47 code: ja, ar, zh-Hans…
+    position: Mapped[int] = mapped_column(Integer, default=0)  #: order of printing
+    title: Mapped[str | None] = mapped_column(String(300))  #: the title in that language
+    body: Mapped[str] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="texts")
+
+    __table_args__ = (UniqueConstraint("agreement_id", "language", name="uq_agreement_texts_language"),)
+
+
+class Signatory(db.Model):
+    __tablename__ = "signatories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))  #: e.g. Mayor of Kyoto
+    city: Mapped[str | None] = mapped_column(String(200))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="signatories")

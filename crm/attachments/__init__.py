@@ -1,0 +1,1 @@
+"""Files attached to agreements and engagements (missions, exchanges and projects too)."""

@@ -1,0 +1,30 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.database import Timestamped, enum_type
+from crm.extensions import db
+from crm.partnerships.models import Side
+
+
+class Attachment(Timestamped, db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the partnership it belongs to, for scoping; set from what it is attached to
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))  #: as the uploader named it (Unicode)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  #: generated; the file on disk
+    content_type: Mapped[str] = mapped_column(String(100))  #: detected from the content
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(engagement_id IS NULL) <> (agreement_id IS NULL)", name="one_owner"),
+    )

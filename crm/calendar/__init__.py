@@ -1,0 +1,1 @@
+"""What is coming up: the upcoming view and each user's iCalendar feed."""

@@ -1,0 +1,1 @@
+"""Exchanges of students, staff, artists, athletes… between the cities."""

@@ -1,0 +1,46 @@
+"""Times of day in the local time of a place, stored unambiguously as UTC."""
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+class LocalTimeError(ValueError):
+    """A local time that does not exist, or is ambiguous, at that place."""
+
+
+def is_time_zone(name: str | None) -> bool:
+    return bool(name) and name in available_timezones()
+
+
+def to_utc(day: date, clock: time, zone: str) -> datetime:
+    """The moment a local wall-clock time happens in a time zone.
+
+    Refuses times skipped by a daylight-saving change (02:30 on the night
+    clocks go forward) and times that happen twice (when they go back).
+    """
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise LocalTimeError("unknown time zone") from error
+    first = datetime.combine(day, clock, tzinfo=tz).replace(fold=0)
+    second = first.replace(fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # fold changes the offset only for times in a gap or an overlap
+        round_trip = first.astimezone(UTC).astimezone(tz)
+        if round_trip.replace(tzinfo=None) != first.replace(tzinfo=None):
+            raise LocalTimeError("skipped")
+        raise LocalTimeError("ambiguous")
+    return first.astimezone(UTC)
+
+
+def in_zone(moment: datetime | None, zone: str | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone)) if is_time_zone(zone) else moment
+
+
+def utc_offset_label(zone: str, at: datetime | None = None) -> str:
+    """"UTC+09:00" for a zone at a moment (now by default)."""
+    offset = (at or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

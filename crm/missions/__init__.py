@@ -1,0 +1,1 @@
+"""Trade missions: delegation, day-by-day itinerary in local time, outcomes."""
