@@ -50,20 +50,26 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from crm.access import enforce_declared_access
+    from crm.agreements.views import bp as agreements_bp
     from crm.attachments.views import bp as attachments_bp
     from crm.auth.views import bp as auth_bp
     from crm.calendar.views import bp as calendar_bp
     from crm.cities.views import bp as cities_bp
     from crm.contacts.views import bp as contacts_bp
+    from crm.dashboard.views import bp as dashboard_bp
+    from crm.exchanges.views import bp as exchanges_bp
     from crm.engagements.views import bp as engagements_bp
     from crm.i18n import bp as i18n_bp
     from crm.main.views import bp as main_bp
+    from crm.missions.views import bp as missions_bp
     from crm.partnerships.views import bp as partnerships_bp
+    from crm.projects.views import bp as projects_bp
     from crm.settings.views import bp as settings_bp
 
     app.before_request(enforce_declared_access)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
-                      attachments_bp, calendar_bp):
+                      attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
+                      dashboard_bp):
         app.register_blueprint(blueprint)
 
 
@@ -72,6 +78,8 @@ def configure_templates(app: Flask) -> None:
 
     from crm import i18n
     from crm.access import can
+    from crm.languages import language_label
+    from crm.money import format_money
     from crm.pagination import page_url
 
     app.jinja_env.globals.update(
@@ -80,6 +88,8 @@ def configure_templates(app: Flask) -> None:
         country_name=i18n.country_name,
         text_direction=i18n.text_direction,
         language_name=i18n.language_name,
+        language_label=language_label,
+        money=format_money,
         languages=i18n.LANGUAGES,
         current_locale=get_locale,
     )

@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable application."""
@@ -40,6 +42,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": env.get("CRM_DEFAULT_TIMEZONE", "UTC"),
         "PER_PAGE": int(env.get("CRM_PER_PAGE", "25")),
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "ATTACHMENTS_DIR": str(Path(env.get("CRM_ATTACHMENTS_DIR") or instance_path / "attachments").resolve()),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -58,4 +61,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
     if config["PER_PAGE"] < 1:
         raise ConfigError("CRM_PER_PAGE must be a positive number.")
+    attachments = Path(config["ATTACHMENTS_DIR"]).resolve()
+    if attachments == STATIC_DIR or STATIC_DIR in attachments.parents:
+        # Anything there is served to anyone, bypassing the access check on downloads.
+        raise ConfigError("CRM_ATTACHMENTS_DIR must be outside the static folder.")
     return config

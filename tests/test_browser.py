@@ -76,7 +76,8 @@ def sign_in(page, base, email="coordinator@demo.example"):
     page.fill("#email", email)
     page.fill("#password", "sister-cities-demo")
     page.click("button.primary")
-    page.wait_for_url(f"{base}/partnerships/")
+    page.wait_for_url(f"{base}/dashboard")  # staff land on the dashboard
+    page.goto(f"{base}/partnerships/")
 
 
 def test_find_a_partnership_by_native_name_and_log_an_engagement(live_server, page, tmp_path):

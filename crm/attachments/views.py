@@ -1,3 +1,90 @@
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from crm.access import EDITORS, STAFF, allow
+from crm.agreements.models import Agreement
+from crm.attachments import storage
+from crm.attachments.forms import UploadForm
+from crm.attachments.models import Attachment
+from crm.attachments.queries import owner_of
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.i18n import safe_next
+from crm.partnerships.queries import get_in_scope_or_404
 
 bp = Blueprint("attachments", __name__)
+bp.add_app_template_filter(storage.human_size, "filesize")
+
+
+def _back(partnership_id: int) -> str:
+    """Where the page that sent the user here asked to return, else the partnership."""
+    fallback = url_for("partnerships.detail", partnership_id=partnership_id)
+    return safe_next(request.form.get("next") or request.args.get("next"), fallback)
+
+
+def _upload(owner: Engagement | Agreement):
+    back = _back(owner.partnership_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    try:
+        attachment = storage.save_upload(form.file.data, owner)
+    except storage.UploadRefused as refusal:
+        flash(str(refusal.message), "error")
+        return redirect(back)
+    name, path = attachment.filename, storage.attachment_path(attachment)
+    try:
+        db.session.commit()
+    except Exception:
+        path.unlink(missing_ok=True)  # the row never was, so neither is its file
+        raise
+    flash(_("“%(name)s” was uploaded.", name=name), "success")
+    return redirect(back)
+
+
+@bp.post("/engagements/<int:engagement_id>/attachments")
+@allow(EDITORS)
+def upload_to_engagement(engagement_id: int):
+    return _upload(get_in_scope_or_404(Engagement, engagement_id))
+
+
+@bp.post("/agreements/<int:agreement_id>/attachments")
+@allow(EDITORS)
+def upload_to_agreement(agreement_id: int):
+    return _upload(get_in_scope_or_404(Agreement, agreement_id))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@allow(STAFF)
+def download(attachment_id: int):
+    attachment = get_in_scope_or_404(Attachment, attachment_id)
+    path = storage.attachment_path(attachment)
+    if not path.is_file():
+        current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, path)
+        abort(404)
+    # as_attachment: never rendered in our origin; Werkzeug adds filename*=UTF-8''… for Unicode names.
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, etag=attachment.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete(attachment_id: int):
+    attachment = get_in_scope_or_404(Attachment, attachment_id)
+    back = _back(attachment.partnership_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = attachment.filename
+        storage.delete_attachment(attachment)
+        db.session.commit()
+        flash(_("“%(name)s” was deleted.", name=name), "success")
+        return redirect(back)
+    return render_template("attachments/delete.html", attachment=attachment, owner=owner_of(attachment),
+                           form=form, back=back)

@@ -1,3 +1,110 @@
-from flask import Blueprint
+"""What is coming up: the upcoming view and each user's iCalendar feed."""
+from datetime import UTC, date, datetime
+from itertools import groupby
+
+from babel.dates import format_skeleton
+from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale, to_user_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import Select, false, select
+
+from crm.access import PUBLIC, STAFF, allow
+from crm.auth.models import User
+from crm.calendar.feed import DAYS_AHEAD, DAYS_BACK, build_feed
+from crm.calendar.tokens import has_feed, issue_feed_token, revoke_feed_token, user_for_feed_token
+from crm.calendar.upcoming import UpcomingEvent, upcoming_events
+from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import visible_partnership_ids
 
 bp = Blueprint("calendar", __name__)
+
+UPCOMING_DAYS = 90
+# The new feed URL crosses the redirect in the session (signed, HttpOnly,
+# and no more secret than the session itself) and is popped on first view.
+NEW_FEED_URL = "calendar_new_feed_url"
+
+Days = list[tuple[date, list[UpcomingEvent]]]
+
+
+def feed_scope(user: User) -> Select:
+    """The partnerships a feed owner may see; the feed request has no signed-in user to ask."""
+    if user.is_staff:
+        return select(Partnership.id)
+    # The guest portal issue supplies a guest's own partnerships; until then a guest's feed is empty.
+    return select(Partnership.id).where(false())
+
+
+def partnership_page(partnership_id: int) -> str:
+    return url_for("partnerships.detail", partnership_id=partnership_id, _external=True)
+
+
+def by_month(events: list[UpcomingEvent]) -> list[tuple[str, Days]]:
+    """Events grouped under a month heading ("March 2026" in the reader's language), then by day."""
+    months = []
+    for month, in_month in groupby(events, key=lambda e: e.listed_on.replace(day=1)):
+        days = [(day, list(on_day)) for day, on_day in groupby(in_month, key=lambda e: e.listed_on)]
+        months.append((format_skeleton("yMMMM", month, locale=get_locale()), days))
+    return months
+
+
+@bp.get("/calendar/")
+@allow(STAFF)
+def upcoming():
+    today = to_user_timezone(datetime.now(UTC)).date()
+    events = upcoming_events(visible_partnership_ids(), today, UPCOMING_DAYS, include_staff_only=current_user.is_staff)
+    new_feed_url = session.pop(NEW_FEED_URL, None)
+    response = Response(render_template(
+        "calendar/upcoming.html", months=by_month(events), today=today, days=UPCOMING_DAYS,
+        has_feed=has_feed(current_user), new_feed_url=new_feed_url, feed_days_back=DAYS_BACK,
+        feed_days_ahead=DAYS_AHEAD))
+    if new_feed_url:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/calendar/feed")
+@allow(STAFF)
+def create_feed():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    replacing = has_feed(user)
+    token = issue_feed_token(user)
+    db.session.commit()
+    session[NEW_FEED_URL] = url_for(".feed", token=token, _external=True)
+    if replacing:
+        flash(_("Your calendar feed has a new address. The old address no longer works."), "success")
+    else:
+        flash(_("Your calendar feed is ready."), "success")
+    return redirect(url_for(".upcoming", _anchor="feed"))
+
+
+@bp.post("/calendar/feed/revoke")
+@allow(STAFF)
+def revoke_feed():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    revoke_feed_token(current_user._get_current_object())
+    db.session.commit()
+    session.pop(NEW_FEED_URL, None)
+    flash(_("Your calendar feed was stopped. Calendar programs subscribed to it get nothing more."), "success")
+    return redirect(url_for(".upcoming", _anchor="feed"))
+
+
+@bp.get("/calendar/feed/<token>.ics")
+@allow(PUBLIC)  # calendar programs cannot sign in: the token in the URL is the credential
+def feed(token: str):
+    owner = user_for_feed_token(token)
+    if owner is None:
+        abort(404)
+    # Guests cannot open staff partnership pages, so their events carry no link.
+    link = partnership_page if owner.is_staff else None
+    body = build_feed(owner, feed_scope(owner), datetime.now(UTC).date(), link=link)
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = 'inline; filename="sister-city-crm.ics"'
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -5,7 +5,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, STAFF, allow
-from crm.cities.models import City
 from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
 from crm.contacts.models import Contact, Organization
 from crm.database import like_escape
@@ -13,25 +12,15 @@ from crm.extensions import db
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
+from crm.partnerships.choices import partnership_choices
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import (
     get_in_scope_or_404,
     get_partnership_or_404,
     visible_partnership_ids,
-    visible_partnerships,
 )
 
 bp = Blueprint("contacts", __name__)
-
-
-def partnership_choices(blank=None):
-    rows = db.session.execute(
-        visible_partnerships().with_only_columns(Partnership.id, City.name)
-        .join(City, Partnership.partner_city_id == City.id)
-        .where(Partnership.archived_at.is_(None)).order_by(City.name)
-    ).all()
-    choices = [(row.id, row.name) for row in rows]
-    return options([(0, blank)] + choices if blank is not None else choices)
 
 
 def organization_choices(partnership_id):

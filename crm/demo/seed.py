@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.cities.gazetteer import gazetteer
 from crm.cities.service import city_from_gazetteer
+from crm.demo.programs import seed_programs
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
@@ -144,6 +145,7 @@ def seed_demo(today: date | None = None) -> bool:
     add_home_city(home, make_default=True)
     office_settings().office_name = "Portland Office of International Affairs"
 
+    partnerships_by_geonames = {}
     for index, spec in enumerate(PARTNERS):
         city = city_from_gazetteer(gazetteer().get(spec.geonames_id))
         if spec.native_name:
@@ -157,6 +159,7 @@ def seed_demo(today: date | None = None) -> bool:
         )
         partnership.priorities = spec.priorities
         db.session.add(partnership)
+        partnerships_by_geonames[spec.geonames_id] = partnership
         organization = Organization(partnership=partnership, side=Side.PARTNER, name=spec.organization[0],
                                     kind=spec.organization[1])
         db.session.add_all([
@@ -188,4 +191,5 @@ def seed_demo(today: date | None = None) -> bool:
                                       title="Planned delegation visit", substantive=True, pillar=Pillar.GOVERNMENT,
                                       logged_by=liaisons[index % 2]))
     db.session.flush()
+    seed_programs(partnerships_by_geonames, users[Role.COORDINATOR], today)
     return True

@@ -1,4 +1,5 @@
 """Logging and changing engagements. They flush; the request commits."""
+from crm.attachments.storage import delete_attachments_of
 from crm.auth.models import User
 from crm.engagements.forms import EngagementForm
 from crm.engagements.models import Engagement
@@ -29,5 +30,7 @@ def log_engagement(partnership: Partnership, form: EngagementForm, user: User) -
 
 
 def delete_engagement(engagement: Engagement) -> None:
+    """Delete an engagement of any kind (missions, exchanges and projects too) and its files."""
+    delete_attachments_of(engagement)
     db.session.delete(engagement)
     db.session.flush()

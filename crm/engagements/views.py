@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import EDITORS, allow
+from crm.attachments.queries import attachments_for
 from crm.engagements import operations
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import get_engagement_or_404
@@ -28,10 +29,28 @@ def log(partnership_id: int):
     return detail(partnership_id, engagement_form=form), 422
 
 
+PROGRAM_PAGES = {"trade_mission": ("missions.edit", "mission_id"), "exchange": ("exchanges.edit", "exchange_id"),
+                 "joint_project": ("projects.edit", "project_id")}
+
+
+def _changed_elsewhere(engagement):
+    """Missions, exchanges and projects have their own pages; signings and
+    milestones follow their agreement or project."""
+    if engagement.record_type in PROGRAM_PAGES:
+        endpoint, argument = PROGRAM_PAGES[engagement.record_type]
+        return redirect(url_for(endpoint, **{argument: engagement.id}))
+    if engagement.is_derived:
+        flash(_("This entry follows its agreement or project; change it there."), "info")
+        return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id, _anchor="timeline"))
+    return None
+
+
 @bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
 @allow(EDITORS)
 def edit(engagement_id: int):
     engagement = get_engagement_or_404(engagement_id)
+    if (elsewhere := _changed_elsewhere(engagement)) is not None:
+        return elsewhere
     form = EngagementForm(obj=engagement)
     if request.method == "GET":
         form.substantive.data = "yes" if engagement.substantive else "no"
@@ -41,13 +60,16 @@ def edit(engagement_id: int):
         db.session.commit()
         flash(_("Your changes were saved."), "success")
         return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id, _anchor="timeline"))
-    return render_template("engagements/form.html", form=form, engagement=engagement)
+    return render_template("engagements/form.html", form=form, engagement=engagement,
+                           attachments=attachments_for(engagement_id=engagement.id))
 
 
 @bp.route("/engagements/<int:engagement_id>/delete", methods=["GET", "POST"])
 @allow(EDITORS)
 def delete(engagement_id: int):
     engagement = get_engagement_or_404(engagement_id)
+    if (elsewhere := _changed_elsewhere(engagement)) is not None:
+        return elsewhere
     form = ConfirmForm()
     if form.validate_on_submit():
         partnership_id = engagement.partnership_id

@@ -11,4 +11,4 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    return redirect(url_for("partnerships.index"))
+    return redirect(url_for("dashboard.index"))

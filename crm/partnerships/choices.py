@@ -4,8 +4,11 @@ from sqlalchemy import select
 
 from crm.access import STAFF
 from crm.auth.models import User
+from crm.cities.models import City
 from crm.extensions import db
 from crm.forms import options
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import visible_partnerships
 from crm.settings.service import home_cities
 
 
@@ -30,3 +33,13 @@ def fill_filter_form(form, countries):
     form.country.choices = options([("", _l("Any country"))] + countries)
     form.liaison.choices = liaison_choices(_l("Any liaison"))
     form.home.choices = home_city_choices(_l("All home cities"))
+
+
+def partnership_choices(blank=None):
+    rows = db.session.execute(
+        visible_partnerships().with_only_columns(Partnership.id, City.name)
+        .join(City, Partnership.partner_city_id == City.id)
+        .where(Partnership.archived_at.is_(None)).order_by(City.name)
+    ).all()
+    choices = [(row.id, row.name) for row in rows]
+    return options([(0, blank)] + choices if blank is not None else choices)

@@ -1,21 +1,26 @@
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, STAFF, allow
+from crm.agreements.queries import partnership_agreements
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.i18n import country_choices
+from crm.outcomes import outcome_totals
 from crm.pagination import paginate
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_partnership_or_404, partnership_list
+from crm.programs import partnership_programs
 from crm.settings.service import office_settings
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
@@ -68,6 +73,8 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
         "partnerships/detail.html", partnership=partnership, timeline=timeline_page, contacts=contacts,
         organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
         threshold=partnership.threshold_months or office_settings().threshold_months,
+        agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
+        totals=outcome_totals(partnership.id), today=date.today(),
     )
 
 

@@ -1,0 +1,64 @@
+from datetime import date, timedelta
+
+from flask import abort
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.agreements.lifecycle import EXPIRY_WARNING_DAYS, IN_FORCE
+from crm.agreements.models import Agreement, AgreementText, Signatory
+from crm.database import like_escape
+from crm.extensions import db
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids
+
+WITH_PARTNERSHIP = (joinedload(Agreement.partnership).joinedload(Partnership.partner_city),
+                    joinedload(Agreement.partnership).joinedload(Partnership.home_city))
+
+
+def get_agreement_or_404(agreement_id: int) -> Agreement:
+    return get_in_scope_or_404(
+        Agreement, agreement_id, *WITH_PARTNERSHIP,
+        selectinload(Agreement.texts), selectinload(Agreement.signatories), joinedload(Agreement.renews),
+    )
+
+
+def get_text_or_404(text_id: int) -> AgreementText:
+    text = db.session.get(AgreementText, text_id) or abort(404)
+    get_agreement_or_404(text.agreement_id)  # the reader must see its agreement
+    return text
+
+
+def get_signatory_or_404(signatory_id: int) -> Signatory:
+    signatory = db.session.get(Signatory, signatory_id) or abort(404)
+    get_agreement_or_404(signatory.agreement_id)
+    return signatory
+
+
+def agreement_list(*, q=None, status=None, kind=None, partnership=None, expiring=False,
+                   today: date | None = None) -> Select:
+    query = (select(Agreement).where(Agreement.partnership_id.in_(visible_partnership_ids()))
+             .options(*WITH_PARTNERSHIP))
+    if q:
+        query = query.where(func.lower(Agreement.title).like(f"%{like_escape(q.lower())}%", escape="\\"))
+    if status:
+        query = query.where(Agreement.status == status)
+    if kind:
+        query = query.where(Agreement.kind == kind)
+    if partnership:
+        query = query.where(Agreement.partnership_id == partnership)
+    if expiring:
+        query = query.where(*expiring_filter(today or date.today()))
+        return query.order_by(Agreement.expires_on, Agreement.id)
+    return query.order_by(Agreement.signed_on.desc().nulls_first(), Agreement.id.desc())
+
+
+def expiring_filter(today: date, within_days: int = EXPIRY_WARNING_DAYS):
+    return (Agreement.status.in_(IN_FORCE), Agreement.expires_on >= today,
+            Agreement.expires_on <= today + timedelta(days=within_days))
+
+
+def partnership_agreements(partnership_id: int) -> list[Agreement]:
+    return list(db.session.scalars(
+        select(Agreement).where(Agreement.partnership_id == partnership_id)
+        .order_by(Agreement.signed_on.desc().nulls_first(), Agreement.id.desc())
+    ))

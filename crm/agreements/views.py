@@ -1,0 +1,276 @@
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from crm.access import EDITORS, STAFF, allow
+from crm.agreements import lifecycle, operations
+from crm.agreements.forms import AgreementForm, MoveForm, SignatoryForm, TextForm
+from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
+from crm.agreements.queries import (
+    agreement_list,
+    get_agreement_or_404,
+    get_signatory_or_404,
+    get_text_or_404,
+)
+from crm.attachments.queries import attachments_for
+from crm.extensions import db
+from crm.forms import ConfirmForm, FilterForm, enum_choices, options
+from crm.languages import document_language_choices, language_label
+from crm.pagination import paginate
+from crm.partnerships.choices import partnership_choices
+from crm.partnerships.queries import get_partnership_or_404
+
+bp = Blueprint("agreements", __name__)
+
+
+class AgreementFilterForm(FilterForm):
+    status = SelectField(_l("Status"), choices=enum_choices(AgreementStatus, blank=_l("Any status")),
+                         validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=enum_choices(AgreementKind, blank=_l("Any kind")), validators=[Optional()])
+    partnership = SelectField(_l("Partnership"), coerce=int, validators=[Optional()])
+    expiring = SelectField(_l("Show"), choices=options([("", _l("All agreements")),
+                                                        ("90", _l("Expiring within 90 days"))]),
+                           validators=[Optional()])
+
+
+@bp.get("/agreements/")
+@allow(STAFF)
+def index():
+    form = AgreementFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    query = agreement_list(q=form.value("q"), status=form.value("status"), kind=form.value("kind"),
+                           partnership=form.value("partnership"), expiring=form.value("expiring") == "90")
+    return render_template("agreements/index.html", form=form, page=paginate(query), today=date.today())
+
+
+def _renewable_choices(partnership_id: int, exclude_id: int | None = None):
+    rows = db.session.execute(
+        select(Agreement.id, Agreement.title).where(
+            Agreement.partnership_id == partnership_id, Agreement.id != (exclude_id or 0),
+            Agreement.status.in_([AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.RENEWED]))
+        .order_by(Agreement.title)).all()
+    return options([(0, _l("None"))] + [(row.id, row.title) for row in rows])
+
+
+def _apply(agreement: Agreement, form: AgreementForm) -> None:
+    agreement.title = form.title.data
+    agreement.kind = form.kind.data
+    agreement.renews_id = form.renews_id.data or None
+    agreement.signed_at = form.signed_at.data
+    agreement.effective_from = form.effective_from.data
+    agreement.expires_on = form.expires_on.data
+    agreement.notes = form.notes.data
+    db.session.add(agreement)
+    db.session.flush()
+
+
+@bp.route("/partnerships/<int:partnership_id>/agreements/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = AgreementForm()
+    form.renews_id.choices = _renewable_choices(partnership.id)
+    if form.validate_on_submit():
+        agreement = Agreement(partnership_id=partnership.id)
+        _apply(agreement, form)
+        db.session.commit()
+        flash(_("The agreement was created as a draft. Add its texts and signatories next."), "success")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, partnership=partnership, agreement=None)
+
+
+@bp.get("/agreements/<int:agreement_id>")
+@allow(STAFF)
+def detail(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    move_form = MoveForm(formdata=None)
+    move_form.target.choices = enum_choices(AgreementStatus)
+    return render_template(
+        "agreements/detail.html", agreement=agreement, partnership=agreement.partnership,
+        moves=lifecycle.allowed_moves(agreement.status), move_form=move_form,
+        signatory_form=SignatoryForm(formdata=None), can_edit_terms=lifecycle.can_edit_terms(agreement.status),
+        attachments=attachments_for(agreement_id=agreement.id), today=date.today(),
+        expiring=lifecycle.is_expiring(agreement.status, agreement.expires_on, date.today()),
+    )
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    form = AgreementForm(obj=agreement)
+    form.renews_id.choices = _renewable_choices(agreement.partnership_id, exclude_id=agreement.id)
+    if request.method == "GET":
+        form.renews_id.data = agreement.renews_id or 0
+    if form.validate_on_submit():
+        _apply(agreement, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, partnership=agreement.partnership, agreement=agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/move")
+@allow(EDITORS)
+def move(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    form = MoveForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
+    target = AgreementStatus(form.target.data)
+    try:
+        operations.move(agreement, target, current_user, signed_on=form.signed_on.data,
+                        signed_at=form.signed_at.data)
+    except operations.LifecycleError:
+        flash(_("An agreement that is %(current)s cannot become %(target)s.",
+                current=agreement.status.label, target=target.label), "error")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
+    db.session.commit()
+    if target == AgreementStatus.SIGNED:
+        flash(_("The agreement is signed. Its signing is on the partnership timeline."), "success")
+    else:
+        flash(_("The agreement is now %(status)s.", status=target.label), "success")
+    return redirect(url_for(".detail", agreement_id=agreement.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/renew")
+@allow(EDITORS)
+def renew(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    if not ConfirmForm().validate_on_submit() or agreement.status not in (AgreementStatus.SIGNED,
+                                                                            AgreementStatus.EXPIRED):
+        abort(400)
+    renewal = operations.start_renewal(agreement)
+    db.session.commit()
+    flash(_("A draft renewal was created from the current texts and signatories."), "success")
+    return redirect(url_for(".edit", agreement_id=renewal.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    cancel = url_for(".detail", agreement_id=agreement.id)
+    if not lifecycle.can_edit_terms(agreement.status):
+        flash(_("A signed agreement is part of the record and cannot be deleted."), "error")
+        return redirect(cancel)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        partnership_id = agreement.partnership_id
+        operations.delete_agreement(agreement)
+        db.session.commit()
+        flash(_("The draft agreement was deleted."), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=partnership_id, _anchor="agreements"))
+    return render_template("confirm.html", form=form, cancel_url=cancel,
+                           title=_("Delete the draft “%(title)s”?", title=agreement.title),
+                           message=_("Its texts, signatories and documents are deleted with it."))
+
+
+def _text_form(agreement: Agreement, text: AgreementText | None):
+    form = TextForm(obj=text)
+    taken = {t.language for t in agreement.texts if text is None or t.id != text.id}
+    form.language.choices = options(choice for choice in document_language_choices() if choice[0] not in taken)
+    return form
+
+
+def _terms_locked(agreement: Agreement):
+    flash(_("The texts and signatories of a signed agreement cannot change. Start a renewal or an addendum."),
+          "error")
+    return redirect(url_for(".detail", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/texts/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def add_text(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    if not lifecycle.can_edit_terms(agreement.status):
+        return _terms_locked(agreement)
+    form = _text_form(agreement, None)
+    if form.validate_on_submit():
+        agreement.texts.append(AgreementText(language=form.language.data, title=form.title.data,
+                                             body=form.body.data, position=len(agreement.texts)))
+        db.session.commit()
+        flash(_("The text was added."), "success")
+        return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
+    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=None)
+
+
+@bp.route("/agreement-texts/<int:text_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit_text(text_id: int):
+    text = get_text_or_404(text_id)
+    agreement = text.agreement
+    if not lifecycle.can_edit_terms(agreement.status):
+        return _terms_locked(agreement)
+    form = _text_form(agreement, text)
+    if form.validate_on_submit():
+        form.populate_obj(text)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
+    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text)
+
+
+@bp.route("/agreement-texts/<int:text_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete_text(text_id: int):
+    text = get_text_or_404(text_id)
+    agreement = text.agreement
+    if not lifecycle.can_edit_terms(agreement.status):
+        return _terms_locked(agreement)
+    form = ConfirmForm()
+    cancel = url_for(".detail", agreement_id=agreement.id, _anchor="texts")
+    if form.validate_on_submit():
+        db.session.delete(text)
+        db.session.commit()
+        flash(_("The text was deleted."), "success")
+        return redirect(cancel)
+    return render_template("confirm.html", form=form, cancel_url=cancel,
+                           title=_("Delete the %(language)s text?", language=language_label(text.language)),
+                           message=_("The other languages are kept."))
+
+
+@bp.post("/agreements/<int:agreement_id>/signatories")
+@allow(EDITORS)
+def add_signatory(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    if not lifecycle.can_edit_terms(agreement.status):
+        return _terms_locked(agreement)
+    form = SignatoryForm()
+    if form.validate():
+        agreement.signatories.append(Signatory(side=form.side.data, name=form.name.data, title=form.title.data,
+                                               city=form.city.data, position=len(agreement.signatories)))
+        db.session.commit()
+        flash(_("%(name)s was added as a signatory.", name=form.name.data), "success")
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                flash(_("%(field)s: %(error)s", field=form[field].label.text, error=error), "error")
+    return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="signatories"))
+
+
+@bp.route("/signatories/<int:signatory_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete_signatory(signatory_id: int):
+    signatory = get_signatory_or_404(signatory_id)
+    agreement = signatory.agreement
+    if not lifecycle.can_edit_terms(agreement.status):
+        return _terms_locked(agreement)
+    form = ConfirmForm()
+    cancel = url_for(".detail", agreement_id=agreement.id, _anchor="signatories")
+    if form.validate_on_submit():
+        db.session.delete(signatory)
+        db.session.commit()
+        flash(_("The signatory was removed."), "success")
+        return redirect(cancel)
+    return render_template("confirm.html", form=form, cancel_url=cancel,
+                           title=_("Remove %(name)s as a signatory?", name=signatory.name), message="")

@@ -1,0 +1,203 @@
+"""Storing uploaded files: checked from their content, kept outside the static
+folder under generated names. These functions flush; the request commits."""
+import hashlib
+import re
+import secrets
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import IO
+
+import filetype
+from flask import current_app
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from crm.agreements.models import Agreement
+from crm.attachments.models import Attachment
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.partnerships.models import Side
+
+#: what may be attached: the extension filetype reports -> the MIME type recorded and served
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+}
+#: other spellings of an allowed extension, so "photo.jpeg" keeps its name
+_EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
+MAX_NAME_LENGTH = 200
+HEAD_BYTES = 8192  # as much as filetype ever looks at
+_CHUNK = 64 * 1024
+_STORED_NAME = re.compile(r"[0-9a-f]{32}")
+# Explicit bidi embeddings, overrides and isolates: "report" + U+202E + "fdp.exe"
+# displays as "reportexe.pdf". Joiners stay: Arabic and Persian names use them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class UploadRefused(Exception):
+    """The upload was not stored; `message` tells the uploader why, in their language."""
+
+    def __init__(self, message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+WRONG_TYPE = _l("This kind of file cannot be attached. Upload a PDF, a PNG or JPEG image, "
+                "or an office document (Word, Excel, PowerPoint or OpenDocument).")
+EMPTY = _l("The file is empty.")
+
+
+def human_size(size: int) -> str:
+    """A byte count as people read it, in the reader's language."""
+    if size < 1024:
+        return ngettext("%(count)s byte", "%(count)s bytes", size, count=format_decimal(size))
+    if size < 1024 * 1024:
+        return _("%(size)s KB", size=format_decimal(size / 1024, "#,##0.#"))
+    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), "#,##0.#"))
+
+
+def detect_type(head: bytes) -> tuple[str, str] | None:
+    """(extension, MIME type) of an allowed kind of file, judged from its first bytes; None otherwise."""
+    kind = filetype.guess(bytes(head)) if head else None
+    if kind is None or kind.extension not in ALLOWED_TYPES:
+        return None
+    return kind.extension, ALLOWED_TYPES[kind.extension]
+
+
+def _cap(name: str, limit: int = MAX_NAME_LENGTH) -> str:
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and len(extension) <= 16:
+        return stem[:limit - len(extension) - 1].rstrip() + "." + extension
+    return name[:limit].rstrip()
+
+
+def safe_filename(name: str | None) -> str:
+    """A name fit to show and to offer on download: the last part of whatever
+    path the browser sent, without control characters, at most 200 characters.
+    It is never used to name the stored file."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))
+    name = _BIDI_CONTROLS.sub("", name)
+    # Old browsers send the full client path, with either separator.
+    name = _WINDOWS_DRIVE.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = " ".join(name.split())
+    # Leading dots hide a file on download; trailing dots and spaces vanish on Windows.
+    name = name.lstrip(".").rstrip(". ")
+    return _cap(name) or "file"
+
+
+def display_name(name: str | None, extension: str) -> str:
+    """The safe name, with the detected extension added when the name does not
+    already say what the file is, so the download opens in the right program."""
+    safe = safe_filename(name)
+    stem, dot, given = safe.rpartition(".")
+    given = given.lower()
+    if dot and stem and _EXTENSION_ALIASES.get(given, given) == extension:
+        return safe
+    return _cap(f"{safe}.{extension}")
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    name = attachment.stored_name
+    if not _STORED_NAME.fullmatch(name or ""):
+        raise ValueError(f"attachment {attachment.id} has an unexpected stored name")
+    return Path(current_app.config["ATTACHMENTS_DIR"]) / name[:2] / name
+
+
+def _inspect(stream: IO[bytes]) -> tuple[bytes, int, str]:
+    """The file's first bytes, size and SHA-256 in one pass, refusing it as
+    soon as it passes the limit (the request limit also counts form fields)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    head, size, digest = b"", 0, hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(_CHUNK):
+        if len(head) < HEAD_BYTES:
+            head += chunk[:HEAD_BYTES - len(head)]
+        size += len(chunk)
+        if limit and size > limit:
+            raise UploadRefused(_l("The file is larger than the limit of %(size)s.", size=human_size(limit)))
+        digest.update(chunk)
+    if size == 0:
+        raise UploadRefused(EMPTY)
+    return head, size, digest.hexdigest()
+
+
+def _write(stream: IO[bytes], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stream.seek(0)
+    with open(path, "xb") as out:  # "x": never overwrite another attachment's file
+        shutil.copyfileobj(stream, out, _CHUNK)
+
+
+def save_upload(upload: FileStorage, owner: Engagement | Agreement) -> Attachment:
+    """Check an uploaded file, store it and add its row; raises UploadRefused."""
+    if not isinstance(owner, (Engagement, Agreement)):
+        raise TypeError(f"files cannot be attached to {owner!r}")
+    head, size, sha256 = _inspect(upload.stream)
+    detected = detect_type(head)
+    if detected is None:
+        raise UploadRefused(WRONG_TYPE)
+    extension, content_type = detected
+    user = current_user._get_current_object()
+    attachment = Attachment(
+        partnership_id=owner.partnership_id,
+        engagement_id=owner.id if isinstance(owner, Engagement) else None,
+        agreement_id=owner.id if isinstance(owner, Agreement) else None,
+        filename=display_name(upload.filename, extension),
+        stored_name=secrets.token_hex(16),
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=user,
+        uploaded_by_side=Side.HOME if user.is_staff else Side.PARTNER,
+    )
+    path = attachment_path(attachment)
+    _write(upload.stream, path)
+    try:
+        db.session.add(attachment)
+        db.session.flush()
+    except Exception:
+        remove_file(attachment)
+        raise
+    return attachment
+
+
+def remove_file(attachment: Attachment) -> None:
+    attachment_path(attachment).unlink(missing_ok=True)
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    """Remove the row and the stored file."""
+    path = attachment_path(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    # After the flush, so a row that cannot be deleted keeps its file.
+    path.unlink(missing_ok=True)
+
+
+def delete_attachments_of(owner: Engagement | Agreement) -> None:
+    """Delete every file attached to a record about to be deleted.
+
+    The database would drop the rows by itself (ON DELETE CASCADE), but not
+    the files on disk."""
+    column = Attachment.engagement_id if isinstance(owner, Engagement) else Attachment.agreement_id
+    for attachment in db.session.scalars(select(Attachment).where(column == owner.id)):
+        delete_attachment(attachment)

@@ -1,0 +1,1 @@
+"""Where staff land: what needs attention, and the portfolio at a glance."""

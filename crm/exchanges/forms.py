@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from crm.engagements.models import Visibility
+from crm.exchanges.models import ExchangeDirection, ExchangeKind
+from crm.forms import Form, enum_choices, none_if_empty, strip_filter
+from crm.missions.forms import DateRangeMixin
+
+
+class ExchangeForm(DateRangeMixin, Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    exchange_kind = SelectField(_l("Kind of exchange"), choices=enum_choices(ExchangeKind),
+                                validators=[InputRequired()])
+    direction = SelectField(_l("Direction"), choices=enum_choices(ExchangeDirection), validators=[InputRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])
+    ends_on = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter the date."))])
+    participants = IntegerField(_l("Participants"), default=0, validators=[InputRequired(), NumberRange(min=0,
+                                                                                                       max=100000)])
+    host_organization_id = SelectField(_l("Hosting institution"), coerce=int, validators=[Optional()])
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+                            validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])

@@ -1,0 +1,134 @@
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from crm.access import EDITORS, STAFF, allow
+from crm.attachments.queries import attachments_for
+from crm.engagements.models import Pillar
+from crm.exchanges.forms import ExchangeForm
+from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.engagements.operations import delete_engagement
+from crm.extensions import db
+from crm.forms import ConfirmForm, enum_choices
+from crm.missions.queries import organization_choices
+from crm.pagination import paginate
+from crm.partnerships.choices import partnership_choices
+from crm.partnerships.models import Partnership, Side
+from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
+from crm.programs import ProgramFilterForm, scoped_program_list
+
+bp = Blueprint("exchanges", __name__)
+
+
+class ExchangeFilterForm(ProgramFilterForm):
+    kind = SelectField(_l("Kind of exchange"), choices=enum_choices(ExchangeKind, blank=_l("Any kind")),
+                       validators=[Optional()])
+    direction = SelectField(_l("Direction"), choices=enum_choices(ExchangeDirection, blank=_l("Any direction")),
+                            validators=[Optional()])
+
+
+def get_exchange_or_404(exchange_id: int) -> Exchange:
+    return get_in_scope_or_404(
+        Exchange, exchange_id,
+        joinedload(Exchange.partnership).joinedload(Partnership.partner_city),
+        joinedload(Exchange.partnership).joinedload(Partnership.home_city),
+        joinedload(Exchange.host_organization),
+    )
+
+
+@bp.get("/exchanges/")
+@allow(STAFF)
+def index():
+    form = ExchangeFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    query = scoped_program_list(Exchange, form, joinedload(Exchange.host_organization))
+    if kind := form.value("kind"):
+        query = query.where(Exchange.exchange_kind == kind)
+    if direction := form.value("direction"):
+        query = query.where(Exchange.direction == direction)
+    query = query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc())
+    return render_template("exchanges/index.html", form=form, page=paginate(query), today=date.today())
+
+
+def _form(partnership_id: int, exchange: Exchange | None = None):
+    form = ExchangeForm(obj=exchange)
+    form.host_organization_id.choices = organization_choices(partnership_id, _l("None"))
+    if exchange is not None and request.method == "GET":
+        form.host_organization_id.data = exchange.host_organization_id or 0
+    return form
+
+
+def _apply(exchange: Exchange, form: ExchangeForm) -> None:
+    exchange.title = form.title.data
+    exchange.exchange_kind = form.exchange_kind.data
+    exchange.direction = form.direction.data
+    exchange.starts_on = form.starts_on.data
+    exchange.ends_on = form.ends_on.data
+    exchange.participants = form.participants.data
+    exchange.host_organization_id = form.host_organization_id.data or None
+    exchange.visibility = form.visibility.data
+    exchange.notes = form.notes.data
+    exchange.substantive = True
+    exchange.pillar = Pillar.EDUCATION if form.exchange_kind.data in ("student", "youth", "academic") else (
+        Pillar.CULTURE if form.exchange_kind.data in ("cultural", "sports") else Pillar.GOVERNMENT)
+    exchange.initiated_by = Side.PARTNER if form.direction.data == ExchangeDirection.INCOMING.value else Side.HOME
+    db.session.add(exchange)
+    db.session.flush()
+
+
+@bp.route("/partnerships/<int:partnership_id>/exchanges/new", methods=["GET", "POST"])
+@allow(EDITORS)
+def create(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = _form(partnership.id)
+    if form.validate_on_submit():
+        exchange = Exchange(partnership_id=partnership.id, logged_by=current_user,
+                            logged_by_side=Side.HOME if current_user.is_staff else Side.PARTNER)
+        _apply(exchange, form)
+        db.session.commit()
+        flash(_("The exchange was recorded."), "success")
+        return redirect(url_for(".detail", exchange_id=exchange.id))
+    return render_template("exchanges/form.html", form=form, partnership=partnership, exchange=None)
+
+
+@bp.get("/exchanges/<int:exchange_id>")
+@allow(STAFF)
+def detail(exchange_id: int):
+    exchange = get_exchange_or_404(exchange_id)
+    return render_template("exchanges/detail.html", exchange=exchange, partnership=exchange.partnership,
+                           attachments=attachments_for(engagement_id=exchange.id))
+
+
+@bp.route("/exchanges/<int:exchange_id>/edit", methods=["GET", "POST"])
+@allow(EDITORS)
+def edit(exchange_id: int):
+    exchange = get_exchange_or_404(exchange_id)
+    form = _form(exchange.partnership_id, exchange)
+    if form.validate_on_submit():
+        _apply(exchange, form)
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for(".detail", exchange_id=exchange.id))
+    return render_template("exchanges/form.html", form=form, partnership=exchange.partnership, exchange=exchange)
+
+
+@bp.route("/exchanges/<int:exchange_id>/delete", methods=["GET", "POST"])
+@allow(EDITORS)
+def delete(exchange_id: int):
+    exchange = get_exchange_or_404(exchange_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        partnership_id = exchange.partnership_id
+        delete_engagement(exchange)
+        db.session.commit()
+        flash(_("The exchange was deleted."), "success")
+        return redirect(url_for("partnerships.detail", partnership_id=partnership_id))
+    return render_template("confirm.html", form=form, cancel_url=url_for(".detail", exchange_id=exchange.id),
+                           title=_("Delete the exchange “%(title)s”?", title=exchange.title),
+                           message=_("Its documents are deleted with it."))

@@ -1,0 +1,127 @@
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.cities.fields import CityField
+from crm.engagements.models import Visibility
+from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
+from crm.localtime import LocalTimeError, to_utc
+from crm.missions.models import MissionDirection, OutcomeKind
+from crm.money import currency_codes, is_real_currency, to_minor
+
+
+class DateRangeMixin:
+    """ends_on is not before starts_on."""
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end cannot be before the start."))
+
+
+class MissionForm(DateRangeMixin, Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    direction = SelectField(_l("Direction"), choices=enum_choices(MissionDirection), validators=[InputRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])
+    ends_on = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter the date."))])
+    destination = CityField(_l("Destination"), description=_l("Leave empty for the partner city (outbound) or "
+                                                              "the home city (inbound)."))
+    lead_id = SelectField(_l("Mission lead"), coerce=int, validators=[Optional()])
+    objectives = TextAreaField(_l("Objectives"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+    sectors = StringField(_l("Sectors"), description=_l("Separate sectors with commas, e.g. clean energy, ports."),
+                          validators=[Optional(), Length(max=500)], filters=[none_if_empty])
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+                            validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+
+
+class ItineraryForm(Form):
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the date."))])
+    starts = TimeField(_l("From (local time)"), validators=[InputRequired(_l("Enter a time."))])
+    ends = TimeField(_l("Until (local time)"), validators=[InputRequired(_l("Enter a time."))])
+    timezone = SelectField(_l("Time zone of the place"), validators=[InputRequired()])
+    title = StringField(_l("What"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    location = StringField(_l("Where"), validators=[Optional(), Length(max=300)], filters=[none_if_empty])
+    contact_id = SelectField(_l("Meeting with"), coerce=int, validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty])
+
+    def __init__(self, *args, mission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission = mission
+        self.starts_at = self.ends_at = None
+
+    def validate_day(self, field):
+        if self.mission and field.data and not (self.mission.starts_on <= field.data <= self.mission.ends_on):
+            raise ValidationError(_("Choose a day of the mission (%(start)s to %(end)s).",
+                                    start=format_date(self.mission.starts_on), end=format_date(self.mission.ends_on)))
+
+    def validate_ends(self, field):
+        if not (self.day.data and self.starts.data and field.data and self.timezone.data):
+            return
+        try:
+            self.starts_at = to_utc(self.day.data, self.starts.data, self.timezone.data)
+        except LocalTimeError as error:
+            self.starts.errors.append(_local_time_message(error))
+            return
+        try:
+            self.ends_at = to_utc(self.day.data, field.data, self.timezone.data)
+        except LocalTimeError as error:
+            raise ValidationError(_local_time_message(error)) from error
+        if self.ends_at <= self.starts_at:
+            raise ValidationError(_l("The end must be after the start."))
+
+
+def _local_time_message(error: LocalTimeError):
+    if str(error) == "ambiguous":
+        return _l("This time happens twice that night (clocks go back). Choose another time.")
+    return _l("This time does not exist that day (clocks go forward). Choose another time.")
+
+
+class DelegateForm(Form):
+    contact_id = SelectField(_l("Person"), coerce=int, validators=[Optional()])
+    organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()])
+    role = StringField(_l("Role in the delegation"), validators=[Optional(), Length(max=200)],
+                       filters=[none_if_empty])
+
+    def validate_organization_id(self, field):
+        if not field.data and not self.contact_id.data:
+            raise ValidationError(_l("Choose a person, an organization, or both."))
+
+
+class MoneyMixin:
+    """An optional amount with its currency; fills .amount_minor when valid."""
+
+    amount_minor = None
+
+    def validate_currency(self, field):
+        amount = self.amount.data
+        if amount is None:
+            if field.data:
+                raise ValidationError(_l("Enter the amount, or leave the currency empty."))
+            return
+        if not is_real_currency(field.data):
+            raise ValidationError(_l("Choose the currency."))
+        try:
+            self.amount_minor = to_minor(amount, field.data)
+        except ValueError as error:
+            raise ValidationError(_l("%(currency)s does not have that many decimal places.",
+                                     currency=field.data)) from error
+
+
+def currency_field(label):
+    return SelectField(label, choices=options([("", "—")] + [(code, code) for code in currency_codes()]),
+                       validators=[Optional()])
+
+
+class OutcomeForm(MoneyMixin, Form):
+    kind = SelectField(_l("Outcome"), choices=enum_choices(OutcomeKind), validators=[InputRequired()])
+    description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)],
+                              filters=[strip_filter])
+    amount = DecimalField(_l("Amount"), places=None,
+                          validators=[Optional(), NumberRange(min=0, max=10**13)])
+    currency = currency_field(_l("Currency"))
+
+    def validate_kind(self, field):
+        if field.data == OutcomeKind.INVESTMENT.value and self.amount.data is None:
+            raise ValidationError(_l("An investment needs its amount and currency."))

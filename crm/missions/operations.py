@@ -1,0 +1,61 @@
+"""Changes to trade missions. They flush; the request commits."""
+from crm.auth.models import User
+from crm.engagements.models import Pillar
+from crm.extensions import db
+from crm.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
+from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
+from crm.partnerships.models import Partnership, Side
+
+
+def apply_form(mission: TradeMission, form: MissionForm, partnership: Partnership) -> TradeMission:
+    mission.title = form.title.data
+    mission.direction = form.direction.data
+    mission.starts_on = form.starts_on.data
+    mission.ends_on = form.ends_on.data
+    outbound = form.direction.data == MissionDirection.OUTBOUND.value
+    mission.destination = form.destination.data or (partnership.partner_city if outbound else partnership.home_city)
+    mission.lead_id = form.lead_id.data or None
+    mission.objectives = form.objectives.data
+    mission.sectors = ", ".join(s.strip() for s in (form.sectors.data or "").split(",") if s.strip()) or None
+    mission.visibility = form.visibility.data
+    mission.notes = form.notes.data
+    mission.substantive = True  # a mission always counts
+    mission.pillar = mission.pillar or Pillar.BUSINESS
+    mission.initiated_by = Side.HOME if outbound else Side.PARTNER
+    db.session.add(mission)
+    db.session.flush()
+    return mission
+
+
+def create_mission(partnership: Partnership, form: MissionForm, user: User) -> TradeMission:
+    mission = TradeMission(partnership_id=partnership.id, logged_by=user,
+                           logged_by_side=Side.HOME if user.is_staff else Side.PARTNER)
+    return apply_form(mission, form, partnership)
+
+
+def apply_itinerary_form(item: ItineraryItem, form: ItineraryForm) -> ItineraryItem:
+    item.starts_at, item.ends_at = form.starts_at, form.ends_at
+    item.timezone = form.timezone.data
+    item.title = form.title.data
+    item.location = form.location.data
+    item.contact_id = form.contact_id.data or None
+    item.notes = form.notes.data
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def add_delegate(mission: TradeMission, form: DelegateForm) -> Delegate:
+    delegate = Delegate(contact_id=form.contact_id.data or None, organization_id=form.organization_id.data or None,
+                        role=form.role.data)
+    mission.delegates.append(delegate)
+    db.session.flush()
+    return delegate
+
+
+def add_outcome(mission: TradeMission, form: OutcomeForm) -> MissionOutcome:
+    outcome = MissionOutcome(kind=form.kind.data, description=form.description.data,
+                             amount_minor=form.amount_minor, currency=form.currency.data or None)
+    mission.outcomes.append(outcome)
+    db.session.flush()
+    return outcome

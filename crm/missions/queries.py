@@ -1,0 +1,44 @@
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.contacts.models import Contact, Organization
+from crm.extensions import db
+from crm.forms import options
+from crm.missions.models import Delegate, ItineraryItem, TradeMission
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import get_in_scope_or_404
+
+
+def get_mission_or_404(mission_id: int) -> TradeMission:
+    return get_in_scope_or_404(
+        TradeMission, mission_id,
+        joinedload(TradeMission.partnership).joinedload(Partnership.partner_city),
+        joinedload(TradeMission.partnership).joinedload(Partnership.home_city),
+        joinedload(TradeMission.destination), joinedload(TradeMission.lead),
+        selectinload(TradeMission.itinerary).joinedload(ItineraryItem.contact),
+        selectinload(TradeMission.delegates).joinedload(Delegate.contact),
+        selectinload(TradeMission.delegates).joinedload(Delegate.organization),
+        selectinload(TradeMission.outcomes),
+    )
+
+
+def get_child_or_404(model, child_id: int):
+    """An itinerary item, delegate or outcome, if the reader may see its mission."""
+    child = db.session.get(model, child_id) or abort(404)
+    get_mission_or_404(child.mission_id)
+    return child
+
+
+def contact_choices(partnership_id: int, blank, side=None):
+    query = select(Contact.id, Contact.name).where(Contact.partnership_id == partnership_id).order_by(Contact.name)
+    if side:
+        query = query.where(Contact.side == side)
+    return options([(0, blank)] + [(row.id, row.name) for row in db.session.execute(query)])
+
+
+def organization_choices(partnership_id: int, blank):
+    rows = db.session.execute(select(Organization.id, Organization.name)
+                              .where(Organization.partnership_id == partnership_id).order_by(Organization.name))
+    return options([(0, blank)] + [(row.id, row.name) for row in rows])
+

@@ -1,0 +1,34 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.engagements.models import Visibility
+from crm.forms import Form, enum_choices, none_if_empty, strip_filter
+from crm.missions.forms import DateRangeMixin, MoneyMixin, currency_field
+from crm.projects.models import ProjectStatus, ProjectTheme
+
+
+class ProjectForm(DateRangeMixin, MoneyMixin, Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    theme = SelectField(_l("Theme"), choices=enum_choices(ProjectTheme), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=enum_choices(ProjectStatus), validators=[InputRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    amount = DecimalField(_l("Budget"), places=None, validators=[Optional(), NumberRange(min=0, max=10**13)])
+    currency = currency_field(_l("Currency"))
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+                            validators=[InputRequired()])
+    notes = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+
+
+class MilestoneForm(Form):
+    title = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    due_on = DateField(_l("Due on"), validators=[InputRequired(_l("Enter the date."))])
+    done_on = DateField(_l("Reached on"), validators=[Optional()],
+                        description=_l("Fill in when the milestone is reached; it then appears on the timeline."))
+
+    def validate_done_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("A milestone cannot be reached in the future."))

@@ -1,0 +1,365 @@
+import hashlib
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
+from crm.auth.models import User
+from crm.calendar.feed import build_feed
+from crm.calendar.tokens import issue_feed_token, revoke_feed_token, user_for_feed_token
+from crm.calendar.upcoming import upcoming_events
+from crm.engagements.models import Visibility
+from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.extensions import db
+from crm.missions.models import ItineraryItem, MissionDirection, TradeMission
+from crm.partnerships.models import Partnership
+from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+
+FEED_URL = re.compile(r'value="(http://localhost/calendar/feed/[A-Za-z0-9_-]+\.ics)"')
+
+
+def today() -> date:
+    # The pages and the feed count days in UTC when the user has no time zone.
+    return datetime.now(UTC).date()
+
+
+def days(n: int) -> date:
+    return today() + timedelta(days=n)
+
+
+def save(session, *objects):
+    session.add_all(objects)
+    session.commit()
+    return objects[0] if len(objects) == 1 else objects
+
+
+def mission(session, partnership, title, starts_on, ends_on, **fields):
+    fields.setdefault("direction", MissionDirection.OUTBOUND)
+    return save(session, TradeMission(partnership=partnership, title=title, occurred_on=starts_on, ends_on=ends_on,
+                                      **fields))
+
+
+def exchange(session, partnership, title, starts_on, ends_on, **fields):
+    return save(session, Exchange(partnership=partnership, title=title, occurred_on=starts_on, ends_on=ends_on,
+                                  exchange_kind=ExchangeKind.STUDENT, direction=ExchangeDirection.OUTGOING, **fields))
+
+
+def project(session, partnership, title="Riverfront restoration", **fields):
+    fields.setdefault("occurred_on", days(-60))
+    return save(session, JointProject(partnership=partnership, title=title, theme=ProjectTheme.SUSTAINABILITY,
+                                      status=fields.pop("status", ProjectStatus.ACTIVE), **fields))
+
+
+def milestone(session, joint_project, title, due_on, done_on=None):
+    return save(session, Milestone(project=joint_project, title=title, due_on=due_on, done_on=done_on))
+
+
+def agreement(session, partnership, title, expires_on, status=AgreementStatus.SIGNED):
+    return save(session, Agreement(partnership=partnership, kind=AgreementKind.SISTER_CITY, status=status,
+                                   title=title, expires_on=expires_on))
+
+
+@pytest.fixture
+def kyoto(make):
+    return make.partnership(partner=make.city("Kyoto", native_name="京都市"))
+
+
+@pytest.fixture
+def portfolio(session, kyoto):
+    """One partnership with something of every kind, inside and outside the next 90 days."""
+    joint = project(session, kyoto)
+    return {
+        "in": [
+            mission(session, kyoto, "Robotics trade mission", days(10), days(14)),
+            mission(session, kyoto, "Mission under way", days(-3), days(2)),
+            exchange(session, kyoto, "Student exchange summer", days(20), days(34)),
+            milestone(session, joint, "Wetland survey report", days(30)),
+            agreement(session, kyoto, "Kyoto sister-city agreement", days(40)),
+        ],
+        "out": [
+            mission(session, kyoto, "Mission next spring", days(100), days(104)),
+            mission(session, kyoto, "Mission last week", days(-10), days(-5)),
+            milestone(session, joint, "Milestone already reached", days(15), done_on=days(-1)),
+            milestone(session, joint, "Milestone far away", days(120)),
+            agreement(session, kyoto, "Draft addendum", days(45), status=AgreementStatus.DRAFT),
+            agreement(session, kyoto, "Agreement expiring next year", days(200)),
+        ],
+    }
+
+
+# The upcoming page
+
+
+def test_upcoming_page_lists_each_kind_in_range_sorted_by_date(client, login, portfolio, kyoto):
+    login("coordinator")
+    page = client.get("/calendar/").text
+    for record in portfolio["out"]:
+        assert record.title not in page
+    positions = [page.index(record.title) for record in portfolio["in"]]
+    # The mission under way is listed first (today), then the others by date.
+    assert positions[1] < positions[0] < positions[2] < positions[3] < positions[4]
+    assert "Under way" in page and "京都市" in page
+    assert "Riverfront restoration" in page  # the milestone's project
+    mission = portfolio["in"][0]
+    assert f'href="/missions/{mission.id}"' in page or any(f'href="/{kind}/' in page for kind in ("missions",
+                                                                                                  "exchanges"))
+    assert 'aria-current="page">Calendar</a>' in page
+
+
+def test_upcoming_events_come_sorted_from_four_queries(app_ctx, portfolio, count_queries):
+    with count_queries() as counter:
+        events = upcoming_events(select(Partnership.id), today(), include_staff_only=True)
+        assert [e.title for e in events] == [
+            "Mission under way", "Robotics trade mission", "Student exchange summer", "Wetland survey report",
+            "Kyoto sister-city agreement"]
+        assert {e.partner_city for e in events} == {"Kyoto"}
+    assert counter.count <= 4
+    assert [e.kind for e in events] == ["mission", "mission", "exchange", "milestone", "agreement_expiry"]
+    assert events[0].date == days(-3) and events[0].listed_on == today()
+
+
+def test_upcoming_leaves_out_cancelled_projects_and_partnerships_out_of_scope(app_ctx, session, make, kyoto):
+    milestone(session, project(session, kyoto, status=ProjectStatus.CANCELLED), "Cancelled work", days(5))
+    other = make.partnership()
+    mission(session, other, "Someone else's mission", days(5), days(6))
+    events = upcoming_events(select(Partnership.id).where(Partnership.id == kyoto.id), today(),
+                             include_staff_only=True)
+    assert events == []
+
+
+def test_staff_only_engagements_are_left_out_unless_asked_for(app_ctx, session, kyoto):
+    mission(session, kyoto, "Quiet scouting trip", days(5), days(6), visibility=Visibility.STAFF_ONLY)
+    hidden = project(session, kyoto, "Internal project", visibility=Visibility.STAFF_ONLY)
+    milestone(session, hidden, "Internal milestone", days(7))
+    scope = select(Partnership.id)
+    assert [e.title for e in upcoming_events(scope, today())] == []
+    assert [e.title for e in upcoming_events(scope, today(), include_staff_only=True)] == [
+        "Quiet scouting trip", "Internal milestone"]
+
+
+def test_staff_see_staff_only_missions_on_the_page(client, login, session, kyoto):
+    mission(session, kyoto, "Quiet scouting trip", days(5), days(6), visibility=Visibility.STAFF_ONLY)
+    login("viewer")
+    assert "Quiet scouting trip" in client.get("/calendar/").text
+
+
+def test_a_viewer_sees_the_calendar_with_an_empty_state(client, login):
+    login("viewer")
+    response = client.get("/calendar/")
+    assert response.status_code == 200
+    assert "Nothing is planned in the next 90 days." in response.text
+    assert "Create a feed address" in response.text
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/calendar/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    response = client.post("/calendar/feed")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_guests_cannot_open_the_calendar(client, login):
+    login("guest")
+    assert client.get("/calendar/").status_code == 403
+    assert client.post("/calendar/feed").status_code == 403
+
+
+# The feed's address
+
+
+def create_feed(client) -> str:
+    response = client.post("/calendar/feed")
+    assert response.status_code == 302 and "/calendar/" in response.headers["Location"]
+    assert "token" not in response.headers["Location"] and ".ics" not in response.headers["Location"]
+    page = client.get("/calendar/")
+    assert page.headers["Cache-Control"] == "private, no-store"
+    return FEED_URL.search(page.text).group(1)
+
+
+@pytest.mark.parametrize("role", ["viewer", "coordinator"])
+def test_creating_a_feed_stores_only_a_hash_and_shows_the_address_once(client, login, session, role):
+    user = login(role)
+    url = create_feed(client)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    session.expire_all()
+    stored = session.get(User, user.id).calendar_token_hash
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in {value for value in session.scalars(select(User.calendar_token_hash)) if value}
+    again = client.get("/calendar/").text
+    assert token not in again and "Stop the feed" in again and "Create a new address" in again
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_revoking_the_feed_makes_its_address_404(client, login, session):
+    user = login("coordinator")
+    url = create_feed(client)
+    response = client.post("/calendar/feed/revoke")
+    assert response.status_code == 302
+    assert client.get(url).status_code == 404
+    session.expire_all()
+    assert session.get(User, user.id).calendar_token_hash is None
+    assert "Create a feed address" in client.get("/calendar/").text
+
+
+def test_a_new_address_replaces_the_old_one(client, login):
+    login("coordinator")
+    old = create_feed(client)
+    new = create_feed(client)
+    assert old != new
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["../../etc", "..%2F..%2Fetc", "x" * 43, "", "a" * 500, "%00"])
+def test_unknown_or_malformed_tokens_get_404(client, token):
+    assert client.get(f"/calendar/feed/{token}.ics").status_code == 404
+
+
+def test_a_deactivated_users_feed_stops(app_ctx, make):
+    user = db.session.get(User, make.user("viewer").id)
+    token = issue_feed_token(user)
+    assert user_for_feed_token(token) == user
+    user.active = False
+    db.session.flush()
+    assert user_for_feed_token(token) is None
+    user.active = True
+    revoke_feed_token(user)
+    assert user_for_feed_token(token) is None
+
+
+# The feed's contents
+
+
+def feed_token_for(user_id: int) -> str:
+    token = issue_feed_token(db.session.get(User, user_id))
+    db.session.commit()
+    return token
+
+
+def test_the_feed_has_an_event_of_each_kind_in_local_time(client, app, make, session, kyoto):
+    trip = mission(session, kyoto, "Robotics trade mission", days(10), days(14))
+    starts = datetime.combine(days(11), time(0, 30), tzinfo=UTC)  # 09:30 in Tokyo
+    visit = save(session, ItineraryItem(mission=trip, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                        timezone="Asia/Tokyo", title="Factory visit", location="Kyoto Research Park"))
+    exchange_ = exchange(session, kyoto, "Student exchange summer", days(20), days(34))
+    due = milestone(session, project(session, kyoto), "Wetland survey report", days(30))
+    expiry = agreement(session, kyoto, "Kyoto sister-city agreement", days(300))
+    user = make.user("viewer")
+    with app.app_context():
+        token = feed_token_for(user.id)
+
+    response = client.get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.data)
+    assert str(calendar["PRODID"]) == "-//Sister City CRM//EN" and str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["X-WR-CALNAME"]) == "Sister City CRM"
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {f"mission-{trip.id}@sister-city-crm", f"itinerary-{visit.id}@sister-city-crm",
+                           f"exchange-{exchange_.id}@sister-city-crm", f"milestone-{due.id}@sister-city-crm",
+                           f"agreement-expiry-{expiry.id}@sister-city-crm"}
+
+    whole_trip = events[f"mission-{trip.id}@sister-city-crm"]
+    assert str(whole_trip["SUMMARY"]) == "Trade mission: Robotics trade mission"
+    assert whole_trip["DTSTART"].dt == days(10) and whole_trip["DTEND"].dt == days(15)  # DTEND is exclusive
+    assert f"http://localhost/partnerships/{kyoto.id}" == str(whole_trip["URL"])
+
+    appointment = events[f"itinerary-{visit.id}@sister-city-crm"]
+    assert appointment["DTSTART"].params["TZID"] == "Asia/Tokyo"
+    assert (appointment["DTSTART"].dt.hour, appointment["DTSTART"].dt.minute) == (9, 30)
+    assert appointment["DTSTART"].dt == starts and appointment["DTEND"].dt == starts + timedelta(hours=2)
+    assert str(appointment["LOCATION"]) == "Kyoto Research Park"
+    assert "Asia/Tokyo" in [tz.tz_name for tz in calendar.timezones]
+
+    assert events[f"exchange-{exchange_.id}@sister-city-crm"]["DTEND"].dt == days(35)
+    assert str(events[f"milestone-{due.id}@sister-city-crm"]["SUMMARY"]) == "Milestone due: Wetland survey report"
+    assert events[f"agreement-expiry-{expiry.id}@sister-city-crm"]["DTSTART"].dt == days(300)
+
+
+def test_itinerary_times_stay_right_across_a_daylight_saving_change(app_ctx, make, session, kyoto):
+    trip = mission(session, kyoto, "Berlin trade fair", date(2025, 3, 28), date(2025, 3, 31))
+    # Clocks in Berlin go forward at 02:00 on 30 March 2025: 10:00 is 09:00 UTC before, 08:00 UTC after.
+    save(session,
+         ItineraryItem(mission=trip, starts_at=datetime(2025, 3, 29, 9, tzinfo=UTC),
+                       ends_at=datetime(2025, 3, 29, 10, tzinfo=UTC), timezone="Europe/Berlin", title="Before"),
+         ItineraryItem(mission=trip, starts_at=datetime(2025, 3, 30, 8, tzinfo=UTC),
+                       ends_at=datetime(2025, 3, 30, 9, tzinfo=UTC), timezone="Europe/Berlin", title="After"))
+    owner = db.session.get(User, make.user("coordinator").id)
+
+    data = build_feed(owner, select(Partnership.id), date(2025, 3, 1))
+
+    assert b"DTSTART;TZID=Europe/Berlin:20250330T100000" in data
+    assert b"DTSTART;TZID=Europe/Berlin:20250329T100000" in data
+    calendar = Calendar.from_ical(data)
+    after = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "After")
+    assert after["DTSTART"].dt.replace(tzinfo=None) == datetime(2025, 3, 30, 10)
+    assert after["DTSTART"].dt.astimezone(UTC) == datetime(2025, 3, 30, 8, tzinfo=UTC)
+    berlin = next(tz for tz in calendar.timezones if tz.tz_name == "Europe/Berlin")
+    # The VTIMEZONE itself carries the spring-forward, for programs that read it instead of their own tz data.
+    zone = berlin.to_tz()
+    assert datetime(2025, 3, 29, 10, tzinfo=zone).utcoffset() == timedelta(hours=1)
+    assert datetime(2025, 3, 30, 10, tzinfo=zone).utcoffset() == timedelta(hours=2)
+
+
+def test_a_non_staff_owners_feed_leaves_out_staff_only_engagements(app_ctx, make, session, kyoto):
+    mission(session, kyoto, "Shared mission", days(5), days(6))
+    mission(session, kyoto, "Quiet scouting trip", days(7), days(8), visibility=Visibility.STAFF_ONLY)
+    guest = db.session.get(User, make.user("guest").id)
+
+    data = build_feed(guest, select(Partnership.id), today())
+
+    summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(data).walk("VEVENT")]
+    assert summaries == ["Trade mission: Shared mission"]
+    assert b"Quiet scouting trip" not in data and b"URL" not in data
+
+
+def test_a_guests_feed_is_empty_until_the_guest_portal_gives_guests_a_scope(client, app, make, session, kyoto):
+    mission(session, kyoto, "Shared mission", days(5), days(6))
+    guest = make.user("guest")
+    with app.app_context():
+        token = feed_token_for(guest.id)
+    response = client.get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200
+    assert Calendar.from_ical(response.data).walk("VEVENT") == []
+
+
+def test_the_feed_is_written_in_the_owners_language(app_ctx, make):
+    owner = db.session.get(User, make.user("coordinator", language="es").id)
+    calendar = Calendar.from_ical(build_feed(owner, select(Partnership.id), today()))
+    assert str(calendar["X-WR-CALNAME"]) == "CRM de Ciudades Hermanas"
+
+
+def test_the_upcoming_page_and_the_feed_issue_a_fixed_number_of_queries(client, app, login, make, session,
+                                                                         count_queries):
+    user = login("viewer")
+    with app.app_context():
+        token = feed_token_for(user.id)
+
+    def counts():
+        with count_queries() as page:
+            assert client.get("/calendar/").status_code == 200
+        with count_queries() as feed:
+            assert client.get(f"/calendar/feed/{token}.ics").status_code == 200
+        return page.count, feed.count
+
+    def add_one_of_each(n):
+        partnership = make.partnership()
+        trip = mission(session, partnership, f"Mission {n}", days(n), days(n + 1))
+        save(session, ItineraryItem(mission=trip, starts_at=datetime.combine(days(n), time(1), tzinfo=UTC),
+                                    ends_at=datetime.combine(days(n), time(2), tzinfo=UTC), timezone="Asia/Tokyo",
+                                    title=f"Visit {n}"))
+        exchange(session, partnership, f"Exchange {n}", days(n), days(n + 2))
+        milestone(session, project(session, partnership), f"Milestone {n}", days(n))
+        agreement(session, partnership, f"Agreement {n}", days(n))
+
+    add_one_of_each(1)
+    few = counts()
+    for n in range(2, 12):
+        add_one_of_each(n)
+    assert counts() == few
