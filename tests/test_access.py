@@ -36,6 +36,53 @@ POLICY = {
     "settings.index": "admins",
     "settings.update": "admins",
     "settings.add_home": "admins",
+    "agreements.add_signatory": "editors",
+    "agreements.add_text": "editors",
+    "agreements.create": "editors",
+    "agreements.delete": "editors",
+    "agreements.delete_signatory": "editors",
+    "agreements.delete_text": "editors",
+    "agreements.detail": "staff",
+    "agreements.edit": "editors",
+    "agreements.edit_text": "editors",
+    "agreements.index": "staff",
+    "agreements.move": "editors",
+    "agreements.renew": "editors",
+    "attachments.delete": "editors",
+    "attachments.download": "staff",
+    "attachments.upload_to_agreement": "editors",
+    "attachments.upload_to_engagement": "editors",
+    "calendar.create_feed": "staff",
+    "calendar.feed": "public",
+    "calendar.revoke_feed": "staff",
+    "calendar.upcoming": "staff",
+    "dashboard.index": "staff",
+    "dashboard.portfolio": "staff",
+    "exchanges.create": "editors",
+    "exchanges.delete": "editors",
+    "exchanges.detail": "staff",
+    "exchanges.edit": "editors",
+    "exchanges.index": "staff",
+    "missions.add_delegate": "editors",
+    "missions.add_itinerary_item": "editors",
+    "missions.add_outcome": "editors",
+    "missions.create": "editors",
+    "missions.delete": "editors",
+    "missions.delete_delegate": "editors",
+    "missions.delete_itinerary_item": "editors",
+    "missions.delete_outcome": "editors",
+    "missions.detail": "staff",
+    "missions.edit": "editors",
+    "missions.edit_itinerary_item": "editors",
+    "missions.index": "staff",
+    "projects.add_milestone": "editors",
+    "projects.create": "editors",
+    "projects.delete": "editors",
+    "projects.delete_milestone": "editors",
+    "projects.detail": "staff",
+    "projects.edit": "editors",
+    "projects.edit_milestone": "editors",
+    "projects.index": "staff",
 }
 AUDIENCES = {
     "public": {"anonymous", "viewer", "coordinator", "admin"},
@@ -77,14 +124,48 @@ def test_a_view_without_a_declaration_is_refused():
 
 
 @pytest.fixture
-def world(make):
+def world(make, session):
+    """One of every record, so every URL parameter has a real id."""
+    from datetime import UTC, date, datetime
+
+    from crm.agreements.models import Agreement, AgreementText, Signatory
+    from crm.attachments.models import Attachment
+    from crm.exchanges.models import Exchange
+    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+    from crm.projects.models import JointProject, Milestone
+
     partnership = make.partnership(partner=make.city("Kyoto"))
+    contact = make.contact(partnership)
+    agreement = Agreement(partnership=partnership, kind="mou", title="MOU")
+    agreement.texts.append(AgreementText(language="en", body="Text"))
+    agreement.signatories.append(Signatory(side="home", name="Mayor"))
+    mission = TradeMission(partnership=partnership, title="Mission", direction="outbound",
+                           occurred_on=date(2026, 3, 9), ends_on=date(2026, 3, 11))
+    mission.itinerary.append(ItineraryItem(starts_at=datetime(2026, 3, 9, 0, tzinfo=UTC),
+                                           ends_at=datetime(2026, 3, 9, 1, tzinfo=UTC), timezone="Asia/Tokyo",
+                                           title="Visit"))
+    mission.delegates.append(Delegate(contact=contact))
+    mission.outcomes.append(MissionOutcome(kind="lead", description="Lead"))
+    project = JointProject(partnership=partnership, title="Project", theme="health", occurred_on=date(2026, 1, 1))
+    project.milestones.append(Milestone(title="Milestone", due_on=date(2026, 6, 1)))
+    exchange = Exchange(partnership=partnership, title="Exchange", exchange_kind="youth", direction="both",
+                        occurred_on=date(2026, 7, 1), ends_on=date(2026, 7, 9))
+    session.add_all([agreement, mission, project, exchange])
+    session.flush()
+    attachment = Attachment(partnership_id=partnership.id, agreement_id=agreement.id, filename="scan.pdf",
+                            stored_name="0" * 32, content_type="application/pdf", size=1, sha256="0" * 64)
+    session.add(attachment)
+    session.commit()
     return {
         "partnership_id": partnership.id,
         "engagement_id": make.engagement(partnership).id,
-        "contact_id": make.contact(partnership).id,
+        "contact_id": contact.id,
         "organization_id": make.organization(partnership).id,
         "city_id": partnership.partner_city_id,
+        "agreement_id": agreement.id, "text_id": agreement.texts[0].id, "signatory_id": agreement.signatories[0].id,
+        "mission_id": mission.id, "item_id": mission.itinerary[0].id, "delegate_id": mission.delegates[0].id,
+        "outcome_id": mission.outcomes[0].id, "project_id": project.id, "milestone_id": project.milestones[0].id,
+        "exchange_id": exchange.id, "attachment_id": attachment.id, "token": "not-a-real-token",
     }
 
 

@@ -56,20 +56,24 @@ class ItineraryForm(Form):
             raise ValidationError(_("Choose a day of the mission (%(start)s to %(end)s).",
                                     start=format_date(self.mission.starts_on), end=format_date(self.mission.ends_on)))
 
-    def validate_ends(self, field):
-        if not (self.day.data and self.starts.data and field.data and self.timezone.data):
-            return
-        try:
-            self.starts_at = to_utc(self.day.data, self.starts.data, self.timezone.data)
-        except LocalTimeError as error:
-            self.starts.errors.append(_local_time_message(error))
-            return
-        try:
-            self.ends_at = to_utc(self.day.data, field.data, self.timezone.data)
-        except LocalTimeError as error:
-            raise ValidationError(_local_time_message(error)) from error
+    def validate(self, extra_validators=None):
+        """Fields first, then the local times, which need the day, both times and the zone together."""
+        if not super().validate(extra_validators):
+            return False
+        for field in (self.starts, self.ends):
+            try:
+                moment = to_utc(self.day.data, field.data, self.timezone.data)
+            except LocalTimeError as error:
+                field.errors.append(_local_time_message(error))
+                return False
+            if field is self.starts:
+                self.starts_at = moment
+            else:
+                self.ends_at = moment
         if self.ends_at <= self.starts_at:
-            raise ValidationError(_l("The end must be after the start."))
+            self.ends.errors.append(_l("The end must be after the start."))
+            return False
+        return True
 
 
 def _local_time_message(error: LocalTimeError):
@@ -94,19 +98,25 @@ class MoneyMixin:
 
     amount_minor = None
 
-    def validate_currency(self, field):
-        amount = self.amount.data
+    def validate(self, extra_validators=None):
+        # Not inline validators: Optional() on either field would stop them when it is empty.
+        if not super().validate(extra_validators):
+            return False
+        amount, currency = self.amount.data, self.currency.data
         if amount is None:
-            if field.data:
-                raise ValidationError(_l("Enter the amount, or leave the currency empty."))
-            return
-        if not is_real_currency(field.data):
-            raise ValidationError(_l("Choose the currency."))
+            if currency:
+                self.amount.errors.append(_l("Enter the amount, or leave the currency empty."))
+                return False
+            return True
+        if not is_real_currency(currency):
+            self.currency.errors.append(_l("Choose the currency."))
+            return False
         try:
-            self.amount_minor = to_minor(amount, field.data)
-        except ValueError as error:
-            raise ValidationError(_l("%(currency)s does not have that many decimal places.",
-                                     currency=field.data)) from error
+            self.amount_minor = to_minor(amount, currency)
+        except ValueError:
+            self.amount.errors.append(_l("%(currency)s does not have that many decimal places.", currency=currency))
+            return False
+        return True
 
 
 def currency_field(label):

@@ -74,8 +74,9 @@ def delete_milestone(milestone: Milestone) -> None:
 
 
 def delete_project(project: JointProject) -> None:
-    for milestone in list(project.milestones):
-        delete_milestone(milestone)
+    for milestone in project.milestones:  # the milestones themselves go with the project
+        if milestone.engagement is not None:
+            db.session.delete(milestone.engagement)
     delete_engagement(project)
 
 
