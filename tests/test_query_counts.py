@@ -71,3 +71,96 @@ def test_contact_and_organization_lists_query_counts_are_fixed(client, login, ma
         client.get("/contacts/")
         client.get("/organizations/")
     assert small.count == large.count
+
+
+def add_programs(make, session, partnership, count):
+    """count of each: missions (with itinerary, delegates, outcomes), exchanges, projects (with milestones),
+    agreements (with texts and signatories), attachments."""
+    from datetime import UTC, datetime
+
+    from crm.agreements.models import Agreement, AgreementText, Signatory
+    from crm.attachments.models import Attachment
+    from crm.exchanges.models import Exchange
+    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+    from crm.projects.models import JointProject, Milestone
+
+    contact = make.contact(partnership)
+    for n in range(count):
+        mission = TradeMission(partnership=partnership, title=f"Mission {n}", direction="outbound",
+                               occurred_on=date(2026, 3, 9), ends_on=date(2026, 3, 12))
+        for hour in range(3):
+            mission.itinerary.append(ItineraryItem(
+                starts_at=datetime(2026, 3, 9 + n % 3, hour, tzinfo=UTC),
+                ends_at=datetime(2026, 3, 9 + n % 3, hour, 30, tzinfo=UTC), timezone="Asia/Tokyo",
+                title="Visit", contact=contact))
+        mission.delegates.append(Delegate(contact=contact, organization=make.organization(partnership)))
+        mission.outcomes.append(MissionOutcome(kind="investment", description="i", amount_minor=5, currency="JPY"))
+        project = JointProject(partnership=partnership, title=f"Project {n}", theme="health",
+                               occurred_on=date(2025, 1, 1))
+        project.milestones = [Milestone(title="M", due_on=date(2026, 1, 1)) for _ in range(3)]
+        agreement = Agreement(partnership=partnership, kind="mou", title=f"Agreement {n}", status="signed",
+                              expires_on=date.today() + timedelta(days=30))
+        agreement.texts = [AgreementText(language=lang, body="x") for lang in ("en", "ja")]
+        agreement.signatories = [Signatory(side="home", name="A"), Signatory(side="partner", name="B")]
+        exchange = Exchange(partnership=partnership, title=f"Exchange {n}", exchange_kind="youth", direction="both",
+                            occurred_on=date.today() + timedelta(days=5), ends_on=date.today() + timedelta(days=9),
+                            participants=3, host_organization=make.organization(partnership))
+        session.add_all([mission, project, agreement, exchange])
+        session.flush()
+        for owner in (mission, project, exchange):
+            session.add(Attachment(partnership_id=partnership.id, engagement_id=owner.id, filename="a.pdf",
+                                   stored_name=f"{owner.id:032d}", content_type="application/pdf", size=1,
+                                   sha256="0" * 64, uploaded_by=contact and None))
+    session.commit()
+    first = session.query(TradeMission).first(), session.query(JointProject).first(), \
+        session.query(Agreement).first(), session.query(Exchange).first()
+    return first
+
+
+def grow_children(make, session, mission, project, agreement):
+    from datetime import UTC, datetime
+
+    from crm.agreements.models import Signatory
+    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome
+    from crm.projects.models import Milestone
+
+    contact = make.contact(mission.partnership)
+    for n in range(20):
+        mission.itinerary.append(ItineraryItem(starts_at=datetime(2026, 3, 10, n, tzinfo=UTC),
+                                               ends_at=datetime(2026, 3, 10, n, 30, tzinfo=UTC),
+                                               timezone="Europe/Berlin", title=f"Item {n}", contact=contact))
+        mission.delegates.append(Delegate(contact=contact, role="member"))
+        mission.outcomes.append(MissionOutcome(kind="lead", description=f"Lead {n}"))
+        project.milestones.append(Milestone(title=f"M{n}", due_on=date(2026, 2, 1)))
+        agreement.signatories.append(Signatory(side="partner", name=f"Signer {n}"))
+    session.commit()
+
+
+PROGRAM_PAGES = [
+    "/missions/", "/exchanges/", "/projects/", "/agreements/", "/agreements/?expiring=90", "/dashboard",
+    "/portfolio", "/calendar/", "/missions/{mission}", "/projects/{project}", "/agreements/{agreement}",
+    "/exchanges/{exchange}",
+]
+
+
+def test_program_pages_have_fixed_query_counts(client, login, make, session, count_queries):
+    login("coordinator")
+    partnership = make.partnership()
+    mission, project, agreement, exchange = add_programs(make, session, partnership, 2)
+    ids = {"mission": mission.id, "project": project.id, "agreement": agreement.id, "exchange": exchange.id}
+
+    def measure():
+        counts = {}
+        for url in PROGRAM_PAGES:
+            with count_queries() as counter:
+                assert client.get(url.format(**ids)).status_code == 200, url
+            counts[url] = counter.count
+        return counts
+
+    small = measure()
+    add_programs(make, session, partnership, 25)
+    add_programs(make, session, make.partnership(), 25)
+    grow_children(make, session, mission, project, agreement)
+    large = measure()
+    print("\nQUERIES", small)
+    assert small == large
