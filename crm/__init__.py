@@ -57,8 +57,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.cities.views import bp as cities_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
-    from crm.exchanges.views import bp as exchanges_bp
     from crm.engagements.views import bp as engagements_bp
+    from crm.exchanges.views import bp as exchanges_bp
     from crm.i18n import bp as i18n_bp
     from crm.main.views import bp as main_bp
     from crm.missions.views import bp as missions_bp

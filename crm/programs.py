@@ -10,12 +10,12 @@ from wtforms.validators import Optional
 
 from crm.database import like_escape
 from crm.exchanges.models import Exchange
-from crm.missions.models import TradeMission
-from crm.projects.models import JointProject
 from crm.extensions import db
 from crm.forms import FilterForm
+from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
+from crm.projects.models import JointProject
 
 
 class ProgramFilterForm(FilterForm):

@@ -130,3 +130,59 @@ def test_viewer_is_offered_no_changes(live_server, page):
     page.click("a:has-text('Kyoto')")
     assert page.locator("text=Log an engagement").count() == 0
     assert page.locator("a:has-text('Edit')").count() == 0
+
+
+def test_programs_flow_agreement_scan_mission_itinerary_and_feed(live_server, page, tmp_path):
+    """A coordinator records a bilingual agreement with its signed scan, plans an outbound
+    mission with an itinerary in the partner city's time, and subscribes to the feed."""
+    sign_in(page, live_server)
+    page.click("a:has-text('Busan')")
+    partnership_url = page.url
+    page.click("a:has-text('New agreement')")
+    page.fill("#title", "Port cooperation MOU")
+    page.select_option("#kind", "mou")
+    page.click("button:has-text('Save')")
+    for language, body in (("ko", "부산시와 포틀랜드시는 항만 협력에 합의한다."), ("en", "The cities agree to cooperate on ports.")):
+        page.click("a:has-text('Add a language')")
+        page.select_option("#language", language)
+        page.fill("#body", body)
+        page.click("button:has-text('Save')")
+    assert "항만 협력" in page.inner_text("#texts") and "cooperate on ports" in page.inner_text("#texts")
+    scan = tmp_path / "서명본.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.set_input_files("input[type=file]", str(scan))
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector("text=서명본.pdf")
+    page.click("button:has-text('Mark as In negotiation')")
+    page.fill("#signed_on", "2026-11-20")
+    page.click("button:has-text('Record the signing')")
+    page.wait_for_selector(".badge.agreement-signed")
+
+    page.goto(partnership_url)
+    page.click("#programs >> text=New >> nth=0")
+    page.fill("#title", "Busan port mission")
+    page.fill("#starts_on", "2027-04-06")
+    page.fill("#ends_on", "2027-04-08")
+    page.click("button:has-text('Save')")
+    for day in ("2027-04-06", "2027-04-07", "2027-04-08"):
+        page.click("summary:has-text('Add an appointment')")
+        page.fill("#day", day)
+        page.fill("#starts", "10:00")
+        page.fill("#ends", "11:30")
+        assert page.input_value("#timezone") == "Asia/Seoul"
+        page.fill("#itinerary #title", f"Meeting on {day}")
+        page.click("button:has-text('Add to the itinerary')")
+        page.wait_for_selector(".flash-success")
+    assert page.locator(".itinerary-day").count() == 3
+    assert "10:00–11:30" in page.inner_text("#itinerary")
+
+    page.goto(f"{live_server}/calendar/")
+    page.click("button:has-text('Create a feed address')")
+    feed_url = page.input_value("#feed-url")
+    assert feed_url.endswith(".ics")
+    feed = page.request.get(feed_url)
+    assert feed.ok and "Busan port mission" in feed.text() and "TZID=Asia/Seoul" in feed.text()
+
+    page.goto(partnership_url)
+    timeline = page.inner_text("#timeline")
+    assert "Busan port mission" in timeline and "Port cooperation MOU" in timeline

@@ -13,8 +13,8 @@ from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.cities.gazetteer import gazetteer
 from crm.cities.service import city_from_gazetteer
-from crm.demo.programs import seed_programs
 from crm.contacts.models import Contact, Organization, OrganizationKind
+from crm.demo.programs import seed_programs
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Priority, Side

@@ -11,9 +11,9 @@ from wtforms.validators import Optional
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.engagements.models import Pillar
+from crm.engagements.operations import delete_engagement
 from crm.exchanges.forms import ExchangeForm
 from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
-from crm.engagements.operations import delete_engagement
 from crm.extensions import db
 from crm.forms import ConfirmForm, enum_choices
 from crm.missions.queries import organization_choices
