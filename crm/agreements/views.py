@@ -19,6 +19,7 @@ from crm.agreements.queries import (
     get_text_or_404,
 )
 from crm.attachments.queries import attachments_for
+from crm.confirm import confirm_then
 from crm.extensions import db
 from crm.forms import ConfirmForm, FilterForm, enum_choices, options
 from crm.languages import document_language_choices, language_label
@@ -163,16 +164,12 @@ def delete(agreement_id: int):
     if not lifecycle.can_edit_terms(agreement.status):
         flash(_("A signed agreement is part of the record and cannot be deleted."), "error")
         return redirect(cancel)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        partnership_id = agreement.partnership_id
-        operations.delete_agreement(agreement)
-        db.session.commit()
-        flash(_("The draft agreement was deleted."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership_id, _anchor="agreements"))
-    return render_template("confirm.html", form=form, cancel_url=cancel,
-                           title=_("Delete the draft “%(title)s”?", title=agreement.title),
-                           message=_("Its texts, signatories and documents are deleted with it."))
+    return confirm_then(
+        lambda: operations.delete_agreement(agreement),
+        title=_("Delete the draft “%(title)s”?", title=agreement.title),
+        message=_("Its texts, signatories and documents are deleted with it."), cancel_url=cancel,
+        done_url=url_for("partnerships.detail", partnership_id=agreement.partnership_id, _anchor="agreements"),
+        done_message=_("The draft agreement was deleted."))
 
 
 def _text_form(agreement: Agreement, text: AgreementText | None):
@@ -227,16 +224,12 @@ def delete_text(text_id: int):
     agreement = text.agreement
     if not lifecycle.can_edit_terms(agreement.status):
         return _terms_locked(agreement)
-    form = ConfirmForm()
-    cancel = url_for(".detail", agreement_id=agreement.id, _anchor="texts")
-    if form.validate_on_submit():
-        db.session.delete(text)
-        db.session.commit()
-        flash(_("The text was deleted."), "success")
-        return redirect(cancel)
-    return render_template("confirm.html", form=form, cancel_url=cancel,
-                           title=_("Delete the %(language)s text?", language=language_label(text.language)),
-                           message=_("The other languages are kept."))
+    back = url_for(".detail", agreement_id=agreement.id, _anchor="texts")
+    return confirm_then(
+        lambda: db.session.delete(text),
+        title=_("Delete the %(language)s text?", language=language_label(text.language)),
+        message=_("The other languages are kept."), cancel_url=back, done_url=back,
+        done_message=_("The text was deleted."))
 
 
 @bp.post("/agreements/<int:agreement_id>/signatories")
@@ -265,12 +258,7 @@ def delete_signatory(signatory_id: int):
     agreement = signatory.agreement
     if not lifecycle.can_edit_terms(agreement.status):
         return _terms_locked(agreement)
-    form = ConfirmForm()
-    cancel = url_for(".detail", agreement_id=agreement.id, _anchor="signatories")
-    if form.validate_on_submit():
-        db.session.delete(signatory)
-        db.session.commit()
-        flash(_("The signatory was removed."), "success")
-        return redirect(cancel)
-    return render_template("confirm.html", form=form, cancel_url=cancel,
-                           title=_("Remove %(name)s as a signatory?", name=signatory.name), message="")
+    back = url_for(".detail", agreement_id=agreement.id, _anchor="signatories")
+    return confirm_then(lambda: db.session.delete(signatory),
+                        title=_("Remove %(name)s as a signatory?", name=signatory.name), cancel_url=back,
+                        done_url=back, done_message=_("The signatory was removed."), button=_("Remove"))

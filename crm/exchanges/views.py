@@ -10,12 +10,13 @@ from wtforms.validators import Optional
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
+from crm.confirm import confirm_then
 from crm.engagements.models import Pillar
 from crm.engagements.operations import delete_engagement
 from crm.exchanges.forms import ExchangeForm
 from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
 from crm.extensions import db
-from crm.forms import ConfirmForm, enum_choices
+from crm.forms import enum_choices
 from crm.missions.queries import organization_choices
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices
@@ -122,13 +123,9 @@ def edit(exchange_id: int):
 @allow(EDITORS)
 def delete(exchange_id: int):
     exchange = get_exchange_or_404(exchange_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        partnership_id = exchange.partnership_id
-        delete_engagement(exchange)
-        db.session.commit()
-        flash(_("The exchange was deleted."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership_id))
-    return render_template("confirm.html", form=form, cancel_url=url_for(".detail", exchange_id=exchange.id),
-                           title=_("Delete the exchange “%(title)s”?", title=exchange.title),
-                           message=_("Its documents are deleted with it."))
+    return confirm_then(
+        lambda: delete_engagement(exchange),
+        title=_("Delete the exchange “%(title)s”?", title=exchange.title),
+        message=_("Its documents are deleted with it."), cancel_url=url_for(".detail", exchange_id=exchange.id),
+        done_url=url_for("partnerships.detail", partnership_id=exchange.partnership_id),
+        done_message=_("The exchange was deleted."))

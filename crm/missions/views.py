@@ -12,9 +12,10 @@ from wtforms.validators import Optional
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.cities.forms import timezone_choices
+from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
 from crm.extensions import db
-from crm.forms import ConfirmForm, enum_choices
+from crm.forms import enum_choices
 from crm.missions import operations
 from crm.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
 from crm.missions.itinerary import itinerary_days
@@ -99,16 +100,13 @@ def edit(mission_id: int):
 @allow(EDITORS)
 def delete(mission_id: int):
     mission = get_mission_or_404(mission_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        partnership_id = mission.partnership_id
-        delete_engagement(mission)
-        db.session.commit()
-        flash(_("The trade mission was deleted."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership_id))
-    return render_template("confirm.html", form=form, cancel_url=url_for(".detail", mission_id=mission.id),
-                           title=_("Delete the trade mission “%(title)s”?", title=mission.title),
-                           message=_("Its itinerary, delegation, outcomes and documents are deleted with it."))
+    return confirm_then(
+        lambda: delete_engagement(mission),
+        title=_("Delete the trade mission “%(title)s”?", title=mission.title),
+        message=_("Its itinerary, delegation, outcomes and documents are deleted with it."),
+        cancel_url=url_for(".detail", mission_id=mission.id),
+        done_url=url_for("partnerships.detail", partnership_id=mission.partnership_id),
+        done_message=_("The trade mission was deleted."))
 
 
 def _itinerary_form(mission: TradeMission, item: ItineraryItem | None = None, blank: bool = False):
@@ -165,14 +163,9 @@ def edit_itinerary_item(item_id: int):
 
 
 def _confirm_child_delete(child, mission: TradeMission, anchor: str, title: str):
-    form = ConfirmForm()
-    cancel = url_for(".detail", mission_id=mission.id, _anchor=anchor)
-    if form.validate_on_submit():
-        db.session.delete(child)
-        db.session.commit()
-        flash(_("Deleted."), "success")
-        return redirect(cancel)
-    return render_template("confirm.html", form=form, cancel_url=cancel, title=title, message="")
+    back = url_for(".detail", mission_id=mission.id, _anchor=anchor)
+    return confirm_then(lambda: db.session.delete(child), title=title, cancel_url=back, done_url=back,
+                        done_message=_("Deleted."))
 
 
 @bp.route("/itinerary/<int:item_id>/delete", methods=["GET", "POST"])

@@ -10,8 +10,9 @@ from wtforms.validators import Optional
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
+from crm.confirm import confirm_then
 from crm.extensions import db
-from crm.forms import ConfirmForm, enum_choices
+from crm.forms import enum_choices
 from crm.money import from_minor
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices
@@ -110,16 +111,13 @@ def edit(project_id: int):
 @allow(EDITORS)
 def delete(project_id: int):
     project = get_project_or_404(project_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        partnership_id = project.partnership_id
-        operations.delete_project(project)
-        db.session.commit()
-        flash(_("The joint project was deleted."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership_id))
-    return render_template("confirm.html", form=form, cancel_url=url_for(".detail", project_id=project.id),
-                           title=_("Delete the joint project “%(title)s”?", title=project.title),
-                           message=_("Its milestones, their timeline entries and its documents are deleted with it."))
+    return confirm_then(
+        lambda: operations.delete_project(project),
+        title=_("Delete the joint project “%(title)s”?", title=project.title),
+        message=_("Its milestones, their timeline entries and its documents are deleted with it."),
+        cancel_url=url_for(".detail", project_id=project.id),
+        done_url=url_for("partnerships.detail", partnership_id=project.partnership_id),
+        done_message=_("The joint project was deleted."))
 
 
 @bp.post("/projects/<int:project_id>/milestones")
@@ -154,13 +152,9 @@ def edit_milestone(milestone_id: int):
 @allow(EDITORS)
 def delete_milestone(milestone_id: int):
     milestone = get_milestone_or_404(milestone_id)
-    form = ConfirmForm()
-    cancel = url_for(".detail", project_id=milestone.project_id, _anchor="milestones")
-    if form.validate_on_submit():
-        operations.delete_milestone(milestone)
-        db.session.commit()
-        flash(_("The milestone was deleted."), "success")
-        return redirect(cancel)
-    return render_template("confirm.html", form=form, cancel_url=cancel,
-                           title=_("Delete the milestone “%(title)s”?", title=milestone.title),
-                           message=_("If it was reached, its entry on the timeline is removed too."))
+    back = url_for(".detail", project_id=milestone.project_id, _anchor="milestones")
+    return confirm_then(
+        lambda: operations.delete_milestone(milestone),
+        title=_("Delete the milestone “%(title)s”?", title=milestone.title),
+        message=_("If it was reached, its entry on the timeline is removed too."), cancel_url=back, done_url=back,
+        done_message=_("The milestone was deleted."))
