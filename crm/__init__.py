@@ -79,6 +79,7 @@ def configure_templates(app: Flask) -> None:
     from crm import i18n
     from crm.access import can
     from crm.languages import language_label
+    from crm.health.reasons import reason, state_label
     from crm.money import format_money
     from crm.pagination import page_url
 
@@ -90,6 +91,8 @@ def configure_templates(app: Flask) -> None:
         language_name=i18n.language_name,
         language_label=language_label,
         money=format_money,
+        health_label=state_label,
+        health_reason=reason,
         languages=i18n.LANGUAGES,
         current_locale=get_locale,
     )

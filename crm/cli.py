@@ -52,3 +52,37 @@ def seed_demo_command():
             click.echo(f"  {email:<28} {role.value}")
     else:
         click.echo("Demo data is already there; nothing changed.")
+
+
+@crm_cli.command("ceremonial")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Evaluate the rule at another date (YYYY-MM-DD); default: today at the office.")
+@click.option("--all", "include_all", is_flag=True, help="List every partnership, not only the flagged ones.")
+@click.option("--language", default=None, help="Language of the reasons (en, es, …); default: the office's.")
+@with_appcontext
+def ceremonial_command(output: str, as_of, include_all: bool, language: str | None):
+    """Partnerships that have gone ceremonial or are at risk, with the reason for each."""
+    from crm.health.report import flagged_rows, render_rows
+    from crm.settings.service import office_today
+
+    day = as_of.date() if as_of else office_today()
+    rows = flagged_rows(day, include_all=include_all, language=language)
+    click.echo(render_rows(rows, output), nl=False)
+
+
+@crm_cli.command("send-digest")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@with_appcontext
+def send_digest_command(as_of):
+    """E-mail each liaison a digest of their partnerships needing attention (safe to run daily from cron)."""
+    from crm.health.digest import send_digests
+    from crm.settings.service import office_today
+
+    sent = send_digests(as_of.date() if as_of else office_today())
+    if not sent:
+        click.echo("No liaison has anything needing attention; nothing sent.")
+    for user, path in sent:
+        click.echo(f"{user.email}: " + (f"written to {path}" if path else "sent by SMTP"))
+    if any(path for _user, path in sent):
+        click.echo("No SMTP server is configured (MAIL_SERVER), so the messages were written to the outbox above.")

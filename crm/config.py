@@ -51,6 +51,15 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
+        # Outgoing mail: SMTP when MAIL_SERVER is set, else .eml files in MAIL_OUTBOX.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "Sister City CRM <no-reply@localhost>"),
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX") or str(instance_path / "outbox"),
+        "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"]:

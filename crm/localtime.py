@@ -44,3 +44,9 @@ def utc_offset_label(zone: str, at: datetime | None = None) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def today_in(zone: str | None, moment: datetime | None = None) -> date:
+    """The calendar date at a place (UTC when the zone is unknown)."""
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(ZoneInfo(zone)).date() if is_time_zone(zone) else moment.astimezone(UTC).date()

@@ -17,3 +17,21 @@ def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**request.args.to_dict(), "page": number}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+class ListPage:
+    """One page of an already ordered Python list, shaped like Flask-SQLAlchemy's pagination."""
+
+    def __init__(self, items: list, total: int, page: int, per_page: int):
+        self.items, self.total, self.page, self.per_page = items, total, page, per_page
+        self.pages = max((total + per_page - 1) // per_page, 1) if total else 0
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num, self.next_num = page - 1, page + 1
+
+
+def paginate_list(values: list, per_page: int | None = None) -> ListPage:
+    """A page of values from ?page=N, clamped like paginate()."""
+    per_page = per_page or current_app.config["PER_PAGE"]
+    pages = max((len(values) + per_page - 1) // per_page, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    return ListPage(values[(page - 1) * per_page: page * per_page], len(values), page, per_page)

@@ -1,4 +1,5 @@
 """Pages issue the same number of SQL statements whatever the data size."""
+import pytest
 from datetime import date, timedelta
 
 from crm.engagements.models import Engagement
@@ -25,17 +26,19 @@ def add_engagements(make, session, partnership, count):
     session.commit()
 
 
-def test_partnership_list_query_count_is_fixed(client, login, make, session, count_queries):
+@pytest.mark.parametrize("url", ["/partnerships/?sort=country", "/partnerships/?sort=health",
+                                 "/partnerships/?health=attention&page=2", "/dashboard"])
+def test_partnership_list_query_count_is_fixed(client, login, make, session, count_queries, url):
     login("viewer")
     add_partnerships(make, session, 10)
     with count_queries() as small:
-        assert client.get("/partnerships/?sort=country").status_code == 200
+        assert client.get(url).status_code == 200
     add_partnerships(make, session, 190)
     with count_queries() as large:
-        assert client.get("/partnerships/?sort=country").status_code == 200
+        assert client.get(url).status_code == 200
     print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 8
+    assert large.count <= 12
 
 
 def test_partnership_page_query_count_is_fixed(client, login, make, session, count_queries):
@@ -53,7 +56,7 @@ def test_partnership_page_query_count_is_fixed(client, login, make, session, cou
         assert client.get(f"/partnerships/{partnership.id}").status_code == 200
     print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 16
+    assert large.count <= 20
 
 
 def test_contact_and_organization_lists_query_counts_are_fixed(client, login, make, count_queries):

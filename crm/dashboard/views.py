@@ -1,31 +1,57 @@
-from datetime import date
+from collections import Counter
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crm.access import STAFF, allow
 from crm.agreements.models import Agreement
 from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
+from crm.health.charts import by_quarter, quarterly_chart
+from crm.health.queries import activities, monthly_counts
+from crm.health.rules import HealthState, evaluate
+from crm.health.service import sort_by_attention
 from crm.outcomes import outcome_totals
+from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
+from crm.settings.service import office_today
 
 bp = Blueprint("dashboard", __name__)
+ATTENTION_LIMIT = 25
 
 
 @bp.get("/dashboard")
 @allow(STAFF)
 def index():
-    today = date.today()
+    today = office_today()
+    scope = visible_partnership_ids()
+    portfolio = activities(today, scope)
+    flags = {pid: evaluate(activity, today) for pid, activity in portfolio.items()}
+    attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
+    shown = attention_ids[:ATTENTION_LIMIT]
+    partnerships = {p.id: p for p in db.session.scalars(
+        select(Partnership).where(Partnership.id.in_(shown))
+        .options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city)))}
     expiring = db.session.scalars(
-        select(Agreement).where(Agreement.partnership_id.in_(visible_partnership_ids()), *expiring_filter(today))
+        select(Agreement).where(Agreement.partnership_id.in_(scope), *expiring_filter(today))
         .options(*WITH_PARTNERSHIP).order_by(Agreement.expires_on)
     ).all()
-    return render_template("dashboard/index.html", expiring=expiring, today=today,
-                           upcoming=upcoming_events(visible_partnership_ids(), today, days=30,
-                                                    include_staff_only=current_user.is_staff))
+    upcoming = [event for event in upcoming_events(scope, today, days=30,
+                                                   include_staff_only=current_user.is_staff)
+                if event.kind in ("mission", "exchange")]
+    chart = quarterly_chart(by_quarter(monthly_counts(today, partnership_ids=scope), today),
+                            title=_("Engagements per quarter across the portfolio, last three years"))
+    return render_template(
+        "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
+        attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
+        by_health=Counter(flag.state for flag in flags.values()),
+        by_status=Counter(activity.status for activity in portfolio.values()),
+        states=list(HealthState), statuses=list(PartnershipStatus),
+    )
 
 
 @bp.get("/portfolio")

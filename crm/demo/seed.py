@@ -152,7 +152,8 @@ def seed_demo(today: date | None = None) -> bool:
             city.native_name = spec.native_name
         partnership = Partnership(
             home_city=home, partner_city=city, kind=spec.kind, status=spec.status,
-            established_on=date(spec.since, rng.randint(1, 12), rng.randint(1, 28)),
+            established_on=(today - timedelta(days=120) if spec.pattern == "new"
+                            else date(spec.since, rng.randint(1, 12), rng.randint(1, 28))),
             liaison=liaisons[index % 2],
             summary=f"{home.name} and {city.name} have been partners since {spec.since}.",
             staff_notes="Internal: budget for the next delegation is not yet approved.",

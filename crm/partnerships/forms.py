@@ -40,7 +40,12 @@ class PartnershipFilterForm(FilterForm):
     home = SelectField(_l("Home city"), coerce=int, validators=[Optional()])
     archived = SelectField(_l("Show"), choices=options([("", _l("Current")), ("only", _l("Archived"))]),
                            validators=[Optional()])
+    health = SelectField(_l("Health"), validators=[Optional()], choices=options([
+        ("", _l("Any health")), ("ceremonial", _l("Gone ceremonial")), ("at_risk", _l("At risk")),
+        ("attention", _l("Needs attention")), ("new", _l("New")), ("healthy", _l("Healthy")),
+        ("not_evaluated", _l("Not evaluated")),
+    ]))
     sort = SelectField(_l("Sort by"), validators=[Optional()], choices=options([
-        ("partner", _l("Partner city")), ("country", _l("Country")), ("status", _l("Status")),
+        ("health", _l("Health (needs attention first)")), ("partner", _l("Partner city")), ("country", _l("Country")), ("status", _l("Status")),
         ("established", _l("Established (newest first)")), ("updated", _l("Recently updated")),
     ]))

@@ -12,16 +12,18 @@ from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
+from crm.health.queries import flags as health_flags
+from crm.health.service import partnership_health, sort_by_attention
 from crm.i18n import country_choices
 from crm.outcomes import outcome_totals
-from crm.pagination import paginate
+from crm.pagination import paginate, paginate_list
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_partnership_or_404, partnership_list
 from crm.programs import partnership_programs
-from crm.settings.service import office_settings
+from crm.settings.service import office_settings, office_today
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
@@ -32,11 +34,36 @@ def index():
     form = PartnershipFilterForm()
     fill_filter_form(form, country_choices())
     filters = {name: form.value(name) for name in ("q", "status", "country", "priority", "liaison", "home")}
-    query = partnership_list(**filters, archived=form.value("archived") == "only",
-                             sort=form.value("sort") or "partner")
-    page = paginate(query)
-    return render_template("partnerships/index.html", form=form, page=page,
-                           filtered=any(filters.values()) or form.value("archived"))
+    archived = form.value("archived") == "only"
+    sort, wanted_health = form.value("sort") or "partner", form.value("health")
+    query = partnership_list(**filters, archived=archived, sort=sort)
+    today = office_today()
+    if sort == "health" or wanted_health:
+        # Health is decided by the rule, in Python: evaluate every matching
+        # partnership from one aggregate query, then page through the result.
+        flags = health_flags(today, query.with_only_columns(Partnership.id).order_by(None))
+        ordered = [pid for pid in (sort_by_attention(flags) if sort == "health" else _in_order(query, flags))
+                   if matches_health(flags[pid], wanted_health)]
+        page = paginate_list(ordered)
+        rows = {p.id: p for p in db.session.scalars(query.where(Partnership.id.in_(page.items)))}
+        page.items = [rows[pid] for pid in page.items if pid in rows]
+    else:
+        page = paginate(query)
+        flags = health_flags(today, [p.id for p in page.items])
+    return render_template("partnerships/index.html", form=form, page=page, flags=flags,
+                           filtered=any(filters.values()) or archived or wanted_health)
+
+
+def _in_order(query, flags) -> list[int]:
+    return [pid for pid in db.session.scalars(query.with_only_columns(Partnership.id)) if pid in flags]
+
+
+def matches_health(flag, wanted: str | None) -> bool:
+    if not wanted:
+        return True
+    if wanted == "attention":
+        return flag.needs_attention
+    return flag.state.value == wanted
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -75,6 +102,7 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
         threshold=partnership.threshold_months or office_settings().threshold_months,
         agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
         totals=outcome_totals(partnership.id), today=date.today(),
+        health=partnership_health(partnership, office_today()),
     )
 
 

@@ -29,3 +29,21 @@ def add_home_city(city: City, make_default: bool = False) -> HomeCity:
     if make_default or settings.default_home_city_id is None:
         settings.default_home_city_id = home.city_id
     return home
+
+
+def office_timezone() -> str:
+    """The office's time zone: its default home city's, else the configured default."""
+    from flask import current_app
+
+    settings = office_settings()
+    home = settings.default_home_city
+    if home is not None and home.city.timezone:
+        return home.city.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def office_today():
+    """Today's date where the office is: the date every rule is evaluated on."""
+    from crm.localtime import today_in
+
+    return today_in(office_timezone())

@@ -1,0 +1,1 @@
+"""Relationship health: the ceremonial rule, health figures and their charts."""

@@ -1,0 +1,79 @@
+"""The liaison digest: each liaison's partnerships that need attention, in the liaison's language."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.agreements.models import Agreement
+from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
+from crm.auth.models import User
+from crm.calendar.upcoming import upcoming_events
+from crm.extensions import db
+from crm.health.queries import activities
+from crm.health.rules import Flag, evaluate
+from crm.mail import build_message, deliver
+from crm.partnerships.models import Partnership
+
+UPCOMING_DAYS = 30
+
+
+@dataclass
+class Digest:
+    liaison: User
+    attention: list[tuple[Partnership, Flag]] = field(default_factory=list)
+    expiring: list[Agreement] = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.attention or self.expiring or self.upcoming)
+
+
+def collect_digests(as_of: date) -> list[Digest]:
+    """One digest per liaison with something to report (a fixed number of queries)."""
+    partnerships = {p.id: p for p in db.session.scalars(
+        select(Partnership).where(Partnership.archived_at.is_(None), Partnership.liaison_id.is_not(None))
+        .options(joinedload(Partnership.liaison), joinedload(Partnership.partner_city),
+                 joinedload(Partnership.home_city)))}
+    ids = list(partnerships)
+    digests: dict[int, Digest] = {}
+
+    def digest_for(partnership_id: int) -> Digest:
+        liaison = partnerships[partnership_id].liaison
+        return digests.setdefault(liaison.id, Digest(liaison))
+
+    for pid, activity in activities(as_of, ids).items():
+        flag = evaluate(activity, as_of)
+        if flag.needs_attention:
+            digest_for(pid).attention.append((partnerships[pid], flag))
+    for agreement in db.session.scalars(select(Agreement).where(Agreement.partnership_id.in_(ids),
+                                                                *expiring_filter(as_of))
+                                        .options(*WITH_PARTNERSHIP).order_by(Agreement.expires_on)):
+        digest_for(agreement.partnership_id).expiring.append(agreement)
+    for event in upcoming_events(select(Partnership.id).where(Partnership.id.in_(ids)), as_of, UPCOMING_DAYS,
+                                 include_staff_only=True):
+        digest_for(event.partnership_id).upcoming.append(event)
+    for digest in digests.values():
+        digest.attention.sort(key=lambda pair: (pair[1].state.severity, -pair[1].months))
+    return [d for d in digests.values() if d.liaison.active and d.liaison.is_staff and not d.is_empty]
+
+
+def send_digests(as_of: date) -> list[tuple[User, object]]:
+    """Send each digest in its liaison's language; returns (liaison, outbox path or None for SMTP)."""
+    sent = []
+    for digest in collect_digests(as_of):
+        language = digest.liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+        # A request context for the public address, so links in the message are absolute.
+        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
+            context = dict(digest=digest, as_of=as_of)
+            subject = gettext("Sister city partnerships needing attention — %(count)d items",
+                              count=len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
+            message = build_message(digest.liaison.email, digest.liaison.name, subject,
+                                    render_template("email/digest.txt", **context),
+                                    render_template("email/digest.html", **context), language=language)
+        sent.append((digest.liaison, deliver(message)))
+    return sent

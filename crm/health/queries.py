@@ -1,0 +1,105 @@
+"""The one aggregate query every health view rests on: the dashboard, the
+partnership list and page, the CLI, the digest and the PDFs."""
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Select, and_, case, distinct, extract, func, literal, or_, select
+
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.health.rules import Activity, Flag, Health, evaluate, health, window_start
+from crm.partnerships.models import Partnership, Side
+from crm.settings.service import office_settings
+
+
+def activity_query(as_of: date, partnership_ids: Select | list[int] | None = None,
+                   default_threshold: int = 12) -> Select:
+    """One row per partnership with everything the rule needs, as of a date.
+
+    Two passes over engagements inside a single statement: the latest
+    substantive date per partnership, then the other figures, which need it.
+    """
+    e = Engagement
+    past = e.occurred_on <= as_of
+    recorded_by = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+    window = and_(e.substantive, e.occurred_on > window_start(as_of), past)
+    last_substantive = (
+        select(e.partnership_id, func.max(e.occurred_on).label("last_substantive"))
+        .where(e.substantive, past).group_by(e.partnership_id).cte("last_substantive")
+    )
+    figures = (
+        select(
+            e.partnership_id,
+            func.max(case((and_(~e.substantive, past), e.occurred_on))).label("last_protocol"),
+            func.count(case((and_(~e.substantive, past, or_(last_substantive.c.last_substantive.is_(None),
+                                                           e.occurred_on > last_substantive.c.last_substantive)),
+                             literal(1)))).label("protocol_since"),
+            # planned as of that date: recorded by then, happening after it
+            func.min(case((and_(e.substantive, e.occurred_on > as_of, e.created_at < recorded_by),
+                           e.occurred_on))).label("next_planned"),
+            func.count(case((window, literal(1)))).label("substantive_12m"),
+            func.count(case((and_(window, or_(e.initiated_by == Side.PARTNER, e.logged_by_side == Side.PARTNER)),
+                             literal(1)))).label("partner_started_12m"),
+            func.count(distinct(case((window, e.pillar)))).label("pillars_12m"),
+        )
+        .outerjoin(last_substantive, last_substantive.c.partnership_id == e.partnership_id)
+        .group_by(e.partnership_id).cte("figures")
+    )
+    query = (
+        select(Partnership.id, Partnership.status, Partnership.established_on, Partnership.created_at,
+               func.coalesce(Partnership.threshold_months, default_threshold).label("threshold_months"),
+               last_substantive.c.last_substantive, figures.c.last_protocol, figures.c.protocol_since,
+               figures.c.next_planned, figures.c.substantive_12m, figures.c.partner_started_12m,
+               figures.c.pillars_12m)
+        .outerjoin(last_substantive, last_substantive.c.partnership_id == Partnership.id)
+        .outerjoin(figures, figures.c.partnership_id == Partnership.id)
+        .where(Partnership.archived_at.is_(None))
+    )
+    if partnership_ids is not None:
+        query = query.where(Partnership.id.in_(partnership_ids))
+    return query
+
+
+def _activity(row) -> Activity:
+    return Activity(
+        partnership_id=row.id, status=row.status,
+        started_on=row.established_on or row.created_at.date(),
+        threshold_months=row.threshold_months, last_substantive=row.last_substantive,
+        last_protocol=row.last_protocol, protocol_since=row.protocol_since or 0, next_planned=row.next_planned,
+        substantive_12m=row.substantive_12m or 0, partner_started_12m=row.partner_started_12m or 0,
+        pillars_12m=row.pillars_12m or 0,
+    )
+
+
+def activities(as_of: date, partnership_ids: Select | list[int] | None = None) -> dict[int, Activity]:
+    default = office_settings().threshold_months
+    rows = db.session.execute(activity_query(as_of, partnership_ids, default))
+    return {row.id: _activity(row) for row in rows}
+
+
+def flags(as_of: date, partnership_ids: Select | list[int] | None = None) -> dict[int, Flag]:
+    return {pid: evaluate(a, as_of) for pid, a in activities(as_of, partnership_ids).items()}
+
+
+def flags_and_health(as_of: date, partnership_ids) -> dict[int, tuple[Flag, Health]]:
+    return {pid: (evaluate(a, as_of), health(a, as_of)) for pid, a in activities(as_of, partnership_ids).items()}
+
+
+def monthly_counts(as_of: date, months: int = 36, partnership_id: int | None = None,
+                   partnership_ids: Select | None = None) -> dict[tuple[int, int], tuple[int, int]]:
+    """(year, month) → (substantive, protocol) engagements, for the months up to as_of.
+
+    Grouped by month in SQL (SQLite has no quarter extract); the chart buckets them."""
+    e = Engagement
+    first = (as_of.replace(day=1) - relativedelta(months=months - 1))
+    year, month = extract("year", e.occurred_on), extract("month", e.occurred_on)
+    query = (
+        select(year, month, func.count(case((e.substantive, literal(1)))), func.count(case((~e.substantive,
+                                                                                           literal(1)))))
+        .where(e.occurred_on >= first, e.occurred_on <= as_of).group_by(year, month)
+    )
+    if partnership_id is not None:
+        query = query.where(e.partnership_id == partnership_id)
+    elif partnership_ids is not None:
+        query = query.where(e.partnership_id.in_(partnership_ids))
+    return {(int(y), int(m)): (int(s), int(p)) for y, m, s, p in db.session.execute(query)}

@@ -1,0 +1,40 @@
+"""Health for one partnership or for the portfolio, ready for a page, the CLI or a PDF."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext
+from markupsafe import Markup
+
+from crm.health.charts import by_quarter, quarterly_chart
+from crm.health.queries import activities, monthly_counts
+from crm.health.reasons import reason
+from crm.health.rules import Activity, Flag, Health, evaluate, health
+from crm.partnerships.models import Partnership
+from crm.settings.service import office_settings
+
+
+@dataclass(frozen=True)
+class PartnershipHealth:
+    flag: Flag
+    health: Health
+    reason: str
+    chart: Markup
+
+
+def partnership_health(partnership: Partnership, as_of: date) -> PartnershipHealth:
+    """Two queries: the aggregate for this partnership, and its engagements per month."""
+    activity = activities(as_of, [partnership.id]).get(partnership.id)
+    if activity is None:  # archived partnerships are outside the aggregate
+        activity = Activity(partnership.id, partnership.status,
+                            partnership.established_on or partnership.created_at.date(),
+                            partnership.threshold_months or office_settings().threshold_months)
+    flag = evaluate(activity, as_of)
+    rows = by_quarter(monthly_counts(as_of, partnership_id=partnership.id), as_of)
+    chart = quarterly_chart(rows, title=gettext("Engagements per quarter, last three years"))
+    return PartnershipHealth(flag, health(activity, as_of), reason(flag, partnership.status.label, as_of), chart)
+
+
+def sort_by_attention(flags: dict[int, Flag]) -> list[int]:
+    """Partnership ids, most in need of attention first (longest silence first within a state)."""
+    return sorted(flags, key=lambda pid: (flags[pid].state.severity, -(flags[pid].months), pid))
+

@@ -1,0 +1,42 @@
+"""Outgoing e-mail: through SMTP when configured, otherwise into an outbox folder as .eml files."""
+import re
+import smtplib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+from flask import current_app
+
+
+def build_message(to_address: str, to_name: str | None, subject: str, text: str, html: str | None = None,
+                  language: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = formataddr((to_name or "", to_address))
+    message["Subject"] = subject
+    if language:
+        message["Content-Language"] = language.replace("_", "-")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def deliver(message: EmailMessage) -> Path | None:
+    """Send a message; returns the .eml path when it went to the outbox instead of SMTP."""
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            smtp.send_message(message)
+        return None
+    outbox = Path(config["MAIL_OUTBOX"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    recipient = re.sub(r"[^A-Za-z0-9._-]+", "_", message["To"].addresses[0].addr_spec)
+    path = outbox / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{recipient}.eml"
+    path.write_bytes(bytes(message))
+    return path
