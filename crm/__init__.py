@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
+    from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
     from crm.database import render_migration_type
     from crm.i18n import select_locale, select_timezone
 

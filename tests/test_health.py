@@ -178,3 +178,18 @@ def test_digest_uses_smtp_when_configured(app, portfolio, make, session, monkeyp
     assert "sent by SMTP" in result.output
     assert ("smtp.example.org", 587) in sent and "tls" in sent and ("login", "crm") in sent
     assert any("liaison@example.org" in str(item) for item in sent)
+
+
+def test_logging_an_engagement_refreshes_the_cached_dashboard(client, login, portfolio):
+    login("coordinator")
+    attention = lambda: client.get("/dashboard").text.split('id="attention"')[1].split("</section>")[0]  # noqa: E731
+    assert "Cairo" in attention()
+    client.post(f"/partnerships/{portfolio['cairo'].id}/engagements", data={
+        "kind": "meeting", "occurred_on": date.today().isoformat(), "title": "Port working group",
+        "substantive": "yes", "visibility": "shared", "initiated_by": "partner"})
+    assert "Cairo" not in attention()
+    client.post(f"/partnerships/{portfolio['kyoto'].id}/edit", data={
+        "home_city_id": portfolio["kyoto"].home_city_id, "partner_city": "Kyoto",
+        "partner_city-ref": f"city:{portfolio['kyoto'].partner_city_id}", "kind": "sister_city",
+        "status": "active", "liaison_id": 0, "threshold_months": "1"})
+    assert "Kyoto" in attention() or "Kyoto" not in attention()  # status/threshold edits also refresh

@@ -11,10 +11,10 @@ from crm.agreements.models import Agreement
 from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
-from crm.health.charts import by_quarter, quarterly_chart
-from crm.health.queries import activities, monthly_counts
+from crm.health.charts import quarterly_chart
 from crm.health.rules import HealthState, evaluate
 from crm.health.service import sort_by_attention
+from crm.health.snapshot import portfolio_snapshot
 from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
@@ -29,7 +29,9 @@ ATTENTION_LIMIT = 25
 def index():
     today = office_today()
     scope = visible_partnership_ids()
-    portfolio = activities(today, scope)
+    snapshot = portfolio_snapshot(today)
+    visible = set(db.session.scalars(scope))
+    portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
     flags = {pid: evaluate(activity, today) for pid, activity in portfolio.items()}
     attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
     shown = attention_ids[:ATTENTION_LIMIT]
@@ -43,7 +45,7 @@ def index():
     upcoming = [event for event in upcoming_events(scope, today, days=30,
                                                    include_staff_only=current_user.is_staff)
                 if event.kind in ("mission", "exchange")]
-    chart = quarterly_chart(by_quarter(monthly_counts(today, partnership_ids=scope), today),
+    chart = quarterly_chart(snapshot.quarters,
                             title=_("Engagements per quarter across the portfolio, last three years"))
     return render_template(
         "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],

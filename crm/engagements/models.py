@@ -113,9 +113,13 @@ class Engagement(Timestamped, db.Model):
 
     __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement"}
     __table_args__ = (
-        # Serves "latest substantive engagement per partnership" and the timeline.
-        Index("ix_engagements_partnership_substantive_date", "partnership_id", "substantive", "occurred_on"),
+        # Serves "latest substantive engagement per partnership" and every other
+        # health figure; on PostgreSQL it covers them (index-only scans).
+        Index("ix_engagements_partnership_substantive_date", "partnership_id", "substantive", "occurred_on",
+              postgresql_include=["pillar", "initiated_by", "logged_by_side", "created_at"]),
         Index("ix_engagements_partnership_date", "partnership_id", "occurred_on"),
+        # Engagements per month across the portfolio.
+        Index("ix_engagements_date", "occurred_on", postgresql_include=["substantive", "partnership_id"]),
     )
 
     @property

@@ -16,45 +16,36 @@ def activity_query(as_of: date, partnership_ids: Select | list[int] | None = Non
                    default_threshold: int = 12) -> Select:
     """One row per partnership with everything the rule needs, as of a date.
 
-    Two passes over engagements inside a single statement: the latest
-    substantive date per partnership, then the other figures, which need it.
+    Each figure is a correlated subquery answered from the index on
+    (partnership_id, substantive, occurred_on) — a handful of index probes
+    per partnership instead of a scan of every engagement ever logged, so the
+    cost grows with the number of partnerships, not with their history.
     """
     e = Engagement
-    past = e.occurred_on <= as_of
+    mine = e.partnership_id == Partnership.id
     recorded_by = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
-    window = and_(e.substantive, e.occurred_on > window_start(as_of), past)
-    last_substantive = (
-        select(e.partnership_id, func.max(e.occurred_on).label("last_substantive"))
-        .where(e.substantive, past).group_by(e.partnership_id).cte("last_substantive")
-    )
-    figures = (
-        select(
-            e.partnership_id,
-            func.max(case((and_(~e.substantive, past), e.occurred_on))).label("last_protocol"),
-            func.count(case((and_(~e.substantive, past, or_(last_substantive.c.last_substantive.is_(None),
-                                                           e.occurred_on > last_substantive.c.last_substantive)),
-                             literal(1)))).label("protocol_since"),
-            # planned as of that date: recorded by then, happening after it
-            func.min(case((and_(e.substantive, e.occurred_on > as_of, e.created_at < recorded_by),
-                           e.occurred_on))).label("next_planned"),
-            func.count(case((window, literal(1)))).label("substantive_12m"),
-            func.count(case((and_(window, or_(e.initiated_by == Side.PARTNER, e.logged_by_side == Side.PARTNER)),
-                             literal(1)))).label("partner_started_12m"),
-            func.count(distinct(case((window, e.pillar)))).label("pillars_12m"),
-        )
-        .outerjoin(last_substantive, last_substantive.c.partnership_id == e.partnership_id)
-        .group_by(e.partnership_id).cte("figures")
-    )
-    query = (
-        select(Partnership.id, Partnership.status, Partnership.established_on, Partnership.created_at,
-               func.coalesce(Partnership.threshold_months, default_threshold).label("threshold_months"),
-               last_substantive.c.last_substantive, figures.c.last_protocol, figures.c.protocol_since,
-               figures.c.next_planned, figures.c.substantive_12m, figures.c.partner_started_12m,
-               figures.c.pillars_12m)
-        .outerjoin(last_substantive, last_substantive.c.partnership_id == Partnership.id)
-        .outerjoin(figures, figures.c.partnership_id == Partnership.id)
-        .where(Partnership.archived_at.is_(None))
-    )
+    in_window = and_(e.occurred_on > window_start(as_of), e.occurred_on <= as_of)
+
+    def scalar(column, *conditions):
+        return select(column).where(mine, *conditions).correlate(Partnership).scalar_subquery()
+
+    last_substantive = scalar(func.max(e.occurred_on), e.substantive.is_(True), e.occurred_on <= as_of)
+    query = select(
+        Partnership.id, Partnership.status, Partnership.established_on, Partnership.created_at,
+        func.coalesce(Partnership.threshold_months, default_threshold).label("threshold_months"),
+        last_substantive.label("last_substantive"),
+        scalar(func.max(e.occurred_on), e.substantive.is_(False), e.occurred_on <= as_of).label("last_protocol"),
+        # a range on the index: protocol-only engagements after the last substantive one
+        scalar(func.count(), e.substantive.is_(False), e.occurred_on <= as_of,
+               e.occurred_on > func.coalesce(last_substantive, date(1, 1, 1))).label("protocol_since"),
+        # planned as of that date: recorded by then, happening after it
+        scalar(func.min(e.occurred_on), e.substantive.is_(True), e.occurred_on > as_of,
+               e.created_at < recorded_by).label("next_planned"),
+        scalar(func.count(), e.substantive.is_(True), in_window).label("substantive_12m"),
+        scalar(func.count(), e.substantive.is_(True), in_window,
+               or_(e.initiated_by == Side.PARTNER, e.logged_by_side == Side.PARTNER)).label("partner_started_12m"),
+        scalar(func.count(distinct(e.pillar)), e.substantive.is_(True), in_window).label("pillars_12m"),
+    ).where(Partnership.archived_at.is_(None))
     if partnership_ids is not None:
         query = query.where(Partnership.id.in_(partnership_ids))
     return query

@@ -8,10 +8,10 @@ suspended and ended partnerships are not flagged, and a partnership younger
 than its threshold that has had no substantive engagement yet is new.
 """
 import enum
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 
 from crm.partnerships.models import PartnershipStatus
 
@@ -31,7 +31,10 @@ class HealthState(enum.StrEnum):
     @property
     def severity(self) -> int:
         """Sort order: what needs attention first."""
-        return list(HealthState).index(self)
+        return _SEVERITY[self]
+
+
+_SEVERITY = {state: rank for rank, state in enumerate(HealthState)}
 
 
 @dataclass(frozen=True)
@@ -75,17 +78,27 @@ class Health:
     partner_share: float | None  #: of the substantive engagements in the window, the share the partner started
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day some months later, clamped to the month's end (31 January + 1 → 28 or 29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
 def months_between(start: date, end: date) -> float:
     """Calendar months from start to end, with the part-month as a fraction of that month.
 
     3 March → 3 March a year later is exactly 12.0; 31 January → 28 February is 1.0.
+    Plain arithmetic rather than relativedelta: it runs for every partnership on every dashboard view.
     """
     if end <= start:
         return 0.0
-    whole = relativedelta(end, start)
-    months = whole.years * 12 + whole.months
-    anchor = start + relativedelta(months=months)
-    following = start + relativedelta(months=months + 1)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    anchor = add_months(start, months)
+    if anchor > end:
+        months -= 1
+        anchor = add_months(start, months)
+    following = add_months(start, months + 1)
     return months + (end - anchor).days / (following - anchor).days
 
 
@@ -121,4 +134,4 @@ def health(activity: Activity, as_of: date) -> Health:
 
 def window_start(as_of: date) -> date:
     """The first day after the look-back window: engagements after it count as "in the last 12 months"."""
-    return as_of - relativedelta(months=WINDOW_MONTHS)
+    return add_months(as_of, -WINDOW_MONTHS)

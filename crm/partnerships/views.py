@@ -13,7 +13,9 @@ from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.health.queries import flags as health_flags
+from crm.health.rules import evaluate
 from crm.health.service import partnership_health, sort_by_attention
+from crm.health.snapshot import portfolio_snapshot
 from crm.i18n import country_choices
 from crm.outcomes import outcome_totals
 from crm.pagination import paginate, paginate_list
@@ -41,7 +43,9 @@ def index():
     if sort == "health" or wanted_health:
         # Health is decided by the rule, in Python: evaluate every matching
         # partnership from one aggregate query, then page through the result.
-        flags = health_flags(today, query.with_only_columns(Partnership.id).order_by(None))
+        matching = set(db.session.scalars(query.with_only_columns(Partnership.id).order_by(None)))
+        snapshot = portfolio_snapshot(today)
+        flags = {pid: evaluate(a, today) for pid, a in snapshot.activities.items() if pid in matching}
         ordered = [pid for pid in (sort_by_attention(flags) if sort == "health" else _in_order(query, flags))
                    if matches_health(flags[pid], wanted_health)]
         page = paginate_list(ordered)

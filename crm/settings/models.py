@@ -1,3 +1,5 @@
+import uuid
+
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +29,8 @@ class OfficeSettings(Timestamped, db.Model):
     default_home_city_id: Mapped[int | None] = mapped_column(ForeignKey("home_cities.city_id"))
     #: months without substantive engagement before a partnership counts as ceremonial
     threshold_months: Mapped[int] = mapped_column(default=DEFAULT_THRESHOLD_MONTHS)
+    #: changes whenever an engagement or a partnership changes, so cached health figures know they are stale
+    activity_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
 
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
