@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
+    from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
     from crm.database import render_migration_type
     from crm.i18n import select_locale, select_timezone
@@ -60,6 +61,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.engagements.views import bp as engagements_bp
     from crm.exchanges.views import bp as exchanges_bp
+    from crm.guests.portal import bp as portal_bp
+    from crm.guests.views import bp as guests_bp
     from crm.i18n import bp as i18n_bp
     from crm.main.views import bp as main_bp
     from crm.missions.views import bp as missions_bp
@@ -70,7 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(enforce_declared_access)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
-                      dashboard_bp):
+                      dashboard_bp, guests_bp, portal_bp):
         app.register_blueprint(blueprint)
 
 

@@ -12,6 +12,7 @@ PUBLIC = "public"  # anyone, signed in or not
 ADMINS = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.VIEWER})
+GUESTS = frozenset({Role.GUEST})
 # Flask's own endpoints that serve nothing from the database.
 OPEN_ENDPOINTS = {"static"}
 
@@ -42,10 +43,21 @@ def enforce_declared_access():
         current_app.logger.error("view %s declares no access; refused", request.endpoint)
         abort(403)
     if PUBLIC in allowed:
+        if current_user.is_authenticated and current_user.role == Role.GUEST:
+            from crm.guests.scope import start_guest_request
+
+            start_guest_request(current_user.id)
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if current_user.role not in allowed:
+    if current_user.role == Role.GUEST:
+        # From here on every query of this request is limited to the guest's partnerships.
+        from crm.guests.scope import start_guest_request
+
+        start_guest_request(current_user.id)
+        if current_user.role not in allowed:
+            abort(404)  # the same answer as a missing record: nothing to probe
+    elif current_user.role not in allowed:
         abort(403)
     return None
 

@@ -43,13 +43,15 @@ def create_admin(email: str, name: str):
 @with_appcontext
 def seed_demo_command():
     """Load the demo portfolio and demo accounts (once; later runs change nothing)."""
-    from crm.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from crm.demo.seed import DEMO_GUESTS, DEMO_PASSWORD, DEMO_USERS, seed_demo
 
     if seed_demo():
         db.session.commit()
         click.echo("Demo data loaded. Sign in with one of these accounts (password: %s):" % DEMO_PASSWORD)
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {email:<28} {role.value}")
+        for email, _geonames_id, _language in DEMO_GUESTS:
+            click.echo(f"  {email:<28} guest")
     else:
         click.echo("Demo data is already there; nothing changed.")
 

@@ -15,11 +15,11 @@ def build_message(to_address: str, to_name: str | None, subject: str, text: str,
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = formataddr((to_name or "", to_address))
     message["Subject"] = subject
-    if language:
-        message["Content-Language"] = language.replace("_", "-")
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    if language:  # after the content: set_content() replaces Content-* headers
+        message["Content-Language"] = language.replace("_", "-")
     return message
 
 

@@ -1,9 +1,16 @@
-"""Every route, every role, every method: the answer matches the policy table.
+"""The permission matrix: every route, every role, every method, both partnerships.
 
-A route missing from POLICY fails the test, so a new route cannot ship
-without someone deciding who may reach it.
+Two partnerships (Alphaville and Bravoburg) each get every kind of record,
+shared and staff-only, and one guest. Each route is requested with its URL
+parameters filled from each partnership's real ids, as anonymous, the guest
+of Alphaville, the guest of Bravoburg, a viewer, a coordinator and an admin,
+with every method it accepts; the answer must match POLICY below. A route
+missing from POLICY fails the test. Every response to a guest is searched
+for the other partnership's records and for anything staff-only (all of
+which carry "SECRET" in their text), which must never appear.
 """
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -49,7 +56,7 @@ POLICY = {
     "agreements.move": "editors",
     "agreements.renew": "editors",
     "attachments.delete": "editors",
-    "attachments.download": "staff",
+    "attachments.download": "staff+guests",
     "attachments.upload_to_agreement": "editors",
     "attachments.upload_to_engagement": "editors",
     "calendar.create_feed": "staff",
@@ -83,23 +90,39 @@ POLICY = {
     "projects.edit": "editors",
     "projects.edit_milestone": "editors",
     "projects.index": "staff",
+    "attachments.upload_to_partnership": "editors",
+    "guests.accept": "public",
+    "guests.deactivate": "editors",
+    "guests.index": "staff",
+    "guests.invite": "editors",
+    "guests.resend": "editors",
+    "guests.revoke": "editors",
+    "portal.change_password": "guests",
+    "portal.comment": "guests",
+    "portal.home": "guests",
+    "portal.log_engagement": "guests",
+    "portal.mission": "guests",
+    "portal.partnership": "guests",
+    "portal.profile": "guests",
+    "portal.upload": "guests",
 }
+
+
 AUDIENCES = {
-    "public": {"anonymous", "viewer", "coordinator", "admin"},
+    "public": {"anonymous", "guest_a", "guest_b", "viewer", "coordinator", "admin"},
     "staff": {"viewer", "coordinator", "admin"},
     "editors": {"coordinator", "admin"},
     "admins": {"admin"},
+    "guests": {"guest_a", "guest_b"},
+    "staff+guests": {"viewer", "coordinator", "admin", "guest_a", "guest_b"},
 }
-ROLES = ["anonymous", "viewer", "coordinator", "admin"]
+ROLES = ["anonymous", "guest_a", "guest_b", "viewer", "coordinator", "admin"]
+OTHER_SIDE = {"guest_a": "Bravo", "guest_b": "Alpha"}
 
 _collection_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect"})
 RULES = [rule for rule in _collection_app.url_map.iter_rules() if rule.endpoint != "static"]
-CASES = [
-    (rule.rule, rule.endpoint, method, role)
-    for rule in RULES
-    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
-    for role in ROLES
-]
+CASES = [(rule.rule, rule.endpoint, method) for rule in RULES
+         for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
 
 
 def test_every_route_is_in_the_policy_table():
@@ -123,67 +146,135 @@ def test_a_view_without_a_declaration_is_refused():
     assert app.test_client().get("/forgotten").status_code == 403
 
 
-@pytest.fixture
-def world(make, session):
-    """One of every record, so every URL parameter has a real id."""
-    from datetime import UTC, date, datetime
-
+def build_side(make, session, prefix: str, country: str):
+    """Every kind of record for one partnership; staff-only ones say SECRET."""
     from crm.agreements.models import Agreement, AgreementText, Signatory
     from crm.attachments.models import Attachment
+    from crm.engagements.models import Visibility
     from crm.exchanges.models import Exchange
+    from crm.guests.models import GuestAccess, Invitation, ItineraryComment
     from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
     from crm.projects.models import JointProject, Milestone
 
-    partnership = make.partnership(partner=make.city("Kyoto"))
-    contact = make.contact(partnership)
-    agreement = Agreement(partnership=partnership, kind="mou", title="MOU")
-    agreement.texts.append(AgreementText(language="en", body="Text"))
-    agreement.signatories.append(Signatory(side="home", name="Mayor"))
-    mission = TradeMission(partnership=partnership, title="Mission", direction="outbound",
-                           occurred_on=date(2026, 3, 9), ends_on=date(2026, 3, 11))
-    mission.itinerary.append(ItineraryItem(starts_at=datetime(2026, 3, 9, 0, tzinfo=UTC),
-                                           ends_at=datetime(2026, 3, 9, 1, tzinfo=UTC), timezone="Asia/Tokyo",
-                                           title="Visit"))
-    mission.delegates.append(Delegate(contact=contact))
-    mission.outcomes.append(MissionOutcome(kind="lead", description="Lead"))
-    project = JointProject(partnership=partnership, title="Project", theme="health", occurred_on=date(2026, 1, 1))
-    project.milestones.append(Milestone(title="Milestone", due_on=date(2026, 6, 1)))
-    exchange = Exchange(partnership=partnership, title="Exchange", exchange_kind="youth", direction="both",
-                        occurred_on=date(2026, 7, 1), ends_on=date(2026, 7, 9))
-    session.add_all([agreement, mission, project, exchange])
+    shared, secret = Visibility.SHARED, Visibility.STAFF_ONLY
+    partnership = make.partnership(partner=make.city(f"{prefix}ville", country_code=country),
+                                   staff_notes=f"{prefix} SECRET staff note", summary=f"{prefix} shared summary")
+    contact = make.contact(partnership, name=f"{prefix} Contact", email=f"{prefix.lower()}@partner.example")
+    make.contact(partnership, name=f"{prefix} SECRET contact", visibility=secret)
+    engagement = make.engagement(partnership, title=f"{prefix} shared meeting", notes=f"{prefix} notes")
+    make.engagement(partnership, title=f"{prefix} SECRET staff-only meeting", visibility=secret)
+    agreement = Agreement(partnership=partnership, kind="mou", title=f"{prefix} agreement", status="signed",
+                          signed_on=date(2024, 5, 1), notes=f"{prefix} SECRET agreement note")
+    agreement.texts.append(AgreementText(language="en", body=f"{prefix} agreement text"))
+    agreement.signatories.append(Signatory(side="home", name=f"{prefix} Mayor"))
+    draft = Agreement(partnership=partnership, kind="addendum", title=f"{prefix} SECRET draft agreement")
+    soon = date.today() + timedelta(days=20)
+    mission = TradeMission(partnership=partnership, title=f"{prefix} mission", direction="outbound",
+                           occurred_on=soon, ends_on=soon + timedelta(days=2), notes=f"{prefix} mission notes")
+    mission.itinerary.append(ItineraryItem(starts_at=datetime.combine(soon, datetime.min.time(), tzinfo=UTC),
+                                           ends_at=datetime.combine(soon, datetime.min.time(), tzinfo=UTC)
+                                           + timedelta(hours=1), timezone="UTC", title=f"{prefix} visit"))
+    mission.delegates.append(Delegate(contact=contact, role="lead"))
+    mission.outcomes.append(MissionOutcome(kind="lead", description=f"{prefix} lead"))
+    secret_mission = TradeMission(partnership=partnership, title=f"{prefix} SECRET mission", direction="inbound",
+                                  occurred_on=soon, ends_on=soon, visibility=secret)
+    project = JointProject(partnership=partnership, title=f"{prefix} project", theme="health",
+                           occurred_on=date(2025, 1, 1))
+    project.milestones.append(Milestone(title=f"{prefix} milestone", due_on=soon))
+    exchange = Exchange(partnership=partnership, title=f"{prefix} exchange", exchange_kind="youth",
+                        direction="both", occurred_on=soon, ends_on=soon + timedelta(days=5))
+    session.add_all([agreement, draft, mission, secret_mission, project, exchange])
     session.flush()
-    attachment = Attachment(partnership_id=partnership.id, agreement_id=agreement.id, filename="scan.pdf",
-                            stored_name="0" * 32, content_type="application/pdf", size=1, sha256="0" * 64)
-    session.add(attachment)
+    attachments = [
+        Attachment(partnership_id=partnership.id, agreement_id=agreement.id, filename=f"{prefix}-scan.pdf",
+                   stored_name=(prefix[0].lower() + "1").ljust(32, "0"), content_type="application/pdf", size=1,
+                   sha256="0" * 64),
+        Attachment(partnership_id=partnership.id, engagement_id=engagement.id, filename=f"{prefix}-minutes.pdf",
+                   stored_name=(prefix[0].lower() + "2").ljust(32, "0"), content_type="application/pdf", size=1,
+                   sha256="0" * 64),
+    ]
+    session.add_all(attachments)
+    guest = make.user("guest", name=f"{prefix} Guest", email=f"guest.{prefix.lower()}@partner.example")
+    access = GuestAccess(user=guest, partnership=partnership, contact=contact)
+    invitation = Invitation(partnership=partnership, contact=contact, email=contact.email,
+                            token_hash=prefix.lower().ljust(64, "0"), expires_at=datetime.now(UTC) + timedelta(days=7))
+    session.add_all([access, invitation])
+    session.flush()
+    session.add(ItineraryComment(item_id=mission.itinerary[0].id, partnership_id=partnership.id, author=guest,
+                                 body=f"{prefix} comment"))
     session.commit()
-    return {
-        "partnership_id": partnership.id,
-        "engagement_id": make.engagement(partnership).id,
-        "contact_id": contact.id,
-        "organization_id": make.organization(partnership).id,
-        "city_id": partnership.partner_city_id,
-        "agreement_id": agreement.id, "text_id": agreement.texts[0].id, "signatory_id": agreement.signatories[0].id,
-        "mission_id": mission.id, "item_id": mission.itinerary[0].id, "delegate_id": mission.delegates[0].id,
-        "outcome_id": mission.outcomes[0].id, "project_id": project.id, "milestone_id": project.milestones[0].id,
-        "exchange_id": exchange.id, "attachment_id": attachment.id, "token": "not-a-real-token",
+    ids = {
+        "partnership_id": partnership.id, "engagement_id": engagement.id, "contact_id": contact.id,
+        "organization_id": make.organization(partnership, name=f"{prefix} University").id,
+        "city_id": partnership.partner_city_id, "agreement_id": agreement.id, "text_id": agreement.texts[0].id,
+        "signatory_id": agreement.signatories[0].id, "mission_id": mission.id, "item_id": mission.itinerary[0].id,
+        "delegate_id": mission.delegates[0].id, "outcome_id": mission.outcomes[0].id, "project_id": project.id,
+        "milestone_id": project.milestones[0].id, "exchange_id": exchange.id, "attachment_id": attachments[0].id,
+        "invitation_id": invitation.id, "access_id": access.id, "token": "not-a-real-token",
     }
+    return ids, guest
 
 
-def fill(rule: str, world: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(world[m.group(1)]), rule)
+@pytest.fixture
+def world(make, session):
+    make.home_city()
+    alpha, guest_a = build_side(make, session, "Alpha", "JP")
+    bravo, guest_b = build_side(make, session, "Bravo", "EG")
+    users = {"guest_a": guest_a, "guest_b": guest_b}
+    for role in ("viewer", "coordinator", "admin"):
+        users[role] = make.user(role)
+    return {"alpha": alpha, "bravo": bravo, "users": users}
 
 
-@pytest.mark.parametrize("rule, endpoint, method, role", CASES, ids=[f"{e}-{m}-{r}" for _, e, m, r in CASES])
-def test_route_answers_each_role_as_the_policy_says(client, login, world, rule, endpoint, method, role):
-    if role != "anonymous":
-        login(role)
-    response = client.open(fill(rule, world), method=method)
-    allowed = role in AUDIENCES[POLICY[endpoint]]
-    if allowed:
-        assert response.status_code not in (401, 403, 500), response.status_code
-        if response.status_code == 302:
-            assert "/sign-in" not in response.headers["Location"] or endpoint.startswith(("auth.", "main."))
-    elif role == "anonymous":
-        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    else:
-        assert response.status_code == 403
+def fill(rule: str, ids: dict) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+def sign_in_as(client, user):
+    with client.session_transaction() as flask_session:
+        flask_session.clear()
+        if user is not None:
+            flask_session["_user_id"] = user.get_id()
+            flask_session["_fresh"] = True
+
+
+@pytest.mark.parametrize("rule, endpoint, method", CASES, ids=[f"{e}-{m}" for _, e, m in CASES])
+def test_route_answers_every_role_as_the_policy_says(app, client, world, _transaction, rule, endpoint, method):
+    audience = AUDIENCES[POLICY[endpoint]]
+    has_ids = "<" in rule
+    checked = 0
+    for role in ROLES:
+        for side in ("alpha", "bravo") if has_ids else ("alpha",):
+            url = fill(rule, world[side])
+            savepoint = _transaction.begin_nested()  # each request starts from the same world
+            try:
+                sign_in_as(client, world["users"].get(role))
+                response = client.open(url, method=method)
+                body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+            finally:
+                savepoint.rollback()
+            case = f"{role} {method} {url} → {response.status_code}"
+            own_side = {"guest_a": "alpha", "guest_b": "bravo"}.get(role)
+            if role == "anonymous":
+                if "anonymous" in audience:
+                    assert response.status_code not in (401, 403, 500), case
+                else:
+                    assert response.status_code == 302 and "/sign-in" in response.headers["Location"], case
+            elif role in OTHER_SIDE:
+                if role not in audience or (has_ids and side != own_side and "public" not in POLICY[endpoint]):
+                    assert response.status_code == 404, case
+                else:
+                    assert response.status_code not in (401, 403, 500), case
+                assert OTHER_SIDE[role] not in body, f"{case}: shows the other partnership"
+                assert "SECRET" not in body, f"{case}: shows something staff-only"
+            elif role in audience:
+                assert response.status_code not in (401, 403, 500), case
+            else:
+                assert response.status_code == 403, case
+            checked += 1
+    assert checked
+
+
+def test_the_matrix_covers_every_route_role_and_method():
+    """The figure reported when resolving: (route, role, method) cases, each for both partnerships' ids."""
+    assert len(CASES) * len(ROLES) > 500

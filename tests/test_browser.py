@@ -186,3 +186,46 @@ def test_programs_flow_agreement_scan_mission_itinerary_and_feed(live_server, pa
     page.goto(partnership_url)
     timeline = page.inner_text("#timeline")
     assert "Busan port mission" in timeline and "Port cooperation MOU" in timeline
+
+
+def test_guest_flow_invite_accept_switch_language_log_and_upload(live_server, chromium, page, tmp_path):
+    """A coordinator invites a partner contact; the guest accepts in another browser, switches to
+    Spanish, adds an engagement and uploads a file; the coordinator sees both marked as the partner's."""
+    sign_in(page, live_server)
+    page.click("a:has-text('Guadalajara')")
+    partnership_url = page.url
+    page.click("a.button:has-text('Guests')")
+    page.select_option("#contact_id", index=0)
+    page.click("button:has-text('Invite')")
+    link = page.input_value("#invitation-link")
+
+    guest_context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    guest = guest_context.new_page()
+    guest.set_default_timeout(10_000)
+    guest.goto(link)
+    guest.fill("#password", "a long partner password")
+    guest.fill("#confirm", "a long partner password")
+    guest.click("button:has-text('Accept the invitation')")
+    guest.wait_for_selector("text=Add what happened")
+    assert "Internal: budget" not in guest.content()  # the staff note stays with staff
+    guest.click(".language-menu summary")
+    guest.click(".language-menu button[value='es']")
+    assert guest.get_attribute("html", "lang") == "es"
+    guest.click("summary.button")
+    guest.select_option("#kind", "meeting")
+    guest.fill("#occurred_on", "2026-11-20")
+    guest.fill("#title", "Reunión con la Cámara de Comercio")
+    guest.click("#timeline button[type=submit]")
+    guest.wait_for_selector(".flash-success")
+    document = tmp_path / "acta.pdf"
+    document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    guest.set_input_files("#documents input[type=file]", str(document))
+    guest.click("#documents button[type=submit]")
+    guest.wait_for_selector("#documents >> text=acta.pdf")
+    guest_context.close()
+
+    page.goto(partnership_url)
+    entry = page.locator(".timeline-item").filter(has_text="Reunión con la Cámara de Comercio")
+    assert entry.count() == 1 and "Added by the partner" in entry.inner_text()
+    page.goto(partnership_url.replace("/partnerships/", "/partnerships/") + "/guests")
+    assert "1 engagement" in page.inner_text("main") and "1 document" in page.inner_text("main")

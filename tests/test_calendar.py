@@ -163,8 +163,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_guests_cannot_open_the_calendar(client, login):
     login("guest")
-    assert client.get("/calendar/").status_code == 403
-    assert client.post("/calendar/feed").status_code == 403
+    assert client.get("/calendar/").status_code == 404  # guests get the same answer as for anything missing
+    assert client.post("/calendar/feed").status_code == 404  # guests get the same answer as for anything missing
 
 
 # The feed's address

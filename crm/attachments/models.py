@@ -25,6 +25,7 @@ class Attachment(Timestamped, db.Model):
 
     uploaded_by: Mapped[User | None] = relationship()
 
+    #: neither engagement nor agreement: a document of the partnership itself
     __table_args__ = (
-        CheckConstraint("(engagement_id IS NULL) <> (agreement_id IS NULL)", name="one_owner"),
+        CheckConstraint("engagement_id IS NULL OR agreement_id IS NULL", name="at_most_one_owner"),
     )

@@ -5,6 +5,7 @@ from crm.agreements.models import Agreement
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
 from crm.extensions import db
+from crm.partnerships.models import Partnership
 
 
 def attachments_for(engagement_id: int | None = None, agreement_id: int | None = None) -> list[Attachment]:
@@ -23,8 +24,27 @@ def attachments_for(engagement_id: int | None = None, agreement_id: int | None =
     ))
 
 
-def owner_of(attachment: Attachment) -> Engagement | Agreement | None:
+def partnership_documents(partnership_id: int) -> list[Attachment]:
+    """Documents attached to the partnership itself (not to one of its records)."""
+    return list(db.session.scalars(
+        select(Attachment).where(Attachment.partnership_id == partnership_id, Attachment.engagement_id.is_(None),
+                                 Attachment.agreement_id.is_(None))
+        .options(joinedload(Attachment.uploaded_by)).order_by(Attachment.created_at, Attachment.id)
+    ))
+
+
+def all_documents(partnership_id: int) -> list[Attachment]:
+    """Every document of a partnership the reader may see (guests: the shared ones, by the guest scope)."""
+    return list(db.session.scalars(
+        select(Attachment).where(Attachment.partnership_id == partnership_id)
+        .options(joinedload(Attachment.uploaded_by)).order_by(Attachment.created_at.desc(), Attachment.id.desc())
+    ))
+
+
+def owner_of(attachment: Attachment) -> Engagement | Agreement | Partnership | None:
     """What the file is attached to (it shares the attachment's partnership, so its scope)."""
     if attachment.engagement_id is not None:
         return db.session.get(Engagement, attachment.engagement_id)
-    return db.session.get(Agreement, attachment.agreement_id)
+    if attachment.agreement_id is not None:
+        return db.session.get(Agreement, attachment.agreement_id)
+    return db.session.get(Partnership, attachment.partnership_id)

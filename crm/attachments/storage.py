@@ -21,7 +21,7 @@ from crm.agreements.models import Agreement
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
 from crm.extensions import db
-from crm.partnerships.models import Side
+from crm.partnerships.models import Partnership, Side
 
 #: what may be attached: the extension filetype reports -> the MIME type recorded and served
 ALLOWED_TYPES = {
@@ -147,9 +147,12 @@ def _write(stream: IO[bytes], path: Path) -> None:
         shutil.copyfileobj(stream, out, _CHUNK)
 
 
-def save_upload(upload: FileStorage, owner: Engagement | Agreement) -> Attachment:
-    """Check an uploaded file, store it and add its row; raises UploadRefused."""
-    if not isinstance(owner, (Engagement, Agreement)):
+def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership) -> Attachment:
+    """Check an uploaded file, store it and add its row; raises UploadRefused.
+
+    The owner is an engagement (missions, exchanges and projects included), an
+    agreement, or the partnership itself."""
+    if not isinstance(owner, (Engagement, Agreement, Partnership)):
         raise TypeError(f"files cannot be attached to {owner!r}")
     head, size, sha256 = _inspect(upload.stream)
     detected = detect_type(head)
@@ -158,7 +161,7 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement) -> Attachmen
     extension, content_type = detected
     user = current_user._get_current_object()
     attachment = Attachment(
-        partnership_id=owner.partnership_id,
+        partnership_id=owner.id if isinstance(owner, Partnership) else owner.partnership_id,
         engagement_id=owner.id if isinstance(owner, Engagement) else None,
         agreement_id=owner.id if isinstance(owner, Agreement) else None,
         filename=display_name(upload.filename, extension),

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from crm.access import EDITORS, STAFF, allow
+from crm.access import EDITORS, GUESTS, STAFF, allow
 from crm.agreements.models import Agreement
 from crm.attachments import storage
 from crm.attachments.forms import UploadForm
@@ -11,7 +11,8 @@ from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.i18n import safe_next
-from crm.partnerships.queries import get_in_scope_or_404
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 
 bp = Blueprint("attachments", __name__)
 bp.add_app_template_filter(storage.human_size, "filesize")
@@ -23,8 +24,12 @@ def _back(partnership_id: int) -> str:
     return safe_next(request.form.get("next") or request.args.get("next"), fallback)
 
 
-def _upload(owner: Engagement | Agreement):
-    back = _back(owner.partnership_id)
+def _upload(owner: Engagement | Agreement | Partnership):
+    return handle_upload(owner, _back(owner.id if isinstance(owner, Partnership) else owner.partnership_id))
+
+
+def handle_upload(owner: Engagement | Agreement | Partnership, back: str):
+    """Validate, store and commit one uploaded file, then go back with a message either way."""
     form = UploadForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -58,8 +63,14 @@ def upload_to_agreement(agreement_id: int):
     return _upload(get_in_scope_or_404(Agreement, agreement_id))
 
 
+@bp.post("/partnerships/<int:partnership_id>/attachments")
+@allow(EDITORS)
+def upload_to_partnership(partnership_id: int):
+    return _upload(get_partnership_or_404(partnership_id))
+
+
 @bp.get("/attachments/<int:attachment_id>")
-@allow(STAFF)
+@allow(STAFF, GUESTS)
 def download(attachment_id: int):
     attachment = get_in_scope_or_404(Attachment, attachment_id)
     path = storage.attachment_path(attachment)

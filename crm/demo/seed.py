@@ -17,6 +17,7 @@ from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.demo.programs import seed_programs
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
+from crm.guests.models import GuestAccess
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Priority, Side
 from crm.settings.service import add_home_city, office_settings
 
@@ -193,4 +194,22 @@ def seed_demo(today: date | None = None) -> bool:
                                       logged_by=liaisons[index % 2]))
     db.session.flush()
     seed_programs(partnerships_by_geonames, users[Role.COORDINATOR], today)
+    seed_guests(partnerships_by_geonames)
     return True
+
+
+#: demo guests: a partner-side contact of Kyoto and one of Cairo
+DEMO_GUESTS = [("guest.kyoto@demo.example", 1857910, "ja"), ("guest.cairo@demo.example", 360630, "ar")]
+
+
+def seed_guests(partnerships_by_geonames: dict) -> None:
+    for email, geonames_id, language in DEMO_GUESTS:
+        partnership = partnerships_by_geonames[geonames_id]
+        contact = db.session.scalars(select(Contact).where(Contact.partnership_id == partnership.id,
+                                                           Contact.side == Side.PARTNER)).first()
+        contact.email = email
+        guest = User(email=email, name=contact.name, role=Role.GUEST, language="en",
+                     timezone=partnership.partner_city.timezone)
+        guest.set_password(DEMO_PASSWORD)
+        db.session.add_all([guest, GuestAccess(user=guest, partnership=partnership, contact=contact)])
+    db.session.flush()

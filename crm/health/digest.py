@@ -1,5 +1,4 @@
 """The liaison digest: each liaison's partnerships that need attention, in the liaison's language."""
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -11,4 +11,6 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
+    if not current_user.is_staff:
+        return redirect(url_for("portal.home"))
     return redirect(url_for("dashboard.index"))

@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.contacts.models import Contact, Organization
 from crm.extensions import db
 from crm.forms import options
+from crm.guests.models import ItineraryComment
 from crm.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
@@ -42,3 +43,14 @@ def organization_choices(partnership_id: int, blank):
                               .where(Organization.partnership_id == partnership_id).order_by(Organization.name))
     return options([(0, blank)] + [(row.id, row.name) for row in rows])
 
+
+
+def comments_by_item(mission: TradeMission) -> dict[int, list]:
+    """Comments on the mission's itinerary, by item, oldest first (one query)."""
+    comments = db.session.scalars(
+        select(ItineraryComment).where(ItineraryComment.item_id.in_([item.id for item in mission.itinerary]))
+        .options(joinedload(ItineraryComment.author)).order_by(ItineraryComment.created_at, ItineraryComment.id))
+    grouped: dict[int, list] = {}
+    for comment in comments:
+        grouped.setdefault(comment.item_id, []).append(comment)
+    return grouped

@@ -20,7 +20,13 @@ from crm.missions import operations
 from crm.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
 from crm.missions.itinerary import itinerary_days
 from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
-from crm.missions.queries import contact_choices, get_child_or_404, get_mission_or_404, organization_choices
+from crm.missions.queries import (
+    comments_by_item,
+    contact_choices,
+    get_child_or_404,
+    get_mission_or_404,
+    organization_choices,
+)
 from crm.pagination import paginate
 from crm.partnerships.choices import liaison_choices, partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
@@ -80,6 +86,7 @@ def detail(mission_id: int, itinerary_form=None, delegate_form=None, outcome_for
         days=itinerary_days(mission.itinerary, partnership.home_city.timezone),
         itinerary_form=itinerary_form, delegate_form=delegate_form, outcome_form=outcome_form,
         attachments=attachments_for(engagement_id=mission.id), home_zone=partnership.home_city.timezone,
+        comments=comments_by_item(mission),
     )
 
 

@@ -1,7 +1,7 @@
 """Loading partnerships through the reader's scope."""
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm.cities.models import City
@@ -13,10 +13,13 @@ SORTS = {"partner", "country", "status", "established", "updated"}
 
 
 def visible_partnerships() -> Select:
-    """Every partnership the signed-in user may see (staff: all of them)."""
+    """Every partnership the signed-in user may see: staff all of them, a guest their own."""
     query = select(Partnership)
-    if not current_user.is_authenticated or not current_user.is_staff:
-        query = query.where(False)  # guests get their own scope in the guest portal
+    if not current_user.is_authenticated:
+        return query.where(false())
+    if not current_user.is_staff:
+        ids = g.get("guest_scope")
+        return query.where(Partnership.id.in_(ids if ids is not None else []), Partnership.archived_at.is_(None))
     return query
 
 

@@ -1,0 +1,1 @@
+"""Partner-city contacts as guests: invitations, their scope, and the guest portal."""

@@ -1,0 +1,89 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from crm.auth.passwords import password_problems
+from crm.cities.forms import timezone_choices
+from crm.engagements.models import LOGGABLE_KINDS
+from crm.forms import Form, none_if_empty, options, strip_filter
+from crm.i18n import LANGUAGES, language_name
+
+
+def language_choices():
+    return options((code, language_name(code)) for code in LANGUAGES)
+
+
+class NewPasswordMixin:
+    """A new password, typed twice, that passes the policy."""
+
+    email_for_policy = ""
+
+    def validate_password(self, field):
+        problems = password_problems(field.data or "", self.email_for_policy)
+        if problems:
+            raise ValidationError(" ".join(str(problem) for problem in problems))
+
+
+class AcceptNewForm(NewPasswordMixin, Form):
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("Type it again"), validators=[DataRequired(), EqualTo("password",
+                                                             message=_l("The two passwords are not the same."))])
+    language = SelectField(_l("Language"))
+    timezone = SelectField(_l("Time zone"))
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email_for_policy = email
+        self.language.choices = language_choices()
+        self.timezone.choices = timezone_choices()[1:]
+
+
+class AcceptExistingForm(Form):
+    """For someone who already has a guest account (a second partnership)."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class GuestEngagementForm(Form):
+    """What a partner-side guest logs: always shared, always started by the partner side."""
+
+    kind = SelectField(_l("Kind"), choices=options((kind.value, kind.label) for kind in LOGGABLE_KINDS),
+                       validators=[InputRequired()])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+    substantive = RadioField(
+        _l("Substance"),
+        choices=options([("yes", _l("Substantive (working contact)")),
+                         ("no", _l("Protocol only (greetings, ceremonies)"))]),
+        default="yes", validators=[InputRequired()],
+    )
+
+
+class ProfileForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    job_title = StringField(_l("Title or role"), validators=[Optional(), Length(max=200)], filters=[none_if_empty])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[none_if_empty])
+    language = SelectField(_l("Language"))
+    timezone = SelectField(_l("Time zone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        self.timezone.choices = timezone_choices()[1:]
+
+
+class ChangePasswordForm(NewPasswordMixin, Form):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("Type it again"), validators=[DataRequired(), EqualTo("password",
+                                                             message=_l("The two passwords are not the same."))])
+
+
+class CommentForm(Form):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)], filters=[strip_filter])
+
+
+class InviteForm(Form):
+    contact_id = SelectField(_l("Contact"), coerce=int)
+

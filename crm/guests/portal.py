@@ -1,0 +1,180 @@
+"""The guest portal: a partner-city contact's view of their own partnership(s).
+
+Every view here is for guests only, and loads through the guest's scope
+(visible_partnerships and the loader criteria of crm.guests.scope).
+"""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.access import GUESTS, allow
+from crm.agreements.models import Agreement, AgreementStatus
+from crm.attachments.forms import UploadForm
+from crm.attachments.queries import all_documents
+from crm.attachments.views import handle_upload
+from crm.calendar.upcoming import upcoming_events
+from crm.contacts.models import Contact
+from crm.engagements.models import Engagement, Visibility
+from crm.engagements.queries import timeline
+from crm.extensions import db
+from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
+from crm.guests.models import GuestAccess, ItineraryComment
+from crm.missions.models import ItineraryItem
+from crm.missions.itinerary import itinerary_days
+from crm.missions.queries import comments_by_item, get_mission_or_404
+from crm.pagination import paginate
+from crm.partnerships.models import Partnership, Side
+from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+UPCOMING_DAYS = 180
+
+
+def my_partnerships() -> list[Partnership]:
+    return list(db.session.scalars(
+        visible_partnerships().options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city))
+        .order_by(Partnership.id)))
+
+
+@bp.get("/")
+@allow(GUESTS)
+def home():
+    partnerships = my_partnerships()
+    if len(partnerships) == 1:
+        return redirect(url_for(".partnership", partnership_id=partnerships[0].id))
+    return render_template("portal/home.html", partnerships=partnerships)
+
+
+def _overview(partnership_id: int, engagement_form=None, upload_form=None):
+    partnership = get_partnership_or_404(partnership_id)
+    shared = timeline(partnership).where(Engagement.visibility == Visibility.SHARED)
+    agreements = db.session.scalars(
+        select(Agreement).where(Agreement.partnership_id == partnership.id,
+                                Agreement.status != AgreementStatus.DRAFT)
+        .order_by(Agreement.signed_on.desc().nulls_first())).all()
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
+        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
+    upcoming = upcoming_events(select(Partnership.id).where(Partnership.id == partnership.id), date.today(),
+                               UPCOMING_DAYS, include_staff_only=False)
+    return render_template(
+        "portal/partnership.html", partnership=partnership, timeline=paginate(shared), agreements=agreements,
+        contacts=contacts, upcoming=upcoming, documents=all_documents(partnership.id),
+        partnerships=my_partnerships(), engagement_form=engagement_form or GuestEngagementForm(formdata=None),
+        upload_form=upload_form or UploadForm(formdata=None),
+    )
+
+
+@bp.get("/partnerships/<int:partnership_id>")
+@allow(GUESTS)
+def partnership(partnership_id: int):
+    return _overview(partnership_id)
+
+
+@bp.post("/partnerships/<int:partnership_id>/engagements")
+@allow(GUESTS)
+def log_engagement(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = GuestEngagementForm()
+    if form.validate_on_submit():
+        db.session.add(Engagement(
+            partnership_id=partnership.id, kind=form.kind.data, occurred_on=form.occurred_on.data,
+            title=form.title.data, notes=form.notes.data, substantive=form.substantive.data == "yes",
+            visibility=Visibility.SHARED, initiated_by=Side.PARTNER, logged_by=current_user,
+            logged_by_side=Side.PARTNER))
+        db.session.commit()
+        flash(_("“%(title)s” was added. The city's staff will see it on the timeline.", title=form.title.data),
+              "success")
+        return redirect(url_for(".partnership", partnership_id=partnership.id, _anchor="timeline"))
+    flash(_("The engagement was not saved. Please correct the marked fields."), "error")
+    return _overview(partnership.id, engagement_form=form), 422
+
+
+@bp.post("/partnerships/<int:partnership_id>/documents")
+@allow(GUESTS)
+def upload(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    return handle_upload(partnership, url_for(".partnership", partnership_id=partnership.id, _anchor="documents"))
+
+
+@bp.get("/missions/<int:mission_id>")
+@allow(GUESTS)
+def mission(mission_id: int, comment_form=None):
+    mission = get_mission_or_404(mission_id)  # the guest scope hides staff-only missions
+    by_item = comments_by_item(mission)
+    zone = current_user.timezone or mission.partnership.partner_city.timezone
+    return render_template("portal/mission.html", mission=mission, partnership=mission.partnership,
+                           days=itinerary_days(mission.itinerary, zone), reader_zone=zone, comments=by_item,
+                           comment_form=comment_form or CommentForm(formdata=None), today=date.today())
+
+
+@bp.post("/itinerary/<int:item_id>/comments")
+@allow(GUESTS)
+def comment(item_id: int):
+    item = db.session.get(ItineraryItem, item_id) or abort(404)
+    mission = get_mission_or_404(item.mission_id)
+    form = CommentForm()
+    if mission.ends_on < date.today():
+        flash(_("This mission is over; its itinerary is closed for comments."), "error")
+    elif form.validate_on_submit():
+        db.session.add(ItineraryComment(item_id=item.id, partnership_id=mission.partnership_id, author=current_user,
+                                        body=form.body.data))
+        db.session.commit()
+        flash(_("Your comment was added."), "success")
+    else:
+        flash(_("Write a comment first."), "error")
+    return redirect(url_for(".mission", mission_id=mission.id, _anchor=f"item-{item.id}"))
+
+
+def _my_contact() -> Contact | None:
+    access = db.session.scalar(select(GuestAccess).where(GuestAccess.user_id == current_user.id,
+                                                         GuestAccess.contact_id.is_not(None)))
+    return db.session.get(Contact, access.contact_id) if access else None
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@allow(GUESTS)
+def profile():
+    contact = _my_contact()
+    form = ProfileForm(obj=contact)
+    if request.method == "GET":
+        form.name.data = current_user.name
+        form.language.data = current_user.language
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit():
+        current_user.name = form.name.data
+        current_user.language = form.language.data
+        current_user.timezone = form.timezone.data
+        # the same person is a contact in each partnership they were invited to
+        for access in db.session.scalars(select(GuestAccess).where(GuestAccess.user_id == current_user.id)):
+            if access.contact_id and (linked := db.session.get(Contact, access.contact_id)) is not None:
+                linked.name, linked.job_title, linked.phone = form.name.data, form.job_title.data, form.phone.data
+                linked.language = form.language.data
+        db.session.commit()
+        flash(_("Your details were saved."), "success")
+        return redirect(url_for(".profile"))
+    return render_template("portal/profile.html", form=form, password_form=ChangePasswordForm(formdata=None))
+
+
+@bp.post("/password")
+@allow(GUESTS)
+def change_password():
+    form = ChangePasswordForm()
+    form.email_for_policy = current_user.email
+    if form.validate_on_submit() and current_user.check_password(form.current.data):
+        current_user.set_password(form.password.data)  # also ends every other session
+        db.session.commit()
+        login_user(current_user._get_current_object())
+        flash(_("Your password was changed."), "success")
+        return redirect(url_for(".profile"))
+    if form.current.data and not form.current.errors and not form.errors:
+        form.current.errors.append(_("The current password is not right."))
+    contact = _my_contact()
+    profile_form = ProfileForm(formdata=None, obj=contact)
+    profile_form.name.data = current_user.name
+    profile_form.language.data, profile_form.timezone.data = current_user.language, current_user.timezone
+    return render_template("portal/profile.html", form=profile_form, password_form=form), 422

@@ -1,0 +1,80 @@
+"""What a guest may see, applied to every ORM query of a guest's request.
+
+Views already load through visible_partnerships() and filter shared records;
+this is the second wall: during a guest's request, every SELECT through the
+ORM gets loader criteria limiting partnership data to the guest's own
+partnerships and to what is shared with the partner, so a query that forgets
+the scope still cannot leak.
+"""
+from flask import g, has_request_context
+from sqlalchemy import and_, event, false, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from crm.agreements.models import Agreement, AgreementStatus, AgreementText, Signatory
+from crm.attachments.models import Attachment
+from crm.contacts.models import Contact, Organization
+from crm.engagements.models import Engagement, Visibility
+from crm.extensions import db
+from crm.guests.models import GuestAccess, Invitation, ItineraryComment
+from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+from crm.partnerships.models import Partnership
+from crm.projects.models import JointProject, Milestone
+
+SKIP = "skip_guest_scope"
+
+
+def guest_partnership_ids(user_id: int) -> list[int]:
+    """The partnerships a guest may see: active access to a partnership that is not archived."""
+    return list(db.session.scalars(
+        select(GuestAccess.partnership_id).join(Partnership, Partnership.id == GuestAccess.partnership_id)
+        .where(GuestAccess.user_id == user_id, GuestAccess.active, Partnership.archived_at.is_(None))
+        .execution_options(**{SKIP: True})
+    ))
+
+
+def start_guest_request(user_id: int) -> list[int]:
+    g.guest_scope = guest_partnership_ids(user_id)
+    g.guest_user_id = user_id
+    return g.guest_scope
+
+
+def _criteria(ids: list[int], user_id: int):
+    # correlate(None): these stand alone even inside a query over the same tables
+    shared_engagements = select(Engagement.id).where(Engagement.partnership_id.in_(ids),
+                                                     Engagement.visibility == Visibility.SHARED).correlate(None)
+    shown_agreements = select(Agreement.id).where(Agreement.partnership_id.in_(ids),
+                                                  Agreement.status != AgreementStatus.DRAFT).correlate(None)
+    shared_missions = select(TradeMission.id).where(TradeMission.partnership_id.in_(ids),
+                                                    TradeMission.visibility == Visibility.SHARED).correlate(None)
+    shared_projects = select(JointProject.id).where(JointProject.partnership_id.in_(ids),
+                                                    JointProject.visibility == Visibility.SHARED).correlate(None)
+    rules = {
+        Partnership: Partnership.id.in_(ids),
+        Engagement: and_(Engagement.partnership_id.in_(ids), Engagement.visibility == Visibility.SHARED),
+        Contact: and_(Contact.partnership_id.in_(ids), Contact.visibility == Visibility.SHARED),
+        Organization: Organization.partnership_id.in_(ids),
+        Agreement: Agreement.id.in_(shown_agreements),
+        AgreementText: AgreementText.agreement_id.in_(shown_agreements),
+        Signatory: Signatory.agreement_id.in_(shown_agreements),
+        Attachment: and_(Attachment.partnership_id.in_(ids),
+                         or_(Attachment.engagement_id.is_(None), Attachment.engagement_id.in_(shared_engagements)),
+                         or_(Attachment.agreement_id.is_(None), Attachment.agreement_id.in_(shown_agreements))),
+        ItineraryItem: ItineraryItem.mission_id.in_(shared_missions),
+        Delegate: Delegate.mission_id.in_(shared_missions),
+        MissionOutcome: MissionOutcome.mission_id.in_(shared_missions),
+        Milestone: Milestone.project_id.in_(shared_projects),
+        ItineraryComment: ItineraryComment.partnership_id.in_(ids),
+        GuestAccess: GuestAccess.user_id == user_id,
+        Invitation: false(),
+    }
+    return [with_loader_criteria(model, rule, include_aliases=True) for model, rule in rules.items()]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_guest_scope(state):
+    if not state.is_select or state.execution_options.get(SKIP) or not has_request_context():
+        return
+    ids = g.get("guest_scope")
+    if ids is None:  # not a guest's request
+        return
+    state.statement = state.statement.options(*_criteria(ids, g.guest_user_id))

@@ -1,0 +1,151 @@
+"""Invitations: staff invite, resend, revoke and deactivate; the invited contact accepts."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from crm.access import EDITORS, PUBLIC, STAFF, allow
+from crm.attachments.models import Attachment
+from crm.confirm import confirm_then
+from crm.contacts.models import Contact
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.forms import ConfirmForm, options
+from crm.guests import invitations
+from crm.guests.forms import AcceptExistingForm, AcceptNewForm, InviteForm
+from crm.guests.models import GuestAccess, Invitation
+from crm.i18n import LANGUAGES
+from crm.partnerships.models import Side
+from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
+
+bp = Blueprint("guests", __name__)
+
+
+def invitable_contacts(partnership_id: int):
+    return db.session.scalars(select(Contact).where(
+        Contact.partnership_id == partnership_id, Contact.side == Side.PARTNER, Contact.email.is_not(None))
+        .order_by(Contact.name)).all()
+
+
+@bp.get("/partnerships/<int:partnership_id>/guests")
+@allow(STAFF)
+def index(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    invites = db.session.scalars(
+        select(Invitation).where(Invitation.partnership_id == partnership.id)
+        .options(joinedload(Invitation.contact), joinedload(Invitation.invited_by))
+        .order_by(Invitation.sent_at.desc())).all()
+    accesses = db.session.scalars(
+        select(GuestAccess).where(GuestAccess.partnership_id == partnership.id)
+        .options(joinedload(GuestAccess.user), joinedload(GuestAccess.contact))).all()
+    user_ids = [access.user_id for access in accesses]
+    added = dict(db.session.execute(
+        select(Engagement.logged_by_id, func.count()).where(Engagement.partnership_id == partnership.id,
+                                                            Engagement.logged_by_id.in_(user_ids))
+        .group_by(Engagement.logged_by_id)).all())
+    uploaded = dict(db.session.execute(
+        select(Attachment.uploaded_by_id, func.count()).where(Attachment.partnership_id == partnership.id,
+                                                              Attachment.uploaded_by_id.in_(user_ids))
+        .group_by(Attachment.uploaded_by_id)).all())
+    form = InviteForm()
+    form.contact_id.choices = options((c.id, f"{c.name} <{c.email}>") for c in invitable_contacts(partnership.id))
+    return render_template("guests/index.html", partnership=partnership, invitations=invites, accesses=accesses,
+                           added=added, uploaded=uploaded, form=form)
+
+
+def _sent_page(invitation: Invitation, token: str):
+    """Always show the link: cities often pass it on through their own channels."""
+    outbox = invitations.send_invitation(invitation, token)
+    db.session.commit()
+    return render_template("guests/invitation_sent.html", invitation=invitation,
+                           link=invitations.invitation_link(token), outbox=outbox)
+
+
+@bp.post("/partnerships/<int:partnership_id>/invitations")
+@allow(EDITORS)
+def invite(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    form = InviteForm()
+    form.contact_id.choices = options((c.id, c.name) for c in invitable_contacts(partnership.id))
+    if not form.validate():
+        flash(_("Choose a partner-side contact with an e-mail address."), "error")
+        return redirect(url_for(".index", partnership_id=partnership.id))
+    contact = db.session.get(Contact, form.contact_id.data)
+    invitation, token = invitations.invite(contact, current_user)
+    return _sent_page(invitation, token)
+
+
+def _invitation_or_404(invitation_id: int) -> Invitation:
+    return get_in_scope_or_404(Invitation, invitation_id, joinedload(Invitation.contact))
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@allow(EDITORS)
+def resend(invitation_id: int):
+    invitation = _invitation_or_404(invitation_id)
+    if not ConfirmForm().validate_on_submit() or invitation.accepted_at is not None:
+        abort(400)
+    invitation, token = invitations.renew(invitation, current_user)
+    return _sent_page(invitation, token)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@allow(EDITORS)
+def revoke(invitation_id: int):
+    invitation = _invitation_or_404(invitation_id)
+    if ConfirmForm().validate_on_submit():
+        invitations.revoke(invitation)
+        db.session.commit()
+        flash(_("The invitation for %(name)s was withdrawn; its link no longer works.", name=invitation.contact.name),
+              "success")
+    return redirect(url_for(".index", partnership_id=invitation.partnership_id))
+
+
+@bp.route("/guest-access/<int:access_id>/deactivate", methods=["GET", "POST"])
+@allow(EDITORS)
+def deactivate(access_id: int):
+    access = get_in_scope_or_404(GuestAccess, access_id, joinedload(GuestAccess.user))
+    back = url_for(".index", partnership_id=access.partnership_id)
+    return confirm_then(
+        lambda: invitations.deactivate_guest(access),
+        title=_("Deactivate %(name)s?", name=access.user.name),
+        message=_("They are signed out at once and can no longer see this partnership. You can invite them again."),
+        cancel_url=back, done_url=back, done_message=_("%(name)s can no longer sign in to this partnership.",
+                                                        name=access.user.name), button=_("Deactivate"))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def accept(token: str):
+    if current_user.is_authenticated:
+        # The link is for its invitee: whoever is signed in here is signed out first
+        # (an existing guest is signed in again on accepting).
+        logout_user()
+        g.pop("guest_scope", None)
+    try:
+        invitation = invitations.find_usable(token)
+    except invitations.InvitationError as error:
+        return render_template("guests/invitation_problem.html", message=str(error)), 410
+    existing = invitations.existing_user(invitation)
+    if existing is not None:
+        form = AcceptExistingForm()
+    else:
+        form = AcceptNewForm(email=invitation.email)
+        if request.method == "GET":
+            form.language.data = invitation.contact.language if invitation.contact.language in LANGUAGES else None
+            form.timezone.data = invitation.partnership.partner_city.timezone
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(invitation, password=form.password.data,
+                                      language=getattr(form, "language", None) and form.language.data,
+                                      timezone=getattr(form, "timezone", None) and form.timezone.data)
+        except invitations.InvitationError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(url_for("portal.partnership", partnership_id=invitation.partnership_id))
+    return render_template("guests/accept.html", form=form, invitation=invitation, existing=existing)
