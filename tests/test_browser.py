@@ -203,6 +203,8 @@ def test_guest_flow_invite_accept_switch_language_log_and_upload(live_server, ch
     guest = guest_context.new_page()
     guest.set_default_timeout(10_000)
     guest.goto(link)
+    assert guest.input_value("#language") == "es"  # preset from the contact
+    guest.select_option("#language", "en")
     guest.fill("#password", "a long partner password")
     guest.fill("#confirm", "a long partner password")
     guest.click("button:has-text('Accept the invitation')")
