@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
-LANGUAGES := en es
+LANGUAGES := en es fr de ja zh ar
 
 .PHONY: run test setup install system-packages translations compile-translations db clean
 
