@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.cities.views import bp as cities_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.documents.views import bp as documents_bp
     from crm.engagements.views import bp as engagements_bp
     from crm.exchanges.views import bp as exchanges_bp
     from crm.guests.portal import bp as portal_bp
@@ -73,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(enforce_declared_access)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
-                      dashboard_bp, guests_bp, portal_bp):
+                      dashboard_bp, guests_bp, portal_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

@@ -60,6 +60,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "Sister City CRM <no-reply@localhost>"),
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX") or str(instance_path / "outbox"),
         "GUEST_INVITATION_DAYS": int(env.get("CRM_INVITATION_DAYS", "7")),
+        "PDF_TIMEOUT_SECONDS": float(env.get("CRM_PDF_TIMEOUT_SECONDS", "60")),
+        "PDF_MEMORY_MB": int(env.get("CRM_PDF_MEMORY_MB", "2048")),
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     config.update(overrides)

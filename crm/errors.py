@@ -13,6 +13,7 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("The file is larger than the limit allowed.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again in a moment.")),
+    503: (_l("Please try again"), _l("The document could not be produced just now. Please try again in a moment.")),
 }
 
 

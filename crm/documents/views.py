@@ -1,0 +1,86 @@
+import unicodedata
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+from flask_login import current_user
+
+from crm.access import GUESTS, STAFF, allow
+from crm.agreements.queries import get_agreement_or_404
+from crm.documents.render import agreement_html, briefing_html, profile_html
+from crm.errors import render_error
+from crm.i18n import LANGUAGES
+from crm.missions.queries import get_mission_or_404
+from crm.partnerships.queries import get_partnership_or_404
+from crm.pdf import RenderError, renderer
+
+bp = Blueprint("documents", __name__)
+
+
+def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
+    """A PDF download with a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    return response
+
+
+def _render(html: str):
+    try:
+        pdf, _refused = renderer(current_app).render(html)
+    except RenderError:
+        current_app.logger.exception("PDF render failed")
+        return None
+    return pdf
+
+
+def _safe_ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in plain).strip("-") or "document"
+
+
+def _language(default: str | None = None) -> str:
+    wanted = request.args.get("lang") or default or ""
+    return wanted if wanted in LANGUAGES else (current_user.language if current_user.language in LANGUAGES
+                                                else current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@bp.get("/agreements/<int:agreement_id>.pdf")
+@allow(STAFF, GUESTS)
+def agreement(agreement_id: int):
+    agreement = get_agreement_or_404(agreement_id)
+    layout = "sequential" if request.args.get("layout") == "sequential" else "side"
+    pdf = _render(agreement_html(agreement, layout))
+    if pdf is None:
+        return render_error(503)
+    city = agreement.partnership.partner_city
+    day = (agreement.signed_on or agreement.effective_from)
+    suffix = f"-{day.isoformat()}" if day else ""
+    return pdf_response(pdf, f"Agreement-{city.native_name or city.name}{suffix}.pdf",
+                        f"Agreement-{_safe_ascii(city.name)}{suffix}.pdf")
+
+
+@bp.get("/missions/<int:mission_id>/briefing.pdf")
+@allow(STAFF, GUESTS)
+def briefing(mission_id: int):
+    mission = get_mission_or_404(mission_id)
+    pdf = _render(briefing_html(mission, _language()))
+    if pdf is None:
+        return render_error(503)
+    city = mission.partnership.partner_city
+    stamp = mission.starts_on.isoformat()
+    return pdf_response(pdf, f"Briefing-{city.native_name or city.name}-{stamp}.pdf",
+                        f"Briefing-{_safe_ascii(city.name)}-{stamp}.pdf")
+
+
+@bp.get("/partnerships/<int:partnership_id>/profile.pdf")
+@allow(STAFF)
+def profile(partnership_id: int):
+    partnership = get_partnership_or_404(partnership_id)
+    pdf = _render(profile_html(partnership, _language()))
+    if pdf is None:
+        return render_error(503)
+    city = partnership.partner_city
+    return pdf_response(pdf, f"Partnership-{city.native_name or city.name}.pdf",
+                        f"Partnership-{_safe_ascii(city.name)}.pdf")
