@@ -10,7 +10,7 @@ LANGUAGES := en es fr de ja zh ar
 
 .PHONY: run test setup install system-packages translations compile-translations db clean
 
-run: setup db
+run: setup system-packages db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup system-packages

@@ -10,6 +10,7 @@ size of the PDF (fonts subset).
 """
 import io
 import json
+import statistics
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -74,7 +75,6 @@ def main() -> int:
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     pdf = response.data
-    request_seconds = median_seconds(lambda: client.get(url), repeat=7, warmup=2)
     with app.test_request_context():
         from flask_login import login_user
 
@@ -84,7 +84,12 @@ def main() -> int:
             mission = db.session.get(TradeMission, mission_id)
             html = briefing_html(mission, "ja")
     render_in_process(html)  # warm the font configuration, as the worker has it warm
-    weasyprint_seconds = median_seconds(lambda: render_in_process(html), repeat=7, warmup=1)
+    # Interleaved, so both see the same machine load; medians of 9.
+    requests, renders = [], []
+    for _ in range(9):
+        requests.append(median_seconds(lambda: client.get(url), repeat=1, warmup=0))
+        renders.append(median_seconds(lambda: render_in_process(html), repeat=1, warmup=0))
+    request_seconds, weasyprint_seconds = statistics.median(requests), statistics.median(renders)
     from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)

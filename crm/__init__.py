@@ -29,9 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
+    from crm.database import render_migration_type
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
-    from crm.database import render_migration_type
     from crm.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -83,8 +83,8 @@ def configure_templates(app: Flask) -> None:
 
     from crm import i18n
     from crm.access import can
-    from crm.languages import language_label
     from crm.health.reasons import reason, state_label
+    from crm.languages import language_label
     from crm.money import format_money
     from crm.pagination import page_url
 

@@ -1,4 +1,5 @@
 """Times of day in the local time of a place, stored unambiguously as UTC."""
+import functools
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -7,8 +8,14 @@ class LocalTimeError(ValueError):
     """A local time that does not exist, or is ambiguous, at that place."""
 
 
+@functools.cache
+def time_zones() -> frozenset[str]:
+    """Every IANA zone name; cached, since listing them walks the zoneinfo directory."""
+    return frozenset(available_timezones())
+
+
 def is_time_zone(name: str | None) -> bool:
-    return bool(name) and name in available_timezones()
+    return bool(name) and name in time_zones()
 
 
 def to_utc(day: date, clock: time, zone: str) -> datetime:

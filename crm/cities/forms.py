@@ -1,14 +1,13 @@
-import zoneinfo
-
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crm.forms import Form, none_if_empty, options, strip_filter
+from crm.localtime import time_zones
 
 
 def timezone_choices():
-    return options([("", _l("Not known"))] + [(name, name) for name in sorted(zoneinfo.available_timezones())])
+    return options([("", _l("Not known"))] + [(name, name) for name in sorted(time_zones())])
 
 
 class CityForm(Form):

@@ -12,7 +12,6 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-
 from crm.partnerships.models import PartnershipStatus
 
 AT_RISK_SHARE = 0.75
