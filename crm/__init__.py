@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from crm.config import load_config
 from crm.database import IdConverter
-from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -69,12 +70,15 @@ def register_blueprints(app: Flask) -> None:
     from crm.missions.views import bp as missions_bp
     from crm.partnerships.views import bp as partnerships_bp
     from crm.projects.views import bp as projects_bp
+    from crm.security import add_security_headers
+    from crm.security import bp as health_checks_bp
     from crm.settings.views import bp as settings_bp
 
     app.before_request(enforce_declared_access)
+    app.after_request(add_security_headers)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
-                      dashboard_bp, guests_bp, portal_bp, documents_bp):
+                      dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp):
         app.register_blueprint(blueprint)
 
 

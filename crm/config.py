@@ -62,6 +62,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "GUEST_INVITATION_DAYS": int(env.get("CRM_INVITATION_DAYS", "7")),
         "PDF_TIMEOUT_SECONDS": float(env.get("CRM_PDF_TIMEOUT_SECONDS", "60")),
         "PDF_MEMORY_MB": int(env.get("CRM_PDF_MEMORY_MB", "2048")),
+        # Rate limits are counted in Redis when REDIS_URL is set, so every worker shares them.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     config.update(overrides)

@@ -12,6 +12,7 @@ MESSAGES = {
     404: (_l("Not found"), _l("There is nothing here. It may have been removed, or the address is mistyped.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("The file is larger than the limit allowed.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes before you try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again in a moment.")),
     503: (_l("Please try again"), _l("The document could not be produced just now. Please try again in a moment.")),
 }

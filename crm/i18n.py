@@ -10,7 +10,7 @@ from crm.access import PUBLIC, allow
 from crm.extensions import db
 
 # Languages whose catalogs are complete; the switcher offers exactly these.
-LANGUAGES = ("en", "es")
+LANGUAGES = ("en", "es", "fr", "de", "ja", "zh", "ar")
 RIGHT_TO_LEFT = {"ar", "he", "fa", "ur"}
 LANGUAGE_COOKIE = "lang"
 

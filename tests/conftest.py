@@ -111,6 +111,9 @@ def _transaction(app):
     join it through savepoints: their commits are real to each other and
     vanish when the test ends.
     """
+    from crm.extensions import limiter
+
+    limiter.reset()  # rate-limit counters start from zero in every test
     with app.app_context():
         engines = flask_db._app_engines[app]
         engine = engines[None]

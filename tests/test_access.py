@@ -97,6 +97,8 @@ POLICY = {
     "guests.invite": "editors",
     "guests.resend": "editors",
     "guests.revoke": "editors",
+    "health_checks.liveness": "public",
+    "health_checks.readiness": "public",
     "documents.agreement": "staff+guests",
     "documents.briefing": "staff+guests",
     "documents.profile": "staff",

@@ -2,6 +2,7 @@
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -231,3 +232,26 @@ def test_guest_flow_invite_accept_switch_language_log_and_upload(live_server, ch
     assert entry.count() == 1 and "Added by the partner" in entry.inner_text()
     page.goto(partnership_url.replace("/partnerships/", "/partnerships/") + "/guests")
     assert "1 engagement" in page.inner_text("main") and "1 document" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("language", ["ar", "ja"])
+def test_screenshots_in_arabic_and_japanese(live_server, page, tmp_path, language):
+    """Dashboard, a partnership page and a form, mirrored in Arabic; kept as README pictures when
+    SCREENSHOT_DIR is set (docs/screenshots)."""
+    target = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server)
+    page.click(".language-menu summary")
+    page.click(f".language-menu button[value='{language}']")
+    direction = "rtl" if language == "ar" else "ltr"
+    assert page.get_attribute("html", "lang") == language and page.get_attribute("html", "dir") == direction
+    for name, path in (("dashboard", "/dashboard"), ("partnership", "/partnerships/1"),
+                       ("form", "/partnerships/new")):
+        page.goto(f"{live_server}{path}")
+        page.screenshot(path=str(target / f"{name}-{language}.png"), full_page=False)
+    if language == "ar":  # the navigation sits on the right, the user menu on the left
+        brand = page.locator(".brand").bounding_box()
+        user_menu = page.locator(".user-menu").bounding_box()
+        assert brand["x"] > user_menu["x"]
+    page.click(".language-menu summary")
+    page.click(".language-menu button[value='en']")

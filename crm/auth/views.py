@@ -1,3 +1,5 @@
+import logging
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -8,10 +10,11 @@ from crm.auth.forms import SignInForm
 from crm.auth.models import User
 from crm.auth.passwords import verify_password
 from crm.database import utcnow
-from crm.extensions import db, login_manager
+from crm.extensions import db, limiter, login_manager
 from crm.i18n import safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("crm.auth")
 
 
 @login_manager.user_loader
@@ -34,14 +37,22 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @allow(PUBLIC)
+@limiter.limit("30 per minute; 200 per hour", methods=["POST"])  # per address
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        log.info("sign-in %s for %s from %s", "refused" if user is None else "succeeded",
+                 form.email.data.strip().lower(), request.remote_addr)
         if user is None:
             form.password.errors.append(_("The e-mail address or password is not right."))
         else:

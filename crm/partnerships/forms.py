@@ -40,7 +40,7 @@ class PartnershipFilterForm(FilterForm):
     home = SelectField(_l("Home city"), coerce=int, validators=[Optional()])
     archived = SelectField(_l("Show"), choices=options([("", _l("Current")), ("only", _l("Archived"))]),
                            validators=[Optional()])
-    health = SelectField(_l("Health"), validators=[Optional()], choices=options([
+    health = SelectField(_l("Relationship health"), validators=[Optional()], choices=options([
         ("", _l("Any health")), ("ceremonial", _l("Gone ceremonial")), ("at_risk", _l("At risk")),
         ("attention", _l("Needs attention")), ("new", _l("New")), ("healthy", _l("Healthy")),
         ("not_evaluated", _l("Not evaluated")),
