@@ -73,7 +73,7 @@ def test_kyoto_agreement_prints_japanese_and_english_side_by_side(client, login,
     pdf = reader(response.data)
     text = text_of(pdf)
     for expected in ("京都市", "姉妹都市提携協定", "両市は友好を深め", "The two cities deepen their friendship",
-                     "2024年5月12日", "May 12, 2024", "Keith Wilson", "松井 孝治", "Page 1 of 1"):
+                     "2024年5月12日", "May 12, 2024", "Keith Wilson", "松井 孝治", "1 / 1 ページ"):  # page label in the text's language
         assert expected in text, expected
     assert text.index("両市は友好を深め") < text.index("本協定は署名の日から")
     assert any("CJK" in font and "JP" in font.upper() for font in fonts_of(pdf)), fonts_of(pdf)
