@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
     from crm.database import render_migration_type
+    from crm.audit import trail  # noqa: F401  (records every change in the same transaction)
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
     from crm.i18n import select_locale, select_timezone
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.access import enforce_declared_access
     from crm.agreements.views import bp as agreements_bp
     from crm.attachments.views import bp as attachments_bp
+    from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
     from crm.calendar.views import bp as calendar_bp
     from crm.cities.views import bp as cities_bp
@@ -78,7 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.after_request(add_security_headers)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
-                      dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp):
+                      dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,3 +11,4 @@ from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMi
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
 from crm.projects.models import JointProject, Milestone  # noqa: F401
 from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
+from crm.audit.models import AuditEvent  # noqa: F401

@@ -97,6 +97,7 @@ POLICY = {
     "guests.invite": "editors",
     "guests.resend": "editors",
     "guests.revoke": "editors",
+    "audit.index": "admins",
     "health_checks.liveness": "public",
     "health_checks.readiness": "public",
     "documents.agreement": "staff+guests",

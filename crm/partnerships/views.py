@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from crm.access import EDITORS, STAFF, allow
 from crm.agreements.queries import partnership_agreements
 from crm.attachments.queries import partnership_documents
+from crm.audit.views import partnership_history
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
@@ -108,7 +109,7 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
         agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
         totals=outcome_totals(partnership.id), today=date.today(),
         health=partnership_health(partnership, office_today()),
-        documents=partnership_documents(partnership.id),
+        documents=partnership_documents(partnership.id), history=partnership_history(partnership.id),
     )
 
 

@@ -1,0 +1,107 @@
+"""Records every create, change and delete of the audited records in the same transaction.
+
+Rows are written straight to the connection in after_flush, so the trail
+cannot drift from the data: a rolled-back change leaves no trace either way.
+"""
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from crm.audit.models import AuditEvent
+from crm.database import utcnow
+
+IGNORED = {"created_at", "updated_at", "last_sign_in_at", "activity_stamp"}
+SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash"}
+
+
+def audited_classes():
+    from crm.agreements.models import Agreement, AgreementText, Signatory
+    from crm.attachments.models import Attachment
+    from crm.auth.models import User
+    from crm.contacts.models import Contact, Organization
+    from crm.engagements.models import Engagement
+    from crm.guests.models import GuestAccess, Invitation
+    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome
+    from crm.partnerships.models import Partnership
+    from crm.projects.models import Milestone
+    from crm.settings.models import HomeCity, OfficeSettings
+
+    return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,
+            Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation)
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)[:500]
+
+
+def _changes(obj, action: str) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in IGNORED:
+            continue
+        history = state.attrs[key].history
+        if action == "create":
+            new = getattr(obj, key, None)
+            if new is not None:
+                changes[key] = [None, "•••" if key in SECRET else _plain(new)]
+        elif action == "delete":
+            old = history.unchanged[0] if history.unchanged else (history.deleted[0] if history.deleted else None)
+            if old is not None:
+                changes[key] = ["•••" if key in SECRET else _plain(old), None]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if _plain(old) != _plain(new):
+                changes[key] = ["•••", "•••"] if key in SECRET else [_plain(old), _plain(new)]
+    return changes
+
+
+def _partnership_of(obj):
+    from crm.partnerships.models import Partnership
+
+    if isinstance(obj, Partnership):
+        return obj.id
+    return getattr(obj, "partnership_id", None)
+
+
+def _actor_id():
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+@event.listens_for(Session, "after_flush")
+def record(session, flush_context):
+    classes = audited_classes()
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, classes):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            identity = inspect(obj).identity
+            rows.append({
+                "occurred_at": utcnow(), "user_id": _actor_id(), "action": action,
+                "record_type": obj.__table__.name if not hasattr(obj, "record_type") else obj.record_type,
+                "record_id": identity[0] if identity else getattr(obj, "id", None),
+                "partnership_id": _partnership_of(obj), "changes": changes,
+            })
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)
