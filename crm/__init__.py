@@ -29,8 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
-    from crm.database import render_migration_type
     from crm.audit import trail  # noqa: F401  (records every change in the same transaction)
+    from crm.database import render_migration_type
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
     from crm.i18n import select_locale, select_timezone

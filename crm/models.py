@@ -1,6 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from crm.agreements.models import Agreement, AgreementText, Signatory  # noqa: F401
 from crm.attachments.models import Attachment  # noqa: F401
+from crm.audit.models import AuditEvent  # noqa: F401
 from crm.auth.models import User  # noqa: F401
 from crm.cities.models import City  # noqa: F401
 from crm.contacts.models import Contact, Organization  # noqa: F401
@@ -11,4 +12,3 @@ from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMi
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
 from crm.projects.models import JointProject, Milestone  # noqa: F401
 from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
-from crm.audit.models import AuditEvent  # noqa: F401

@@ -5,9 +5,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from crm.agreements.models import AgreementKind, AgreementStatus
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.partnerships.models import Side
+from crm.versioning import VersionField
 
 
 class AgreementForm(Form):
+    version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     kind = SelectField(_l("Kind"), choices=enum_choices(AgreementKind), validators=[InputRequired()])
     renews_id = SelectField(_l("Renews"), coerce=int, validators=[Optional()],

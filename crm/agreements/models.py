@@ -64,6 +64,8 @@ class Agreement(Timestamped, db.Model):
     #: the timeline entry that signing created
     signing_engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     partnership: Mapped[Partnership] = relationship()
     renews: Mapped["Agreement | None"] = relationship(remote_side=[id], foreign_keys=[renews_id])
@@ -72,6 +74,8 @@ class Agreement(Timestamped, db.Model):
         back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementText.position")
     signatories: Mapped[list["Signatory"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="(Signatory.side, Signatory.position)")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def languages(self) -> list[str]:

@@ -26,6 +26,7 @@ from crm.languages import document_language_choices, language_label
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("agreements", __name__)
 
@@ -109,12 +110,15 @@ def edit(agreement_id: int):
     form.renews_id.choices = _renewable_choices(agreement.partnership_id, exclude_id=agreement.id)
     if request.method == "GET":
         form.renews_id.data = agreement.renews_id or 0
+    conflict = None
     if form.validate_on_submit():
-        _apply(agreement, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", agreement_id=agreement.id))
-    return render_template("agreements/form.html", form=form, partnership=agreement.partnership, agreement=agreement)
+        conflict = save_unless_conflict(form, agreement, ["title", "kind", "signed_at", "effective_from",
+                                                          "expires_on", "notes"], lambda: _apply(agreement, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, partnership=agreement.partnership, agreement=agreement,
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.post("/agreements/<int:agreement_id>/move")

@@ -6,9 +6,11 @@ from crm.contacts.models import OrganizationKind
 from crm.engagements.models import Visibility
 from crm.forms import FilterForm, Form, enum_choices, none_if_empty, strip_filter
 from crm.partnerships.models import Side
+from crm.versioning import VersionField
 
 
 class ContactForm(Form):
+    version = VersionField()
     partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     side = SelectField(_l("Side"), choices=enum_choices(Side), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
@@ -22,6 +24,7 @@ class ContactForm(Form):
 
 
 class OrganizationForm(Form):
+    version = VersionField()
     partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     side = SelectField(_l("Side"), choices=enum_choices(Side), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])

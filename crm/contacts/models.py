@@ -44,8 +44,12 @@ class Organization(Timestamped, db.Model):
     kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind))
     website: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     partnership: Mapped[Partnership] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Contact(Timestamped, db.Model):
@@ -63,5 +67,9 @@ class Contact(Timestamped, db.Model):
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
 
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
     partnership: Mapped[Partnership] = relationship()
     organization: Mapped[Organization | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

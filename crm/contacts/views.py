@@ -19,6 +19,7 @@ from crm.partnerships.queries import (
     get_partnership_or_404,
     visible_partnership_ids,
 )
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("contacts", __name__)
 
@@ -97,12 +98,16 @@ def create_contact():
 def edit_contact(contact_id: int):
     contact = get_in_scope_or_404(Contact, contact_id)
     form = _contact_form(contact)
+    conflict = None
     if form.validate_on_submit():
-        _save_contact(contact, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=contact.partnership_id, _anchor="contacts"))
-    return render_template("contacts/form.html", form=form, contact=contact)
+        conflict = save_unless_conflict(form, contact, ["name", "job_title", "email", "phone", "notes"],
+                                        lambda: _save_contact(contact, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("partnerships.detail", partnership_id=contact.partnership_id,
+                                    _anchor="contacts"))
+    return render_template("contacts/form.html", form=form, contact=contact, conflict=conflict), \
+        409 if conflict else 200
 
 
 @bp.get("/organizations/")
@@ -160,10 +165,13 @@ def create_organization():
 def edit_organization(organization_id: int):
     organization = get_in_scope_or_404(Organization, organization_id)
     form = _organization_form(organization)
+    conflict = None
     if form.validate_on_submit():
-        _save_organization(organization, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=organization.partnership_id,
-                                _anchor="organizations"))
-    return render_template("contacts/organization_form.html", form=form, organization=organization)
+        conflict = save_unless_conflict(form, organization, ["name", "kind", "website", "notes"],
+                                        lambda: _save_organization(organization, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("partnerships.detail", partnership_id=organization.partnership_id,
+                                    _anchor="organizations"))
+    return render_template("contacts/organization_form.html", form=form, organization=organization,
+                           conflict=conflict), 409 if conflict else 200

@@ -5,9 +5,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from crm.engagements.models import LOGGABLE_KINDS, Pillar, Visibility
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.partnerships.models import Side
+from crm.versioning import VersionField
 
 
 class EngagementForm(Form):
+    version = VersionField()
     kind = SelectField(_l("Kind"), choices=options((kind.value, kind.label) for kind in LOGGABLE_KINDS),
                        validators=[InputRequired()])
     occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])

@@ -107,11 +107,14 @@ class Engagement(Timestamped, db.Model):
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: the side of the person who logged it (partner = a guest user)
     logged_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     partnership: Mapped[Partnership] = relationship()
     logged_by: Mapped[User | None] = relationship()
 
-    __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement"}
+    __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement",
+                       "version_id_col": version}
     __table_args__ = (
         # Serves "latest substantive engagement per partnership" and every other
         # health figure; on PostgreSQL it covers them (index-only scans).

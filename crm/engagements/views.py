@@ -11,6 +11,7 @@ from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.views import detail
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("engagements", __name__)
 
@@ -55,13 +56,16 @@ def edit(engagement_id: int):
     if request.method == "GET":
         form.substantive.data = "yes" if engagement.substantive else "no"
         form.pillar.data = engagement.pillar.value if engagement.pillar else ""
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_form(engagement, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id, _anchor="timeline"))
-    return render_template("engagements/form.html", form=form, engagement=engagement,
-                           attachments=attachments_for(engagement_id=engagement.id))
+        conflict = save_unless_conflict(form, engagement, ["kind", "occurred_on", "title", "notes", "visibility"],
+                                        lambda: operations.apply_form(engagement, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id,
+                                    _anchor="timeline"))
+    return render_template("engagements/form.html", form=form, engagement=engagement, conflict=conflict,
+                           attachments=attachments_for(engagement_id=engagement.id)), 409 if conflict else 200
 
 
 @bp.route("/engagements/<int:engagement_id>/delete", methods=["GET", "POST"])

@@ -5,9 +5,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crm.cities.fields import CityField
 from crm.forms import FilterForm, Form, MultiCheckboxField, enum_choices, none_if_empty, options
 from crm.partnerships.models import PartnershipKind, PartnershipStatus, Priority
+from crm.versioning import VersionField
 
 
 class PartnershipForm(Form):
+    version = VersionField()
     home_city_id = SelectField(_l("Home city"), coerce=int, validators=[InputRequired()])
     partner_city = CityField(_l("Partner city"), validators=[DataRequired(_l("Choose the partner city."))])
     kind = SelectField(_l("Kind"), choices=enum_choices(PartnershipKind), validators=[InputRequired()])

@@ -99,6 +99,8 @@ class Partnership(Timestamped, db.Model):
     staff_notes: Mapped[str | None] = mapped_column(Text)  #: never shown to guests
     #: archived partnerships leave the lists but keep their history
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     home_city: Mapped[City] = relationship(foreign_keys=[home_city_id])
     partner_city: Mapped[City] = relationship(foreign_keys=[partner_city_id])
@@ -108,6 +110,7 @@ class Partnership(Timestamped, db.Model):
     )
 
     __table_args__ = (Index("ix_partnerships_archived_status", "archived_at", "status"),)
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def priorities(self) -> list[Priority]:

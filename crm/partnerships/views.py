@@ -28,8 +28,10 @@ from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_partnership_or_404, partnership_list
 from crm.programs import partnership_programs
 from crm.settings.service import office_settings, office_today
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
+PARTNERSHIP_FIELDS = ["kind", "status", "established_on", "threshold_months", "summary", "staff_notes"]
 
 
 @bp.get("/")
@@ -122,12 +124,15 @@ def edit(partnership_id: int):
     if request.method == "GET":
         form.priorities.data = [p.value for p in partnership.priorities]
         form.liaison_id.data = partnership.liaison_id or 0
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_form(partnership, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", partnership_id=partnership.id))
-    return render_template("partnerships/form.html", form=form, partnership=partnership)
+        conflict = save_unless_conflict(form, partnership, PARTNERSHIP_FIELDS,
+                                        lambda: operations.apply_form(partnership, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form, partnership=partnership,
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/<int:partnership_id>/archive", methods=["GET", "POST"])

@@ -1,0 +1,56 @@
+"""No lost updates: the second of two people editing the same record is told, not overwritten."""
+import re
+
+from crm.contacts.models import Contact
+from crm.partnerships.models import Partnership
+
+
+def partnership_form(partnership, **changes):
+    data = {"home_city_id": partnership.home_city_id, "partner_city": "Kyoto",
+            "partner_city-ref": f"city:{partnership.partner_city_id}", "kind": "sister_city", "status": "active",
+            "liaison_id": 0, "threshold_months": "", "summary": "", "staff_notes": ""}
+    data.update(changes)
+    return data
+
+
+def test_the_second_save_of_the_same_version_is_refused_with_what_changed(app, client, login, make, session):
+    partnership = make.partnership(partner=make.city("Kyoto"))
+    login("coordinator")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"',
+                        client.get(f"/partnerships/{partnership.id}/edit").text).group(1)
+    other = app.test_client()
+    with other.session_transaction() as flask_session:
+        flask_session["_user_id"] = make.user("coordinator").get_id()
+    # the other person saves first
+    assert other.post(f"/partnerships/{partnership.id}/edit",
+                      data=partnership_form(partnership, version=version, status="suspended")).status_code == 302
+    # then we save, based on the version we opened
+    mine = partnership_form(partnership, version=version, summary="My careful summary")
+    response = client.post(f"/partnerships/{partnership.id}/edit", data=mine)
+    assert response.status_code == 409
+    assert "Someone else saved changes" in response.text and "Suspended" in response.text
+    assert "My careful summary" in response.text  # our input is kept
+    session.expire_all()
+    stored = session.get(Partnership, partnership.id)
+    assert stored.status.value == "suspended" and stored.summary is None  # nothing overwritten
+    # saving again (now on top of their version) is a deliberate choice and works
+    newer = re.search(r'name="version" type="hidden" value="(\d+)"', response.text).group(1)
+    again = client.post(f"/partnerships/{partnership.id}/edit",
+                        data=partnership_form(partnership, version=newer, summary="My careful summary"))
+    assert again.status_code == 302
+    session.expire_all()
+    assert session.get(Partnership, partnership.id).summary == "My careful summary"
+
+
+def test_contacts_are_versioned_too(client, login, make, session):
+    login("coordinator")
+    partnership = make.partnership()
+    contact = make.contact(partnership, name="Ana")
+    contact.name = "Ana María"  # someone else's change: version 1 → 2
+    session.commit()
+    response = client.post(f"/contacts/{contact.id}/edit", data={
+        "partnership_id": partnership.id, "side": "partner", "name": "Ana Lopez", "organization_id": 0,
+        "language": "", "visibility": "shared", "version": "1"})
+    assert response.status_code == 409 and "Ana María" in response.text
+    session.expire_all()
+    assert session.get(Contact, contact.id).name == "Ana María"
