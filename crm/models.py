@@ -2,7 +2,7 @@
 from crm.agreements.models import Agreement, AgreementText, Signatory  # noqa: F401
 from crm.attachments.models import Attachment  # noqa: F401
 from crm.audit.models import AuditEvent  # noqa: F401
-from crm.auth.models import User  # noqa: F401
+from crm.auth.models import PasswordReset, User  # noqa: F401
 from crm.cities.models import City  # noqa: F401
 from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401

@@ -21,6 +21,8 @@ POLICY = {
     "main.home": "public",
     "auth.sign_in": "public",
     "auth.sign_out": "public",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
     "i18n.switch_language": "public",
     "cities.lookup": "staff",
     "cities.create": "editors",

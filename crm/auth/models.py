@@ -2,12 +2,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
 from crm.auth.roles import Role
-from crm.database import Timestamped, UTCDateTime, enum_type
+from crm.database import Timestamped, UTCDateTime, enum_type, utcnow
 from crm.extensions import db
 
 
@@ -55,3 +55,18 @@ class User(UserMixin, Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class PasswordReset(db.Model):
+    """A single-use, expiring password-reset link; only the hash of its secret is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

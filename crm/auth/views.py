@@ -6,7 +6,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from crm.access import PUBLIC, allow
-from crm.auth.forms import SignInForm
+from crm.auth import resets
+from crm.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from crm.auth.models import User
 from crm.auth.passwords import verify_password
 from crm.database import utcnow
@@ -73,3 +74,38 @@ def sign_out():
         logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_account_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        resets.request_reset(form.email.data)
+        db.session.commit()
+        log.info("password reset requested for %s from %s", form.email.data.strip().lower(), request.remote_addr)
+        # The same answer whether or not the address has an account.
+        flash(_("If %(email)s belongs to an account, a link to choose a new password is on its way. "
+                "It works once, for one hour.", email=form.email.data), "info")
+        return redirect(url_for(".sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def reset_password(token: str):
+    reset = resets.usable(token)
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetPasswordForm(email=reset.user.email)
+    if form.validate_on_submit():
+        if resets.complete(reset, form.password.data):
+            db.session.commit()
+            log.info("password reset completed for %s", reset.user.email)
+            flash(_("Your password was changed. Sign in with the new one."), "success")
+            return redirect(url_for(".sign_in"))
+        db.session.rollback()
+        return render_template("auth/reset_invalid.html"), 410
+    return render_template("auth/reset_password.html", form=form)
