@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import SelectMultipleField, StringField, widgets
+from wtforms import SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -14,6 +14,11 @@ from crm.database import MAX_ID
 # C0 control characters other than tab, newline and carriage return: no user
 # means them, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Text with the control characters no user means removed."""
+    return _CONTROL_CHARACTERS.sub("", value)
 
 
 def clean_formdata(formdata):
@@ -80,9 +85,14 @@ class FilterForm(Form):
         """A field's value, or None when it is empty or not a valid choice."""
         field = self[name]
         field.validate(self)  # never raises; records errors on the field
-        if field.errors or field.data in ("", None, 0):
+        data = field.data
+        if field.errors or data in ("", None, 0) or (isinstance(data, str) and not data.strip()):
             return None
-        return field.data
+        if isinstance(field, SelectField) and data not in {choice.value if hasattr(choice, "value") else choice[0]
+                                                           for choice in field.choices}:
+            # Optional() clears a "not a valid choice" error on blank-looking input: check here too.
+            return None
+        return data
 
 
 class ConfirmForm(Form):

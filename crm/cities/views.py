@@ -6,6 +6,7 @@ from crm.cities.forms import CityForm
 from crm.cities.models import City
 from crm.cities.service import lookup as lookup_cities
 from crm.extensions import db
+from crm.forms import clean_text
 from crm.i18n import country_choices, safe_next
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
@@ -15,7 +16,7 @@ bp = Blueprint("cities", __name__, url_prefix="/cities")
 @allow(STAFF)
 def lookup():
     """Suggestions for the city picker, as JSON."""
-    return jsonify(results=lookup_cities(request.args.get("q", "")[:100]))
+    return jsonify(results=lookup_cities(clean_text(request.args.get("q", "")[:100])))
 
 
 def _save(city: City, form: CityForm) -> City:
