@@ -1,0 +1,124 @@
+"""Races on PostgreSQL: two saves of the same version, and an invitation accepted twice at once.
+
+These use real, separate connections and threads (not the test transaction),
+so they run on the PostgreSQL lane only, against a scratch schema they clean up."""
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.extensions import db
+
+
+@pytest.fixture
+def committed(app):
+    """A session whose commits are real (outside the per-test transaction); rows are removed after."""
+    if app.config["DB_LANE"] != "postgresql":
+        pytest.skip("a race needs a database server with real concurrent connections")
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as conn:
+        last_audit = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM audit_events")).scalar()
+    created = []  # (table, id), deleted in reverse order afterwards
+    yield engine, created
+    with engine.begin() as conn:
+        for table, row_id in reversed(created):
+            conn.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": row_id})
+        conn.execute(sa.text("DELETE FROM audit_events WHERE id > :last"), {"last": last_audit})
+    engine.dispose()
+
+
+def test_two_saves_of_the_same_version_cannot_both_win(committed):
+    from crm.cities.models import City
+    from crm.partnerships.models import Partnership
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        home, partner = City(name="Race Home", country_code="US"), City(name="Race Partner", country_code="JP")
+        partnership = Partnership(home_city=home, partner_city=partner, kind="sister_city", status="active")
+        setup.add(partnership)
+        setup.commit()
+        created += [("cities", home.id), ("cities", partner.id), ("partnerships", partnership.id)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(summary):
+        with Session(engine) as session:
+            record = session.get(Partnership, partnership.id)  # both load version 1
+            barrier.wait()
+            record.summary = summary
+            try:
+                session.commit()
+                outcomes.append("saved")
+            except StaleDataError:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=save, args=(text,)) for text in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    with Session(engine) as check:
+        assert check.get(Partnership, partnership.id).version == 2
+
+
+def test_an_invitation_accepted_twice_at_once_creates_one_account(app, committed):
+    from crm.auth.models import User
+    from crm.cities.models import City
+    from crm.contacts.models import Contact
+    from crm.guests import invitations
+    from crm.guests.models import GuestAccess, Invitation
+    from crm.partnerships.models import Partnership
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        partnership = Partnership(home_city=City(name="H", country_code="US"),
+                                  partner_city=City(name="P", country_code="JP"), kind="sister_city",
+                                  status="active")
+        contact = Contact(partnership=partnership, side="partner", name="Race Guest", email="race@example.org")
+        invitation = Invitation(partnership=partnership, contact=contact, email="race@example.org",
+                                token_hash=invitations.token_hash("race-token"),
+                                expires_at=datetime.now(UTC) + timedelta(days=1))
+        setup.add_all([partnership, contact, invitation])
+        setup.commit()
+        created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
+                    ("partnerships", partnership.id), ("contacts", contact.id), ("invitations", invitation.id)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept():
+        with app.app_context():
+            # a connection of its own, not the test's shared one
+            engines = db._app_engines[app]
+            shared, engines[None] = engines[None], engine
+            try:
+                found = invitations.find_usable("race-token")
+                barrier.wait()
+                invitations.accept(found, password="a long race password", language="en", timezone="UTC")
+                db.session.commit()
+                outcomes.append("accepted")
+            except invitations.InvitationError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+                engines[None] = shared
+
+    with app.test_request_context():
+        threads = [threading.Thread(target=accept) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with Session(engine) as check:
+        users = check.scalars(sa.select(User).where(User.email == "race@example.org")).all()
+        accesses = check.scalars(sa.select(GuestAccess).where(GuestAccess.partnership_id == partnership.id)).all()
+        assert sorted(outcomes) == ["accepted", "refused"] and len(users) == 1 and len(accesses) == 1
+        check.execute(sa.text("UPDATE invitations SET user_id = NULL WHERE partnership_id = :p"),
+                      {"p": partnership.id})
+        check.execute(sa.delete(GuestAccess).where(GuestAccess.partnership_id == partnership.id))
+        check.execute(sa.delete(User).where(User.email == "race@example.org"))
+        check.commit()
