@@ -23,6 +23,15 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     from crm.cli import crm_cli
 
+    @app.teardown_appcontext
+    def remove_session_quietly(exception=None):
+        # Runs before Flask-SQLAlchemy's own teardown: if the database went away
+        # mid-request, the final rollback fails; the response is already made.
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001  (any driver error on a dead connection)
+            app.logger.warning("could not close the database session cleanly", exc_info=True)
+
     app.cli.add_command(crm_cli)
     return app
 

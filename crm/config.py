@@ -64,6 +64,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PDF_MEMORY_MB": int(env.get("CRM_PDF_MEMORY_MB", "2048")),
         # Rate limits are counted in Redis when REDIS_URL is set, so every worker shares them.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_ENABLED": env.get("CRM_RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }

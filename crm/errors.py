@@ -1,5 +1,6 @@
 """Error pages in the reader's language."""
-from flask import render_template
+import sqlalchemy.exc
+from flask import current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -20,10 +21,34 @@ MESSAGES = {
 
 def render_error(code: int, message=None):
     title, default = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message or default), code
+    except sqlalchemy.exc.SQLAlchemyError:  # the layout could not ask who is signed in
+        return render_unavailable()
+
+
+def render_unavailable():
+    """The "try again" page, for when the database does not answer."""
+    try:
+        db.session.rollback()
+    except sqlalchemy.exc.SQLAlchemyError:
+        pass
+    # Nobody can be looked up now: render as anonymous (Flask-Login would ask the
+    # database again for every template), on a page of its own.
+    g._login_user = current_app.login_manager.anonymous_user()
+    return render_template("errors/unavailable.html"), 503
 
 
 def register_error_handlers(app):
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
+    @app.errorhandler(sqlalchemy.exc.PendingRollbackError)
+    def database_unavailable(error):
+        # The database is restarting or unreachable: say so and let the pool reconnect
+        # (pool_pre_ping) on a later request; nothing half-done is kept.
+        app.logger.warning("database unavailable: %s", error)
+        return render_unavailable()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _l("The form had expired. Please reload the page and submit it again."))

@@ -5,6 +5,7 @@ from babel import Locale
 from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.access import PUBLIC, allow
 from crm.extensions import db
@@ -20,16 +21,30 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     if not has_request_context():  # CLI and background work: the office default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.language in LANGUAGES:
-        return current_user.language
+    if _signed_in_language() in LANGUAGES:
+        return _signed_in_language()
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _signed_in() -> bool:
+    try:
+        return current_user.is_authenticated
+    except SQLAlchemyError:
+        return False
+
+
+def _signed_in_language() -> str | None:
+    try:
+        return current_user.language if current_user.is_authenticated else None
+    except SQLAlchemyError:  # the database is down: pages about that still need a language
+        return None
+
+
 def select_timezone() -> str | None:
-    if has_request_context() and current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and _signed_in() and current_user and current_user.timezone:
         return current_user.timezone
     return None
 

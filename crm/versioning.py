@@ -64,8 +64,8 @@ def save_unless_conflict(form, record, field_names: list[str], apply) -> Conflic
     conflict = conflict_for(form, record, field_names)
     if conflict is not None:
         return conflict
-    apply()
     try:
+        apply()  # may flush: the version check can fail here already
         db.session.commit()
     except StaleDataError:  # another save won the race between our check and our commit
         db.session.rollback()

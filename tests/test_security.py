@@ -63,3 +63,16 @@ def test_state_changing_requests_need_the_csrf_token(app, make):
         assert response.status_code == 400 and "expired" in response.text
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_database_outage_gets_a_try_again_page_not_a_500(client, login, monkeypatch):
+    import sqlalchemy.exc
+
+    login("viewer")
+
+    def down(*args, **kwargs):
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr("crm.dashboard.views.portfolio_snapshot", down)
+    response = client.get("/dashboard")
+    assert response.status_code == 503 and "try again" in response.text
