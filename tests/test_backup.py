@@ -50,7 +50,7 @@ def test_round_trip_loses_nothing(app, client, login, make, session, empty_app, 
         seed_demo()
         db.session.commit()
     login("coordinator")
-    partnership_id = 1
+    partnership_id = session.scalar(sa.select(sa.func.min(sa.text("id"))).select_from(sa.table("partnerships")))
     client.post(f"/partnerships/{partnership_id}/attachments",
                 data={"file": (io.BytesIO(PDF), "議事録.pdf")}, content_type="multipart/form-data")
     archive = tmp_path / "backup.zip"
