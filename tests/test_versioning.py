@@ -54,3 +54,24 @@ def test_contacts_are_versioned_too(client, login, make, session):
     assert response.status_code == 409 and "Ana María" in response.text
     session.expire_all()
     assert session.get(Contact, contact.id).name == "Ana María"
+
+
+def test_missions_exchanges_and_projects_share_the_engagement_version(client, login, make, session):
+    from datetime import date
+
+    from crm.missions.models import TradeMission
+
+    login("coordinator")
+    partnership = make.partnership()
+    mission = TradeMission(partnership=partnership, title="Original", direction="outbound",
+                           occurred_on=date(2026, 3, 9), ends_on=date(2026, 3, 11))
+    session.add(mission)
+    session.commit()
+    mission.title = "Changed by someone else"
+    session.commit()
+    response = client.post(f"/missions/{mission.id}/edit", data={
+        "title": "Mine", "direction": "outbound", "starts_on": "2026-03-09", "ends_on": "2026-03-11",
+        "lead_id": 0, "visibility": "shared", "destination": "", "destination-ref": "", "version": "1"})
+    assert response.status_code == 409 and "Changed by someone else" in response.text
+    session.expire_all()
+    assert session.get(TradeMission, mission.id).title == "Changed by someone else"

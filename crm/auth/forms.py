@@ -3,7 +3,6 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from crm.auth.passwords import password_problems
-
 from crm.forms import Form, strip_filter
 
 

@@ -6,9 +6,11 @@ from crm.engagements.models import Visibility
 from crm.exchanges.models import ExchangeDirection, ExchangeKind
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.missions.forms import DateRangeMixin
+from crm.versioning import VersionField
 
 
 class ExchangeForm(DateRangeMixin, Form):
+    version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     exchange_kind = SelectField(_l("Kind of exchange"), choices=enum_choices(ExchangeKind),
                                 validators=[InputRequired()])

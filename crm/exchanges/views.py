@@ -23,6 +23,7 @@ from crm.partnerships.choices import partnership_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("exchanges", __name__)
 
@@ -111,12 +112,16 @@ def detail(exchange_id: int):
 def edit(exchange_id: int):
     exchange = get_exchange_or_404(exchange_id)
     form = _form(exchange.partnership_id, exchange)
+    conflict = None
     if form.validate_on_submit():
-        _apply(exchange, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", exchange_id=exchange.id))
-    return render_template("exchanges/form.html", form=form, partnership=exchange.partnership, exchange=exchange)
+        conflict = save_unless_conflict(form, exchange, ["title", "exchange_kind", "direction", "starts_on",
+                                                         "ends_on", "participants", "notes"],
+                                        lambda: _apply(exchange, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", exchange_id=exchange.id))
+    return render_template("exchanges/form.html", form=form, partnership=exchange.partnership, exchange=exchange,
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/exchanges/<int:exchange_id>/delete", methods=["GET", "POST"])

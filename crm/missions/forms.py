@@ -10,6 +10,7 @@ from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.localtime import LocalTimeError, to_utc
 from crm.missions.models import MissionDirection, OutcomeKind
 from crm.money import currency_codes, is_real_currency, to_minor
+from crm.versioning import VersionField
 
 
 class DateRangeMixin:
@@ -21,6 +22,7 @@ class DateRangeMixin:
 
 
 class MissionForm(DateRangeMixin, Form):
+    version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     direction = SelectField(_l("Direction"), choices=enum_choices(MissionDirection), validators=[InputRequired()])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])

@@ -31,6 +31,7 @@ from crm.pagination import paginate
 from crm.partnerships.choices import liaison_choices, partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("missions", __name__)
 
@@ -95,12 +96,16 @@ def detail(mission_id: int, itinerary_form=None, delegate_form=None, outcome_for
 def edit(mission_id: int):
     mission = get_mission_or_404(mission_id)
     form = _mission_form(mission)
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_form(mission, form, mission.partnership)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", mission_id=mission.id))
-    return render_template("missions/form.html", form=form, partnership=mission.partnership, mission=mission)
+        conflict = save_unless_conflict(form, mission, ["title", "direction", "starts_on", "ends_on", "objectives",
+                                                        "sectors", "notes"],
+                                        lambda: operations.apply_form(mission, form, mission.partnership))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", mission_id=mission.id))
+    return render_template("missions/form.html", form=form, partnership=mission.partnership, mission=mission,
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/missions/<int:mission_id>/delete", methods=["GET", "POST"])

@@ -8,9 +8,11 @@ from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.missions.forms import DateRangeMixin, MoneyMixin, currency_field
 from crm.projects.models import ProjectStatus, ProjectTheme
+from crm.versioning import VersionField
 
 
 class ProjectForm(DateRangeMixin, MoneyMixin, Form):
+    version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     theme = SelectField(_l("Theme"), choices=enum_choices(ProjectTheme), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=enum_choices(ProjectStatus), validators=[InputRequired()])

@@ -22,6 +22,7 @@ from crm.programs import ProgramFilterForm, scoped_program_list
 from crm.projects import operations
 from crm.projects.forms import MilestoneForm, ProjectForm
 from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("projects", __name__)
 
@@ -99,12 +100,15 @@ def detail(project_id: int, milestone_form=None):
 def edit(project_id: int):
     project = get_project_or_404(project_id)
     form = _form(project)
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_form(project, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, partnership=project.partnership, project=project)
+        conflict = save_unless_conflict(form, project, ["title", "theme", "status", "starts_on", "ends_on", "notes"],
+                                        lambda: operations.apply_form(project, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, partnership=project.partnership, project=project,
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/projects/<int:project_id>/delete", methods=["GET", "POST"])
