@@ -42,6 +42,7 @@ def configure_extensions(app: Flask) -> None:
     from crm.database import render_migration_type
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
+    from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
     from crm.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -84,12 +85,15 @@ def register_blueprints(app: Flask) -> None:
     from crm.security import add_security_headers
     from crm.security import bp as health_checks_bp
     from crm.settings.views import bp as settings_bp
+    from crm.trash.views import bp as trash_bp
+    from crm.users.views import bp as users_bp
 
     app.before_request(enforce_declared_access)
     app.after_request(add_security_headers)
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
-                      dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp):
+                      dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
+                      users_bp):
         app.register_blueprint(blueprint)
 
 

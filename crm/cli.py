@@ -90,6 +90,18 @@ def send_digest_command(as_of):
         click.echo("No SMTP server is configured (MAIL_SERVER), so the messages were written to the outbox above.")
 
 
+@crm_cli.command("purge-deleted")
+@with_appcontext
+def purge_deleted_command():
+    """Remove for good the engagements and documents deleted more than 30 days ago (safe to run daily from cron)."""
+    from crm.extensions import db
+    from crm.trash.operations import purge
+
+    engagements, documents = purge()
+    db.session.commit()
+    click.echo(f"Removed {engagements} deleted engagements and {documents} deleted documents.")
+
+
 @crm_cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext

@@ -6,6 +6,7 @@ TEST_DATABASE_URL, else a server on localhost; with none it is skipped,
 loudly, unless REQUIRE_POSTGRES=1 (CI), where that is an error.
 """
 import os
+import sys
 import re
 import warnings
 
@@ -209,6 +210,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         f"database lanes: sqlite {_passed_by_lane['sqlite']} passed, "
         f"postgresql {_passed_by_lane['postgresql']} passed")
+    hostile = sys.modules.get("tests.test_hostile_input")
+    if hostile is not None and hostile.tried["count"]:
+        terminalreporter.write_line(f"hostile inputs tried: {hostile.tried['count']}, answered with a 500: "
+                                    f"{hostile.tried.get('server_errors', 0)}")
     if _passed_by_lane["postgresql"] == 0:
         terminalreporter.write_line("!!! The PostgreSQL lane did not run. Set TEST_DATABASE_URL or start a "
                                     "local PostgreSQL server.", red=True, bold=True)

@@ -23,6 +23,12 @@ POLICY = {
     "auth.sign_out": "public",
     "auth.forgot_password": "public",
     "auth.reset_password": "public",
+    "auth.two_factor_code": "public",
+    "auth.two_factor_enroll": "public",
+    "auth.security": "staff",
+    "auth.security_enable": "staff",
+    "auth.security_disable": "staff",
+    "auth.security_recovery_codes": "staff",
     "i18n.switch_language": "public",
     "cities.lookup": "staff",
     "cities.create": "editors",
@@ -43,6 +49,9 @@ POLICY = {
     "contacts.create_organization": "editors",
     "contacts.edit_organization": "editors",
     "settings.index": "admins",
+    "trash.index": "admins",
+    "trash.restore_engagement": "admins",
+    "trash.restore_document": "admins",
     "settings.update": "admins",
     "settings.add_home": "admins",
     "agreements.add_signatory": "editors",
@@ -100,6 +109,8 @@ POLICY = {
     "guests.resend": "editors",
     "guests.revoke": "editors",
     "audit.index": "admins",
+    "users.index": "admins",
+    "users.reset_two_factor": "admins",
     "health_checks.liveness": "public",
     "health_checks.readiness": "public",
     "documents.agreement": "staff+guests",
@@ -231,6 +242,7 @@ def world(make, session):
     users = {"guest_a": guest_a, "guest_b": guest_b}
     for role in ("viewer", "coordinator", "admin"):
         users[role] = make.user(role)
+    alpha["user_id"] = bravo["user_id"] = users["coordinator"].id
     return {"alpha": alpha, "bravo": bravo, "users": users}
 
 

@@ -170,14 +170,23 @@ def test_a_failed_flush_removes_the_written_file(app, engagement, make, storage_
     assert stored_files(storage_dir) == []
 
 
-def test_a_path_for_a_name_keeps_only_a_safe_display_name(client, login, engagement, session, storage_dir, tmp_path):
+# (Werkzeug already reduces an old browser's "C:\\Users\\…\\scan.pdf" to "scan.pdf".)
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/tmp/x.pdf", "docs\\..\\x.pdf"])
+def test_a_path_for_a_name_is_refused(client, login, engagement, session, storage_dir, tmp_path, name):
     login("coordinator")
-    upload(client, upload_to(engagement), PDF, "../../etc/passwd.pdf")
+    response = upload(client, upload_to(engagement), PDF, name, follow_redirects=True)
+    assert "The file name contains a folder path." in response.text
+    assert session.query(Attachment).count() == 0 and stored_files(storage_dir) == []
+    assert not (tmp_path / "etc").exists()
+
+
+def test_the_stored_name_is_generated(client, login, engagement, session, storage_dir):
+    login("coordinator")
+    upload(client, upload_to(engagement), PDF, "passwd.pdf")
     attachment = session.query(Attachment).one()
     assert attachment.filename == "passwd.pdf"
     assert attachment.stored_name != "passwd.pdf" and len(attachment.stored_name) == 32
     assert stored_files(storage_dir) == [storage_dir / attachment.stored_name[:2] / attachment.stored_name]
-    assert not (tmp_path / "etc").exists()
 
 
 def test_download_restores_the_unicode_name(client, login, engagement, session):
@@ -241,7 +250,7 @@ def test_delete_asks_first_then_removes_row_and_file(client, login, engagement, 
     response = client.post(f"/attachments/{attachment.id}/delete", data={"next": edit_page})
     assert response.status_code == 302 and response.headers["Location"] == edit_page
     assert session.query(Attachment).count() == 0
-    assert stored_files(storage_dir) == []
+    assert len(stored_files(storage_dir)) == 1  # kept until purged, so an admin can restore it
     assert "“minutes.pdf” was deleted." in client.get(edit_page).text
 
 
@@ -264,7 +273,7 @@ def test_attachments_on_an_agreement(client, login, make, session, storage_dir):
     assert client.get(f"/attachments/{attachment.id}").data == PDF
     assert "“MOU”" in client.get(f"/attachments/{attachment.id}/delete").text
     assert client.post(f"/attachments/{attachment.id}/delete").status_code == 302
-    assert session.query(Attachment).count() == 0 and stored_files(storage_dir) == []
+    assert session.query(Attachment).count() == 0 and len(stored_files(storage_dir)) == 1  # until purged
 
 
 def test_attachments_for_loads_uploaders_in_one_query(app_ctx, make, session, engagement, count_queries):

@@ -4,10 +4,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
-from crm.partnerships.models import Side
+from crm.partnerships.models import Partnership, Side
+from crm.trash.models import SoftDeletable
 
 
-class Attachment(Timestamped, db.Model):
+class Attachment(SoftDeletable, Timestamped, db.Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,7 +24,8 @@ class Attachment(Timestamped, db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
 
-    uploaded_by: Mapped[User | None] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    partnership: Mapped[Partnership] = relationship()
 
     #: neither engagement nor agreement: a document of the partnership itself
     __table_args__ = (

@@ -61,6 +61,7 @@ class UploadRefused(Exception):
 WRONG_TYPE = _l("This kind of file cannot be attached. Upload a PDF, a PNG or JPEG image, "
                 "or an office document (Word, Excel, PowerPoint or OpenDocument).")
 EMPTY = _l("The file is empty.")
+PATH_NAME = _l("The file name contains a folder path. Rename the file without “/” or “\\” and try again.")
 
 
 def human_size(size: int) -> str:
@@ -154,6 +155,8 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
     agreement, or the partnership itself."""
     if not isinstance(owner, (Engagement, Agreement, Partnership)):
         raise TypeError(f"files cannot be attached to {owner!r}")
+    if any(separator in (upload.filename or "") for separator in ("/", "\\")):
+        raise UploadRefused(PATH_NAME)  # a browser sends a bare name; a path is a mistake or an attack
     head, size, sha256 = _inspect(upload.stream)
     detected = detect_type(head)
     if detected is None:

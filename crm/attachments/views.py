@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from crm.access import EDITORS, GUESTS, STAFF, allow
 from crm.agreements.models import Agreement
@@ -13,6 +14,8 @@ from crm.forms import ConfirmForm
 from crm.i18n import safe_next
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
+from crm.trash.models import KEEP_DAYS
+from crm.trash.operations import soft_delete
 
 bp = Blueprint("attachments", __name__)
 bp.add_app_template_filter(storage.human_size, "filesize")
@@ -93,9 +96,9 @@ def delete(attachment_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = attachment.filename
-        storage.delete_attachment(attachment)
+        soft_delete(attachment, current_user)
         db.session.commit()
         flash(_("“%(name)s” was deleted.", name=name), "success")
         return redirect(back)
     return render_template("attachments/delete.html", attachment=attachment, owner=owner_of(attachment),
-                           form=form, back=back)
+                           form=form, back=back, keep_days=KEEP_DAYS)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from crm.audit.models import AuditEvent
 from crm.database import utcnow
 
-IGNORED = {"created_at", "updated_at", "last_sign_in_at", "activity_stamp"}
-SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash"}
+IGNORED = {"created_at", "updated_at", "last_sign_in_at", "activity_stamp", "totp_last_step"}
+SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash", "totp_secret",
+          "totp_recovery_hashes"}
 
 
 def audited_classes():
@@ -96,9 +97,12 @@ def record(session, flush_context):
             changes = _changes(obj, action)
             if action == "update" and not changes:
                 continue
+            row_action = action
+            if action == "update" and "deleted_at" in changes:  # a restorable delete, or its undoing
+                row_action = "delete" if changes["deleted_at"][1] is not None else "restore"
             identity = inspect(obj).identity
             rows.append({
-                "occurred_at": utcnow(), "user_id": _actor_id(), "action": action,
+                "occurred_at": utcnow(), "user_id": _actor_id(), "action": row_action,
                 "record_type": obj.__table__.name if not hasattr(obj, "record_type") else obj.record_type,
                 "record_id": identity[0] if identity else getattr(obj, "id", None),
                 "partnership_id": _partnership_of(obj), "changes": changes,

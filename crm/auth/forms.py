@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from crm.auth.passwords import password_problems
@@ -29,3 +29,28 @@ class ResetPasswordForm(Form):
         problems = password_problems(field.data or "", self.email_for_policy)
         if problems:
             raise ValidationError(" ".join(str(problem) for problem in problems))
+
+
+def _code_field(label, description):
+    return StringField(label, description=description, validators=[DataRequired(), Length(max=64)],
+                       filters=[strip_filter], render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                                                          "spellcheck": "false"})
+
+
+class TwoFactorCodeForm(Form):
+    code = _code_field(_l("Code"), _l("The 6-digit code your authenticator app shows now, or one of your "
+                                      "recovery codes."))
+
+
+class TwoFactorEnrolForm(Form):
+    code = _code_field(_l("Code from the app"), _l("The 6-digit code the app shows for this account now."))
+
+
+class TwoFactorDisableForm(Form):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])
+    code = _code_field(_l("Code"), _l("The 6-digit code your authenticator app shows now, or one of your "
+                                      "recovery codes."))
+
+
+class PasswordCheckForm(Form):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])

@@ -2,7 +2,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
@@ -27,6 +27,13 @@ class User(UserMixin, Timestamped, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the secret in the user's calendar feed URL; None when there is no feed
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: base32 TOTP secret; two-factor sign-in is on when totp_enabled_at is set
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last accepted TOTP time step: a code from this step or an earlier one is refused
+    totp_last_step: Mapped[int | None]
+    #: SHA-256 of each unused recovery code, space-separated
+    totp_recovery_hashes: Mapped[str | None] = mapped_column(Text)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -38,6 +45,10 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role != Role.GUEST
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)

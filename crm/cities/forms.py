@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crm.forms import Form, none_if_empty, options, strip_filter
 from crm.localtime import time_zones
+from crm.versioning import VersionField
 
 
 def timezone_choices():
@@ -11,6 +12,7 @@ def timezone_choices():
 
 
 class CityForm(Form):
+    version = VersionField()
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     native_name = StringField(_l("Name in its own script"), validators=[Optional(), Length(max=200)],
                               filters=[none_if_empty])

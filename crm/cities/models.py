@@ -21,7 +21,11 @@ class City(Timestamped, db.Model):
     #: other spellings and scripts, newline-separated, for search
     alternate_names: Mapped[str | None] = mapped_column(Text)
 
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
     __table_args__ = (Index("ix_cities_name_lower", func.lower(name)),)
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def display_name(self) -> str:

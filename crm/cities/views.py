@@ -8,8 +8,10 @@ from crm.cities.service import lookup as lookup_cities
 from crm.extensions import db
 from crm.forms import clean_text
 from crm.i18n import country_choices, safe_next
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
+CITY_FIELDS = ["name", "native_name", "country_code", "region", "population", "latitude", "longitude", "timezone"]
 
 
 @bp.get("/lookup")
@@ -20,7 +22,9 @@ def lookup():
 
 
 def _save(city: City, form: CityForm) -> City:
-    form.populate_obj(city)
+    for name, field in form._fields.items():
+        if name not in ("csrf_token", "version"):  # the version is SQLAlchemy's to change
+            field.populate_obj(city, name)
     city.timezone = form.timezone.data or None
     db.session.add(city)
     db.session.flush()
@@ -44,9 +48,10 @@ def create():
 def edit(city_id: int):
     city = db.get_or_404(City, city_id)
     form = CityForm(obj=city, countries=country_choices())
+    conflict = None
     if form.validate_on_submit():
-        _save(city, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
-    return render_template("cities/form.html", form=form, city=city)
+        conflict = save_unless_conflict(form, city, CITY_FIELDS, lambda: _save(city, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
+    return render_template("cities/form.html", form=form, city=city, conflict=conflict), 409 if conflict else 200

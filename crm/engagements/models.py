@@ -2,13 +2,14 @@ import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
+from crm.trash.models import SoftDeletable
 
 
 class EngagementKind(enum.StrEnum):
@@ -80,7 +81,7 @@ class Pillar(enum.StrEnum):
         }[self]
 
 
-class Engagement(Timestamped, db.Model):
+class Engagement(SoftDeletable, Timestamped, db.Model):
     """One thing that happened (or is planned) in a partnership.
 
     Trade missions, exchanges and joint projects are subtypes in tables of
@@ -111,7 +112,7 @@ class Engagement(Timestamped, db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     partnership: Mapped[Partnership] = relationship()
-    logged_by: Mapped[User | None] = relationship()
+    logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
 
     __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement",
                        "version_id_col": version}
@@ -119,10 +120,13 @@ class Engagement(Timestamped, db.Model):
         # Serves "latest substantive engagement per partnership" and every other
         # health figure; on PostgreSQL it covers them (index-only scans).
         Index("ix_engagements_partnership_substantive_date", "partnership_id", "substantive", "occurred_on",
-              postgresql_include=["pillar", "initiated_by", "logged_by_side", "created_at"]),
+              postgresql_include=["pillar", "initiated_by", "logged_by_side", "created_at"],
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
         Index("ix_engagements_partnership_date", "partnership_id", "occurred_on"),
         # Engagements per month across the portfolio.
-        Index("ix_engagements_date", "occurred_on", postgresql_include=["substantive", "partnership_id"]),
+        Index("ix_engagements_date", "occurred_on", postgresql_include=["substantive", "partnership_id"],
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_engagements_deleted_at", "deleted_at"),
     )
 
     @property

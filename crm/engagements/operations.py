@@ -1,5 +1,4 @@
 """Logging and changing engagements. They flush; the request commits."""
-from crm.attachments.storage import delete_attachments_of
 from crm.auth.models import User
 from crm.engagements.forms import EngagementForm
 from crm.engagements.models import Engagement
@@ -29,8 +28,10 @@ def log_engagement(partnership: Partnership, form: EngagementForm, user: User) -
     return apply_form(engagement, form)
 
 
-def delete_engagement(engagement: Engagement) -> None:
-    """Delete an engagement of any kind (missions, exchanges and projects too) and its files."""
-    delete_attachments_of(engagement)
-    db.session.delete(engagement)
-    db.session.flush()
+def delete_engagement(engagement: Engagement, user: User | None) -> None:
+    """Delete an engagement of any kind (missions, exchanges and projects too) with everything of it.
+
+    It disappears at once; an admin can restore it for 30 days (crm.trash)."""
+    from crm.trash.operations import soft_delete
+
+    soft_delete(engagement, user)

@@ -11,6 +11,7 @@ from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.views import detail
+from crm.trash.models import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("engagements", __name__)
@@ -78,8 +79,8 @@ def delete(engagement_id: int):
     if form.validate_on_submit():
         partnership_id = engagement.partnership_id
         title = engagement.title
-        operations.delete_engagement(engagement)
+        operations.delete_engagement(engagement, current_user)
         db.session.commit()
         flash(_("“%(title)s” was deleted.", title=title), "success")
         return redirect(url_for("partnerships.detail", partnership_id=partnership_id, _anchor="timeline"))
-    return render_template("engagements/delete.html", engagement=engagement, form=form)
+    return render_template("engagements/delete.html", engagement=engagement, form=form, keep_days=KEEP_DAYS)

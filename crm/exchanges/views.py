@@ -23,6 +23,7 @@ from crm.partnerships.choices import partnership_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
+from crm.trash.models import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("exchanges", __name__)
@@ -129,8 +130,9 @@ def edit(exchange_id: int):
 def delete(exchange_id: int):
     exchange = get_exchange_or_404(exchange_id)
     return confirm_then(
-        lambda: delete_engagement(exchange),
+        lambda: delete_engagement(exchange, current_user),
         title=_("Delete the exchange “%(title)s”?", title=exchange.title),
-        message=_("Its documents are deleted with it."), cancel_url=url_for(".detail", exchange_id=exchange.id),
+        message=_("Its documents go with it. An administrator can restore it within %(days)d days.", days=KEEP_DAYS),
+        cancel_url=url_for(".detail", exchange_id=exchange.id),
         done_url=url_for("partnerships.detail", partnership_id=exchange.partnership_id),
         done_message=_("The exchange was deleted."))

@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.engagements.models import Engagement
 from crm.extensions import db
@@ -58,6 +59,10 @@ def mark_activity(session, flush_context, instances):
     if any(isinstance(obj, (Engagement, Partnership)) for obj in changed):
         settings = session.get(OfficeSettings, 1)
         if settings is None:
-            settings = OfficeSettings(id=1)
-            session.add(settings)
-        settings.activity_stamp = uuid.uuid4().hex
+            session.add(OfficeSettings(id=1))
+            return
+        # Past the ORM, so the stamp does not count as an edit of the settings (their version stays).
+        stamp = uuid.uuid4().hex
+        session.connection().execute(
+            update(OfficeSettings.__table__).where(OfficeSettings.__table__.c.id == 1).values(activity_stamp=stamp))
+        set_committed_value(settings, "activity_stamp", stamp)

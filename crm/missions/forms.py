@@ -39,6 +39,7 @@ class MissionForm(DateRangeMixin, Form):
 
 
 class ItineraryForm(Form):
+    version = VersionField()
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the date."))])
     starts = TimeField(_l("From (local time)"), validators=[InputRequired(_l("Enter a time."))])
     ends = TimeField(_l("Until (local time)"), validators=[InputRequired(_l("Enter a time."))])

@@ -87,9 +87,13 @@ class ItineraryItem(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     mission: Mapped[TradeMission] = relationship(back_populates="itinerary")
     contact: Mapped[Contact | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class OutcomeKind(enum.StrEnum):

@@ -31,6 +31,7 @@ from crm.pagination import paginate
 from crm.partnerships.choices import liaison_choices, partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
+from crm.trash.models import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("missions", __name__)
@@ -113,9 +114,10 @@ def edit(mission_id: int):
 def delete(mission_id: int):
     mission = get_mission_or_404(mission_id)
     return confirm_then(
-        lambda: delete_engagement(mission),
+        lambda: delete_engagement(mission, current_user),
         title=_("Delete the trade mission “%(title)s”?", title=mission.title),
-        message=_("Its itinerary, delegation, outcomes and documents are deleted with it."),
+        message=_("Its itinerary, delegation, outcomes and documents go with it. An administrator can restore it "
+                  "within %(days)d days.", days=KEEP_DAYS),
         cancel_url=url_for(".detail", mission_id=mission.id),
         done_url=url_for("partnerships.detail", partnership_id=mission.partnership_id),
         done_message=_("The trade mission was deleted."))
@@ -166,12 +168,15 @@ def edit_itinerary_item(item_id: int):
     item = get_child_or_404(ItineraryItem, item_id)
     mission = get_mission_or_404(item.mission_id)
     form = _itinerary_form(mission, item)
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_itinerary_form(item, form)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", mission_id=mission.id, _anchor="itinerary"))
-    return render_template("missions/itinerary_form.html", form=form, mission=mission, item=item)
+        conflict = save_unless_conflict(form, item, ["title", "timezone", "location", "notes"],
+                                        lambda: operations.apply_itinerary_form(item, form))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", mission_id=mission.id, _anchor="itinerary"))
+    return render_template("missions/itinerary_form.html", form=form, mission=mission, item=item,
+                           conflict=conflict), 409 if conflict else 200
 
 
 def _confirm_child_delete(child, mission: TradeMission, anchor: str, title: str):

@@ -26,6 +26,7 @@ class ProjectForm(DateRangeMixin, MoneyMixin, Form):
 
 
 class MilestoneForm(Form):
+    version = VersionField()
     title = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     due_on = DateField(_l("Due on"), validators=[InputRequired(_l("Enter the date."))])
     done_on = DateField(_l("Reached on"), validators=[Optional()],

@@ -78,4 +78,9 @@ class Milestone(db.Model):
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
 
     project: Mapped[JointProject] = relationship(back_populates="milestones", foreign_keys=[project_id])
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
     engagement: Mapped[Engagement | None] = relationship(foreign_keys=[engagement_id])
+
+    __mapper_args__ = {"version_id_col": version}

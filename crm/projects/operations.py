@@ -73,11 +73,9 @@ def delete_milestone(milestone: Milestone) -> None:
     db.session.flush()
 
 
-def delete_project(project: JointProject) -> None:
-    for milestone in project.milestones:  # the milestones themselves go with the project
-        if milestone.engagement is not None:
-            db.session.delete(milestone.engagement)
-    delete_engagement(project)
+def delete_project(project: JointProject, user: User | None) -> None:
+    """The milestones and their timeline entries go with the project (and come back with it)."""
+    delete_engagement(project, user)
 
 
 def is_overdue(milestone: Milestone, today: date) -> bool:

@@ -22,6 +22,7 @@ from crm.programs import ProgramFilterForm, scoped_program_list
 from crm.projects import operations
 from crm.projects.forms import MilestoneForm, ProjectForm
 from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.trash.models import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("projects", __name__)
@@ -116,9 +117,10 @@ def edit(project_id: int):
 def delete(project_id: int):
     project = get_project_or_404(project_id)
     return confirm_then(
-        lambda: operations.delete_project(project),
+        lambda: operations.delete_project(project, current_user),
         title=_("Delete the joint project “%(title)s”?", title=project.title),
-        message=_("Its milestones, their timeline entries and its documents are deleted with it."),
+        message=_("Its milestones, their timeline entries and its documents go with it. An administrator can "
+                  "restore it within %(days)d days.", days=KEEP_DAYS),
         cancel_url=url_for(".detail", project_id=project.id),
         done_url=url_for("partnerships.detail", partnership_id=project.partnership_id),
         done_message=_("The joint project was deleted."))
@@ -143,13 +145,15 @@ def add_milestone(project_id: int):
 def edit_milestone(milestone_id: int):
     milestone = get_milestone_or_404(milestone_id)
     form = MilestoneForm(obj=milestone)
+    conflict = None
     if form.validate_on_submit():
-        operations.apply_milestone_form(milestone, form, current_user)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", project_id=milestone.project_id, _anchor="milestones"))
+        conflict = save_unless_conflict(form, milestone, ["title", "due_on", "done_on"],
+                                        lambda: operations.apply_milestone_form(milestone, form, current_user))
+        if conflict is None:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", project_id=milestone.project_id, _anchor="milestones"))
     return render_template("projects/milestone_form.html", form=form, milestone=milestone,
-                           project=milestone.project)
+                           project=milestone.project, conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/milestones/<int:milestone_id>/delete", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from crm.cities.fields import CityField
@@ -14,6 +14,11 @@ class SettingsForm(Form):
         validators=[InputRequired(), NumberRange(min=1, max=120)],
     )
     default_home_city_id = SelectField(_l("Default home city"), coerce=int, validators=[InputRequired()])
+    require_two_factor = BooleanField(
+        _l("Require two-factor sign-in for staff"),
+        description=_l("Staff then sign in with a one-time code from an authenticator app as well as their password; "
+                       "anyone not set up yet is asked to set it up at their next sign-in. Guests are not asked."),
+    )
 
 
 class HomeCityForm(Form):

@@ -31,7 +31,12 @@ class OfficeSettings(Timestamped, db.Model):
     threshold_months: Mapped[int] = mapped_column(default=DEFAULT_THRESHOLD_MONTHS)
     #: changes whenever an engagement or a partnership changes, so cached health figures know they are stale
     activity_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
+    #: staff must sign in with a one-time code as well as their password
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
+    #: incremented on every edit of the settings (not on activity_stamp, which is written past the ORM)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
+    __mapper_args__ = {"version_id_col": version}
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")

@@ -1,0 +1,82 @@
+"""A sign-in that passed the password step and waits for its one-time code.
+
+It lives in the (signed) session cookie for a few minutes and names the user
+and their session token, so a password change or "sign out everywhere" in the
+meantime ends it too. Wrong codes are counted here for the lock-out; the rate
+limit keyed on the attempt's nonce (kept server-side) stops a replayed older
+cookie from getting more guesses.
+"""
+import secrets
+import time
+
+from flask import session
+
+from crm.auth.models import User
+from crm.auth.two_factor import new_secret
+from crm.extensions import db
+
+KEY = "pending_sign_in"
+LIFETIME_SECONDS = 5 * 60
+MAX_WRONG_CODES = 5
+
+
+def start(user: User, remember: bool, next_url: str) -> None:
+    session[KEY] = {"user": user.id, "token": user.session_token, "remember": bool(remember), "next": next_url,
+                    "at": time.time(), "nonce": secrets.token_hex(16), "wrong": 0}
+
+
+def _data() -> dict | None:
+    data = session.get(KEY)
+    return data if isinstance(data, dict) else None
+
+
+def pending_user(now: float | None = None) -> User | None:
+    """The user of the pending sign-in, or None when there is none or it has expired or was locked."""
+    data = _data()
+    if data is None:
+        return None
+    now = time.time() if now is None else now
+    if not 0 <= now - data.get("at", 0) <= LIFETIME_SECONDS or data.get("wrong", 0) >= MAX_WRONG_CODES:
+        clear()
+        return None
+    user = db.session.get(User, data.get("user"))
+    if user is None or not user.active or user.session_token != data.get("token"):
+        clear()
+        return None
+    return user
+
+
+def wrong_code() -> int:
+    """Count a wrong code; at the limit the pending sign-in ends. Returns the count."""
+    data = _data() or {}
+    data["wrong"] = data.get("wrong", 0) + 1
+    session[KEY] = data
+    if data["wrong"] >= MAX_WRONG_CODES:
+        clear()
+    return data["wrong"]
+
+
+def enrolment_secret() -> str:
+    """The secret offered while enrolling at sign-in: the same one until the sign-in ends."""
+    data = _data()
+    if "secret" not in data:
+        data["secret"] = new_secret()
+        session[KEY] = data
+    return data["secret"]
+
+
+def clear() -> dict:
+    return session.pop(KEY, None) or {}
+
+
+def absent() -> bool:
+    """For the rate limits: no pending sign-in, so nothing to limit (the view only redirects)."""
+    return _data() is None
+
+
+def account_key() -> str:
+    return f"pending-account:{(_data() or {}).get('user')}"
+
+
+def attempt_key() -> str:
+    return f"pending-attempt:{(_data() or {}).get('nonce')}"

@@ -1,0 +1,68 @@
+"""Admins see what was deleted in the last 30 days and put it back."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.access import ADMINS, allow
+from crm.attachments.models import Attachment
+from crm.engagements.models import Engagement
+from crm.extensions import db
+from crm.pagination import paginate
+from crm.partnerships.models import Partnership
+from crm.trash import operations
+from crm.trash.models import KEEP_DAYS
+
+bp = Blueprint("trash", __name__, url_prefix="/admin/deleted")
+
+SHOW = ("engagements", "documents")
+
+
+@bp.get("/")
+@allow(ADMINS)
+def index():
+    show = request.args.get("show") if request.args.get("show") in SHOW else "engagements"
+    model = Engagement if show == "engagements" else Attachment
+    query = (select(model).where(model.deleted_at >= operations.restorable_since())
+             .options(joinedload(model.partnership).joinedload(Partnership.partner_city))
+             .order_by(model.deleted_at.desc(), model.id.desc())
+             .execution_options(**operations.EVERYTHING))
+    return render_template("trash/index.html", show=show, page=paginate(query), keep_days=KEEP_DAYS,
+                           deleted_by=_deleted_by())
+
+
+def _deleted_by() -> dict[int, str]:
+    from crm.auth.models import User
+
+    return dict(db.session.execute(select(User.id, User.name)).all())
+
+
+@bp.post("/engagements/<int:engagement_id>/restore")
+@allow(ADMINS)
+def restore_engagement(engagement_id: int):
+    return _restore(operations.deleted_engagement(engagement_id), "engagements")
+
+
+@bp.post("/documents/<int:attachment_id>/restore")
+@allow(ADMINS)
+def restore_document(attachment_id: int):
+    attachment = operations.deleted_attachment(attachment_id)
+    if attachment is not None and operations.engagement_is_deleted(attachment.engagement_id):
+        flash(_("This document belongs to a deleted engagement; restore the engagement first."), "error")
+        return redirect(url_for(".index", show="documents"))
+    return _restore(attachment, "documents")
+
+
+def _restore(record, show: str):
+    if record is None:
+        abort(404)
+    name = getattr(record, "title", None) or record.filename
+    try:
+        operations.restore(record)
+    except operations.TooLate:
+        flash(_("“%(name)s” was deleted more than %(days)d days ago and can no longer be restored.",
+                name=name, days=KEEP_DAYS), "error")
+        return redirect(url_for(".index", show=show))
+    db.session.commit()
+    flash(_("“%(name)s” was restored.", name=name), "success")
+    return redirect(url_for(".index", show=show))

@@ -1,0 +1,1 @@
+"""The administrators' list of staff accounts."""
