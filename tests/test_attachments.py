@@ -171,7 +171,7 @@ def test_a_failed_flush_removes_the_written_file(app, engagement, make, storage_
 
 
 # (Werkzeug already reduces an old browser's "C:\\Users\\…\\scan.pdf" to "scan.pdf".)
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/tmp/x.pdf", "docs\\..\\x.pdf"])
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/tmp/x.pdf"])
 def test_a_path_for_a_name_is_refused(client, login, engagement, session, storage_dir, tmp_path, name):
     login("coordinator")
     response = upload(client, upload_to(engagement), PDF, name, follow_redirects=True)

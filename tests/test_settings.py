@@ -1,3 +1,5 @@
+import re
+
 from crm.settings.models import HomeCity, OfficeSettings
 
 
@@ -5,9 +7,11 @@ def test_admin_changes_threshold_and_default_home_city(client, login, make, sess
     login("admin")
     make.home_city("Portland")
     second = make.home_city("Eugene", default=False)
-    assert "Portland" in client.get("/settings/").text
+    page = client.get("/settings/").text
+    assert "Portland" in page
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     response = client.post("/settings/", data={"office_name": "Oregon Sister Cities", "threshold_months": "18",
-                                               "default_home_city_id": second.id})
+                                               "default_home_city_id": second.id, "version": version})
     assert response.status_code == 302
     session.expire_all()
     settings = session.get(OfficeSettings, 1)

@@ -75,3 +75,67 @@ def test_missions_exchanges_and_projects_share_the_engagement_version(client, lo
     assert response.status_code == 409 and "Changed by someone else" in response.text
     session.expire_all()
     assert session.get(TradeMission, mission.id).title == "Changed by someone else"
+
+
+def test_milestones_itinerary_items_cities_and_settings_are_versioned(client, login, make, session):
+    from datetime import UTC, date, datetime
+
+    from crm.cities.models import City
+    from crm.missions.models import ItineraryItem, TradeMission
+    from crm.projects.models import JointProject, Milestone
+    from crm.settings.models import OfficeSettings
+
+    partnership = make.partnership(partner=make.city("Kyoto", timezone="Asia/Tokyo"))
+    project = JointProject(partnership=partnership, title="Flood", theme="sustainability", status="active",
+                           occurred_on=date(2025, 1, 1))
+    mission = TradeMission(partnership=partnership, title="Ports", direction="outbound",
+                           occurred_on=date(2026, 3, 9), ends_on=date(2026, 3, 11))
+    session.add_all([project, mission])
+    session.flush()
+    milestone = Milestone(project_id=project.id, title="Study", due_on=date(2025, 6, 1))
+    item = ItineraryItem(mission_id=mission.id, starts_at=datetime(2026, 3, 9, 0, tzinfo=UTC),
+                         ends_at=datetime(2026, 3, 9, 1, tzinfo=UTC), timezone="Asia/Tokyo", title="Harbour")
+    session.add_all([milestone, item])
+    session.commit()
+    settings = session.get(OfficeSettings, 1)
+    # someone else changes each of them: version 1 → 2
+    milestone.title, item.title = "Study (theirs)", "Harbour (theirs)"
+    partnership.partner_city.name = "Kyōto"
+    settings.office_name = "Office (theirs)"
+    session.commit()
+    login("admin")
+    cases = [
+        (f"/milestones/{milestone.id}/edit", {"title": "Mine", "due_on": "2025-06-01", "version": "1"},
+         "Study (theirs)"),
+        (f"/itinerary/{item.id}/edit", {"day": "2026-03-09", "starts": "09:00", "ends": "10:00",
+                                        "timezone": "Asia/Tokyo", "title": "Mine", "contact_id": 0,
+                                        "version": "1"}, "Harbour (theirs)"),
+        (f"/cities/{partnership.partner_city_id}/edit", {"name": "Mine", "country_code": "JP", "version": "1"},
+         "Kyōto"),
+        ("/settings/", {"office_name": "Mine", "threshold_months": "12",
+                        "default_home_city_id": partnership.home_city_id, "version": "1"}, "Office (theirs)"),
+    ]
+    for url, data, theirs in cases:
+        response = client.post(url, data=data)
+        assert response.status_code == 409, url
+        assert "Someone else saved changes" in response.text and theirs in response.text, url
+        assert 'value="Mine"' in response.text, url  # what was typed is kept
+    session.expire_all()
+    assert session.get(Milestone, milestone.id).title == "Study (theirs)"
+    assert session.get(ItineraryItem, item.id).title == "Harbour (theirs)"
+    assert session.get(City, partnership.partner_city_id).name == "Kyōto"
+    assert session.get(OfficeSettings, 1).office_name == "Office (theirs)"
+
+
+def test_logging_engagements_does_not_count_as_editing_the_settings(client, login, make, session):
+    from crm.settings.models import OfficeSettings
+
+    partnership = make.partnership()
+    settings = session.get(OfficeSettings, 1)
+    version = settings.version
+    login("coordinator")
+    client.post(f"/partnerships/{partnership.id}/engagements", data={
+        "kind": "call", "occurred_on": "2026-01-05", "title": "Call", "substantive": "yes",
+        "visibility": "shared", "initiated_by": "home"})
+    session.expire_all()
+    assert session.get(OfficeSettings, 1).version == version  # the activity stamp moved past the ORM

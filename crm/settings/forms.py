@@ -4,9 +4,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from crm.cities.fields import CityField
 from crm.forms import Form, strip_filter
+from crm.versioning import VersionField
 
 
 class SettingsForm(Form):
+    version = VersionField()
     office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     threshold_months = IntegerField(
         _l("Default inactivity threshold (months)"),

@@ -6,16 +6,20 @@ from crm.extensions import db
 from crm.forms import options
 from crm.settings.forms import HomeCityForm, SettingsForm
 from crm.settings.service import add_home_city, home_cities, office_settings
+from crm.versioning import save_unless_conflict
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
-def _render(settings_form=None, home_form=None):
+SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"]
+
+
+def _render(settings_form=None, home_form=None, conflict=None):
     settings = office_settings()
     cities = home_cities()
     settings_form = settings_form or SettingsForm(obj=settings)
     settings_form.default_home_city_id.choices = options((city.id, city.name) for city in cities)
-    return render_template("settings/index.html", settings_form=settings_form,
+    return render_template("settings/index.html", settings_form=settings_form, conflict=conflict,
                            home_form=home_form or HomeCityForm(formdata=None), home_cities=cities)
 
 
@@ -32,11 +36,18 @@ def update():
     form = SettingsForm()
     form.default_home_city_id.choices = options((city.id, city.name) for city in home_cities())
     if form.validate():
-        form.populate_obj(settings)
-        db.session.commit()
-        flash(_("The settings were saved."), "success")
-        return redirect(url_for(".index"))
+        conflict = save_unless_conflict(form, settings, SETTINGS_FIELDS, lambda: _apply(form, settings))
+        if conflict is None:
+            flash(_("The settings were saved."), "success")
+            return redirect(url_for(".index"))
+        return _render(settings_form=form, conflict=conflict), 409
     return _render(settings_form=form), 422
+
+
+def _apply(form: SettingsForm, settings) -> None:
+    for name in SETTINGS_FIELDS:  # not the version: that is SQLAlchemy's to change
+        setattr(settings, name, form[name].data)
+    db.session.flush()
 
 
 @bp.post("/home-cities")
