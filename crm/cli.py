@@ -62,14 +62,22 @@ def seed_demo_command():
               help="Evaluate the rule at another date (YYYY-MM-DD); default: today at the office.")
 @click.option("--all", "include_all", is_flag=True, help="List every partnership, not only the flagged ones.")
 @click.option("--language", default=None, help="Language of the reasons (en, es, …); default: the office's.")
+@click.option("--home-city", "home_city", default=None,
+              help="Only the partnerships of this home city (its English name), for an association of cities.")
 @with_appcontext
-def ceremonial_command(output: str, as_of, include_all: bool, language: str | None):
+def ceremonial_command(output: str, as_of, include_all: bool, language: str | None, home_city: str | None):
     """Partnerships that have gone ceremonial or are at risk, with the reason for each."""
     from crm.health.report import flagged_rows, render_rows
-    from crm.settings.service import office_today
+    from crm.settings.service import home_cities, office_today
 
+    home_city_ids = None
+    if home_city:
+        home_city_ids = {c.id for c in home_cities() if c.name.casefold() == home_city.strip().casefold()}
+        if not home_city_ids:
+            raise click.BadParameter(f"{home_city!r} is not one of the home cities in the settings.",
+                                     param_hint="--home-city")
     day = as_of.date() if as_of else office_today()
-    rows = flagged_rows(day, include_all=include_all, language=language)
+    rows = flagged_rows(day, include_all=include_all, language=language, home_city_ids=home_city_ids)
     click.echo(render_rows(rows, output), nl=False)
 
 

@@ -83,7 +83,8 @@ def test_an_admin_changing_the_threshold_changes_the_flags(client, login, portfo
     login("admin")
     settings = session.get(OfficeSettings, 1)
     response = client.post("/settings/", data={"office_name": "Office", "threshold_months": "60",
-                                               "default_home_city_id": settings.default_home_city_id})
+                                               "default_home_city_id": settings.default_home_city_id,
+                                               "version": settings.version})
     assert response.status_code == 302
     attention = client.get("/dashboard").text.split('id="attention"')[1].split("</section>")[0]
     assert "Cairo" not in attention and "Athens" not in attention

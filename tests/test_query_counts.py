@@ -38,7 +38,7 @@ def test_partnership_list_query_count_is_fixed(client, login, make, session, cou
         assert client.get(url).status_code == 200
     print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 12
+    assert large.count <= 13  # the dashboard also reads the home cities, for its filter
 
 
 def test_partnership_page_query_count_is_fixed(client, login, make, session, count_queries):

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,14 +11,15 @@ from crm.agreements.models import Agreement
 from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
-from crm.health.charts import quarterly_chart
+from crm.health.charts import by_quarter, quarterly_chart
+from crm.health.queries import monthly_counts
 from crm.health.rules import HealthState, evaluate
 from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
 from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
-from crm.settings.service import office_today
+from crm.settings.service import home_cities, office_today
 
 bp = Blueprint("dashboard", __name__)
 ATTENTION_LIMIT = 25
@@ -28,7 +29,12 @@ ATTENTION_LIMIT = 25
 @allow(STAFF)
 def index():
     today = office_today()
+    homes = home_cities()
+    home = request.args.get("home", type=int)
+    home = home if home in {c.id for c in homes} else None
     scope = visible_partnership_ids()
+    if home is not None:  # one member city of an association
+        scope = scope.where(Partnership.home_city_id == home)
     snapshot = portfolio_snapshot(today)
     visible = set(db.session.scalars(scope))
     portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
@@ -45,14 +51,14 @@ def index():
     upcoming = [event for event in upcoming_events(scope, today, days=30,
                                                    include_staff_only=current_user.is_staff)
                 if event.kind in ("mission", "exchange")]
-    chart = quarterly_chart(snapshot.quarters,
-                            title=_("Engagements per quarter across the portfolio, last three years"))
+    quarters = snapshot.quarters if home is None else by_quarter(monthly_counts(today, partnership_ids=scope), today)
+    chart = quarterly_chart(quarters, title=_("Engagements per quarter across the portfolio, last three years"))
     return render_template(
         "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
         by_health=Counter(flag.state for flag in flags.values()),
         by_status=Counter(activity.status for activity in portfolio.values()),
-        states=list(HealthState), statuses=list(PartnershipStatus),
+        states=list(HealthState), statuses=list(PartnershipStatus), homes=homes, home=home,
     )
 
 

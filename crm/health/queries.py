@@ -9,6 +9,7 @@ from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.health.rules import Activity, Flag, Health, evaluate, health, window_start
 from crm.partnerships.models import Partnership, Side
+from crm.settings.models import HomeCity
 from crm.settings.service import office_settings
 
 
@@ -30,9 +31,12 @@ def activity_query(as_of: date, partnership_ids: Select | list[int] | None = Non
         return select(column).where(mine, *conditions).correlate(Partnership).scalar_subquery()
 
     last_substantive = scalar(func.max(e.occurred_on), e.substantive.is_(True), e.occurred_on <= as_of)
+    home_threshold = (select(HomeCity.threshold_months).where(HomeCity.city_id == Partnership.home_city_id)
+                      .correlate(Partnership).scalar_subquery())
     query = select(
         Partnership.id, Partnership.status, Partnership.established_on, Partnership.created_at,
-        func.coalesce(Partnership.threshold_months, default_threshold).label("threshold_months"),
+        Partnership.home_city_id,
+        func.coalesce(Partnership.threshold_months, home_threshold, default_threshold).label("threshold_months"),
         last_substantive.label("last_substantive"),
         scalar(func.max(e.occurred_on), e.substantive.is_(False), e.occurred_on <= as_of).label("last_protocol"),
         # a range on the index: protocol-only engagements after the last substantive one
@@ -58,7 +62,7 @@ def _activity(row) -> Activity:
         threshold_months=row.threshold_months, last_substantive=row.last_substantive,
         last_protocol=row.last_protocol, protocol_since=row.protocol_since or 0, next_planned=row.next_planned,
         substantive_12m=row.substantive_12m or 0, partner_started_12m=row.partner_started_12m or 0,
-        pillars_12m=row.pillars_12m or 0,
+        pillars_12m=row.pillars_12m or 0, home_city_id=row.home_city_id,
     )
 
 

@@ -20,8 +20,11 @@ COLUMNS = ("id", "partner_city", "partner_city_native", "country", "home_city", 
            "since", "revival_planned", "reason")
 
 
-def flagged_rows(as_of: date, include_all: bool = False, language: str | None = None) -> list[dict]:
-    acts = activities(as_of)
+def flagged_rows(as_of: date, include_all: bool = False, language: str | None = None,
+                 home_city_ids: set[int] | None = None) -> list[dict]:
+    """The flagged (or all) partnerships, most urgent first; only those of the given home cities if any."""
+    acts = {pid: a for pid, a in activities(as_of).items()
+            if home_city_ids is None or a.home_city_id in home_city_ids}
     flags = {pid: evaluate(a, as_of) for pid, a in acts.items()}
     wanted = [pid for pid in sort_by_attention(flags) if include_all or flags[pid].needs_attention]
     partnerships = {p.id: p for p in db.session.scalars(

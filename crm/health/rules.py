@@ -43,7 +43,7 @@ class Activity:
     partnership_id: int
     status: PartnershipStatus
     started_on: date  #: established on, else the day it was recorded
-    threshold_months: int  #: its own, else the office default
+    threshold_months: int  #: its own, else its home city's, else the office default
     last_substantive: date | None = None  #: latest substantive engagement on or before the date
     last_protocol: date | None = None  #: latest protocol-only engagement on or before the date
     protocol_since: int = 0  #: protocol-only engagements after the last substantive one
@@ -51,6 +51,7 @@ class Activity:
     substantive_12m: int = 0
     partner_started_12m: int = 0
     pillars_12m: int = 0
+    home_city_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ def partnership_health(partnership: Partnership, as_of: date) -> PartnershipHeal
     if activity is None:  # archived partnerships are outside the aggregate
         activity = Activity(partnership.id, partnership.status,
                             partnership.established_on or partnership.created_at.date(),
-                            partnership.threshold_months or office_settings().threshold_months)
+                            partnership.threshold_months or office_settings().threshold_months,
+                            home_city_id=partnership.home_city_id)
     flag = evaluate(activity, as_of)
     rows = by_quarter(monthly_counts(as_of, partnership_id=partnership.id), as_of)
     chart = quarterly_chart(rows, title=gettext("Engagements per quarter, last three years"))

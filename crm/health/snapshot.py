@@ -23,7 +23,7 @@ from crm.health.charts import by_quarter
 from crm.health.queries import activities, monthly_counts
 from crm.health.rules import Activity
 from crm.partnerships.models import Partnership
-from crm.settings.models import OfficeSettings
+from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
 
 _lock = threading.Lock()
@@ -56,7 +56,7 @@ def portfolio_snapshot(as_of: date) -> Snapshot:
 def mark_activity(session, flush_context, instances):
     """Any change to an engagement or a partnership makes the cached figures stale."""
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, (Engagement, Partnership)) for obj in changed):
+    if any(isinstance(obj, (Engagement, Partnership, HomeCity)) for obj in changed):
         settings = session.get(OfficeSettings, 1)
         if settings is None:
             session.add(OfficeSettings(id=1))

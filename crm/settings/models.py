@@ -16,7 +16,11 @@ class HomeCity(Timestamped, db.Model):
     __tablename__ = "home_cities"
 
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), primary_key=True)
+    #: months without substantive engagement before this city's partnerships go ceremonial; None: the office's
+    threshold_months: Mapped[int | None]
     city: Mapped[City] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("threshold_months > 0", name="home_threshold_positive"),)
 
 
 class OfficeSettings(Timestamped, db.Model):

@@ -1,10 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from flask_babel import gettext as _
 
 from crm.access import ADMINS, allow
 from crm.extensions import db
 from crm.forms import options
 from crm.settings.forms import HomeCityForm, SettingsForm
+from crm.settings.models import HomeCity
 from crm.settings.service import add_home_city, home_cities, office_settings
 from crm.versioning import save_unless_conflict
 
@@ -19,8 +21,10 @@ def _render(settings_form=None, home_form=None, conflict=None):
     cities = home_cities()
     settings_form = settings_form or SettingsForm(obj=settings)
     settings_form.default_home_city_id.choices = options((city.id, city.name) for city in cities)
+    thresholds = dict(db.session.execute(select(HomeCity.city_id, HomeCity.threshold_months)).all())
     return render_template("settings/index.html", settings_form=settings_form, conflict=conflict,
-                           home_form=home_form or HomeCityForm(formdata=None), home_cities=cities)
+                           home_form=home_form or HomeCityForm(formdata=None), home_cities=cities,
+                           home_thresholds=thresholds)
 
 
 @bp.get("/")
@@ -60,3 +64,18 @@ def add_home():
         flash(_("%(city)s is now a home city.", city=form.city.data.name), "success")
         return redirect(url_for(".index"))
     return _render(home_form=form), 422
+
+
+@bp.post("/home-cities/<int:city_id>/threshold")
+@allow(ADMINS)
+def home_threshold(city_id: int):
+    """A member city of an association may keep its own ceremonial threshold (empty: the office's)."""
+    home = db.session.get(HomeCity, city_id) or abort(404)
+    raw = (request.form.get("threshold_months") or "").strip()
+    if raw and not (raw.isdigit() and 1 <= int(raw) <= 120):
+        flash(_("The threshold must be a whole number of months between 1 and 120."), "error")
+        return _render(), 422
+    home.threshold_months = int(raw) if raw else None
+    db.session.commit()
+    flash(_("The threshold for %(city)s was saved.", city=home.city.name), "success")
+    return redirect(url_for(".index"))
