@@ -1,4 +1,5 @@
 """Flows a person clicks through, in a real Chromium (Debian's /usr/bin/chromium)."""
+from datetime import date
 import os
 import shutil
 import threading
@@ -255,3 +256,31 @@ def test_screenshots_in_arabic_and_japanese(live_server, page, tmp_path, languag
         assert brand["x"] > user_menu["x"]
     page.click(".language-menu summary")
     page.click(".language-menu button[value='en']")
+
+
+def test_logging_an_engagement_takes_a_ceremonial_partnership_off_the_dashboard(live_server, page):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/dashboard")
+    attention = page.locator("#attention")
+    assert attention.locator("a:has-text('Athens')").count() == 1  # quiet for years: gone ceremonial
+    attention.locator("a:has-text('Athens')").click()
+    page.click("summary:has-text('Log an engagement')")
+    page.select_option("#kind", "meeting")
+    page.fill("#occurred_on", date.today().isoformat())
+    page.fill("#title", "Revival planning with the Athens culture office")
+    page.click("button:has-text('Add to the timeline')")
+    page.wait_for_selector(".flash-success")
+    page.goto(f"{live_server}/dashboard")
+    assert page.locator("#attention a:has-text('Athens')").count() == 0
+
+
+def test_download_a_partnership_profile_pdf(live_server, page, tmp_path):
+    sign_in(page, live_server, "viewer@demo.example")
+    page.click("a:has-text('Kyoto')")
+    with page.expect_download() as download_info:
+        page.click("a:has-text('Profile (PDF)')")
+    download = download_info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert download.suggested_filename.endswith(".pdf") and "京都" in download.suggested_filename
+    assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size > 10_000
