@@ -65,6 +65,8 @@ def configure_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from crm.access import enforce_declared_access
     from crm.agreements.views import bp as agreements_bp
+    from crm.api.pages import bp as api_tokens_bp
+    from crm.api.views import bp as api_bp
     from crm.attachments.views import bp as attachments_bp
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
@@ -78,10 +80,13 @@ def register_blueprints(app: Flask) -> None:
     from crm.guests.portal import bp as portal_bp
     from crm.guests.views import bp as guests_bp
     from crm.i18n import bp as i18n_bp
+    from crm.imports.views import bp as imports_bp
     from crm.main.views import bp as main_bp
+    from crm.maps.views import bp as maps_bp
     from crm.missions.views import bp as missions_bp
     from crm.partnerships.views import bp as partnerships_bp
     from crm.projects.views import bp as projects_bp
+    from crm.search.views import bp as search_bp
     from crm.security import add_security_headers
     from crm.security import bp as health_checks_bp
     from crm.settings.views import bp as settings_bp
@@ -93,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
-                      users_bp):
+                      users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -120,5 +125,8 @@ def configure_templates(app: Flask) -> None:
         languages=i18n.LANGUAGES,
         current_locale=get_locale,
     )
+    from crm.exports.writers import export_url
+
+    app.jinja_env.globals["export_url"] = export_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

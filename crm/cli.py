@@ -139,3 +139,8 @@ def import_command(path: str):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables, with attachments.")
+
+
+from crm.imports.cli import import_partnerships_command  # noqa: E402  (the import feature's own module)
+
+crm_cli.add_command(import_partnerships_command)

@@ -66,6 +66,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_ENABLED": env.get("CRM_RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Requests each API token may make, across every /api/v1 endpoint.
+        "API_RATE_LIMIT": env.get("CRM_API_RATE_LIMIT", "120 per minute"),
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     config.update(overrides)

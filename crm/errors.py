@@ -1,6 +1,6 @@
 """Error pages in the reader's language."""
 import sqlalchemy.exc
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -57,6 +57,10 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if request.path.startswith("/api/"):  # machines read these: JSON, not a page
+            from crm.api.bearer import error_response
+
+            return error_response(error)
         return render_error(error.code if error.code in MESSAGES else 400)
 
     @app.errorhandler(500)

@@ -1,5 +1,6 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from crm.agreements.models import Agreement, AgreementText, Signatory  # noqa: F401
+from crm.api.models import ApiToken  # noqa: F401
 from crm.attachments.models import Attachment  # noqa: F401
 from crm.audit.models import AuditEvent  # noqa: F401
 from crm.auth.models import PasswordReset, User  # noqa: F401
@@ -8,6 +9,7 @@ from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
 from crm.exchanges.models import Exchange  # noqa: F401
 from crm.guests.models import GuestAccess, Invitation, ItineraryComment  # noqa: F401
+from crm.imports.models import ImportJob  # noqa: F401
 from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
 from crm.projects.models import JointProject, Milestone  # noqa: F401

@@ -42,6 +42,15 @@ POLICY = {
     "engagements.log": "editors",
     "engagements.edit": "editors",
     "engagements.delete": "editors",
+    "engagements.index": "staff",
+    "engagements.export": "staff",
+    "partnerships.export": "staff",
+    "missions.export": "staff",
+    "exchanges.export": "staff",
+    "projects.export": "staff",
+    "agreements.export": "staff",
+    "contacts.export_contacts": "staff",
+    "contacts.export_organizations": "staff",
     "contacts.contacts": "staff",
     "contacts.create_contact": "editors",
     "contacts.edit_contact": "editors",
@@ -54,6 +63,7 @@ POLICY = {
     "trash.restore_document": "admins",
     "settings.update": "admins",
     "settings.add_home": "admins",
+    "settings.home_threshold": "admins",
     "agreements.add_signatory": "editors",
     "agreements.add_text": "editors",
     "agreements.create": "editors",
@@ -76,6 +86,7 @@ POLICY = {
     "calendar.upcoming": "staff",
     "dashboard.index": "staff",
     "dashboard.portfolio": "staff",
+    "maps.world": "staff",
     "exchanges.create": "editors",
     "exchanges.delete": "editors",
     "exchanges.detail": "staff",
@@ -124,6 +135,26 @@ POLICY = {
     "portal.partnership": "guests",
     "portal.profile": "guests",
     "portal.upload": "guests",
+    "imports.upload": "editors",
+    "imports.columns": "editors",
+    "imports.job": "editors",
+    "imports.status": "editors",
+    "imports.resolve": "editors",
+    "imports.confirm": "editors",
+    "imports.discard": "editors",
+    "api.partnerships": "token",
+    "api.partnership": "token",
+    "api.partnership_engagements": "token",
+    "api.engagements": "token",
+    "api.engagement": "token",
+    "api.agreements": "token",
+    "api.agreement": "token",
+    "api.openapi": "public",
+    "api_tokens.account": "staff+guests",
+    "api_tokens.revoke_own": "staff+guests",
+    "api_tokens.admin_index": "admins",
+    "api_tokens.admin_revoke": "admins",
+    "search.results": "staff",
 }
 
 
@@ -134,6 +165,8 @@ AUDIENCES = {
     "admins": {"admin"},
     "guests": {"guest_a", "guest_b"},
     "staff+guests": {"viewer", "coordinator", "admin", "guest_a", "guest_b"},
+    # the JSON API: only a bearer token opens it, never a session, so every role here gets a 401
+    "token": set(),
 }
 ROLES = ["anonymous", "guest_a", "guest_b", "viewer", "coordinator", "admin"]
 OTHER_SIDE = {"guest_a": "Bravo", "guest_b": "Alpha"}
@@ -219,6 +252,11 @@ def build_side(make, session, prefix: str, country: str):
                             token_hash=prefix.lower().ljust(64, "0"), expires_at=datetime.now(UTC) + timedelta(days=7))
     session.add_all([access, invitation])
     session.flush()
+    from crm.api.tokens import digest
+    from crm.api.models import ApiToken
+    api_token = ApiToken(user=guest, name=f"{prefix} open data", token_hash=digest(f"{prefix} token"),
+                         prefix="scc_" + prefix[:8])
+    session.add(api_token)
     session.add(ItineraryComment(item_id=mission.itinerary[0].id, partnership_id=partnership.id, author=guest,
                                  body=f"{prefix} comment"))
     session.commit()
@@ -230,6 +268,7 @@ def build_side(make, session, prefix: str, country: str):
         "delegate_id": mission.delegates[0].id, "outcome_id": mission.outcomes[0].id, "project_id": project.id,
         "milestone_id": project.milestones[0].id, "exchange_id": exchange.id, "attachment_id": attachments[0].id,
         "invitation_id": invitation.id, "access_id": access.id, "token": "not-a-real-token",
+        "token_id": api_token.id,
     }
     return ids, guest
 
@@ -275,7 +314,9 @@ def test_route_answers_every_role_as_the_policy_says(app, client, world, _transa
                 savepoint.rollback()
             case = f"{role} {method} {url} → {response.status_code}"
             own_side = {"guest_a": "alpha", "guest_b": "bravo"}.get(role)
-            if role == "anonymous":
+            if POLICY[endpoint] == "token":
+                assert response.status_code == 401 and response.is_json, case
+            elif role == "anonymous":
                 if "anonymous" in audience:
                     assert response.status_code not in (401, 403, 500), case
                 else:

@@ -46,9 +46,11 @@ FORMS = {
     "/account/security/recovery-codes": ["password"],
 }
 LISTS = ["/partnerships/", "/contacts/", "/organizations/", "/agreements/", "/missions/", "/exchanges/",
-         "/projects/", "/calendar/", "/cities/lookup"]
+         "/projects/", "/calendar/", "/cities/lookup", "/engagements/", "/engagements/export.csv",
+         "/partnerships/export.csv", "/contacts/export.xlsx"]
 FILTER_KEYS = ["q", "status", "country", "priority", "liaison", "home", "health", "archived", "sort", "page",
-               "partnership", "side", "kind", "direction", "theme", "starts_from", "starts_until", "expiring"]
+               "partnership", "side", "kind", "direction", "theme", "starts_from", "starts_until", "expiring",
+               "pillar", "substantive", "date_from", "date_until"]
 
 tried = {"count": 0}
 

@@ -13,15 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 STAFF_PAGES = ["/dashboard", "/partnerships/", "/partnerships/{partnership_id}", "/agreements/",
                "/agreements/{agreement_id}", "/missions/", "/missions/{mission_id}", "/exchanges/",
                "/exchanges/{exchange_id}", "/projects/", "/projects/{project_id}", "/calendar/", "/contacts/",
-               "/organizations/", "/portfolio", "/partnerships/{partnership_id}/guests"]
+               "/organizations/", "/portfolio", "/partnerships/{partnership_id}/guests", "/search",
+               "/search?q=Alpha", "/search?q=Alpha&only=engagements",
+               "/engagements/", "/engagements/?substantive=no&kind=meeting", "/map", "/map?health=healthy"]
 PAGES = {
     "anonymous": ["/sign-in"],
     "viewer": STAFF_PAGES,
     "coordinator": ["/partnerships/new", "/partnerships/{partnership_id}/edit", "/engagements/{engagement_id}/edit",
                     "/missions/{mission_id}/edit", "/agreements/{agreement_id}/edit", "/cities/new",
-                    "/contacts/new", "/organizations/new"],
-    "admin": ["/settings/"],
-    "guest": ["/portal/partnerships/{partnership_id}", "/portal/missions/{mission_id}", "/portal/profile"],
+                    "/contacts/new", "/organizations/new", "/import/"],
+    "admin": ["/settings/", "/admin/api-tokens", "/account/api-tokens"],
+    "guest": ["/portal/partnerships/{partnership_id}", "/portal/missions/{mission_id}", "/portal/profile",
+              "/account/api-tokens"],
 }
 
 

@@ -56,7 +56,7 @@ def test_partnership_page_query_count_is_fixed(client, login, make, session, cou
         assert client.get(f"/partnerships/{partnership.id}").status_code == 200
     print(f"\nQUERIES {small.count} {large.count}")
     assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 22
+    assert large.count <= 23  # including the engagements per pillar
 
 
 def test_contact_and_organization_lists_query_counts_are_fixed(client, login, make, count_queries):

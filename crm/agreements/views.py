@@ -20,6 +20,8 @@ from crm.agreements.queries import (
 )
 from crm.attachments.queries import attachments_for
 from crm.confirm import confirm_then
+from crm.exports import columns
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import ConfirmForm, FilterForm, enum_choices, options
 from crm.languages import document_language_choices, language_label
@@ -41,14 +43,30 @@ class AgreementFilterForm(FilterForm):
                            validators=[Optional()])
 
 
+def _filter_form() -> AgreementFilterForm:
+    form = AgreementFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
+
+
+def _filtered(form: AgreementFilterForm):
+    return agreement_list(q=form.value("q"), status=form.value("status"), kind=form.value("kind"),
+                          partnership=form.value("partnership"), expiring=form.value("expiring") == "90")
+
+
 @bp.get("/agreements/")
 @allow(STAFF)
 def index():
-    form = AgreementFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
-    query = agreement_list(q=form.value("q"), status=form.value("status"), kind=form.value("kind"),
-                           partnership=form.value("partnership"), expiring=form.value("expiring") == "90")
-    return render_template("agreements/index.html", form=form, page=paginate(query), today=date.today())
+    form = _filter_form()
+    return render_template("agreements/index.html", form=form, page=paginate(_filtered(form)), today=date.today())
+
+
+@bp.get("/agreements/export.csv", defaults={"fmt": "csv"})
+@bp.get("/agreements/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    return export_response(fmt, columns.AGREEMENTS, stream(_filtered(_filter_form())),
+                           title=_("Agreements"), slug="agreements")
 
 
 def _renewable_choices(partnership_id: int, exclude_id: int | None = None):

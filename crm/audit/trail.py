@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from crm.audit.models import AuditEvent
 from crm.database import utcnow
 
-IGNORED = {"created_at", "updated_at", "last_sign_in_at", "activity_stamp", "totp_last_step"}
+IGNORED = {"created_at", "updated_at", "last_sign_in_at", "last_used_at", "activity_stamp", "totp_last_step"}
 SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash", "totp_secret",
           "totp_recovery_hashes"}
 
 
 def audited_classes():
     from crm.agreements.models import Agreement, AgreementText, Signatory
+    from crm.api.models import ApiToken
     from crm.attachments.models import Attachment
     from crm.auth.models import User
     from crm.contacts.models import Contact, Organization
@@ -33,7 +34,8 @@ def audited_classes():
     from crm.settings.models import HomeCity, OfficeSettings
 
     return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,
-            Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation)
+            Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation,
+            ApiToken)
 
 
 def _plain(value):

@@ -3,6 +3,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Timestamped
 from crm.extensions import db
+from crm.search.indexes import trigram_index
 
 
 class City(Timestamped, db.Model):
@@ -24,7 +25,8 @@ class City(Timestamped, db.Model):
     #: incremented on every change; a save based on an older version is refused (no lost updates)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    __table_args__ = (Index("ix_cities_name_lower", func.lower(name)),)
+    __table_args__ = (Index("ix_cities_name_lower", func.lower(name)),
+                      trigram_index("ix_cities_names_trgm", "name", "native_name", "alternate_names"))
     __mapper_args__ = {"version_id_col": version}
 
     @property

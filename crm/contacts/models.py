@@ -8,6 +8,7 @@ from crm.database import Timestamped, enum_type
 from crm.engagements.models import Visibility
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
+from crm.search.indexes import trigram_index
 
 
 class OrganizationKind(enum.StrEnum):
@@ -49,6 +50,7 @@ class Organization(Timestamped, db.Model):
 
     partnership: Mapped[Partnership] = relationship()
 
+    __table_args__ = (trigram_index("ix_organizations_name_trgm", "name"),)
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -72,4 +74,5 @@ class Contact(Timestamped, db.Model):
     partnership: Mapped[Partnership] = relationship()
     organization: Mapped[Organization | None] = relationship()
 
+    __table_args__ = (trigram_index("ix_contacts_search_trgm", "name", "email", "job_title"),)
     __mapper_args__ = {"version_id_col": version}

@@ -1,13 +1,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, STAFF, allow
 from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
 from crm.contacts.models import Contact, Organization
 from crm.database import like_escape
+from crm.exports.columns import CONTACTS, ORGANIZATIONS
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
@@ -39,11 +41,8 @@ def _search(query, columns, q):
     return query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in columns)))
 
 
-@bp.get("/contacts/")
-@allow(STAFF)
-def contacts():
-    form = ContactFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+def contact_list(form: ContactFilterForm) -> Select:
+    """The contacts the list shows with these filters, by name (the page and its export)."""
     query = (
         select(Contact)
         .where(Contact.partnership_id.in_(visible_partnership_ids()))
@@ -55,7 +54,28 @@ def contacts():
         query = query.where(Contact.partnership_id == partnership)
     if side := form.value("side"):
         query = query.where(Contact.side == side)
-    return render_template("contacts/index.html", form=form, page=paginate(query))
+    return query
+
+
+@bp.get("/contacts/")
+@allow(STAFF)
+def contacts():
+    form = _filter_form(ContactFilterForm)
+    return render_template("contacts/index.html", form=form, page=paginate(contact_list(form)))
+
+
+@bp.get("/contacts/export.csv", defaults={"fmt": "csv"})
+@bp.get("/contacts/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export_contacts(fmt: str):
+    return export_response(fmt, CONTACTS, stream(contact_list(_filter_form(ContactFilterForm))),
+                           title=_("Contacts"), slug="contacts")
+
+
+def _filter_form(form_class):
+    form = form_class()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
 
 
 def _contact_form(contact: Contact | None):
@@ -110,11 +130,8 @@ def edit_contact(contact_id: int):
         409 if conflict else 200
 
 
-@bp.get("/organizations/")
-@allow(STAFF)
-def organizations():
-    form = OrganizationFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+def organization_list(form: OrganizationFilterForm) -> Select:
+    """The organizations the list shows with these filters, by name (the page and its export)."""
     query = (
         select(Organization)
         .where(Organization.partnership_id.in_(visible_partnership_ids()))
@@ -128,7 +145,22 @@ def organizations():
         query = query.where(Organization.side == side)
     if kind := form.value("kind"):
         query = query.where(Organization.kind == kind)
-    return render_template("contacts/organizations.html", form=form, page=paginate(query))
+    return query
+
+
+@bp.get("/organizations/")
+@allow(STAFF)
+def organizations():
+    form = _filter_form(OrganizationFilterForm)
+    return render_template("contacts/organizations.html", form=form, page=paginate(organization_list(form)))
+
+
+@bp.get("/organizations/export.csv", defaults={"fmt": "csv"})
+@bp.get("/organizations/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export_organizations(fmt: str):
+    return export_response(fmt, ORGANIZATIONS, stream(organization_list(_filter_form(OrganizationFilterForm))),
+                           title=_("Organizations"), slug="organizations")
 
 
 def _organization_form(organization: Organization | None):

@@ -12,14 +12,17 @@ from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
+from crm.health.pillars import pillar_chart, pillar_counts, portfolio_pillar_counts
 from crm.health.queries import monthly_counts
 from crm.health.rules import HealthState, evaluate
 from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
+from crm.maps.queries import partner_cities
+from crm.maps.service import portfolio_map
 from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
-from crm.settings.service import home_cities, office_today
+from crm.settings.service import home_cities, office_settings, office_today
 
 bp = Blueprint("dashboard", __name__)
 ATTENTION_LIMIT = 25
@@ -28,6 +31,9 @@ ATTENTION_LIMIT = 25
 @bp.get("/dashboard")
 @allow(STAFF)
 def index():
+    # Held for the whole request: the session's identity map keeps objects only while they are referenced,
+    # so without this every office_settings() below would read the row again.
+    settings = office_settings()
     today = office_today()
     homes = home_cities()
     home = request.args.get("home", type=int)
@@ -36,7 +42,8 @@ def index():
     if home is not None:  # one member city of an association
         scope = scope.where(Partnership.home_city_id == home)
     snapshot = portfolio_snapshot(today)
-    visible = set(db.session.scalars(scope))
+    cities = partner_cities(scope)  # the map's rows also say which partnerships the reader sees
+    visible = {row.id for row in cities}
     portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
     flags = {pid: evaluate(activity, today) for pid, activity in portfolio.items()}
     attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
@@ -53,9 +60,15 @@ def index():
                 if event.kind in ("mission", "exchange")]
     quarters = snapshot.quarters if home is None else by_quarter(monthly_counts(today, partnership_ids=scope), today)
     chart = quarterly_chart(quarters, title=_("Engagements per quarter across the portfolio, last three years"))
+    counts = (portfolio_pillar_counts(today, settings.activity_stamp) if home is None
+              else pillar_counts(today, partnership_ids=scope))
+    pillars = pillar_chart(counts, id_prefix="portfolio-pillars",
+                           title=_("Substantive engagements per pillar across the portfolio"))
+    world_map = portfolio_map(cities, flags, [c for c in homes if home in (None, c.id)], today)
     return render_template(
         "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
+        pillars=pillars, world_map=world_map,
         by_health=Counter(flag.state for flag in flags.values()),
         by_status=Counter(activity.status for activity in portfolio.values()),
         states=list(HealthState), statuses=list(PartnershipStatus), homes=homes, home=home,

@@ -16,11 +16,15 @@ from crm.pdf import RenderError, renderer
 bp = Blueprint("documents", __name__)
 
 
+def attachment_disposition(name: str, ascii_name: str) -> str:
+    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
     """A PDF download with a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response

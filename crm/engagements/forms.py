@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from crm.engagements.models import LOGGABLE_KINDS, Pillar, Visibility
-from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
+from crm.engagements.models import LOGGABLE_KINDS, EngagementKind, Pillar, Visibility
+from crm.forms import FilterForm, Form, enum_choices, none_if_empty, options, strip_filter
 from crm.partnerships.models import Side
 from crm.versioning import VersionField
 
@@ -25,3 +25,15 @@ class EngagementForm(Form):
     pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("None")), validators=[Optional()])
     initiated_by = SelectField(_l("Started by"), choices=enum_choices(Side), default=Side.HOME.value,
                                validators=[InputRequired()])
+
+
+class EngagementFilterForm(FilterForm):
+    """The filters of the list of every engagement."""
+
+    partnership = SelectField(_l("Partnership"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=enum_choices(EngagementKind, blank=_l("Any kind")), validators=[Optional()])
+    pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("Any pillar")), validators=[Optional()])
+    substantive = SelectField(_l("Substance"), validators=[Optional()], choices=options([
+        ("", _l("Substantive or not")), ("yes", _l("Substantive")), ("no", _l("Protocol only"))]))
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_until = DateField(_l("Until"), validators=[Optional()])

@@ -9,6 +9,7 @@ from crm.auth.models import User
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
+from crm.search.indexes import trigram_index
 from crm.trash.models import SoftDeletable
 
 
@@ -127,6 +128,8 @@ class Engagement(SoftDeletable, Timestamped, db.Model):
         Index("ix_engagements_date", "occurred_on", postgresql_include=["substantive", "partnership_id"],
               postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
         Index("ix_engagements_deleted_at", "deleted_at"),
+        # The search box: substring match on titles, in any script.
+        trigram_index("ix_engagements_title_trgm", "title"),
     )
 
     @property

@@ -1,9 +1,10 @@
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from crm.database import like_escape
 from crm.engagements.models import Engagement
 from crm.partnerships.models import Partnership
-from crm.partnerships.queries import get_in_scope_or_404
+from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids
 
 
 def timeline(partnership: Partnership) -> Select:
@@ -22,3 +23,28 @@ def get_engagement_or_404(engagement_id: int) -> Engagement:
         joinedload(Engagement.partnership).joinedload(Partnership.partner_city),
         joinedload(Engagement.partnership).joinedload(Partnership.home_city),
     )
+
+
+def engagement_list(*, q=None, partnership=None, kind=None, pillar=None, substantive=None, date_from=None,
+                    date_until=None) -> Select:
+    """Every engagement of the partnerships the reader may see, filtered, newest first (the caller pages)."""
+    query = (
+        select(Engagement).where(Engagement.partnership_id.in_(visible_partnership_ids()))
+        .options(joinedload(Engagement.partnership).joinedload(Partnership.partner_city),
+                 joinedload(Engagement.logged_by))
+    )
+    if q:
+        query = query.where(func.lower(Engagement.title).like(f"%{like_escape(q.lower())}%", escape="\\"))
+    if partnership:
+        query = query.where(Engagement.partnership_id == partnership)
+    if kind:
+        query = query.where(Engagement.kind == kind)
+    if pillar:
+        query = query.where(Engagement.pillar == pillar)
+    if substantive in ("yes", "no"):
+        query = query.where(Engagement.substantive.is_(substantive == "yes"))
+    if date_from:
+        query = query.where(Engagement.occurred_on >= date_from)
+    if date_until:
+        query = query.where(Engagement.occurred_on <= date_until)
+    return query.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())

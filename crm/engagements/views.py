@@ -1,20 +1,53 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from crm.access import EDITORS, allow
+from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.engagements import operations
-from crm.engagements.forms import EngagementForm
-from crm.engagements.queries import get_engagement_or_404
+from crm.engagements.forms import EngagementFilterForm, EngagementForm
+from crm.engagements.queries import engagement_list, get_engagement_or_404
+from crm.exports import columns
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import ConfirmForm
+from crm.pagination import paginate
+from crm.partnerships.choices import partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.views import detail
 from crm.trash.models import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("engagements", __name__)
+FILTERS = ("q", "partnership", "kind", "pillar", "substantive", "date_from", "date_until")
+
+
+def _filter_form() -> EngagementFilterForm:
+    form = EngagementFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
+
+
+def _filtered(form: EngagementFilterForm):
+    return engagement_list(**{name: form.value(name) for name in FILTERS})
+
+
+@bp.get("/engagements/")
+@allow(STAFF)
+def index():
+    """Every engagement of every partnership, on one list."""
+    form = _filter_form()
+    return render_template("engagements/index.html", form=form, page=paginate(_filtered(form)),
+                           program_pages=PROGRAM_DETAIL_PAGES)
+
+
+@bp.get("/engagements/export.csv", defaults={"fmt": "csv"})
+@bp.get("/engagements/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    return export_response(fmt, columns.ENGAGEMENTS, stream(_filtered(_filter_form())),
+                           title=_("Engagements"), slug="engagements")
 
 
 @bp.post("/partnerships/<int:partnership_id>/engagements")
@@ -31,6 +64,9 @@ def log(partnership_id: int):
     return detail(partnership_id, engagement_form=form), 422
 
 
+PROGRAM_DETAIL_PAGES = {"trade_mission": ("missions.detail", "mission_id"),
+                        "exchange": ("exchanges.detail", "exchange_id"),
+                        "joint_project": ("projects.detail", "project_id")}
 PROGRAM_PAGES = {"trade_mission": ("missions.edit", "mission_id"), "exchange": ("exchanges.edit", "exchange_id"),
                  "joint_project": ("projects.edit", "project_id")}
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 from wtforms.validators import Optional
@@ -15,6 +16,8 @@ from crm.engagements.models import Pillar
 from crm.engagements.operations import delete_engagement
 from crm.exchanges.forms import ExchangeForm
 from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.exports import columns
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import enum_choices
 from crm.missions.queries import organization_choices
@@ -45,18 +48,36 @@ def get_exchange_or_404(exchange_id: int) -> Exchange:
     )
 
 
-@bp.get("/exchanges/")
-@allow(STAFF)
-def index():
+def _filter_form() -> ExchangeFilterForm:
     form = ExchangeFilterForm()
     form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
+
+
+def exchange_list(form: ExchangeFilterForm) -> Select:
+    """The exchanges the list shows with these filters, newest first (the page and its export)."""
     query = scoped_program_list(Exchange, form, joinedload(Exchange.host_organization))
     if kind := form.value("kind"):
         query = query.where(Exchange.exchange_kind == kind)
     if direction := form.value("direction"):
         query = query.where(Exchange.direction == direction)
-    query = query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc())
-    return render_template("exchanges/index.html", form=form, page=paginate(query), today=date.today())
+    return query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc())
+
+
+@bp.get("/exchanges/")
+@allow(STAFF)
+def index():
+    form = _filter_form()
+    return render_template("exchanges/index.html", form=form, page=paginate(exchange_list(form)),
+                           today=date.today())
+
+
+@bp.get("/exchanges/export.csv", defaults={"fmt": "csv"})
+@bp.get("/exchanges/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    return export_response(fmt, columns.EXCHANGES, stream(exchange_list(_filter_form())),
+                           title=_("Exchanges"), slug="exchanges")
 
 
 def _form(partnership_id: int, exchange: Exchange | None = None):

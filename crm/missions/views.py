@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 from wtforms.validators import Optional
@@ -14,6 +15,8 @@ from crm.attachments.queries import attachments_for
 from crm.cities.forms import timezone_choices
 from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
+from crm.exports import columns
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import enum_choices
 from crm.missions import operations
@@ -42,16 +45,34 @@ class MissionFilterForm(ProgramFilterForm):
                             validators=[Optional()])
 
 
+def _filter_form() -> MissionFilterForm:
+    form = MissionFilterForm()
+    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
+
+
+def mission_list(form: MissionFilterForm) -> Select:
+    """The missions the list shows with these filters, newest first (the page and its export)."""
+    query = scoped_program_list(TradeMission, form, joinedload(TradeMission.destination),
+                                joinedload(TradeMission.lead))
+    if direction := form.value("direction"):
+        query = query.where(TradeMission.direction == direction)
+    return query.order_by(TradeMission.occurred_on.desc(), TradeMission.id.desc())
+
+
 @bp.get("/missions/")
 @allow(STAFF)
 def index():
-    form = MissionFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
-    query = scoped_program_list(TradeMission, form, joinedload(TradeMission.destination))
-    if direction := form.value("direction"):
-        query = query.where(TradeMission.direction == direction)
-    query = query.order_by(TradeMission.occurred_on.desc(), TradeMission.id.desc())
-    return render_template("missions/index.html", form=form, page=paginate(query), today=date.today())
+    form = _filter_form()
+    return render_template("missions/index.html", form=form, page=paginate(mission_list(form)), today=date.today())
+
+
+@bp.get("/missions/export.csv", defaults={"fmt": "csv"})
+@bp.get("/missions/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    return export_response(fmt, columns.MISSIONS, stream(mission_list(_filter_form())),
+                           title=_("Trade missions"), slug="trade-missions")
 
 
 def _mission_form(mission=None):

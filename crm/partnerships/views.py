@@ -12,20 +12,23 @@ from crm.audit.views import partnership_history
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
+from crm.exports import columns
+from crm.exports.writers import export_response
 from crm.extensions import db
 from crm.forms import ConfirmForm
+from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.queries import flags as health_flags
-from crm.health.rules import evaluate
-from crm.health.service import partnership_health, sort_by_attention
-from crm.health.snapshot import portfolio_snapshot
+from crm.health.service import partnership_health
 from crm.i18n import country_choices
 from crm.outcomes import outcome_totals
 from crm.pagination import paginate, paginate_list
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
+from crm.partnerships.listing import ListChoice, every_row, health_order
+from crm.partnerships.listing import matches_health  # noqa: F401  (imported from here by other lists)
 from crm.partnerships.models import Partnership
-from crm.partnerships.queries import get_partnership_or_404, partnership_list
+from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import partnership_programs
 from crm.settings.service import office_settings, office_today
 from crm.versioning import save_unless_conflict
@@ -37,41 +40,37 @@ PARTNERSHIP_FIELDS = ["kind", "status", "established_on", "threshold_months", "s
 @bp.get("/")
 @allow(STAFF)
 def index():
-    form = PartnershipFilterForm()
-    fill_filter_form(form, country_choices())
-    filters = {name: form.value(name) for name in ("q", "status", "country", "priority", "liaison", "home")}
-    archived = form.value("archived") == "only"
-    sort, wanted_health = form.value("sort") or "partner", form.value("health")
-    query = partnership_list(**filters, archived=archived, sort=sort)
+    form = _filter_form()
+    choice = ListChoice.from_form(form)
+    query = choice.query()
     today = office_today()
-    if sort == "health" or wanted_health:
+    if choice.by_health:
         # Health is decided by the rule, in Python: evaluate every matching
         # partnership from one aggregate query, then page through the result.
-        matching = set(db.session.scalars(query.with_only_columns(Partnership.id).order_by(None)))
-        snapshot = portfolio_snapshot(today)
-        flags = {pid: evaluate(a, today) for pid, a in snapshot.activities.items() if pid in matching}
-        ordered = [pid for pid in (sort_by_attention(flags) if sort == "health" else _in_order(query, flags))
-                   if matches_health(flags[pid], wanted_health)]
+        ordered, flags = health_order(choice, query, today)
         page = paginate_list(ordered)
         rows = {p.id: p for p in db.session.scalars(query.where(Partnership.id.in_(page.items)))}
         page.items = [rows[pid] for pid in page.items if pid in rows]
     else:
         page = paginate(query)
         flags = health_flags(today, [p.id for p in page.items])
-    return render_template("partnerships/index.html", form=form, page=page, flags=flags,
-                           filtered=any(filters.values()) or archived or wanted_health)
+    return render_template("partnerships/index.html", form=form, page=page, flags=flags, filtered=choice.filtered)
 
 
-def _in_order(query, flags) -> list[int]:
-    return [pid for pid in db.session.scalars(query.with_only_columns(Partnership.id)) if pid in flags]
+@bp.get("/export.csv", defaults={"fmt": "csv"})
+@bp.get("/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    """Every partnership the list shows with these filters, across all its pages and in its order."""
+    choice = ListChoice.from_form(_filter_form())
+    return export_response(fmt, columns.PARTNERSHIPS, every_row(choice, office_today()),
+                           title=_("Partnerships"), slug="partnerships")
 
 
-def matches_health(flag, wanted: str | None) -> bool:
-    if not wanted:
-        return True
-    if wanted == "attention":
-        return flag.needs_attention
-    return flag.state.value == wanted
+def _filter_form() -> PartnershipFilterForm:
+    form = PartnershipFilterForm()
+    fill_filter_form(form, country_choices())
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,13 +103,16 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
         select(Organization).where(Organization.partnership_id == partnership.id)
         .order_by(Organization.side, Organization.name)
     ).all()
+    as_of = office_today()
     return render_template(
         "partnerships/detail.html", partnership=partnership, timeline=timeline_page, contacts=contacts,
         organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
         threshold=partnership.threshold_months or office_settings().threshold_months,
         agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
         totals=outcome_totals(partnership.id), today=date.today(),
-        health=partnership_health(partnership, office_today()),
+        health=partnership_health(partnership, as_of),
+        pillars=pillar_chart(pillar_counts(as_of, partnership_id=partnership.id),
+                             title=_("Substantive engagements per pillar")),
         documents=partnership_documents(partnership.id), history=partnership_history(partnership.id),
     )
 

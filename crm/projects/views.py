@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 from wtforms.validators import Optional
@@ -11,6 +12,8 @@ from wtforms.validators import Optional
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.confirm import confirm_then
+from crm.exports import columns
+from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import enum_choices
 from crm.money import from_minor
@@ -50,18 +53,35 @@ def get_milestone_or_404(milestone_id: int) -> Milestone:
     return milestone
 
 
-@bp.get("/projects/")
-@allow(STAFF)
-def index():
+def _filter_form() -> ProjectFilterForm:
     form = ProjectFilterForm()
     form.partnership.choices = partnership_choices(_l("All partnerships"))
+    return form
+
+
+def project_list(form: ProjectFilterForm) -> Select:
+    """The projects the list shows with these filters, newest first (the page and its export)."""
     query = scoped_program_list(JointProject, form)
     if theme := form.value("theme"):
         query = query.where(JointProject.theme == theme)
     if status := form.value("status"):
         query = query.where(JointProject.status == status)
-    query = query.order_by(JointProject.occurred_on.desc(), JointProject.id.desc())
-    return render_template("projects/index.html", form=form, page=paginate(query))
+    return query.order_by(JointProject.occurred_on.desc(), JointProject.id.desc())
+
+
+@bp.get("/projects/")
+@allow(STAFF)
+def index():
+    form = _filter_form()
+    return render_template("projects/index.html", form=form, page=paginate(project_list(form)))
+
+
+@bp.get("/projects/export.csv", defaults={"fmt": "csv"})
+@bp.get("/projects/export.xlsx", defaults={"fmt": "xlsx"})
+@allow(STAFF)
+def export(fmt: str):
+    return export_response(fmt, columns.PROJECTS, stream(project_list(_filter_form())),
+                           title=_("Joint projects"), slug="joint-projects")
 
 
 def _form(project: JointProject | None = None):

@@ -88,3 +88,32 @@
     document.querySelectorAll(".city-picker").forEach(setUp);
   });
 })();
+
+// Import progress: poll the job's status and move the bar; open the result when it is finished.
+(function () {
+  "use strict";
+
+  function follow(box) {
+    const bar = box.querySelector("progress");
+    const text = box.querySelector(".import-progress-text");
+    function poll() {
+      fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (job) {
+          if (!job) { setTimeout(poll, 3000); return; }
+          if (job.finished) { window.location.assign(job.url); return; }
+          bar.max = job.total || 1;
+          bar.value = job.done;
+          text.textContent = job.done.toLocaleString(document.documentElement.lang) + " / " +
+            job.total.toLocaleString(document.documentElement.lang) + " (" + job.percent + "%)";
+          setTimeout(poll, 1000);
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }
+    poll();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".import-progress[data-status-url]").forEach(follow);
+  });
+})();

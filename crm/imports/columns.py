@@ -1,0 +1,78 @@
+"""The fields an import fills, and a first guess at which of the file's columns holds each."""
+from flask_babel import lazy_gettext as _l
+
+from crm.imports.countries import fold
+
+PARTNERS, ASSOCIATION = "partners", "association"
+PARTNERSHIPS, CONTACTS = "partnerships", "contacts"
+
+#: field -> (label, header spellings in several languages, required)
+PARTNER_FIELDS = {
+    "partner_city": (_l("Partner city"), ["city2", "partner city", "partner", "city", "sister city", "twin city",
+                                          "ciudad hermana", "ciudad", "ville", "ville jumelee", "partnerstadt",
+                                          "stadt", "姉妹都市", "都市", "城市", "友好城市", "المدينة"], True),
+    "partner_country": (_l("Partner country"), ["country2", "partner country", "country", "pais", "pays", "land",
+                                                "staat", "国", "国家", "الدولة", "البلد"], False),
+    "partner_lat": (_l("Partner latitude"), ["lat2", "latitude", "lat", "breite", "緯度", "纬度"], False),
+    "partner_lng": (_l("Partner longitude"), ["lng2", "lon2", "long2", "longitude", "lng", "lon", "laenge",
+                                              "経度", "经度"], False),
+}
+HOME_FIELDS = {
+    "home_city": (_l("Home city"), ["city1", "home city", "member city", "our city", "heimatstadt", "ciudad local"],
+                  True),
+    "home_country": (_l("Home country"), ["country1", "home country"], False),
+    "home_lat": (_l("Home latitude"), ["lat1"], False),
+    "home_lng": (_l("Home longitude"), ["lng1", "lon1", "long1"], False),
+}
+DETAIL_FIELDS = {
+    "kind": (_l("Kind"), ["kind", "type", "relationship", "tipo", "art", "種類", "类型"], False),
+    "status": (_l("Status"), ["status", "estado", "statut", "zustand", "状態", "状态"], False),
+    "established_on": (_l("Established"), ["established", "since", "year", "date", "signed", "established on",
+                                           "desde", "depuis", "seit", "ano", "annee", "jahr", "締結", "年"], False),
+    "summary": (_l("Notes"), ["notes", "note", "summary", "comments", "remarks", "notas", "bemerkungen", "備考",
+                              "备注"], False),
+}
+CONTACT_FIELDS = {
+    "partner_city": (_l("Partner city (finds the partnership)"), ["partner city", "city", "partnership", "ciudad",
+                                                                  "ville", "stadt", "都市", "城市"], False),
+    "name": (_l("Name"), ["name", "full name", "contact", "nombre", "nom", "名前", "姓名", "الاسم"], True),
+    "email": (_l("E-mail"), ["email", "e mail", "mail", "correo", "courriel", "メール", "邮箱"], False),
+    "phone": (_l("Phone"), ["phone", "telephone", "tel", "mobile", "telefono", "telefon", "電話", "电话"], False),
+    "organization": (_l("Organization"), ["organization", "organisation", "company", "institution", "organizacion",
+                                          "firma", "所属", "组织"], False),
+    "job_title": (_l("Job title"), ["job title", "title", "position", "role", "cargo", "poste", "funktion", "役職",
+                                    "职务"], False),
+    "language": (_l("Language"), ["language", "lang", "idioma", "langue", "sprache", "言語", "语言"], False),
+}
+
+
+ROW_FILTER_FIELD = {
+    "home_city": (_l("Home city column (optional: only rows naming the chosen home city are imported)"),
+                  HOME_FIELDS["home_city"][1], False),
+}
+
+
+def fields_for(kind: str, mode: str) -> dict:
+    if kind == CONTACTS:
+        return CONTACT_FIELDS
+    return {**(HOME_FIELDS if mode == ASSOCIATION else ROW_FILTER_FIELD), **PARTNER_FIELDS, **DETAIL_FIELDS}
+
+
+def guess_mapping(headers: list[str], fields: dict) -> dict[str, int | None]:
+    """field -> column index, from the header names; each column used once, exact names first."""
+    folded = [fold(h) for h in headers]
+    mapping: dict[str, int | None] = {name: None for name in fields}
+    taken: set[int] = set()
+    for exact in (True, False):
+        for name, (_label, spellings, _required) in fields.items():
+            if mapping[name] is not None:
+                continue
+            for spelling in (fold(s) for s in spellings):
+                found = next((i for i, h in enumerate(folded) if i not in taken and h and
+                              (h == spelling if exact else (spelling in h.split() or h.startswith(spelling)))),
+                             None)
+                if found is not None:
+                    mapping[name] = found
+                    taken.add(found)
+                    break
+    return mapping

@@ -1,0 +1,224 @@
+"""Import a spreadsheet: upload → map columns → preview and resolve → confirm → progress → done."""
+import secrets
+from collections import Counter
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.access import EDITORS, allow
+from crm.cities.models import City
+from crm.extensions import db
+from crm.forms import ConfirmForm, options
+from crm.imports import apply as applying
+from crm.imports import staging
+from crm.imports.columns import ASSOCIATION, CONTACTS, PARTNERS, fields_for, guess_mapping
+from crm.imports.forms import UploadForm, column_form
+from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, UPLOADED, ImportJob
+from crm.imports.reading import UnreadableFile, read_table
+from crm.pagination import paginate_list
+from crm.partnerships.choices import partnership_choices
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.settings.service import home_cities, office_settings
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+
+REASONS = {
+    staging.SKIP_UNRESOLVED: _l("A city still needs your decision"),
+    staging.SKIP_CHOSEN: _l("You chose to skip its city"),
+    staging.SKIP_SAME_CITY: _l("The same city on both sides"),
+    staging.SKIP_DUPLICATE: _l("Already earlier in the file"),
+    staging.SKIP_EXISTING: _l("Already recorded"),
+    staging.SKIP_OTHER_HOME: _l("Another home city's row"),
+    staging.SKIP_EMPTY: _l("A required cell is empty"),
+}
+
+
+def _job(token: str) -> ImportJob:
+    job = db.session.scalar(select(ImportJob).where(ImportJob.token == token, ImportJob.user_id == current_user.id))
+    return job or abort(404)
+
+
+def _inline_limit() -> int:
+    return current_app.config.get("IMPORT_INLINE_ROWS", 2000)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(EDITORS)
+def upload():
+    form = UploadForm()
+    form.home_city_id.choices = options((c.id, c.name) for c in home_cities())
+    form.partnership_id.choices = partnership_choices(_l("Each row's partner city (mapped on the next page)"))
+    if request.method == "GET":
+        form.home_city_id.data = office_settings().default_home_city_id
+    if form.validate_on_submit():
+        association = form.kind.data != CONTACTS and form.mode.data == ASSOCIATION
+        if form.kind.data != CONTACTS and not association and not form.home_city_id.data:
+            form.home_city_id.errors.append(_("Choose the home city, or add one in the settings first."))
+        else:
+            try:
+                headers, rows = read_table(form.file.data.filename or "", form.file.data.read())
+            except UnreadableFile as error:
+                form.file.errors.append(str(error))
+            else:
+                if form.kind.data == CONTACTS and form.partnership_id.data:
+                    get_partnership_or_404(form.partnership_id.data)
+                job = ImportJob(
+                    token=secrets.token_urlsafe(24), user_id=current_user.id, kind=form.kind.data,
+                    mode=ASSOCIATION if association else PARTNERS,
+                    home_city_id=None if association or form.kind.data == CONTACTS else form.home_city_id.data,
+                    partnership_id=(form.partnership_id.data or None) if form.kind.data == CONTACTS else None,
+                    filename=(form.file.data.filename or "upload")[:255], status=UPLOADED,
+                    total=len(rows), data={"headers": headers, "rows": rows})
+                db.session.add(job)
+                db.session.commit()
+                return redirect(url_for(".columns", token=job.token))
+    recent = db.session.scalars(select(ImportJob).where(ImportJob.user_id == current_user.id)
+                                .order_by(ImportJob.id.desc()).limit(5)).all()
+    return render_template("imports/upload.html", form=form, recent=recent), 422 if form.errors else 200
+
+
+@bp.route("/<token>/columns", methods=["GET", "POST"])
+@allow(EDITORS)
+def columns(token: str):
+    job = _job(token)
+    if job.status not in (UPLOADED, READY):
+        return redirect(url_for(".job", token=token))
+    headers, rows = job.data["headers"], job.data["rows"]
+    fields = fields_for(job.kind, job.mode)
+    form = column_form(fields, headers, rows[:3], job.data.get("mapping") or guess_mapping(headers, fields))
+    if form.validate_on_submit():
+        mapping = {name: (form[name].data if form[name].data >= 0 else None) for name in fields}
+        missing = [name for name, (_label, _s, required) in fields.items() if required and mapping[name] is None]
+        if job.kind == CONTACTS and not job.partnership_id and mapping.get("partner_city") is None:
+            missing.append("partner_city")
+        for name in missing:
+            form[name].errors.append(_("Choose the column that holds this."))
+        if not missing:
+            job.data = {**job.data, "mapping": mapping}
+            if job.kind == CONTACTS:
+                staging.stage_contacts(job, _contact_targets(job))
+                job.status = READY
+            elif len(rows) <= _inline_limit():
+                staging.stage_partnerships(job)
+                job.status = READY
+            else:
+                job.status = MATCHING
+                db.session.commit()
+                applying.in_background(current_app._get_current_object(), applying.run_matching, job.id)
+                return redirect(url_for(".job", token=token))
+            db.session.commit()
+            return redirect(url_for(".job", token=token))
+    return render_template("imports/columns.html", job=job, form=form, headers=headers, samples=rows[:5],
+                           fields=fields), 422 if form.errors else 200
+
+
+def _contact_targets(job) -> list[Partnership]:
+    return list(db.session.scalars(
+        visible_partnerships().where(Partnership.archived_at.is_(None))
+        .options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city))))
+
+
+@bp.get("/<token>")
+@allow(EDITORS)
+def job(token: str):
+    job = _job(token)
+    if job.status in (MATCHING, APPLYING, FAILED, DONE):
+        done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
+        return render_template("imports/progress.html", job=job, done=done, total=total,
+                               form=ConfirmForm(), reasons=REASONS)
+    if job.status == UPLOADED:
+        return redirect(url_for(".columns", token=token))
+    planned = staging.plan_contacts(job) if job.kind == CONTACTS else staging.plan(job)
+    figures = staging.counts(job, planned)
+    cities = job.data.get("cities", [])
+    rows_per_city = Counter(ref for _n, home, partner, _r in job.data.get("pairs", [])
+                            for ref in (home, partner) if ref is not None)
+    show = request.args.get("show")
+    if show not in ("review", "matched", "created", "skipped"):
+        show = "review" if figures["undecided"] or figures["ambiguous"] else "matched"
+    if show == "skipped":
+        page = paginate_list([p for p in planned if p[-1]])
+    else:
+        wanted = {
+            "review": lambda c: c["match"]["status"] != "matched",
+            "matched": lambda c: c["match"]["status"] == "matched",
+            "created": lambda c: c.get("choice") == "create",
+        }[show]
+        page = paginate_list([n for n, c in enumerate(cities) if wanted(c)])
+    home_city = db.session.get(City, job.home_city_id) if job.home_city_id else None
+    partnership = db.session.get(Partnership, job.partnership_id) if job.partnership_id else None
+    return render_template("imports/preview.html", job=job, figures=figures, cities=cities, page=page, show=show,
+                           rows_per_city=rows_per_city, reasons=REASONS, form=ConfirmForm(), home_city=home_city,
+                           partnership=partnership, rows=job.data.get("rows", []), mapping=job.data["mapping"])
+
+
+@bp.get("/<token>/status")
+@allow(EDITORS)
+def status(token: str):
+    job = _job(token)
+    done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
+    return jsonify(status=job.status, done=done, total=total,
+                   percent=round(100 * done / total) if total else 0,
+                   finished=job.status in (READY, DONE, FAILED), url=url_for(".job", token=token))
+
+
+@bp.post("/<token>/resolve")
+@allow(EDITORS)
+def resolve(token: str):
+    """The user's choice for the cities on the page: a candidate, a new city from the file, or skip."""
+    job = _job(token)
+    form = ConfirmForm()
+    if job.status != READY or not form.validate():
+        abort(409) if job.status != READY else abort(400)
+    cities = [dict(c) for c in job.data.get("cities", [])]
+    changed = 0
+    for key, value in request.form.items():
+        if not key.startswith("city-") or not key[5:].isdigit() or int(key[5:]) >= len(cities):
+            continue
+        entry = cities[int(key[5:])]
+        allowed = {"skip", ""} | ({"create"} if entry.get("cc") and job.kind != CONTACTS else set())
+        allowed |= {f"gn:{c['geonames_id']}" for c in entry["match"]["candidates"] if "geonames_id" in c}
+        allowed |= {f"p:{c['partnership_id']}" for c in entry["match"]["candidates"] if "partnership_id" in c}
+        if value in allowed and value != (entry.get("choice") or ""):
+            entry["choice"] = value or None
+            changed += 1
+    job.data = {**job.data, "cities": cities}
+    db.session.commit()
+    flash(_("Your choices were saved."), "success")
+    return redirect(url_for(".job", token=token, show=request.form.get("show") or None,
+                            page=request.form.get("page") or None))
+
+
+@bp.post("/<token>/confirm")
+@allow(EDITORS)
+def confirm(token: str):
+    job = _job(token)
+    if job.status != READY or not ConfirmForm().validate():
+        return redirect(url_for(".job", token=token))
+    if len(job.data.get("pairs", [])) <= _inline_limit():
+        try:
+            applying.run_apply(job.id, current_user.id)
+        except Exception:  # noqa: BLE001  (recorded on the job and shown on its page)
+            current_app.logger.exception("import %s failed", job.id)
+        return redirect(url_for(".job", token=token))
+    job.status = APPLYING
+    db.session.commit()
+    applying.in_background(current_app._get_current_object(), applying.run_apply, job.id, current_user.id)
+    return redirect(url_for(".job", token=token))
+
+
+@bp.post("/<token>/discard")
+@allow(EDITORS)
+def discard(token: str):
+    job = _job(token)
+    if job.status in (MATCHING, APPLYING) or not ConfirmForm().validate():
+        return redirect(url_for(".job", token=token))
+    db.session.delete(job)
+    db.session.commit()
+    flash(_("The import was discarded; nothing was written."), "success")
+    return redirect(url_for(".upload"))

@@ -1,0 +1,1 @@
+"""One search box over partnerships, cities, contacts, organizations and engagements."""
