@@ -14,7 +14,6 @@ crm.maps.projection (the same formulas the cities go through on every page),
 simplifies it (Douglas–Peucker, a fraction of a map unit) and writes one SVG
 path per country.
 """
-import io
 import json
 import struct
 import subprocess
@@ -155,7 +154,7 @@ def build(wheel: Path) -> dict:
         shp = archive.read(MEMBER + ".shp")
         dbf = archive.read(MEMBER + ".dbf")
     countries = []
-    for row, rings in zip(read_dbf(dbf), read_shp(io.BytesIO(shp).getvalue())):
+    for row, rings in zip(read_dbf(dbf), read_shp(shp)):
         if row.get("iso_a3") == "ATA" or row.get("continent") == "Antarctica":
             continue
         paths = []

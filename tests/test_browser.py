@@ -284,3 +284,22 @@ def test_download_a_partnership_profile_pdf(live_server, page, tmp_path):
     download.save_as(path)
     assert download.suggested_filename.endswith(".pdf") and "京都" in download.suggested_filename
     assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size > 10_000
+
+
+def test_import_a_csv_through_the_preview(live_server, page, tmp_path):
+    spreadsheet = tmp_path / "partners.csv"
+    spreadsheet.write_text("Partner city,Country,Established\nValparaíso,Chile,2001-05-01\nPorto,Portugal,1999\n",
+                           encoding="utf-8")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/import/")
+    page.set_input_files("#file", str(spreadsheet))
+    page.click("button:has-text('Upload and continue')")
+    # the columns are guessed from the headers; the first match loads the large gazetteer (seconds)
+    page.click("button:has-text('Match the cities')", no_wait_after=True)
+    page.wait_for_selector("button:has-text('Import now')", timeout=120_000)
+    assert "Valparaíso" in page.content() and "Porto" in page.content()
+    page.screenshot(path=str(tmp_path / "import-preview.png"), full_page=True)
+    page.click("button:has-text('Import now')", timeout=60_000)
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/partnerships/?q=Porto")
+    assert page.locator("a:has-text('Porto')").count() >= 1

@@ -47,7 +47,7 @@ FORMS = {
 }
 LISTS = ["/partnerships/", "/contacts/", "/organizations/", "/agreements/", "/missions/", "/exchanges/",
          "/projects/", "/calendar/", "/cities/lookup", "/engagements/", "/engagements/export.csv",
-         "/partnerships/export.csv", "/contacts/export.xlsx"]
+         "/partnerships/export.csv", "/contacts/export.xlsx", "/map"]
 FILTER_KEYS = ["q", "status", "country", "priority", "liaison", "home", "health", "archived", "sort", "page",
                "partnership", "side", "kind", "direction", "theme", "starts_from", "starts_until", "expiring",
                "pillar", "substantive", "date_from", "date_until"]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.engagements.models import Engagement, Pillar
+from crm.engagements.models import Pillar
 from crm.health.rules import HealthState
 from crm.maps.projection import HEIGHT, WIDTH, project
 

@@ -2,7 +2,7 @@
 
 No tiles, no script, no style attributes (the Content-Security-Policy forbids
 them): country outlines from the committed data file, one linked circle per
-partnership coloured by its health, the home cities as squares. Colours are
+partnership coloured by its health, the home cities as diamonds. Colours are
 presentation attributes so the map also prints and reads without the stylesheet;
 classes let the stylesheet add hover and focus. Geography is not mirrored in
 right-to-left pages, so the SVG says direction="ltr"; the legend beside it is
