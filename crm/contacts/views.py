@@ -11,6 +11,7 @@ from crm.database import like_escape
 from crm.exports.columns import CONTACTS, ORGANIZATIONS
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
+from crm.database import MAX_ID
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
@@ -85,6 +86,7 @@ def _contact_form(contact: Contact | None):
         form.partnership_id.data = id_arg("partnership")
     form.language.choices = options([("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES])
     chosen = form.partnership_id.data if isinstance(form.partnership_id.data, int) else None
+    chosen = chosen if chosen is not None and 0 < chosen <= MAX_ID else None  # an id the database can hold
     form.organization_id.choices = organization_choices(chosen or (contact.partnership_id if contact else 0))
     if contact is not None and request.method == "GET":
         form.organization_id.data = contact.organization_id or 0
