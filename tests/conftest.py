@@ -184,14 +184,30 @@ def count_queries(app):
 
     counter = app.extensions["query_counter"]
 
+    class Counted:
+        """The statements of one `with` block: live inside it, kept as they were after it."""
+
+        def __init__(self):
+            self.kept = None
+
+        @property
+        def statements(self) -> list:
+            return counter.statements if self.kept is None else self.kept
+
+        @property
+        def count(self) -> int:
+            return len(self.statements)
+
     @contextmanager
     def counting():
         counter.statements.clear()
         counter.active = True
+        counted = Counted()
         try:
-            yield counter
+            yield counted
         finally:
             counter.active = False
+            counted.kept = list(counter.statements)
 
     return counting
 
