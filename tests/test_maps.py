@@ -390,3 +390,32 @@ def test_portfolio_pillar_counts_are_reused_until_something_changes(client, logi
     assert not any(s.startswith("SELECT engagements.pillar") for s in warm)
     _engage(make, partnership, 20, Pillar.CULTURE)  # changes the office's activity stamp
     assert wanted.format(2, 2) in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_large_portfolio_draws_the_most_urgent_first_and_says_what_it_left_out(client, login, make, monkeypatch):
+    from crm.maps import service
+
+    monkeypatch.setattr(service, "MAP_LIMIT", 1)
+    monkeypatch.setattr(service, "DASHBOARD_MAP_LIMIT", 1)
+    quiet = make.partnership(partner=make.city("Quietville", latitude=10.0, longitude=10.0),
+                             established_on=date(2000, 1, 1))
+    _engage(make, quiet, 3000, Pillar.CULTURE)  # gone ceremonial years ago
+    busy = make.partnership(partner=make.city("Busyburg", latitude=20.0, longitude=20.0),
+                            established_on=date(2000, 1, 1))
+    _engage(make, busy, 5, Pillar.BUSINESS)
+    login("viewer")
+    page = client.get("/map").get_data(as_text=True)
+    assert f"/partnerships/{quiet.id}" in page and f"/partnerships/{busy.id}" not in page
+    assert "1 more is left out" in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "1 more partnership is on the full map" in dashboard
+
+
+def test_home_cities_are_not_drawn_by_the_thousand(monkeypatch):
+    from types import SimpleNamespace
+
+    from crm.maps import service
+
+    monkeypatch.setattr(service, "HOMES_LIMIT", 1)
+    city = SimpleNamespace(latitude=1.0, longitude=2.0, name="A", native_name=None)
+    assert service._homes([city]) and service._homes([city, city]) == []

@@ -64,11 +64,11 @@ def index():
               else pillar_counts(today, partnership_ids=scope))
     pillars = pillar_chart(counts, id_prefix="portfolio-pillars",
                            title=_("Substantive engagements per pillar across the portfolio"))
-    world_map = portfolio_map(cities, flags, [c for c in homes if home in (None, c.id)], today)
+    world_map, map_left_out = portfolio_map(cities, flags, [c for c in homes if home in (None, c.id)], today)
     return render_template(
         "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
-        pillars=pillars, world_map=world_map,
+        pillars=pillars, world_map=world_map, map_left_out=map_left_out,
         by_health=Counter(flag.state for flag in flags.values()),
         by_status=Counter(activity.status for activity in portfolio.values()),
         states=list(HealthState), statuses=list(PartnershipStatus), homes=homes, home=home,

@@ -11,12 +11,33 @@ from crm.maps.svg import world_map_svg
 from crm.partnerships.listing import matches_health
 
 
+#: Beyond these, a map draws the partnerships most in need of attention first and says so; an
+#: association importing thousands of twinnings would otherwise get a map of several megabytes.
+MAP_LIMIT = 2_000
+DASHBOARD_MAP_LIMIT = 600
+#: home cities are drawn only up to this many (an association can have thousands)
+HOMES_LIMIT = 200
+
+
 @dataclass(frozen=True)
 class PartnerMap:
     svg: Markup
     shown: int  #: partnerships drawn
     unplaced: int  #: partnerships that would be drawn but whose city has no coordinates
     legend: list[tuple[HealthState, int]]  #: every health state with its count, before the health filter
+    left_out: int = 0  #: partnerships not drawn because of MAP_LIMIT
+
+
+def most_urgent_first(rows, flags: dict[int, Flag], limit: int) -> tuple[list, int]:
+    """At most `limit` rows, those needing attention most first; and how many were left out."""
+    if len(rows) <= limit:
+        return list(rows), 0
+    ranked = sorted(rows, key=lambda row: (flags[row.id].state.severity, -flags[row.id].months, row.id))
+    return ranked[:limit], len(rows) - limit
+
+
+def _homes(homes) -> list:
+    return home_points(homes) if len(homes) <= HOMES_LIMIT else []
 
 
 def partner_map(cities, activities: dict[int, Activity], homes, as_of: date,
@@ -25,17 +46,20 @@ def partner_map(cities, activities: dict[int, Activity], homes, as_of: date,
     activities (crm.health.snapshot), filtered by health like the partnership list."""
     flags = {row.id: evaluate(activities[row.id], as_of) for row in cities if row.id in activities}
     wanted = [row for row in cities if row.id in flags and matches_health(flags[row.id], wanted_health)]
-    points = partnership_points(wanted, flags, as_of)
-    svg = world_map_svg(points, home_points(homes), title=gettext("Partner cities by relationship health"),
+    drawn, left_out = most_urgent_first(wanted, flags, MAP_LIMIT)
+    points = partnership_points(drawn, flags, as_of)
+    svg = world_map_svg(points, _homes(homes), title=gettext("Partner cities by relationship health"),
                         description=gettext("Each circle is a partnership, coloured by its health; diamonds are "
                                             "home cities. Choose a circle to open its partnership."))
-    return PartnerMap(svg, len(points), len(wanted) - len(points), counts_by_state(flags.values()))
+    return PartnerMap(svg, len(points), len(drawn) - len(points), counts_by_state(flags.values()), left_out)
 
 
-def portfolio_map(cities, flags: dict[int, Flag], homes, as_of: date) -> Markup:
+def portfolio_map(cities, flags: dict[int, Flag], homes, as_of: date) -> tuple[Markup, int]:
     """The dashboard's small map, from the flags the dashboard already has. The reasons are left out of
     the hover text: the dashboard lists those needing attention with their reasons, and the full map
     has them all."""
-    points = partnership_points(cities, flags, as_of, with_reasons=False)
-    return world_map_svg(points, home_points(homes), title=gettext("Partner cities by relationship health"),
-                         id_prefix="dashboard-map", compact=True)
+    drawn, left_out = most_urgent_first([row for row in cities if row.id in flags], flags, DASHBOARD_MAP_LIMIT)
+    points = partnership_points(drawn, flags, as_of, with_reasons=False)
+    svg = world_map_svg(points, _homes(homes), title=gettext("Partner cities by relationship health"),
+                        id_prefix="dashboard-map", compact=True)
+    return svg, left_out
