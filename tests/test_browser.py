@@ -235,8 +235,8 @@ def test_guest_flow_invite_accept_switch_language_log_and_upload(live_server, ch
     assert "1 engagement" in page.inner_text("main") and "1 document" in page.inner_text("main")
 
 
-@pytest.mark.parametrize("language", ["ar", "ja"])
-def test_screenshots_in_arabic_and_japanese(live_server, page, tmp_path, language):
+@pytest.mark.parametrize("language", ["en", "ar", "ja"])
+def test_screenshots_of_the_main_pages(live_server, page, tmp_path, language):
     """Dashboard, a partnership page and a form, mirrored in Arabic; kept as README pictures when
     SCREENSHOT_DIR is set (docs/screenshots)."""
     target = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
@@ -247,7 +247,8 @@ def test_screenshots_in_arabic_and_japanese(live_server, page, tmp_path, languag
     direction = "rtl" if language == "ar" else "ltr"
     assert page.get_attribute("html", "lang") == language and page.get_attribute("html", "dir") == direction
     for name, path in (("dashboard", "/dashboard"), ("partnership", "/partnerships/1"),
-                       ("form", "/partnerships/new")):
+                       ("form", "/partnerships/new"), ("map", "/map"), ("search", "/search?q=Ky"),
+                       ("list", "/partnerships/?sort=health")):
         page.goto(f"{live_server}{path}")
         page.screenshot(path=str(target / f"{name}-{language}.png"), full_page=False)
     if language == "ar":  # the navigation sits on the right, the user menu on the left
