@@ -74,3 +74,24 @@ def test_the_ceremonial_report_per_home_city(app, make, session):
     assert "Kakegawa" in eugene_only and "Sapporo" not in eugene_only
     unknown = runner.invoke(args=["crm", "ceremonial", "--home-city", "Atlantis"])
     assert unknown.exit_code != 0 and "not one of the home cities" in unknown.output
+
+
+def test_an_association_with_many_home_cities_types_the_name(client, login, make, session, monkeypatch):
+    from crm.partnerships import choices
+    from crm.settings import service
+
+    monkeypatch.setattr(service, "MANY_HOME_CITIES", 1)
+    monkeypatch.setattr(choices, "MANY_HOME_CITIES", 1)
+    import crm.dashboard.views as dashboard
+
+    monkeypatch.setattr(dashboard, "MANY_HOME_CITIES", 1)
+    portland, eugene, sapporo, kakegawa = association(make, session)
+    login("viewer")
+    page = client.get("/dashboard").text
+    assert 'name="home_name"' in page and f'<option value="{eugene.id}"' not in page
+    attention = client.get("/dashboard?home_name=eugene").text.split('id="attention"')[1].split("</section>")[0]
+    assert "Kakegawa" in attention and "Sapporo" not in attention
+    listing = client.get(f"/partnerships/?home={eugene.id}").text  # the list offers only the chosen one
+    assert "Kakegawa" in listing and "Sapporo" not in listing
+    home_select = listing.split('name="home"')[1].split("</select>")[0]
+    assert f'value="{eugene.id}"' in home_select and f'value="{portland.id}"' not in home_select

@@ -18,11 +18,11 @@ from crm.health.rules import HealthState, evaluate
 from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
-from crm.maps.service import portfolio_map
+from crm.maps.service import HOMES_LIMIT, portfolio_map
 from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
-from crm.settings.service import home_cities, office_settings, office_today
+from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings, office_today
 
 bp = Blueprint("dashboard", __name__)
 ATTENTION_LIMIT = 25
@@ -35,9 +35,12 @@ def index():
     # so without this every office_settings() below would read the row again.
     settings = office_settings()
     today = office_today()
-    homes = home_cities()
-    home = request.args.get("home", type=int)
-    home = home if home in {c.id for c in homes} else None
+    homes = home_city_rows()
+    names = {row.id: row.name for row in homes}
+    wanted_name = (request.args.get("home_name") or "").strip().casefold()
+    home = request.args.get("home", type=int) or next(
+        (city_id for city_id, name in names.items() if wanted_name and name.casefold() == wanted_name), None)
+    home = home if home in names else None
     scope = visible_partnership_ids()
     if home is not None:  # one member city of an association
         scope = scope.where(Partnership.home_city_id == home)
@@ -64,7 +67,9 @@ def index():
               else pillar_counts(today, partnership_ids=scope))
     pillars = pillar_chart(counts, id_prefix="portfolio-pillars",
                            title=_("Substantive engagements per pillar across the portfolio"))
-    world_map, map_left_out = portfolio_map(cities, flags, [c for c in homes if home in (None, c.id)], today)
+    map_homes = [row for row in homes if home in (None, row.id)]
+    map_homes = map_homes if len(map_homes) <= HOMES_LIMIT else []
+    world_map, map_left_out = portfolio_map(cities, flags, map_homes, today)
     return render_template(
         "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
@@ -72,6 +77,7 @@ def index():
         by_health=Counter(flag.state for flag in flags.values()),
         by_status=Counter(activity.status for activity in portfolio.values()),
         states=list(HealthState), statuses=list(PartnershipStatus), homes=homes, home=home,
+        many_homes=len(homes) > MANY_HOME_CITIES, home_name=names.get(home, ""),
     )
 
 

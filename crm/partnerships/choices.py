@@ -1,4 +1,5 @@
 """Choices that come from the database, for partnership forms and filters."""
+from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -9,7 +10,7 @@ from crm.extensions import db
 from crm.forms import options
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnerships
-from crm.settings.service import home_cities
+from crm.settings.service import MANY_HOME_CITIES, home_city_names
 
 
 def liaison_choices(blank):
@@ -19,8 +20,13 @@ def liaison_choices(blank):
     return options([(0, blank)] + [(row.id, row.name) for row in staff])
 
 
-def home_city_choices(blank=None):
-    choices = [(city.id, city.name) for city in home_cities()]
+def home_city_choices(blank=None, names=None):
+    """Every home city; as a filter (with a blank) of an association's thousands, only the chosen one:
+    the search box finds partnerships by their home city's name too."""
+    choices = home_city_names() if names is None else names
+    if blank is not None and len(choices) > MANY_HOME_CITIES:
+        chosen = request.args.get("home", type=int)
+        choices = [pair for pair in choices if pair[0] == chosen]
     return options([(0, blank)] + choices if blank is not None else choices)
 
 

@@ -15,6 +15,23 @@ def office_settings() -> OfficeSettings:
     return settings
 
 
+#: beyond this many home cities (an association), pickers list only the chosen one and filters take a name
+MANY_HOME_CITIES = 100
+
+
+def home_city_rows() -> list:
+    """Every home city as a light row (id, name, native_name, latitude, longitude), by name:
+    enough for pickers and the map, and cheap for an association's thousands."""
+    return db.session.execute(
+        select(City.id, City.name, City.native_name, City.latitude, City.longitude)
+        .join(HomeCity, HomeCity.city_id == City.id).order_by(City.name)).all()
+
+
+def home_city_names() -> list[tuple[int, str]]:
+    """(id, English name) of every home city, by name."""
+    return [(row.id, row.name) for row in home_city_rows()]
+
+
 def home_cities() -> list[City]:
     return list(db.session.scalars(select(City).join(HomeCity, HomeCity.city_id == City.id).order_by(City.name)))
 
