@@ -80,7 +80,7 @@ class CityIndex:
             self.places[place.geonames_id] = place
             self.primary[place.geonames_id] = fold(place.name)
             spellings = {fold(place.name)} | {fold(a) for a in place.alternate_names if _latin(a)}
-            for spelling in spellings - {""}:
+            for spelling in sorted(spellings - {""}):  # sorted: the same order whatever the hash seed
                 self.exact[place.country_code][spelling].append(place.geonames_id)
         self.exact = {cc: dict(names) for cc, names in self.exact.items()}
         self._choices: dict[str, tuple[list[str], list[list[int]]]] = {}
