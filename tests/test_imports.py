@@ -351,3 +351,14 @@ def test_contacts_are_imported_into_the_partnership_of_their_city(client, login,
     assert {c.name for c in contacts} == {"Anna Berg", "Lars Holm"}
     assert {c.language for c in contacts} == {None, "en"}
     assert any(c.organization and c.organization.name == "Malmö University" for c in contacts)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Orange County", "create"), ("Plovdiv Province", "create"), ("Sverdlovsk Oblast", "create"),
+    ("Petrogradsky (Saint Petersburg)", "create"), ("Marburg-Biedenkopf (district)", "create"),
+    ("Calabria", None),  # a region without a designator: the user decides
+])
+def test_counties_provinces_and_districts_are_kept_as_the_file_gives_them(name, expected):
+    ambiguous = {"status": "ambiguous", "candidates": [{"score": 100}]}
+    assert default_choice(ambiguous, "US", (33.7, -117.8), name) == expected
+    assert default_choice(ambiguous, "US", None, name) is None  # without coordinates: the user decides

@@ -47,8 +47,8 @@ def fold(text: str) -> str:
 
 
 def gazetteer_population() -> int:
-    value = os.environ.get("CRM_IMPORT_GAZETTEER_POPULATION", "1000")
-    return int(value) if value in ("500", "1000", "5000", "15000") else 1000
+    value = os.environ.get("CRM_IMPORT_GAZETTEER_POPULATION", "500")
+    return int(value) if value in ("500", "1000", "5000", "15000") else 500
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 Nothing here writes to the partnership tables; the plan is kept on the
 import job until the user confirms it.
 """
+import re
 from collections import Counter
 
 from sqlalchemy import select
@@ -31,11 +32,27 @@ def cell(row: list[str], mapping: dict, field: str) -> str:
     return row[index].strip() if index is not None and 0 <= index < len(row) else ""
 
 
-def default_choice(match: dict, cc: str | None, point) -> str | None:
+#: words that make a name an administrative area or a city district, not a city: "Orange County",
+#: "Plovdiv Province", "Miyazaki Prefecture", "Sverdlovsk Oblast", "Petrogradsky (Saint Petersburg)"
+AREA = re.compile(r"\((?:[^()]+)\)\s*$|\b(?:county|province|prefecture|oblast|krai|raion|district|region|"
+                  r"governorate|municipality|borough|canton|department|state|voivodeship|atoll|"
+                  r"metropolitan area|métropole)\b", re.IGNORECASE)
+
+
+def is_area(name: str) -> bool:
+    """Whether the name says it is a county, province, district… rather than a city."""
+    return bool(AREA.search(name or ""))
+
+
+def default_choice(match: dict, cc: str | None, point, name: str = "") -> str | None:
     if match["status"] == MATCHED:
         return f"gn:{match['geonames_id']}"
-    if match["status"] == UNMATCHED and cc and point and not any(c["score"] >= 80 for c in match["candidates"]):
+    if cc and point and match["status"] == UNMATCHED and not any(c["score"] >= 80 for c in match["candidates"]):
         # Nothing like it in the gazetteer, and the file says where it is: a town too small for GeoNames.
+        return "create"
+    if cc and point and is_area(name):
+        # A county, province or district named after a city is not that city: keep it as the file gives
+        # it (name, country, coordinates) rather than guessing the city or asking.
         return "create"
     return None
 
@@ -76,7 +93,7 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
         point = _coordinates(lat, lng)
         match = matcher.match(name, cc, *(point or (None, None))).as_json()
         cities.append({"name": name[:200], "country": country[:100], "cc": cc, "lat": point and point[0],
-                       "lng": point and point[1], "match": match, "choice": default_choice(match, cc, point)})
+                       "lng": point and point[1], "match": match, "choice": default_choice(match, cc, point, name)})
         if progress and (n % 200 == 0 or n == len(wanted) - 1):
             progress(n + 1, len(wanted))
     data["cities"], data["pairs"] = cities, pairs
