@@ -356,9 +356,24 @@ def test_contacts_are_imported_into_the_partnership_of_their_city(client, login,
 @pytest.mark.parametrize("name, expected", [
     ("Orange County", "create"), ("Plovdiv Province", "create"), ("Sverdlovsk Oblast", "create"),
     ("Petrogradsky (Saint Petersburg)", "create"), ("Marburg-Biedenkopf (district)", "create"),
-    ("Calabria", None),  # a region without a designator: the user decides
+    ("Springfield", None),  # a plain town name: the user decides
 ])
 def test_counties_provinces_and_districts_are_kept_as_the_file_gives_them(name, expected):
     ambiguous = {"status": "ambiguous", "candidates": [{"score": 100}]}
     assert default_choice(ambiguous, "US", (33.7, -117.8), name) == expected
     assert default_choice(ambiguous, "US", None, name) is None  # without coordinates: the user decides
+
+
+@pytest.mark.parametrize("name, cc, expected", [
+    ("Calabria", "IT", True), ("Queensland", "AU", True), ("Saarland", "DE", True), ("Réunion", "FR", True),
+    ("KwaZulu-Natal", "ZA", True), ("Cambridge", "US", False), ("Judenburg", "AT", False), ("Calabria", None, False),
+])
+def test_regions_are_recognised_from_iso_3166_2(name, cc, expected):
+    from crm.imports.regions import is_region
+
+    assert is_region(name, cc) is expected
+
+
+def test_a_region_is_kept_as_the_file_gives_it():
+    ambiguous = {"status": "ambiguous", "candidates": [{"score": 85}]}
+    assert default_choice(ambiguous, "IT", (39.0, 16.5), "Calabria") == "create"

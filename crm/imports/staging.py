@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.imports.columns import ASSOCIATION, CONTACTS
 from crm.imports.countries import country_code, fold
 from crm.imports.matching import MATCHED, UNMATCHED, Matcher, _coordinates
+from crm.imports.regions import is_region
 from crm.partnerships.models import Partnership
 
 # Why a row is not written.
@@ -50,9 +51,9 @@ def default_choice(match: dict, cc: str | None, point, name: str = "") -> str | 
     if cc and point and match["status"] == UNMATCHED and not any(c["score"] >= 80 for c in match["candidates"]):
         # Nothing like it in the gazetteer, and the file says where it is: a town too small for GeoNames.
         return "create"
-    if cc and point and is_area(name):
-        # A county, province or district named after a city is not that city: keep it as the file gives
-        # it (name, country, coordinates) rather than guessing the city or asking.
+    if cc and point and (is_area(name) or is_region(name, cc)):
+        # A region, or a county, province or district named after a city, is not that city: keep it as
+        # the file gives it (name, country, coordinates) rather than guessing the city or asking.
         return "create"
     return None
 
