@@ -366,7 +366,8 @@ def test_counties_provinces_and_districts_are_kept_as_the_file_gives_them(name, 
 
 @pytest.mark.parametrize("name, cc, expected", [
     ("Calabria", "IT", True), ("Queensland", "AU", True), ("Saarland", "DE", True), ("Réunion", "FR", True),
-    ("KwaZulu-Natal", "ZA", True), ("Cambridge", "US", False), ("Judenburg", "AT", False), ("Calabria", None, False),
+    ("KwaZulu-Natal", "ZA", True), ("Andalusia", "ES", True), ("Metro Manila", "PH", True),
+    ("Cambridge", "US", False), ("Judenburg", "AT", False), ("Calabria", None, False),
 ])
 def test_regions_are_recognised_from_iso_3166_2(name, cc, expected):
     from crm.imports.regions import is_region
