@@ -95,3 +95,29 @@ def test_an_association_with_many_home_cities_types_the_name(client, login, make
     assert "Kakegawa" in listing and "Sapporo" not in listing
     home_select = listing.split('name="home"')[1].split("</select>")[0]
     assert f'value="{eugene.id}"' in home_select and f'value="{portland.id}"' not in home_select
+
+
+def test_list_filters_offer_only_the_chosen_partnership_in_a_portfolio_of_thousands(client, login, make, session,
+                                                                                      monkeypatch):
+    from crm.partnerships import choices
+
+    monkeypatch.setattr(choices, "MANY_PARTNERSHIPS", 1)
+    first, second = make.partnership(partner=make.city("Alpha")), make.partnership(partner=make.city("Bravo"))
+    login("viewer")
+    for url in ("/missions/", "/contacts/", "/engagements/", "/agreements/"):
+        plain = client.get(url).text.split('name="partnership"')[1].split("</select>")[0]
+        assert f'value="{first.id}"' not in plain and f'value="{second.id}"' not in plain, url
+        chosen = client.get(f"{url}?partnership={second.id}").text.split('name="partnership"')[1].split("</select>")[0]
+        assert f'value="{second.id}"' in chosen and f'value="{first.id}"' not in chosen, url
+
+
+def test_the_settings_page_pages_through_many_home_cities(client, login, make, session, monkeypatch):
+    from crm.settings import views
+
+    monkeypatch.setattr(views, "HOME_CITIES_PER_PAGE", 1)
+    association(make, session)
+    login("admin")
+    first = client.get("/settings/").text
+    assert "Page 1 of 2" in first and "Eugene" in first.split("Home cities")[1]
+    second = client.get("/settings/?page=2").text
+    assert "Portland" in second.split("Home cities")[1].split("</ul>")[0]

@@ -26,7 +26,7 @@ from crm.extensions import db
 from crm.forms import ConfirmForm, FilterForm, enum_choices, options
 from crm.languages import document_language_choices, language_label
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.versioning import save_unless_conflict
 
@@ -45,7 +45,7 @@ class AgreementFilterForm(FilterForm):
 
 def _filter_form() -> AgreementFilterForm:
     form = AgreementFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

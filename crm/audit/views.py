@@ -11,7 +11,7 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.forms import FilterForm, options
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_filter_choices
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -29,7 +29,7 @@ class AuditFilterForm(FilterForm):
 @allow(ADMINS)
 def index():
     form = AuditFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     form.user.choices = options([(0, _l("Anyone"))] + [
         (row.id, row.name) for row in db.session.execute(select(User.id, User.name).order_by(User.name))])
     query = select(AuditEvent).options(joinedload(AuditEvent.user)).order_by(AuditEvent.occurred_at.desc(),

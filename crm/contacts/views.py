@@ -15,7 +15,7 @@ from crm.database import MAX_ID
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_choices, partnership_filter_choices
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import (
     get_in_scope_or_404,
@@ -75,7 +75,7 @@ def export_contacts(fmt: str):
 
 def _filter_form(form_class):
     form = form_class()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

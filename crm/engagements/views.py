@@ -13,7 +13,7 @@ from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.views import detail
 from crm.trash.models import KEEP_DAYS
@@ -25,7 +25,7 @@ FILTERS = ("q", "partnership", "kind", "pillar", "substantive", "date_from", "da
 
 def _filter_form() -> EngagementFilterForm:
     form = EngagementFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

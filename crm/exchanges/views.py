@@ -22,7 +22,7 @@ from crm.extensions import db
 from crm.forms import enum_choices
 from crm.missions.queries import organization_choices
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
@@ -50,7 +50,7 @@ def get_exchange_or_404(exchange_id: int) -> Exchange:
 
 def _filter_form() -> ExchangeFilterForm:
     form = ExchangeFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

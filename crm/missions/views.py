@@ -31,7 +31,7 @@ from crm.missions.queries import (
     organization_choices,
 )
 from crm.pagination import paginate
-from crm.partnerships.choices import liaison_choices, partnership_choices
+from crm.partnerships.choices import liaison_choices, partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
 from crm.trash.models import KEEP_DAYS
@@ -47,7 +47,7 @@ class MissionFilterForm(ProgramFilterForm):
 
 def _filter_form() -> MissionFilterForm:
     form = MissionFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

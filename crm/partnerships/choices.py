@@ -41,6 +41,10 @@ def fill_filter_form(form, countries):
     form.home.choices = home_city_choices(_l("All home cities"))
 
 
+#: a list filter offers every partnership up to this many; beyond, only the chosen one (and the search box)
+MANY_PARTNERSHIPS = 300
+
+
 def partnership_choices(blank=None):
     rows = db.session.execute(
         visible_partnerships().with_only_columns(Partnership.id, City.name)
@@ -49,3 +53,16 @@ def partnership_choices(blank=None):
     ).all()
     choices = [(row.id, row.name) for row in rows]
     return options([(0, blank)] + choices if blank is not None else choices)
+
+
+def partnership_filter_choices(blank):
+    """For a list's partnership filter: every partnership, or, in a portfolio of thousands (an
+    association), only the one chosen by ?partnership= — a select of thousands helps nobody."""
+    query = (visible_partnerships().with_only_columns(Partnership.id, City.name)
+             .join(City, Partnership.partner_city_id == City.id)
+             .where(Partnership.archived_at.is_(None)).order_by(City.name))
+    rows = db.session.execute(query.limit(MANY_PARTNERSHIPS + 1)).all()
+    if len(rows) > MANY_PARTNERSHIPS:
+        chosen = request.args.get("partnership", type=int)
+        rows = db.session.execute(query.where(Partnership.id == chosen)).all() if chosen else []
+    return options([(0, blank)] + [(row.id, row.name) for row in rows])

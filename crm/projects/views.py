@@ -18,7 +18,7 @@ from crm.extensions import db
 from crm.forms import enum_choices
 from crm.money import from_minor
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_choices
+from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
@@ -55,7 +55,7 @@ def get_milestone_or_404(milestone_id: int) -> Milestone:
 
 def _filter_form() -> ProjectFilterForm:
     form = ProjectFilterForm()
-    form.partnership.choices = partnership_choices(_l("All partnerships"))
+    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
     return form
 
 

@@ -7,24 +7,32 @@ from crm.extensions import db
 from crm.forms import options
 from crm.settings.forms import HomeCityForm, SettingsForm
 from crm.settings.models import HomeCity
-from crm.settings.service import add_home_city, home_cities, office_settings
+from crm.cities.models import City
+from crm.pagination import paginate_list
+from crm.settings.service import add_home_city, home_cities, home_city_names, office_settings
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
+HOME_CITIES_PER_PAGE = 50
 SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"]
 
 
 def _render(settings_form=None, home_form=None, conflict=None):
     settings = office_settings()
-    cities = home_cities()
+    names = home_city_names()
     settings_form = settings_form or SettingsForm(obj=settings)
-    settings_form.default_home_city_id.choices = options((city.id, city.name) for city in cities)
-    thresholds = dict(db.session.execute(select(HomeCity.city_id, HomeCity.threshold_months)).all())
+    settings_form.default_home_city_id.choices = options(names)
+    page = paginate_list(names, per_page=HOME_CITIES_PER_PAGE)  # an association may have thousands
+    shown = [city_id for city_id, _name in page.items]
+    cities = {c.id: c for c in db.session.scalars(select(City).where(City.id.in_(shown)))}
+    thresholds = dict(db.session.execute(select(HomeCity.city_id, HomeCity.threshold_months)
+                                         .where(HomeCity.city_id.in_(shown))).all())
     return render_template("settings/index.html", settings_form=settings_form, conflict=conflict,
-                           home_form=home_form or HomeCityForm(formdata=None), home_cities=cities,
-                           home_thresholds=thresholds)
+                           home_form=home_form or HomeCityForm(formdata=None),
+                           home_cities=[cities[city_id] for city_id in shown if city_id in cities],
+                           home_page=page, home_thresholds=thresholds)
 
 
 @bp.get("/")
