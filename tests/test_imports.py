@@ -378,3 +378,15 @@ def test_regions_are_recognised_from_iso_3166_2(name, cc, expected):
 def test_a_region_is_kept_as_the_file_gives_it():
     ambiguous = {"status": "ambiguous", "candidates": [{"score": 85}]}
     assert default_choice(ambiguous, "IT", (39.0, 16.5), "Calabria") == "create"
+
+
+def test_when_nothing_would_be_added_the_preview_says_why_and_offers_no_import(client, login, make, session):
+    home = make.home_city(name="Kobe", country_code="JP")
+    login("coordinator")
+    token = token_of(upload(client, "home,partner,country\nJudenburg,Malmö,Sweden\n", home_city_id=str(home.id)))
+    client.post(f"/import/{token}/columns", data={
+        "home_city": "0", "partner_city": "1", "partner_country": "2", "partner_lat": "-1", "partner_lng": "-1",
+        "kind": "-1", "status": "-1", "established_on": "-1", "summary": "-1"})
+    preview = client.get(f"/import/{token}").text
+    assert f'show=skipped" aria-current="page">' in preview  # the tab that says why
+    assert "Import now</button>" in preview and "disabled" in preview.split("Import now</button>")[0].rsplit("<button", 1)[1]

@@ -140,7 +140,8 @@ def job(token: str):
                             for ref in (home, partner) if ref is not None)
     show = request.args.get("show")
     if show not in ("review", "matched", "created", "skipped"):
-        show = "review" if figures["undecided"] or figures["ambiguous"] else "matched"
+        show = ("review" if figures["undecided"] or figures["ambiguous"]
+                else "skipped" if not figures["write"] else "matched")  # nothing to add: say why
     if show == "skipped":
         page = paginate_list([p for p in planned if p[-1]])
     else:
