@@ -110,6 +110,7 @@ def configure_templates(app: Flask) -> None:
     from crm.health.reasons import reason, state_label
     from crm.languages import language_label
     from crm.money import format_money
+    from crm.exports.writers import export_url
     from crm.pagination import page_url
 
     app.jinja_env.globals.update(
@@ -124,9 +125,7 @@ def configure_templates(app: Flask) -> None:
         health_reason=reason,
         languages=i18n.LANGUAGES,
         current_locale=get_locale,
+        export_url=export_url,
     )
-    from crm.exports.writers import export_url
-
-    app.jinja_env.globals["export_url"] = export_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

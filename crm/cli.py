@@ -68,11 +68,12 @@ def seed_demo_command():
 def ceremonial_command(output: str, as_of, include_all: bool, language: str | None, home_city: str | None):
     """Partnerships that have gone ceremonial or are at risk, with the reason for each."""
     from crm.health.report import flagged_rows, render_rows
-    from crm.settings.service import home_cities, office_today
+    from crm.settings.service import home_city_names, office_today
 
     home_city_ids = None
     if home_city:
-        home_city_ids = {c.id for c in home_cities() if c.name.casefold() == home_city.strip().casefold()}
+        home_city_ids = {city_id for city_id, name in home_city_names()
+                         if name.casefold() == home_city.strip().casefold()}
         if not home_city_ids:
             raise click.BadParameter(f"{home_city!r} is not one of the home cities in the settings.",
                                      param_hint="--home-city")

@@ -23,7 +23,7 @@ from crm.pagination import paginate_list
 from crm.partnerships.choices import partnership_choices
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
-from crm.settings.service import home_cities, office_settings
+from crm.settings.service import home_city_names, office_settings
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -51,7 +51,7 @@ def _inline_limit() -> int:
 @allow(EDITORS)
 def upload():
     form = UploadForm()
-    form.home_city_id.choices = options((c.id, c.name) for c in home_cities())
+    form.home_city_id.choices = options(home_city_names())
     form.partnership_id.choices = partnership_choices(_l("Each row's partner city (mapped on the next page)"))
     if request.method == "GET":
         form.home_city_id.data = office_settings().default_home_city_id

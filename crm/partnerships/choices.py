@@ -45,22 +45,22 @@ def fill_filter_form(form, countries):
 MANY_PARTNERSHIPS = 300
 
 
+def _current_partnerships():
+    """The reader's unarchived partnerships as (id, partner city name), by name."""
+    return (visible_partnerships().with_only_columns(Partnership.id, City.name)
+            .join(City, Partnership.partner_city_id == City.id)
+            .where(Partnership.archived_at.is_(None)).order_by(City.name))
+
+
 def partnership_choices(blank=None):
-    rows = db.session.execute(
-        visible_partnerships().with_only_columns(Partnership.id, City.name)
-        .join(City, Partnership.partner_city_id == City.id)
-        .where(Partnership.archived_at.is_(None)).order_by(City.name)
-    ).all()
-    choices = [(row.id, row.name) for row in rows]
+    choices = [(row.id, row.name) for row in db.session.execute(_current_partnerships())]
     return options([(0, blank)] + choices if blank is not None else choices)
 
 
 def partnership_filter_choices(blank):
     """For a list's partnership filter: every partnership, or, in a portfolio of thousands (an
     association), only the one chosen by ?partnership= — a select of thousands helps nobody."""
-    query = (visible_partnerships().with_only_columns(Partnership.id, City.name)
-             .join(City, Partnership.partner_city_id == City.id)
-             .where(Partnership.archived_at.is_(None)).order_by(City.name))
+    query = _current_partnerships()
     rows = db.session.execute(query.limit(MANY_PARTNERSHIPS + 1)).all()
     if len(rows) > MANY_PARTNERSHIPS:
         chosen = request.args.get("partnership", type=int)

@@ -10,11 +10,9 @@ Ranking, in every group: an exact match, then a match at the start, then at
 the start of a word, then anywhere; within each, the shortest text (the
 closest match); then alphabetical, or the most recent engagement.
 """
-import sqlite3
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, event, func, literal, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from crm.cities.models import City
@@ -31,16 +29,6 @@ MAX_QUERY_LENGTH = 200
 #: the groups of the results page, in the order shown
 KINDS = ("partnerships", "cities", "contacts", "organizations", "engagements")
 LINE = "\n"  # alternate city names are stored one a line
-
-
-def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value
-
-
-@event.listens_for(Engine, "connect")
-def _register_unicode_lower(dbapi_connection, connection_record):
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
 
 
 def clean_query(raw: str | None) -> str:

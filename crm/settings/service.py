@@ -32,10 +32,6 @@ def home_city_names() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in home_city_rows()]
 
 
-def home_cities() -> list[City]:
-    return list(db.session.scalars(select(City).join(HomeCity, HomeCity.city_id == City.id).order_by(City.name)))
-
-
 def add_home_city(city: City, make_default: bool = False) -> HomeCity:
     home = db.session.get(HomeCity, city.id) if city.id else None
     if home is None:

@@ -9,7 +9,7 @@ from crm.settings.forms import HomeCityForm, SettingsForm
 from crm.settings.models import HomeCity
 from crm.cities.models import City
 from crm.pagination import paginate_list
-from crm.settings.service import add_home_city, home_cities, home_city_names, office_settings
+from crm.settings.service import add_home_city, home_city_names, office_settings
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -46,7 +46,7 @@ def index():
 def update():
     settings = office_settings()
     form = SettingsForm()
-    form.default_home_city_id.choices = options((city.id, city.name) for city in home_cities())
+    form.default_home_city_id.choices = options(home_city_names())
     if form.validate():
         conflict = save_unless_conflict(form, settings, SETTINGS_FIELDS, lambda: _apply(form, settings))
         if conflict is None:

@@ -5,6 +5,8 @@ feed, PDF or guest page can show them. Pass the execution option
 Records belonging to a deleted engagement (a mission's itinerary, delegates and
 outcomes, a project's milestones, an engagement's files) are left out with it.
 """
+import functools
+
 from sqlalchemy import and_, event, exists, or_
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -28,7 +30,9 @@ def _live_item(item_id_column):
     return exists().where(items.c.id == item_id_column, _live(items.c.mission_id))
 
 
-def _criteria():
+@functools.cache
+def _criteria() -> tuple:
+    """Built once: the rules are lambdas SQLAlchemy applies to each statement (and its aliases)."""
     rules = {
         Engagement: lambda cls: cls.deleted_at.is_(None),
         Attachment: lambda cls: and_(cls.deleted_at.is_(None),
@@ -39,8 +43,8 @@ def _criteria():
         Milestone: lambda cls: _live(cls.project_id),
         ItineraryComment: lambda cls: _live_item(cls.item_id),
     }
-    return [with_loader_criteria(model, rule, include_aliases=True, track_closure_variables=False)
-            for model, rule in rules.items()]
+    return tuple(with_loader_criteria(model, rule, include_aliases=True, track_closure_variables=False)
+                 for model, rule in rules.items())
 
 
 @event.listens_for(Session, "do_orm_execute")

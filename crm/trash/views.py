@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.access import ADMINS, allow
 from crm.attachments.models import Attachment
+from crm.auth.models import User
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.pagination import paginate
@@ -27,14 +28,14 @@ def index():
              .options(joinedload(model.partnership).joinedload(Partnership.partner_city))
              .order_by(model.deleted_at.desc(), model.id.desc())
              .execution_options(**operations.EVERYTHING))
-    return render_template("trash/index.html", show=show, page=paginate(query), keep_days=KEEP_DAYS,
-                           deleted_by=_deleted_by())
+    page = paginate(query)
+    return render_template("trash/index.html", show=show, page=page, keep_days=KEEP_DAYS,
+                           deleted_by=_names_of({record.deleted_by_id for record in page.items}))
 
 
-def _deleted_by() -> dict[int, str]:
-    from crm.auth.models import User
-
-    return dict(db.session.execute(select(User.id, User.name)).all())
+def _names_of(user_ids: set[int | None]) -> dict[int, str]:
+    """The names of the people who deleted what this page shows, in one query."""
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids - {None}))).all())
 
 
 @bp.post("/engagements/<int:engagement_id>/restore")
