@@ -1,0 +1,24 @@
+"""versions on agreement texts
+
+Revision ID: c1d2e3f4a5b6
+Revises: b9c8d7e6f5a4
+Create Date: 2026-12-06 01:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'c1d2e3f4a5b6'
+down_revision = 'b9c8d7e6f5a4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
