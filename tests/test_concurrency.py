@@ -122,3 +122,62 @@ def test_an_invitation_accepted_twice_at_once_creates_one_account(app, committed
         check.execute(sa.delete(GuestAccess).where(GuestAccess.partnership_id == partnership.id))
         check.execute(sa.delete(User).where(User.email == "race@example.org"))
         check.commit()
+
+
+def test_two_saves_of_the_same_agreement_text_cannot_both_win(app, committed):
+    """Both editors pass the version check before either commits; the database's WHERE version decides."""
+    from werkzeug.datastructures import MultiDict
+
+    from crm.agreements import views
+    from crm.agreements.forms import TextForm
+    from crm.agreements.models import Agreement, AgreementText
+    from crm.cities.models import City
+    from crm.partnerships.models import Partnership
+    from crm.versioning import save_unless_conflict
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        partnership = Partnership(home_city=City(name="Text Home", country_code="US"),
+                                  partner_city=City(name="Text Partner", country_code="JP"), kind="sister_city",
+                                  status="active")
+        agreement = Agreement(partnership=partnership, kind="sister_city", title="Race", status="draft")
+        text = AgreementText(agreement=agreement, language="en", body="The original text.")
+        setup.add_all([partnership, agreement, text])
+        setup.commit()
+        created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
+                    ("partnerships", partnership.id), ("agreements", agreement.id), ("agreement_texts", text.id)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(body):
+        with app.test_request_context(method="POST"):
+            try:
+                record = db.session.get(AgreementText, text.id)  # both load version 1
+                form = TextForm(formdata=MultiDict({"language": "en", "body": body, "version": "1"}))
+                form.language.choices = [("en", "English")]
+                assert form.validate(), form.errors
+
+                def apply():
+                    barrier.wait()  # both are past the version check; now both write
+                    views._apply_text(record, form)
+
+                conflict = save_unless_conflict(form, record, views.TEXT_FIELDS, apply)
+                outcomes.append("saved" if conflict is None else ("refused", form.version.data))
+            finally:
+                db.session.remove()
+
+    engines = db._app_engines[app]
+    shared, engines[None] = engines[None], engine  # connections of their own, not the test's shared one
+    try:
+        threads = [threading.Thread(target=save, args=(body,)) for body in ("First editor.", "Second editor.")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        engines[None] = shared
+    # one saved; the other was shown the conflict, its form moved to the winner's version
+    assert sorted(outcomes, key=str) == [("refused", "2"), "saved"]
+    with Session(engine) as check:
+        stored = check.get(AgreementText, text.id)
+        assert stored.version == 2 and stored.body in ("First editor.", "Second editor.")

@@ -139,3 +139,39 @@ def test_logging_engagements_does_not_count_as_editing_the_settings(client, logi
         "visibility": "shared", "initiated_by": "home"})
     session.expire_all()
     assert session.get(OfficeSettings, 1).version == version  # the activity stamp moved past the ORM
+
+
+def test_two_people_editing_the_same_agreement_text_do_not_replace_each_other(app, client, login, make, session):
+    from crm.agreements.models import Agreement, AgreementText
+
+    partnership = make.partnership(partner=make.city("Kyoto"))
+    agreement = Agreement(partnership=partnership, kind="sister_city", title="Friendship", status="draft")
+    agreement.texts.append(AgreementText(language="ja", title="友好協定", body="両市は友好を深める。"))
+    session.add(agreement)
+    session.commit()
+    text = agreement.texts[0]
+    login("coordinator")
+    form = client.get(f"/agreement-texts/{text.id}/edit").text
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    other = app.test_client()
+    with other.session_transaction() as flask_session:
+        flask_session["_user_id"] = make.user("coordinator").get_id()
+    # the other person saves first
+    assert other.post(f"/agreement-texts/{text.id}/edit", data={
+        "language": "ja", "title": "友好協定", "body": "両市は友好と交流を深める。", "version": version}).status_code == 302
+    # then we save, based on the version we opened
+    mine = {"language": "ja", "title": "姉妹都市協定", "body": "私の丁寧な訳文。", "version": version}
+    response = client.post(f"/agreement-texts/{text.id}/edit", data=mine)
+    assert response.status_code == 409
+    assert "Someone else saved changes" in response.text and "両市は友好と交流を深める。" in response.text
+    assert "私の丁寧な訳文。" in response.text and 'value="姉妹都市協定"' in response.text  # our input is kept
+    session.expire_all()
+    stored = session.get(AgreementText, text.id)
+    assert stored.body == "両市は友好と交流を深める。" and stored.title == "友好協定"  # nothing overwritten
+    # saving again (now on top of their version) is a deliberate choice and works
+    newer = re.search(r'name="version" type="hidden" value="(\d+)"', response.text).group(1)
+    assert newer != version
+    again = client.post(f"/agreement-texts/{text.id}/edit", data={**mine, "version": newer})
+    assert again.status_code == 302
+    session.expire_all()
+    assert session.get(AgreementText, text.id).body == "私の丁寧な訳文。"

@@ -42,6 +42,7 @@ class MoveForm(Form):
 
 
 class TextForm(Form):
+    version = VersionField()
     language = SelectField(_l("Language"), validators=[InputRequired()])
     title = StringField(_l("Title in this language"), validators=[Optional(), Length(max=300)],
                         filters=[none_if_empty])

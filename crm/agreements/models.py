@@ -3,12 +3,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
+from crm.versioning import Versioned, version_mapper_args
 
 
 class AgreementKind(enum.StrEnum):
@@ -82,8 +83,10 @@ class Agreement(Timestamped, db.Model):
         return [text.language for text in self.texts]
 
 
-class AgreementText(Timestamped, db.Model):
-    """The agreement's text in one language (one text per language)."""
+class AgreementText(Versioned, Timestamped, db.Model):
+    """The agreement's text in one language (one text per language).
+
+    Versioned: two people editing the same text at once must not replace each other's work."""
 
     __tablename__ = "agreement_texts"
 
@@ -97,6 +100,10 @@ class AgreementText(Timestamped, db.Model):
     agreement: Mapped[Agreement] = relationship(back_populates="texts")
 
     __table_args__ = (UniqueConstraint("agreement_id", "language", name="uq_agreement_texts_language"),)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return version_mapper_args(cls)
 
 
 class Signatory(db.Model):

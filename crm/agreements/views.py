@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from crm.agreements.queries import (
     get_text_or_404,
 )
 from crm.attachments.queries import attachments_for
+from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
@@ -58,7 +58,7 @@ def _filtered(form: AgreementFilterForm):
 @allow(STAFF)
 def index():
     form = _filter_form()
-    return render_template("agreements/index.html", form=form, page=paginate(_filtered(form)), today=date.today())
+    return render_template("agreements/index.html", form=form, page=paginate(_filtered(form)), today=office_today())
 
 
 @bp.get("/agreements/export.csv", defaults={"fmt": "csv"})
@@ -115,8 +115,8 @@ def detail(agreement_id: int):
         "agreements/detail.html", agreement=agreement, partnership=agreement.partnership,
         moves=lifecycle.allowed_moves(agreement.status), move_form=move_form,
         signatory_form=SignatoryForm(formdata=None), can_edit_terms=lifecycle.can_edit_terms(agreement.status),
-        attachments=attachments_for(agreement_id=agreement.id), today=date.today(),
-        expiring=lifecycle.is_expiring(agreement.status, agreement.expires_on, date.today()),
+        attachments=attachments_for(agreement_id=agreement.id), today=office_today(),
+        expiring=lifecycle.is_expiring(agreement.status, agreement.expires_on, office_today()),
     )
 
 
@@ -231,12 +231,27 @@ def edit_text(text_id: int):
     if not lifecycle.can_edit_terms(agreement.status):
         return _terms_locked(agreement)
     form = _text_form(agreement, text)
+    conflict = None
     if form.validate_on_submit():
-        form.populate_obj(text)
-        db.session.commit()
-        flash(_("Your changes were saved."), "success")
-        return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
-    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text)
+        conflict = save_unless_conflict(form, text, TEXT_FIELDS, lambda: _apply_text(text, form))
+        if conflict is not None:  # their language by name, not by code
+            language = str(form.language.label.text)
+            conflict.fields = [(label, language_label(value) if label == language else value)
+                               for label, value in conflict.fields]
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
+    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text,
+                           conflict=conflict), 409 if conflict else 200
+
+
+TEXT_FIELDS = ["language", "title", "body"]
+
+
+def _apply_text(text: AgreementText, form: TextForm) -> None:
+    for name in TEXT_FIELDS:  # not the version: that is SQLAlchemy's to change
+        setattr(text, name, form[name].data)
+    db.session.flush()
 
 
 @bp.route("/agreement-texts/<int:text_id>/delete", methods=["GET", "POST"])

@@ -17,8 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Existing texts start at version 1, like every other versioned record.
+    with op.batch_alter_table('agreement_texts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('agreement_texts', schema=None) as batch_op:
+        batch_op.drop_column('version')
