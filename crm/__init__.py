@@ -42,8 +42,8 @@ def configure_extensions(app: Flask) -> None:
     from crm.database import render_migration_type
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
     from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
-    from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
     from crm.i18n import select_locale, select_timezone
+    from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
@@ -107,10 +107,10 @@ def configure_templates(app: Flask) -> None:
 
     from crm import i18n
     from crm.access import can
+    from crm.exports.writers import export_url
     from crm.health.reasons import reason, state_label
     from crm.languages import language_label
     from crm.money import format_money
-    from crm.exports.writers import export_url
     from crm.pagination import page_url
 
     app.jinja_env.globals.update(
@@ -127,5 +127,6 @@ def configure_templates(app: Flask) -> None:
         current_locale=get_locale,
         export_url=export_url,
     )
+    app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -67,8 +67,9 @@ def seed_demo_command():
 @with_appcontext
 def ceremonial_command(output: str, as_of, include_all: bool, language: str | None, home_city: str | None):
     """Partnerships that have gone ceremonial or are at risk, with the reason for each."""
+    from crm.clock import office_today
     from crm.health.report import flagged_rows, render_rows
-    from crm.settings.service import home_city_names, office_today
+    from crm.settings.service import home_city_names
 
     home_city_ids = None
     if home_city:
@@ -87,8 +88,8 @@ def ceremonial_command(output: str, as_of, include_all: bool, language: str | No
 @with_appcontext
 def send_digest_command(as_of):
     """E-mail each liaison a digest of their partnerships needing attention (safe to run daily from cron)."""
+    from crm.clock import office_today
     from crm.health.digest import send_digests
-    from crm.settings.service import office_today
 
     sent = send_digests(as_of.date() if as_of else office_today())
     if not sent:

@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
 
+from crm.clock import utcnow  # noqa: F401  (the default of every timestamp; imported from here by models)
+
 #: the largest id an INTEGER primary key holds on every database we run on
 MAX_ID = 2**31 - 1
 
@@ -25,8 +27,6 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):

@@ -49,6 +49,18 @@ def select_timezone() -> str | None:
     return None
 
 
+def labelled_datetime(moment, format: str = "medium") -> str:
+    """A moment in the reader's own time zone, labelled with that zone ("Nov 25, 2026, 3:00 PM PST"),
+    so nobody mistakes it for the office's time: only the office's *date* rules what is due."""
+    from flask_babel import format_datetime
+
+    if moment is None:
+        return ""
+    zone = format_datetime(moment, "zzz")  # PST, GMT+14:00, UTC...
+    text = format_datetime(moment, format)
+    return text if zone in text else f"{text} {zone}"  # 'long' and 'full' carry their zone already
+
+
 def language_name(code: str) -> str:
     """A language's name in that language (the way a switcher shows it)."""
     locale = Locale.parse(code)

@@ -3,6 +3,8 @@ import functools
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from crm.clock import utcnow
+
 
 class LocalTimeError(ValueError):
     """A local time that does not exist, or is ambiguous, at that place."""
@@ -47,7 +49,7 @@ def in_zone(moment: datetime | None, zone: str | None) -> datetime | None:
 
 def utc_offset_label(zone: str, at: datetime | None = None) -> str:
     """"UTC+09:00" for a zone at a moment (now by default)."""
-    offset = (at or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    offset = (at or utcnow()).astimezone(ZoneInfo(zone)).utcoffset()
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
@@ -55,5 +57,5 @@ def utc_offset_label(zone: str, at: datetime | None = None) -> str:
 
 def today_in(zone: str | None, moment: datetime | None = None) -> date:
     """The calendar date at a place (UTC when the zone is unknown)."""
-    moment = moment or datetime.now(UTC)
+    moment = moment or utcnow()
     return moment.astimezone(ZoneInfo(zone)).date() if is_time_zone(zone) else moment.astimezone(UTC).date()

@@ -1,12 +1,13 @@
 """Outgoing e-mail: through SMTP when configured, otherwise into an outbox folder as .eml files."""
 import re
 import smtplib
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 
 from flask import current_app
+
+from crm.clock import utcnow
 
 
 def build_message(to_address: str, to_name: str | None, subject: str, text: str, html: str | None = None,
@@ -37,6 +38,6 @@ def deliver(message: EmailMessage) -> Path | None:
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
     recipient = re.sub(r"[^A-Za-z0-9._-]+", "_", message["To"].addresses[0].addr_spec)
-    path = outbox / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{recipient}.eml"
+    path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{recipient}.eml"
     path.write_bytes(bytes(message))
     return path

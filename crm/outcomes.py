@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import extract, func, select
 
+from crm.clock import office_today
 from crm.exchanges.models import Exchange
 from crm.extensions import db
 from crm.missions.models import MissionOutcome, OutcomeKind, TradeMission
@@ -35,7 +36,7 @@ def _scope(model, partnership_id: int | None):
 
 def outcome_totals(partnership_id: int | None = None, today: date | None = None) -> list[YearTotals]:
     """Totals per year, newest year first; only what has happened by today."""
-    today = today or date.today()
+    today = today or office_today()
     years: dict[int, YearTotals] = {}
 
     def year(value) -> YearTotals:

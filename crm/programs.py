@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from crm.clock import office_today
 from crm.database import like_escape
 from crm.exchanges.models import Exchange
 from crm.extensions import db
@@ -46,7 +47,7 @@ def scoped_program_list(model, form: ProgramFilterForm, *options) -> Select:
 
 
 def is_upcoming(starts_on: date, today: date | None = None) -> bool:
-    return starts_on > (today or date.today())
+    return starts_on > (today or office_today())
 
 
 @dataclass

@@ -9,10 +9,12 @@ import os
 import sys
 import re
 import warnings
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 import sqlalchemy as sa
+import time_machine
 from argon2 import PasswordHasher
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -34,6 +36,16 @@ def postgres_url() -> str:
     return normalise_database_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
 
 
+def refuse_unless_test_database(url: str) -> None:
+    """The PostgreSQL lane drops the public schema of the database it is given: refuse any
+    database whose name does not end in _test, so a mistyped URL cannot wipe a real one."""
+    name = sa.make_url(url).database or ""
+    if not name.endswith("_test"):
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL names the database {name!r}; the tests drop and recreate its public schema, "
+            "so they run only on a database whose name ends in _test (e.g. crm_test)")
+
+
 def postgres_unavailable_reason() -> str | None:
     url = sa.make_url(postgres_url())
     try:
@@ -48,6 +60,7 @@ def postgres_unavailable_reason() -> str | None:
 
 
 def pytest_report_header(config):
+    refuse_unless_test_database(postgres_url())
     reason = postgres_unavailable_reason()
     if reason:
         return [f"!!! PostgreSQL lane SKIPPED: {reason}"]
@@ -55,6 +68,7 @@ def pytest_report_header(config):
 
 
 def _reset_postgres(url: str) -> None:
+    refuse_unless_test_database(url)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -88,6 +102,24 @@ def app(request, tmp_path_factory):
     yield application
     with application.app_context():
         flask_db.engine.dispose()
+
+
+#: The instant every test runs at: the wall clock is stopped here (then ticks on from it), so no test
+#: depends on the day it runs. Noon UTC is the same date in every office zone from UTC-11 to UTC+11.
+#: Browser tests are the exception: Chromium keeps the real clock, so they build their data from the
+#: office's today as the app computes it.
+FROZEN_AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The stopped wall clock: `clock.move_to(...)` travels, `clock.today()` is the day it shows."""
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        traveller.today = lambda: datetime.now(UTC).date()
+        yield traveller
 
 
 class QueryCounter:

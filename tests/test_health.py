@@ -9,7 +9,7 @@ from crm.health.queries import activities
 from crm.partnerships.models import PartnershipStatus, Side
 from crm.settings.models import OfficeSettings
 
-TODAY = date(2026, 11, 25)
+TODAY = date(2026, 11, 25)  #: the day the `clock` fixture stops the wall clock at
 
 
 def engage(session, partnership, on, substantive=True, **fields):
@@ -19,7 +19,7 @@ def engage(session, partnership, on, substantive=True, **fields):
 
 
 @pytest.fixture
-def portfolio(make, session):
+def portfolio(clock, make, session):
     """Kyoto thriving, Cairo greetings only, Athens quiet with a revival planned, Moscow suspended."""
     kyoto = make.partnership(partner=make.city("Kyoto", "京都市"), established_on=date(1985, 1, 1))
     cairo = make.partnership(partner=make.city("Cairo", "القاهرة", "EG"), established_on=date(1996, 1, 1))
@@ -186,7 +186,7 @@ def test_logging_an_engagement_refreshes_the_cached_dashboard(client, login, por
     attention = lambda: client.get("/dashboard").text.split('id="attention"')[1].split("</section>")[0]  # noqa: E731
     assert "Cairo" in attention()
     client.post(f"/partnerships/{portfolio['cairo'].id}/engagements", data={
-        "kind": "meeting", "occurred_on": date.today().isoformat(), "title": "Port working group",
+        "kind": "meeting", "occurred_on": TODAY.isoformat(), "title": "Port working group",
         "substantive": "yes", "visibility": "shared", "initiated_by": "partner"})
     assert "Cairo" not in attention()
     client.post(f"/partnerships/{portfolio['kyoto'].id}/edit", data={

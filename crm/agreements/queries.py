@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.lifecycle import EXPIRY_WARNING_DAYS, IN_FORCE
 from crm.agreements.models import Agreement, AgreementText, Signatory
+from crm.clock import office_today
 from crm.database import like_escape
 from crm.extensions import db
 from crm.partnerships.models import Partnership
@@ -47,7 +48,7 @@ def agreement_list(*, q=None, status=None, kind=None, partnership=None, expiring
     if partnership:
         query = query.where(Agreement.partnership_id == partnership)
     if expiring:
-        query = query.where(*expiring_filter(today or date.today()))
+        query = query.where(*expiring_filter(today or office_today()))
         return query.order_by(Agreement.expires_on, Agreement.id)
     return query.order_by(Agreement.signed_on.desc().nulls_first(), Agreement.id.desc())
 

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from crm.agreements.models import Agreement
 from crm.cities.models import City
+from crm.clock import office_today
 from crm.engagements.models import Engagement
 from crm.health.reasons import reason
 from crm.health.rules import Flag
@@ -63,7 +64,7 @@ def partnership(p: Partnership, *, staff: bool, flag: Flag | None = None, as_of:
             "staff_notes": p.staff_notes,
             "threshold_months": p.threshold_months,
             "liaison": {"id": p.liaison.id, "name": p.liaison.name} if p.liaison else None,
-            "health": health(flag, status_label, as_of or date.today()),
+            "health": health(flag, status_label, as_of or office_today()),
         })
     return data
 

@@ -14,6 +14,7 @@ from crm.agreements.queries import agreement_list, get_agreement_or_404
 from crm.api import params, serializers
 from crm.api.bearer import client_key, is_staff, token_required
 from crm.api.openapi import openapi_document
+from crm.clock import office_today
 from crm.engagements.models import Engagement, EngagementKind, Visibility
 from crm.engagements.queries import get_engagement_or_404
 from crm.exchanges.models import Exchange
@@ -23,7 +24,6 @@ from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import get_partnership_or_404, partnership_list, visible_partnership_ids
 from crm.projects.models import JointProject
-from crm.settings.service import office_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only, and a bearer token is no ambient credential a form could ride on

@@ -1,6 +1,6 @@
 """A user's calendar as an iCalendar (RFC 5545) file that calendar programs subscribe to."""
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from crm.auth.models import User
 from crm.calendar import upcoming
 from crm.cities.models import City
+from crm.clock import utcnow
 from crm.extensions import db
 from crm.i18n import LANGUAGES
 from crm.missions.models import ItineraryItem, TradeMission
@@ -41,7 +42,7 @@ def build_feed(user: User, partnership_ids: Select, today: date, *, link: Partne
     """
     first, last = today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
     staff = user.is_staff
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = utcnow().replace(microsecond=0)
     with force_locale(feed_locale(user)):
         calendar = Calendar()
         calendar.add("prodid", PRODID)

@@ -1,10 +1,10 @@
 """What is coming up: the upcoming view and each user's iCalendar feed."""
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import groupby
 
 from babel.dates import format_skeleton
 from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, false, select
@@ -14,6 +14,7 @@ from crm.auth.models import User
 from crm.calendar.feed import DAYS_AHEAD, DAYS_BACK, build_feed
 from crm.calendar.tokens import has_feed, issue_feed_token, revoke_feed_token, user_for_feed_token
 from crm.calendar.upcoming import UpcomingEvent, upcoming_events
+from crm.clock import office_today
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.partnerships.models import Partnership
@@ -53,7 +54,7 @@ def by_month(events: list[UpcomingEvent]) -> list[tuple[str, Days]]:
 @bp.get("/calendar/")
 @allow(STAFF)
 def upcoming():
-    today = to_user_timezone(datetime.now(UTC)).date()
+    today = office_today()
     events = upcoming_events(visible_partnership_ids(), today, UPCOMING_DAYS, include_staff_only=current_user.is_staff)
     new_feed_url = session.pop(NEW_FEED_URL, None)
     response = Response(render_template(
@@ -102,7 +103,7 @@ def feed(token: str):
         abort(404)
     # Guests cannot open staff partnership pages, so their events carry no link.
     link = partnership_page if owner.is_staff else None
-    body = build_feed(owner, feed_scope(owner), datetime.now(UTC).date(), link=link)
+    body = build_feed(owner, feed_scope(owner), office_today(), link=link)
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = 'inline; filename="sister-city-crm.ics"'

@@ -7,11 +7,10 @@ from sqlalchemy.orm import joinedload
 from crm.access import EDITORS, STAFF, allow
 from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
 from crm.contacts.models import Contact, Organization
-from crm.database import like_escape
+from crm.database import MAX_ID, like_escape
 from crm.exports.columns import CONTACTS, ORGANIZATIONS
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
-from crm.database import MAX_ID
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate

@@ -10,6 +10,7 @@ from crm.access import STAFF, allow
 from crm.agreements.models import Agreement
 from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
+from crm.clock import office_today
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts, portfolio_pillar_counts
@@ -22,7 +23,7 @@ from crm.maps.service import HOMES_LIMIT, portfolio_map
 from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
-from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings, office_today
+from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings
 
 bp = Blueprint("dashboard", __name__)
 ATTENTION_LIMIT = 25

@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.cities.gazetteer import gazetteer
 from crm.cities.service import city_from_gazetteer
+from crm.clock import office_today
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.demo.programs import seed_programs
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
@@ -132,7 +133,7 @@ def seed_demo(today: date | None = None) -> bool:
     """Load the demo portfolio unless it is already there. Returns whether it loaded."""
     if db.session.scalar(select(User).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
-    today = today or date.today()
+    today = today or office_today()
     rng = random.Random(20261125)
     users = {}
     for email, name, role in DEMO_USERS:

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.clock import office_today
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
@@ -134,7 +135,7 @@ class Engagement(SoftDeletable, Timestamped, db.Model):
 
     @property
     def is_planned(self) -> bool:
-        return self.occurred_on > date.today()
+        return self.occurred_on > office_today()
 
     @property
     def is_derived(self) -> bool:

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from wtforms.validators import Optional
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
+from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.models import Pillar
 from crm.engagements.operations import delete_engagement
@@ -69,7 +69,7 @@ def exchange_list(form: ExchangeFilterForm) -> Select:
 def index():
     form = _filter_form()
     return render_template("exchanges/index.html", form=form, page=paginate(exchange_list(form)),
-                           today=date.today())
+                           today=office_today())
 
 
 @bp.get("/exchanges/export.csv", defaults={"fmt": "csv"})

@@ -31,10 +31,10 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crm.clock import office_today
 from crm.documents.views import attachment_disposition
 from crm.extensions import db
 from crm.money import from_minor
-from crm.settings.service import office_today
 
 FORMATS = ("csv", "xlsx")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,7 +3,6 @@
 Every view here is for guests only, and loads through the guest's scope
 (visible_partnerships and the loader criteria of crm.guests.scope).
 """
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from crm.attachments.forms import UploadForm
 from crm.attachments.queries import all_documents
 from crm.attachments.views import handle_upload
 from crm.calendar.upcoming import upcoming_events
+from crm.clock import office_today
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement, Visibility
 from crm.engagements.queries import timeline
@@ -59,7 +59,7 @@ def _overview(partnership_id: int, engagement_form=None, upload_form=None):
     contacts = db.session.scalars(
         select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
         .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
-    upcoming = upcoming_events(select(Partnership.id).where(Partnership.id == partnership.id), date.today(),
+    upcoming = upcoming_events(select(Partnership.id).where(Partnership.id == partnership.id), office_today(),
                                UPCOMING_DAYS, include_staff_only=False)
     return render_template(
         "portal/partnership.html", partnership=partnership, timeline=paginate(shared), agreements=agreements,
@@ -109,7 +109,7 @@ def mission(mission_id: int, comment_form=None):
     zone = current_user.timezone or mission.partnership.partner_city.timezone
     return render_template("portal/mission.html", mission=mission, partnership=mission.partnership,
                            days=itinerary_days(mission.itinerary, zone), reader_zone=zone, comments=by_item,
-                           comment_form=comment_form or CommentForm(formdata=None), today=date.today())
+                           comment_form=comment_form or CommentForm(formdata=None), today=office_today())
 
 
 @bp.post("/itinerary/<int:item_id>/comments")
@@ -118,7 +118,7 @@ def comment(item_id: int):
     item = db.session.get(ItineraryItem, item_id) or abort(404)
     mission = get_mission_or_404(item.mission_id)
     form = CommentForm()
-    if mission.ends_on < date.today():
+    if mission.ends_on < office_today():
         flash(_("This mission is over; its itinerary is closed for comments."), "error")
     elif form.validate_on_submit():
         db.session.add(ItineraryComment(item_id=item.id, partnership_id=mission.partnership_id, author=current_user,

@@ -1,11 +1,13 @@
 """The one aggregate query every health view rests on: the dashboard, the
 partnership list and page, the CLI, the digest and the PDFs."""
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, and_, case, distinct, extract, func, literal, or_, select
 
 from crm.engagements.models import Engagement
+from crm.clock import office_timezone
 from crm.extensions import db
 from crm.health.rules import Activity, Flag, Health, evaluate, health, window_start
 from crm.partnerships.models import Partnership, Side
@@ -14,7 +16,7 @@ from crm.settings.service import office_settings
 
 
 def activity_query(as_of: date, partnership_ids: Select | list[int] | None = None,
-                   default_threshold: int = 12) -> Select:
+                   default_threshold: int = 12, zone: str = "UTC") -> Select:
     """One row per partnership with everything the rule needs, as of a date.
 
     Each figure is a correlated subquery answered from the index on
@@ -24,7 +26,8 @@ def activity_query(as_of: date, partnership_ids: Select | list[int] | None = Non
     """
     e = Engagement
     mine = e.partnership_id == Partnership.id
-    recorded_by = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+    # the end of that day at the office (`zone`): what was recorded by then counts as planned on it
+    recorded_by = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
     in_window = and_(e.occurred_on > window_start(as_of), e.occurred_on <= as_of)
 
     def scalar(column, *conditions):
@@ -68,7 +71,7 @@ def _activity(row) -> Activity:
 
 def activities(as_of: date, partnership_ids: Select | list[int] | None = None) -> dict[int, Activity]:
     default = office_settings().threshold_months
-    rows = db.session.execute(activity_query(as_of, partnership_ids, default))
+    rows = db.session.execute(activity_query(as_of, partnership_ids, default, office_timezone()))
     return {row.id: _activity(row) for row in rows}
 
 

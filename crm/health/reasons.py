@@ -4,6 +4,7 @@ from datetime import date
 from flask_babel import format_date, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from crm.clock import office_today
 from crm.health.rules import Flag, HealthState
 
 STATE_LABELS = {
@@ -25,7 +26,7 @@ def _months(count: int) -> str:
 
 def reason(flag: Flag, status_label: str = "", as_of: date | None = None) -> str:
     """"No substantive engagement since 3 March 2025 — 20 months; threshold 12." and so on."""
-    as_of = as_of or date.today()
+    as_of = as_of or office_today()
     since = format_date(flag.since, "long") if flag.since else ""
     threshold = flag.threshold_months
     if flag.state == HealthState.NOT_EVALUATED:

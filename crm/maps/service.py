@@ -10,7 +10,6 @@ from crm.maps.points import counts_by_state, home_points, partnership_points
 from crm.maps.svg import world_map_svg
 from crm.partnerships.listing import matches_health
 
-
 #: Beyond these, a map draws the partnerships most in need of attention first and says so; an
 #: association importing thousands of twinnings would otherwise get a map of several megabytes.
 MAP_LIMIT = 2_000

@@ -2,15 +2,16 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from crm.access import STAFF, allow
+from crm.clock import office_today
 from crm.health.snapshot import portfolio_snapshot
 from crm.i18n import country_choices
 from crm.maps.forms import MapFilterForm
 from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, partner_map
+from crm.partnerships.choices import home_city_choices
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import partnership_list
-from crm.partnerships.choices import home_city_choices
-from crm.settings.service import home_city_rows, office_today
+from crm.settings.service import home_city_rows
 
 bp = Blueprint("maps", __name__)
 FILTERS = ("q", "status", "country", "priority", "home")

@@ -1,4 +1,3 @@
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from wtforms.validators import Optional
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.cities.forms import timezone_choices
+from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
 from crm.exports import columns
@@ -64,7 +64,7 @@ def mission_list(form: MissionFilterForm) -> Select:
 @allow(STAFF)
 def index():
     form = _filter_form()
-    return render_template("missions/index.html", form=form, page=paginate(mission_list(form)), today=date.today())
+    return render_template("missions/index.html", form=form, page=paginate(mission_list(form)), today=office_today())
 
 
 @bp.get("/missions/export.csv", defaults={"fmt": "csv"})

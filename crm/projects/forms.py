@@ -1,9 +1,9 @@
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from crm.clock import office_today
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.missions.forms import DateRangeMixin, MoneyMixin, currency_field
@@ -33,5 +33,5 @@ class MilestoneForm(Form):
                         description=_l("Fill in when the milestone is reached; it then appears on the timeline."))
 
     def validate_done_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > office_today():
             raise ValidationError(_l("A milestone cannot be reached in the future."))

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from wtforms.validators import Optional
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
+from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
@@ -112,7 +112,7 @@ def create(partnership_id: int):
 def detail(project_id: int, milestone_form=None):
     project = get_project_or_404(project_id)
     return render_template("projects/detail.html", project=project, partnership=project.partnership,
-                           milestone_form=milestone_form or MilestoneForm(formdata=None), today=date.today(),
+                           milestone_form=milestone_form or MilestoneForm(formdata=None), today=office_today(),
                            attachments=attachments_for(engagement_id=project.id))
 
 

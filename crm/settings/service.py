@@ -55,8 +55,3 @@ def office_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def office_today():
-    """Today's date where the office is: the date every rule is evaluated on."""
-    from crm.localtime import today_in
-
-    return today_in(office_timezone())

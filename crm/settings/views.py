@@ -1,14 +1,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from crm.access import ADMINS, allow
+from crm.cities.models import City
 from crm.extensions import db
 from crm.forms import options
+from crm.pagination import paginate_list
 from crm.settings.forms import HomeCityForm, SettingsForm
 from crm.settings.models import HomeCity
-from crm.cities.models import City
-from crm.pagination import paginate_list
 from crm.settings.service import add_home_city, home_city_names, office_settings
 from crm.versioning import save_unless_conflict
 
