@@ -1,7 +1,11 @@
 import logging
+import re
+import sqlite3
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import event
 
 from alembic import context
 
@@ -47,6 +51,63 @@ def get_metadata():
     return target_db.metadata
 
 
+SQLITE_DROP_TABLE = re.compile(r'\s*DROP TABLE "?(\w+)"?\s*$', re.I)
+SQLITE_BATCH_RENAME = re.compile(r'\s*ALTER TABLE "?_alembic_tmp_\w*"? RENAME TO "?(\w+)"?\s*$', re.I)
+
+
+@contextmanager
+def sqlite_expression_indexes_kept(connection):
+    """Put back the indexes on expressions that a batch rebuild of a SQLite table leaves out.
+
+    On SQLite, batch mode copies a table into a new one built from its reflection,
+    and SQLAlchemy cannot reflect an index on an expression (ix_cities_name_lower
+    on lower(name)): the rebuild drops it without a word, and a later revision that
+    drops the index fails (downgrading cities' version column did exactly that).
+    The rebuild always drops the old table just before renaming the copy to its
+    name: such indexes are read before that drop and created again after the rename,
+    unless a column they need is gone (as PostgreSQL drops an index with its column).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    dropped = {}
+
+    def read_expression_indexes(conn, cursor, statement, parameters, context, executemany):
+        if SQLITE_BATCH_RENAME.match(statement):
+            return
+        dropped.clear()
+        match = SQLITE_DROP_TABLE.match(statement)
+        if match:
+            table = match.group(1)
+            sqlite = cursor.connection
+            dropped[table] = [
+                (name, sql) for name, sql in sqlite.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                    (table,))
+                if any(column is None for _seq, _cid, column in sqlite.execute(f'PRAGMA index_info("{name}")'))
+            ]
+
+    def create_expression_indexes_again(conn, cursor, statement, parameters, context, executemany):
+        match = SQLITE_BATCH_RENAME.match(statement)
+        if not match:
+            return
+        for name, sql in dropped.pop(match.group(1), []):
+            try:
+                cursor.connection.execute(sql)
+            except sqlite3.OperationalError as error:
+                logger.info("index %s left out of the rebuilt table %s: %s", name, match.group(1), error)
+
+    listeners = [("before_cursor_execute", read_expression_indexes),
+                 ("after_cursor_execute", create_expression_indexes_again)]
+    for name, listener in listeners:
+        event.listen(connection, name, listener)
+    try:
+        yield
+    finally:
+        for name, listener in listeners:
+            event.remove(connection, name, listener)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -90,17 +151,26 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    def run_on(connection):
+        with sqlite_expression_indexes_kept(connection):
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-    with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+    # A caller that runs several commands on one connection, inside its own
+    # transaction, passes it (Alembic's cookbook: "sharing a connection"); the
+    # migration history test does, to roll each start point back.
+    shared = config.attributes.get('connection')
+    if shared is not None:
+        run_on(shared)
+    else:
+        with get_engine().connect() as connection:
+            run_on(connection)
 
 
 if context.is_offline_mode():
