@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from crm.extensions import db
+from crm.schema_version import describe_revisions, is_schema_error
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -44,10 +45,27 @@ def register_error_handlers(app):
     @app.errorhandler(sqlalchemy.exc.InterfaceError)
     @app.errorhandler(sqlalchemy.exc.PendingRollbackError)
     def database_unavailable(error):
+        if is_schema_error(error):  # SQLite says "no such table" with the same exception class
+            return schema_not_at_head(error)
         # The database is restarting or unreachable: say so and let the pool reconnect
         # (pool_pre_ping) on a later request; nothing half-done is kept.
         app.logger.warning("database unavailable: %s", error)
         return render_unavailable()
+
+    @app.errorhandler(sqlalchemy.exc.ProgrammingError)
+    def database_programming_error(error):
+        if is_schema_error(error):
+            return schema_not_at_head(error)
+        raise error  # any other one is a bug: the usual 500
+
+    def schema_not_at_head(error):
+        # Waiting will not help: the migrations were not applied (or a published one was
+        # edited after databases had run it). A 500 that says so, not "try again".
+        db.session.rollback()
+        app.logger.error("database schema is not at the migration head: %s (%s); run `flask db upgrade`",
+                         str(getattr(error, "orig", error)).splitlines()[0], describe_revisions())
+        return render_error(500, _l("This page needs a database update that has not been applied yet. "
+                                    "The error has been logged for the administrator."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

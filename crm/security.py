@@ -1,9 +1,10 @@
 """Response headers every page carries, and the liveness and readiness endpoints."""
+import sqlalchemy.exc
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
 
 from crm.access import PUBLIC, allow
 from crm.extensions import db
+from crm.schema_version import database_revisions, describe_revisions, is_schema_error, migration_heads
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -43,11 +44,18 @@ def liveness():
 @bp.get("/readyz")
 @allow(PUBLIC)
 def readiness():
-    """The process can serve: the database answers."""
+    """The process can serve: the database answers, and is at the head of this code's migrations."""
     try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not ready", never a 500 page
+        revisions = database_revisions()  # one small query; the scripts' head is read once per process
+    except Exception as error:  # any database failure means "not ready", never a 500 page
         db.session.rollback()
-        current_app.logger.warning("readiness check: database unavailable", exc_info=True)
-        return jsonify(status="unavailable", database="down"), 503
-    return jsonify(status="ok", database="up")
+        if isinstance(error, sqlalchemy.exc.DBAPIError) and is_schema_error(error):
+            revisions = None  # no alembic_version table: never migrated
+        else:
+            current_app.logger.warning("readiness check: database unavailable", exc_info=True)
+            return jsonify(status="unavailable", database="down"), 503
+    if revisions != migration_heads():
+        current_app.logger.warning("readiness check: database schema is not at the migration head (%s); "
+                                   "run `flask db upgrade`", describe_revisions(revisions))
+        return jsonify(status="unavailable", database="up", migrations="not at head"), 503
+    return jsonify(status="ok", database="up", migrations="at head")
