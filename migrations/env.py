@@ -51,8 +51,8 @@ def get_metadata():
     return target_db.metadata
 
 
-SQLITE_DROP_TABLE = re.compile(r'\s*DROP TABLE "?(\w+)"?\s*$', re.I)
-SQLITE_BATCH_RENAME = re.compile(r'\s*ALTER TABLE "?_alembic_tmp_\w*"? RENAME TO "?(\w+)"?\s*$', re.I)
+SQLITE_DROP_TABLE = re.compile(r'\s*DROP TABLE "?(\w+)"?\s*$', re.IGNORECASE)
+SQLITE_BATCH_RENAME = re.compile(r'\s*ALTER TABLE "?_alembic_tmp_\w*"? RENAME TO "?(\w+)"?\s*$', re.IGNORECASE)
 
 
 @contextmanager
