@@ -6,9 +6,10 @@ f7a5d4c3b2e6 empty, b5a3a09 stacked a8b6e5d4c3f7 on them, e6bd1f1 filled them
 in). tests/data/published_migrations holds those files as published; a database
 built with them is then upgraded with the real migrations/ directory.
 
-Each database is a scratch one made by the test (a SQLite file, or on PostgreSQL
-a database named *_test, copied from a template) and dropped at the end; the
-shared test database is never touched.
+Each test works in a scratch database of its own (a SQLite file, or on
+PostgreSQL <test database>_<name>_test, created and dropped by the test); the
+shared test database is never touched. Both databases roll DDL back, so one
+database climbs the history and each start point is checked in a savepoint.
 """
 import re
 import shutil
