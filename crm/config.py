@@ -69,6 +69,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Requests each API token may make, across every /api/v1 endpoint.
         "API_RATE_LIMIT": env.get("CRM_API_RATE_LIMIT", "120 per minute"),
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # A running import that shows no progress for this long is shown as interrupted (retry or discard).
+        "IMPORT_STALL_SECONDS": int(env.get("CRM_IMPORT_STALL_SECONDS", "300")),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"]:
@@ -79,6 +81,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
     if config["PER_PAGE"] < 1:
         raise ConfigError("CRM_PER_PAGE must be a positive number.")
+    if config["IMPORT_STALL_SECONDS"] < 1:
+        raise ConfigError("CRM_IMPORT_STALL_SECONDS must be a positive number of seconds.")
     attachments = Path(config["ATTACHMENTS_DIR"]).resolve()
     if attachments == STATIC_DIR or STATIC_DIR in attachments.parents:
         # Anything there is served to anyone, bypassing the access check on downloads.

@@ -142,6 +142,7 @@ POLICY = {
     "imports.resolve": "editors",
     "imports.confirm": "editors",
     "imports.discard": "editors",
+    "imports.retry": "editors",
     "api.partnerships": "token",
     "api.partnership": "token",
     "api.partnership_engagements": "token",

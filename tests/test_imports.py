@@ -280,11 +280,11 @@ ASSOCIATION_ROWS = [["Malmö", "Sweden", "Gothenburg", "Sweden"], ["Gothenburg",
 
 def test_association_every_first_city_becomes_a_home_city(app, make, session):
     user = make.user("admin")
-    job = association_job(session, user, ASSOCIATION_ROWS)
+    job_id = association_job(session, user, ASSOCIATION_ROWS).id
     with app.app_context():
         from crm.extensions import db
 
-        job = db.session.get(ImportJob, job.id)
+        job = db.session.get(ImportJob, job_id)
         stage_partnerships(job)
         reasons = [p[-1] for p in plan(job)]
         assert reasons == [None, SKIP_DUPLICATE, None, None]  # Gothenburg–Malmö from both sides is one partnership
@@ -294,7 +294,7 @@ def test_association_every_first_city_becomes_a_home_city(app, make, session):
     homes = set(session.scalars(select(City.name).join(HomeCity, HomeCity.city_id == City.id)))
     assert {"Malmö", "Gothenburg", "Lund"} <= homes
     assert count(session, Partnership) == 3
-    assert session.get(ImportJob, job.id).status == DONE
+    assert session.get(ImportJob, job_id).status == DONE
 
 
 def test_a_failure_midway_leaves_nothing(app, make, session, monkeypatch):

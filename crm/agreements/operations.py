@@ -1,10 +1,13 @@
 """Changes to agreements. They flush; the request commits."""
 from datetime import date
 
+from sqlalchemy import select
+
 from crm.agreements import lifecycle
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
 from crm.attachments.storage import delete_attachments_of
 from crm.auth.models import User
+from crm.claims import claim_or_raise
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
 from crm.partnerships.models import Side
@@ -19,9 +22,11 @@ def move(agreement: Agreement, target: AgreementStatus, user: User, *, signed_on
     """Move an agreement along its lifecycle; signing needs the date."""
     if not lifecycle.can_move(agreement.status, target):
         raise LifecycleError(f"{agreement.status} → {target} is not allowed")
+    if target == AgreementStatus.SIGNED and signed_on is None:
+        raise LifecycleError("signing needs a date")
+    # Signed (or moved on) once: a second request that loaded the same status finds it changed.
+    claim_or_raise(Agreement, agreement.id, Agreement.status == agreement.status, status=target)
     if target == AgreementStatus.SIGNED:
-        if signed_on is None:
-            raise LifecycleError("signing needs a date")
         agreement.signed_on = signed_on
         agreement.signed_at = signed_at or agreement.signed_at
         agreement.signing_engagement = Engagement(
@@ -38,8 +43,22 @@ def move(agreement: Agreement, target: AgreementStatus, user: User, *, signed_on
     db.session.flush()
 
 
-def start_renewal(agreement: Agreement) -> Agreement:
-    """A draft renewal of a signed agreement, with its texts and signatories copied."""
+def open_renewal(agreement: Agreement) -> Agreement | None:
+    """The renewal of this agreement still being drafted or negotiated, if one was started."""
+    return db.session.scalar(select(Agreement).where(
+        Agreement.renews_id == agreement.id, Agreement.kind == AgreementKind.RENEWAL,
+        Agreement.status.in_([AgreementStatus.DRAFT, AgreementStatus.IN_NEGOTIATION])).order_by(Agreement.id).limit(1))
+
+
+def start_renewal(agreement: Agreement, seen_version: int | None = None) -> Agreement:
+    """A draft renewal of a signed agreement, with its texts and signatories copied.
+
+    Started once per look at the agreement: the request claims the agreement at the version the
+    person saw, so a double-click or a second tab opened at the same time finds it taken
+    (AlreadyDone); a page opened later finds the renewal through open_renewal()."""
+    claim_or_raise(Agreement, agreement.id, Agreement.version == (seen_version or agreement.version),
+                   version=Agreement.version + 1)
+    db.session.refresh(agreement, ["version"])
     renewal = Agreement(
         partnership_id=agreement.partnership_id, kind=AgreementKind.RENEWAL, renews=agreement,
         title=agreement.title, status=AgreementStatus.DRAFT,

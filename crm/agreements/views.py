@@ -18,6 +18,7 @@ from crm.agreements.queries import (
     get_text_or_404,
 )
 from crm.attachments.queries import attachments_for
+from crm.claims import AlreadyDone
 from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.exports import columns
@@ -150,9 +151,17 @@ def move(agreement_id: int):
                 flash(error, "error")
         return redirect(url_for(".detail", agreement_id=agreement.id))
     target = AgreementStatus(form.target.data)
+    if agreement.status == target:  # a second click after the first went through
+        flash(_("The agreement is already %(status)s.", status=target.label), "info")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
     try:
         operations.move(agreement, target, current_user, signed_on=form.signed_on.data,
                         signed_at=form.signed_at.data)
+    except AlreadyDone:  # another request moved it first, a moment ago
+        db.session.rollback()
+        flash(_("Someone else changed this agreement a moment ago: it is now %(status)s. Nothing more was done.",
+                status=agreement.status.label), "info")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
     except operations.LifecycleError:
         flash(_("An agreement that is %(current)s cannot become %(target)s.",
                 current=agreement.status.label, target=target.label), "error")
@@ -172,7 +181,20 @@ def renew(agreement_id: int):
     if not ConfirmForm().validate_on_submit() or agreement.status not in (AgreementStatus.SIGNED,
                                                                             AgreementStatus.EXPIRED):
         abort(400)
-    renewal = operations.start_renewal(agreement)
+    renewal = operations.open_renewal(agreement)
+    if renewal is not None:  # started already, from another tab or a page opened later
+        flash(_("A renewal of this agreement was already started; here it is."), "info")
+        return redirect(url_for(".detail", agreement_id=renewal.id))
+    try:
+        renewal = operations.start_renewal(agreement, request.form.get("version", type=int))
+    except AlreadyDone:  # a double-click, or two tabs at once: the other request started it
+        db.session.rollback()
+        renewal = operations.open_renewal(agreement)
+        if renewal is None:  # changed in another way since the page was opened
+            flash(_("This agreement changed since you opened it. Check it, then start the renewal again."), "error")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+        flash(_("A renewal of this agreement was already started; here it is."), "info")
+        return redirect(url_for(".detail", agreement_id=renewal.id))
     db.session.commit()
     flash(_("A draft renewal was created from the current texts and signatories."), "success")
     return redirect(url_for(".edit", agreement_id=renewal.id))

@@ -3,22 +3,25 @@
 Rows go in with bulk inserts, so the audit trail's after_flush hook never sees
 them; one audit event summarises the import instead.
 """
+import logging
 import threading
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEvent
 from crm.cities.models import City
+from crm.clock import utcnow
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.extensions import db
 from crm.i18n import LANGUAGES
 from crm.imports.columns import ASSOCIATION
 from crm.imports.countries import fold
 from crm.imports.matching import city_index
-from crm.imports.models import DONE, FAILED, READY, ImportJob
+from crm.claims import claim
+from crm.imports.liveness import WORKING, owned_by
+from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, ImportJob
 from crm.imports.reading import parse_date
 from crm.imports.staging import cell, city_identity, plan, plan_contacts
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
@@ -30,9 +33,13 @@ CHUNK = 1000
 PROGRESS: dict[str, tuple[int, int]] = {}
 
 
+class Superseded(Exception):
+    """The job is no longer this process's: a retry took it over, or it was discarded. Nothing is written."""
+
+
 def report_progress(job: ImportJob):
-    """A callback that records (done, total) for the progress page, committed apart from the import itself."""
-    token, job_id = job.token, job.id
+    """A callback that records (done, total) and the heartbeat, committed apart from the import itself."""
+    token, job_id, worker = job.token, job.id, job.worker
 
     def progress(done: int, total: int) -> None:
         PROGRESS[token] = (done, total)
@@ -40,14 +47,17 @@ def report_progress(job: ImportJob):
         if engine.dialect.name == "sqlite":
             return
         with Session(bind=engine, join_transaction_mode="create_savepoint") as side:
-            side.execute(update(ImportJob).where(ImportJob.id == job_id).values(processed=done, total=total))
+            found = side.execute(update(ImportJob).where(ImportJob.id == job_id, owned_by(worker))
+                                 .values(processed=done, total=total, heartbeat_at=now())).rowcount
             side.commit()
+        if worker is not None and not found:
+            raise Superseded(job_id)
 
     return progress
 
 
 def now():
-    return datetime.now(UTC)
+    return utcnow()
 
 
 def _kind(text: str) -> PartnershipKind:
@@ -217,6 +227,10 @@ def _finish(job: ImportJob, user_id: int | None, summary: dict) -> None:
     })
     # Past the ORM, so cached health figures learn that the portfolio changed.
     db.session.execute(update(OfficeSettings).where(OfficeSettings.id == 1).values(activity_stamp=uuid.uuid4().hex))
+    # Only the claim that still holds the job may finish it: a process that was taken for dead and
+    # wakes up after a retry took over rolls back here, so the rows are never written twice.
+    if not claim(ImportJob, job.id, ImportJob.status.in_((READY, APPLYING)), owned_by(job.worker), status=DONE):
+        raise Superseded(job.id)
     job.status, job.summary = DONE, summary
     data = dict(job.data)
     data.pop("rows", None)  # the file's contents are not kept once imported
@@ -229,49 +243,79 @@ def apply(job: ImportJob, user_id: int | None, progress=None) -> dict:
     return apply_partnerships(job, user_id, progress)
 
 
-def fail(job_id: int, message: str) -> None:
+def fail(job_id: int, message: str, worker: str | None = None) -> None:
+    """Record the failure, unless another claim holds the job by now."""
     db.session.rollback()
-    db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(status=FAILED, error=message[:2000]))
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id, owned_by(worker))
+                       .values(status=FAILED, error=message[:2000]))
     db.session.commit()
 
 
-def run_apply(job_id: int, user_id: int | None, progress_factory=report_progress) -> None:
-    """Apply a job in the current app context; on any error nothing is written and the job says why."""
-    job = db.session.get(ImportJob, job_id)
+def run_apply(job_id: int, user_id: int | None, progress_factory=report_progress, *, worker: str | None = None) -> None:
+    """Apply a job in the current app context; on any error nothing is written and the job says why.
+
+    `worker` is the claim the caller took (crm.imports.liveness.claim_job); a ready job is claimed here."""
+    from crm.imports.liveness import claim_job
+
+    if worker is None:
+        worker = claim_job(job_id, READY, APPLYING)
+        if worker is None:
+            raise Superseded(job_id)
+        db.session.commit()
+    WORKING.add(worker)
+    job = db.session.get(ImportJob, job_id, populate_existing=True)
+    token = job.token if job else None
     try:
+        if job is None or job.status != APPLYING or job.worker != worker:
+            raise Superseded(job_id)  # _finish checks the claim loaded here again, as it writes
         apply(job, user_id, progress_factory(job))
         db.session.commit()
+    except Superseded:
+        db.session.rollback()
+        logging.getLogger(__name__).warning("import job %s was taken over by another claim; nothing written", job_id)
     except Exception as error:  # noqa: BLE001  (whatever went wrong, the import is all or nothing)
         db.session.rollback()
-        fail(job_id, f"{type(error).__name__}: {error}")
+        fail(job_id, f"{type(error).__name__}: {error}", worker)
         raise
     finally:
-        PROGRESS.pop(job.token, None)
+        PROGRESS.pop(token, None)
+        WORKING.discard(worker)
 
 
-def run_matching(job_id: int, progress_factory=report_progress) -> None:
+def run_matching(job_id: int, progress_factory=report_progress, *, worker: str | None = None) -> None:
     """Match a partnerships file's cities (contacts files are matched in the request: they are small)."""
     from crm.imports.staging import stage_partnerships
 
-    job = db.session.get(ImportJob, job_id)
+    if worker is not None:
+        WORKING.add(worker)
+    job = db.session.get(ImportJob, job_id, populate_existing=True)
+    token = job.token if job else None
     try:
+        if job is None or job.status != MATCHING or job.worker != worker:
+            raise Superseded(job_id)
         stage_partnerships(job, progress=progress_factory(job))
+        if not claim(ImportJob, job_id, ImportJob.status == MATCHING, owned_by(worker), status=READY):
+            raise Superseded(job_id)
         job.status = READY
         db.session.commit()
+    except Superseded:
+        db.session.rollback()
+        logging.getLogger(__name__).warning("import job %s was taken over by another claim", job_id)
     except Exception as error:  # noqa: BLE001
-        fail(job_id, f"{type(error).__name__}: {error}")
+        fail(job_id, f"{type(error).__name__}: {error}", worker)
         raise
     finally:
-        PROGRESS.pop(job.token, None)
+        PROGRESS.pop(token, None)
+        WORKING.discard(worker)
 
 
-def in_background(app, target, job_id: int, *args) -> threading.Thread:
+def in_background(app, target, job_id: int, *args, **kwargs) -> threading.Thread:
     """Run matching or applying in a thread with its own app context and session."""
 
     def work():
         with app.app_context():
             try:
-                target(job_id, *args)
+                target(job_id, *args, **kwargs)
             except Exception:  # noqa: BLE001  (recorded on the job; the thread has no one else to tell)
                 app.logger.exception("import job %s failed", job_id)
 

@@ -1,11 +1,15 @@
 """An import in progress: the parsed file, its matches and the user's choices, kept server-side until confirmed."""
+from datetime import datetime
+
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import Timestamped
+from crm.database import Timestamped, UTCDateTime
 from crm.extensions import db
 
 UPLOADED, MATCHING, READY, APPLYING, DONE, FAILED = "uploaded", "matching", "ready", "applying", "done", "failed"
+#: the statuses in which a process is working on the job (see crm.imports.liveness)
+RUNNING = (MATCHING, APPLYING)
 
 
 class ImportJob(Timestamped, db.Model):
@@ -29,3 +33,8 @@ class ImportJob(Timestamped, db.Model):
     #: what was written, once done
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    #: when the process matching or writing the job last showed it was alive
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: who runs it, "host|pid|process start|claim"; every start or retry is a new claim, and only
+    #: the process holding the current one may finish the job
+    worker: Mapped[str | None] = mapped_column(String(255))

@@ -6,15 +6,16 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, allow
 from crm.cities.models import City
 from crm.extensions import db
 from crm.forms import ConfirmForm, options
+from crm.database import utcnow
 from crm.imports import apply as applying
-from crm.imports import staging
+from crm.imports import liveness, staging
 from crm.imports.columns import ASSOCIATION, CONTACTS, PARTNERS, fields_for, guess_mapping
 from crm.imports.forms import UploadForm, column_form
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, UPLOADED, ImportJob
@@ -79,7 +80,10 @@ def upload():
                 return redirect(url_for(".columns", token=job.token))
     recent = db.session.scalars(select(ImportJob).where(ImportJob.user_id == current_user.id)
                                 .order_by(ImportJob.id.desc()).limit(5)).all()
-    return render_template("imports/upload.html", form=form, recent=recent), 422 if form.errors else 200
+    now = utcnow()
+    interrupted = {r.id for r in recent if liveness.is_interrupted(r, now)}
+    return render_template("imports/upload.html", form=form, recent=recent, interrupted=interrupted), \
+        422 if form.errors else 200
 
 
 @bp.route("/<token>/columns", methods=["GET", "POST"])
@@ -107,9 +111,13 @@ def columns(token: str):
                 staging.stage_partnerships(job)
                 job.status = READY
             else:
-                job.status = MATCHING
+                worker = liveness.claim_job(job.id, job.status, MATCHING)
+                if worker is None:  # the same form sent twice: the first one is matching already
+                    db.session.rollback()
+                    return redirect(url_for(".job", token=token))
                 db.session.commit()
-                applying.in_background(current_app._get_current_object(), applying.run_matching, job.id)
+                applying.in_background(current_app._get_current_object(), applying.run_matching, job.id,
+                                       worker=worker)
                 return redirect(url_for(".job", token=token))
             db.session.commit()
             return redirect(url_for(".job", token=token))
@@ -130,7 +138,9 @@ def job(token: str):
     if job.status in (MATCHING, APPLYING, FAILED, DONE):
         done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
         return render_template("imports/progress.html", job=job, done=done, total=total,
-                               form=ConfirmForm(), reasons=REASONS)
+                               form=ConfirmForm(), reasons=REASONS,
+                               interrupted=liveness.is_interrupted(job, utcnow()),
+                               stall_minutes=max(1, liveness.stall_seconds() // 60))
     if job.status == UPLOADED:
         return redirect(url_for(".columns", token=token))
     planned = staging.plan_contacts(job) if job.kind == CONTACTS else staging.plan(job)
@@ -163,9 +173,10 @@ def job(token: str):
 def status(token: str):
     job = _job(token)
     done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
-    return jsonify(status=job.status, done=done, total=total,
+    interrupted = liveness.is_interrupted(job, utcnow())
+    return jsonify(status=job.status, done=done, total=total, interrupted=interrupted,
                    percent=round(100 * done / total) if total else 0,
-                   finished=job.status in (READY, DONE, FAILED), url=url_for(".job", token=token))
+                   finished=interrupted or job.status in (READY, DONE, FAILED), url=url_for(".job", token=token))
 
 
 @bp.post("/<token>/resolve")
@@ -199,27 +210,74 @@ def resolve(token: str):
 @allow(EDITORS)
 def confirm(token: str):
     job = _job(token)
-    if job.status != READY or not ConfirmForm().validate():
+    if not ConfirmForm().validate():
         return redirect(url_for(".job", token=token))
-    if len(job.data.get("pairs", [])) <= _inline_limit():
-        try:
-            applying.run_apply(job.id, current_user.id)
-        except Exception:  # noqa: BLE001  (recorded on the job and shown on its page)
-            current_app.logger.exception("import %s failed", job.id)
+    # A double-click or a second tab: only the request whose UPDATE still finds the job ready writes it.
+    worker = liveness.claim_job(job.id, READY, APPLYING) if job.status == READY else None
+    if worker is None:
+        db.session.rollback()
+        if job.status != UPLOADED:
+            flash(_("This import was already confirmed; it is written only once."), "info")
         return redirect(url_for(".job", token=token))
-    job.status = APPLYING
     db.session.commit()
-    applying.in_background(current_app._get_current_object(), applying.run_apply, job.id, current_user.id)
+    _start_writing(job, worker)
     return redirect(url_for(".job", token=token))
 
 
-@bp.post("/<token>/discard")
+def _start_writing(job: ImportJob, worker: str) -> None:
+    """Write a claimed job: small files in this request, large ones in the background."""
+    if len(job.data.get("pairs", [])) <= _inline_limit():
+        try:
+            applying.run_apply(job.id, current_user.id, worker=worker)
+        except Exception:  # noqa: BLE001  (recorded on the job and shown on its page)
+            current_app.logger.exception("import %s failed", job.id)
+        return
+    applying.in_background(current_app._get_current_object(), applying.run_apply, job.id, current_user.id,
+                           worker=worker)
+
+
+@bp.post("/<token>/retry")
+@allow(EDITORS)
+def retry(token: str):
+    """Start an interrupted job again. It wrote nothing (one transaction), so nothing is written twice."""
+    job = _job(token)
+    if not ConfirmForm().validate() or not liveness.is_interrupted(job, utcnow()):
+        return redirect(url_for(".job", token=token))
+    status = job.status
+    worker = liveness.claim_job(job.id, status, status, seen_worker=job.worker, retry=True)
+    if worker is None:
+        db.session.rollback()
+        flash(_("Someone has already restarted this import."), "info")
+        return redirect(url_for(".job", token=token))
+    db.session.commit()
+    if status == MATCHING:
+        applying.in_background(current_app._get_current_object(), applying.run_matching, job.id, worker=worker)
+    else:
+        _start_writing(job, worker)
+    flash(_("The import was started again."), "success")
+    return redirect(url_for(".job", token=token))
+
+
+@bp.route("/<token>/discard", methods=["GET", "POST"])
 @allow(EDITORS)
 def discard(token: str):
     job = _job(token)
-    if job.status in (MATCHING, APPLYING) or not ConfirmForm().validate():
+    interrupted = liveness.is_interrupted(job, utcnow())
+    if job.status in (MATCHING, APPLYING) and not interrupted:
+        flash(_("The import is running; it can be discarded once it has finished or if it is interrupted."), "error")
         return redirect(url_for(".job", token=token))
-    db.session.delete(job)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("confirm.html", form=form, title=_("Discard the import of %(file)s?", file=job.filename),
+                               message=_("The file and your choices are deleted. Nothing of it was saved."),
+                               cancel_url=url_for(".job", token=token), button=_("Discard"))
+    # Only the state judged here is discarded: if a retry took the job meanwhile, it goes on.
+    gone = db.session.execute(delete(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
+                                                      liveness.owned_by(job.worker))
+                              .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    if not gone:
+        flash(_("The import changed meanwhile and was not discarded."), "error")
+        return redirect(url_for(".job", token=token))
     flash(_("The import was discarded; nothing was written."), "success")
     return redirect(url_for(".upload"))

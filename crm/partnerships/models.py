@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -83,6 +83,10 @@ class PartnershipPriority(db.Model):
     priority: Mapped[Priority] = mapped_column(enum_type(Priority), primary_key=True)
 
 
+#: the partnerships that are neither archived nor ended (the unique pair index covers only these)
+CURRENT = text("archived_at IS NULL AND status <> 'ended'")
+
+
 class Partnership(Timestamped, db.Model):
     __tablename__ = "partnerships"
 
@@ -109,7 +113,12 @@ class Partnership(Timestamped, db.Model):
         cascade="all, delete-orphan", order_by=PartnershipPriority.priority
     )
 
-    __table_args__ = (Index("ix_partnerships_archived_status", "archived_at", "status"),)
+    __table_args__ = (
+        Index("ix_partnerships_archived_status", "archived_at", "status"),
+        # One current partnership per pair of cities; archived and ended ones are history and may repeat.
+        Index("uq_partnerships_current_pair", "home_city_id", "partner_city_id", unique=True,
+              postgresql_where=CURRENT, sqlite_where=CURRENT),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     @property

@@ -1,4 +1,5 @@
 """Changes to partnerships. They flush; the request commits."""
+from crm.claims import claim
 from crm.database import utcnow
 from crm.extensions import db
 from crm.partnerships.forms import PartnershipForm
@@ -22,10 +23,18 @@ def apply_form(partnership: Partnership, form: PartnershipForm) -> Partnership:
 
 
 def archive(partnership: Partnership) -> None:
-    partnership.archived_at = utcnow()
-    db.session.flush()
+    """Archive once: a second request (a double-click, another tab) finds it archived and changes nothing."""
+    if claim(Partnership, partnership.id, Partnership.archived_at.is_(None), archived_at=utcnow()):
+        partnership.archived_at = utcnow()
+        db.session.flush()
+    else:
+        db.session.refresh(partnership)
 
 
 def restore(partnership: Partnership) -> None:
-    partnership.archived_at = None
-    db.session.flush()
+    """Take out of the archive once (see archive)."""
+    if claim(Partnership, partnership.id, Partnership.archived_at.is_not(None), archived_at=None):
+        partnership.archived_at = None
+        db.session.flush()
+    else:
+        db.session.refresh(partnership)

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from crm.access import EDITORS, STAFF, allow
 from crm.agreements.queries import partnership_agreements
 from crm.attachments.queries import partnership_documents
 from crm.audit.views import partnership_history
+from crm.clock import office_today
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
@@ -24,13 +24,18 @@ from crm.outcomes import outcome_totals
 from crm.pagination import paginate, paginate_list
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
+from crm.partnerships.duplicates import DuplicatePair, one_current_pair
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
-from crm.partnerships.listing import ListChoice, every_row, health_order
-from crm.partnerships.listing import matches_health  # noqa: F401  (imported from here by other lists)
+from crm.partnerships.listing import (
+    ListChoice,
+    every_row,
+    health_order,
+    matches_health,  # noqa: F401  (imported from here by other lists)
+)
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import partnership_programs
-from crm.settings.service import office_settings, office_today
+from crm.settings.service import office_settings
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
@@ -83,8 +88,13 @@ def create():
         form.home_city_id.data = settings.default_home_city_id
         form.status.data = "active"
     if form.validate_on_submit():
-        partnership = operations.apply_form(Partnership(), form)
-        db.session.commit()
+        try:
+            with one_current_pair(form.home_city_id.data, form.partner_city.data.id, form.status.data):
+                partnership = operations.apply_form(Partnership(), form)
+                db.session.commit()
+        except DuplicatePair as found:  # what was typed stays in the form
+            return render_template("partnerships/form.html", form=form, partnership=None,
+                                   duplicate=found), 409
         flash(_("The partnership with %(city)s was created.", city=partnership.partner_city.name), "success")
         return redirect(url_for(".detail", partnership_id=partnership.id))
     return render_template("partnerships/form.html", form=form, partnership=None)
@@ -109,7 +119,7 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
         organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
         threshold=partnership.threshold_months or office_settings().threshold_months,
         agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
-        totals=outcome_totals(partnership.id), today=date.today(),
+        totals=outcome_totals(partnership.id), today=as_of,
         health=partnership_health(partnership, as_of),
         pillars=pillar_chart(pillar_counts(as_of, partnership_id=partnership.id),
                              title=_("Substantive engagements per pillar")),
@@ -126,15 +136,21 @@ def edit(partnership_id: int):
     if request.method == "GET":
         form.priorities.data = [p.value for p in partnership.priorities]
         form.liaison_id.data = partnership.liaison_id or 0
-    conflict = None
+    conflict = duplicate = None
     if form.validate_on_submit():
-        conflict = save_unless_conflict(form, partnership, PARTNERSHIP_FIELDS,
-                                        lambda: operations.apply_form(partnership, form))
-        if conflict is None:
-            flash(_("Your changes were saved."), "success")
-            return redirect(url_for(".detail", partnership_id=partnership.id))
-    return render_template("partnerships/form.html", form=form, partnership=partnership,
-                           conflict=conflict), 409 if conflict else 200
+        try:
+            with one_current_pair(form.home_city_id.data, form.partner_city.data.id, form.status.data,
+                                  archived=partnership.is_archived, excluding=partnership.id):
+                conflict = save_unless_conflict(form, partnership, PARTNERSHIP_FIELDS,
+                                                lambda: operations.apply_form(partnership, form))
+        except DuplicatePair as found:
+            duplicate = found
+        else:
+            if conflict is None:
+                flash(_("Your changes were saved."), "success")
+                return redirect(url_for(".detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form, partnership=partnership, conflict=conflict,
+                           duplicate=duplicate), 409 if conflict or duplicate else 200
 
 
 @bp.route("/<int:partnership_id>/archive", methods=["GET", "POST"])
@@ -143,7 +159,7 @@ def archive(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.archive(partnership)
+        operations.archive(partnership)  # archived twice (a double-click) is archived once
         db.session.commit()
         flash(_("The partnership with %(city)s was archived. It can be restored from the archived list.",
                 city=partnership.partner_city.name), "success")
@@ -157,7 +173,12 @@ def restore(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.restore(partnership)
-        db.session.commit()
+        try:
+            with one_current_pair(partnership.home_city_id, partnership.partner_city_id, partnership.status,
+                                  excluding=partnership.id):
+                operations.restore(partnership)
+                db.session.commit()
+        except DuplicatePair as found:
+            return render_template("partnerships/duplicate.html", partnership=partnership, duplicate=found), 409
         flash(_("The partnership with %(city)s was restored.", city=partnership.partner_city.name), "success")
     return redirect(url_for(".detail", partnership_id=partnership.id))

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from crm.attachments.models import Attachment
 from crm.attachments.storage import remove_file
 from crm.auth.models import User
+from crm.claims import claim_or_raise
 from crm.database import utcnow
 from crm.engagements.models import Engagement
 from crm.extensions import db
@@ -43,10 +44,13 @@ def soft_delete(record: Engagement | Attachment, user: User | None) -> None:
 
 
 def restore(record: Engagement | Attachment, now: datetime | None = None) -> None:
+    """Put the record back, once: a second request (a double-click, another admin) gets AlreadyDone."""
     if record.deleted_at is None:
         return
     if record.deleted_at < restorable_since(now):
         raise TooLate()
+    table = Attachment if isinstance(record, Attachment) else Engagement  # the table holding deleted_at
+    claim_or_raise(table, record.id, table.deleted_at.is_not(None), deleted_at=None, deleted_by_id=None)
     deleted_at = record.deleted_at
     record.deleted_at = None
     record.deleted_by_id = None

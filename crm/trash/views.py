@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from crm.access import ADMINS, allow
 from crm.attachments.models import Attachment
 from crm.auth.models import User
+from crm.claims import AlreadyDone
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.pagination import paginate
@@ -41,7 +42,8 @@ def _names_of(user_ids: set[int | None]) -> dict[int, str]:
 @bp.post("/engagements/<int:engagement_id>/restore")
 @allow(ADMINS)
 def restore_engagement(engagement_id: int):
-    return _restore(operations.deleted_engagement(engagement_id), "engagements")
+    return _restore(operations.deleted_engagement(engagement_id), "engagements",
+                    lambda: db.session.get(Engagement, engagement_id))
 
 
 @bp.post("/documents/<int:attachment_id>/restore")
@@ -51,15 +53,24 @@ def restore_document(attachment_id: int):
     if attachment is not None and operations.engagement_is_deleted(attachment.engagement_id):
         flash(_("This document belongs to a deleted engagement; restore the engagement first."), "error")
         return redirect(url_for(".index", show="documents"))
-    return _restore(attachment, "documents")
+    return _restore(attachment, "documents", lambda: db.session.get(Attachment, attachment_id))
 
 
-def _restore(record, show: str):
+def _restore(record, show: str, live=lambda: None):
     if record is None:
-        abort(404)
+        restored = live()  # a second click after the first went through finds it back in place
+        if restored is None:
+            abort(404)
+        flash(_("“%(name)s” was already restored.", name=getattr(restored, "title", None) or restored.filename),
+              "info")
+        return redirect(url_for(".index", show=show))
     name = getattr(record, "title", None) or record.filename
     try:
         operations.restore(record)
+    except AlreadyDone:  # restored by another request a moment ago
+        db.session.rollback()
+        flash(_("“%(name)s” was already restored.", name=name), "info")
+        return redirect(url_for(".index", show=show))
     except operations.TooLate:
         flash(_("“%(name)s” was deleted more than %(days)d days ago and can no longer be restored.",
                 name=name, days=KEEP_DAYS), "error")
