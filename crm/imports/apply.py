@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEvent
 from crm.cities.models import City
+from crm.claims import claim
 from crm.clock import utcnow
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.extensions import db
 from crm.i18n import LANGUAGES
 from crm.imports.columns import ASSOCIATION
 from crm.imports.countries import fold
-from crm.imports.matching import city_index
-from crm.claims import claim
 from crm.imports.liveness import WORKING, owned_by
+from crm.imports.matching import city_index
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, ImportJob
 from crm.imports.reading import parse_date
 from crm.imports.staging import cell, city_identity, plan, plan_contacts

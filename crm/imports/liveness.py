@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from crm.claims import claim
-from crm.database import utcnow
+from crm.clock import utcnow
 from crm.imports.models import RUNNING, ImportJob
 
 HOST = socket.gethostname()[:120]

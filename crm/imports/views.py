@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, allow
 from crm.cities.models import City
+from crm.clock import utcnow
 from crm.extensions import db
 from crm.forms import ConfirmForm, options
-from crm.database import utcnow
 from crm.imports import apply as applying
 from crm.imports import liveness, staging
 from crm.imports.columns import ASSOCIATION, CONTACTS, PARTNERS, fields_for, guess_mapping
