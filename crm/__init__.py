@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm.config import load_config
 from crm.database import IdConverter
@@ -15,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
     app.config.update(load_config(Path(app.instance_path), config))
     app.url_map.converters["int"] = IdConverter
+    configure_proxies(app)
     configure_extensions(app)
     register_blueprints(app)
     configure_templates(app)
@@ -34,6 +36,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.cli.add_command(crm_cli)
     return app
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind CRM_TRUSTED_PROXIES proxies, take the client's address, scheme and host from their
+    X-Forwarded-* headers (only the entries those proxies added); with none, the headers are ignored."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
 def configure_extensions(app: Flask) -> None:

@@ -2,6 +2,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -26,6 +27,16 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def trusted_hosts(setting, public_host: str, production: bool) -> list[str] | None:
+    """The host names requests may carry, or None for any (Flask answers 400 to the others)."""
+    if isinstance(setting, str):
+        setting = [host.strip().lower() for host in setting.split(",") if host.strip()]
+    if setting:
+        return None if setting == ["*"] else list(setting)
+    # Development: also what `make run` and the test client use.
+    return [public_host] if production else list(dict.fromkeys([public_host, "localhost", "127.0.0.1"]))
 
 
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
@@ -68,7 +79,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Requests each API token may make, across every /api/v1 endpoint.
         "API_RATE_LIMIT": env.get("CRM_API_RATE_LIMIT", "120 per minute"),
+        # The address every link the app sends is built on (e-mails, feeds, API); never the request's Host.
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Host names requests may name (comma-separated; a leading dot allows subdomains; * allows any);
+        # by default the host of PUBLIC_URL, and in development also localhost and 127.0.0.1.
+        "TRUSTED_HOSTS": env.get("CRM_TRUSTED_HOSTS") or None,
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are believed (0: none).
+        "TRUSTED_PROXIES": env.get("CRM_TRUSTED_PROXIES", "0"),
         # A running import that shows no progress for this long is shown as interrupted (retry or discard).
         "IMPORT_STALL_SECONDS": int(env.get("CRM_IMPORT_STALL_SECONDS", "300")),
     }
@@ -79,6 +96,18 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY must be set when CRM_ENV=production.")
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    if production and not (env.get("CRM_PUBLIC_URL") or "PUBLIC_URL" in overrides):
+        raise ConfigError("CRM_PUBLIC_URL must be set when CRM_ENV=production (e.g. https://partners.example.org).")
+    public = urlsplit(config["PUBLIC_URL"])
+    if public.scheme not in ("http", "https") or not public.hostname:
+        raise ConfigError("CRM_PUBLIC_URL must be an http:// or https:// address, e.g. https://partners.example.org.")
+    config["TRUSTED_HOSTS"] = trusted_hosts(config["TRUSTED_HOSTS"], public.hostname, production)
+    try:
+        config["TRUSTED_PROXIES"] = int(config["TRUSTED_PROXIES"])
+    except (TypeError, ValueError):
+        config["TRUSTED_PROXIES"] = -1
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("CRM_TRUSTED_PROXIES must be the number of proxies in front of the app (0 for none).")
     if config["PER_PAGE"] < 1:
         raise ConfigError("CRM_PER_PAGE must be a positive number.")
     if config["IMPORT_STALL_SECONDS"] < 1:

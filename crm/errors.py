@@ -3,7 +3,7 @@ import sqlalchemy.exc
 from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm.extensions import db
 from crm.schema_version import describe_revisions, is_schema_error
@@ -66,6 +66,12 @@ def register_error_handlers(app):
                          str(getattr(error, "orig", error)).splitlines()[0], describe_revisions())
         return render_error(500, _l("This page needs a database update that has not been applied yet. "
                                     "The error has been logged for the administrator."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page layout; a short answer.
+        app.logger.warning("request refused for an untrusted host: %s", request.environ.get("HTTP_HOST", "")[:100])
+        return str(_l("This address is not served here.")), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

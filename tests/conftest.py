@@ -95,6 +95,7 @@ def app(request, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "PER_PAGE": 10,
+        "PUBLIC_URL": "http://localhost",  # the test client's host: links in e-mails and feeds open in it
     })
     application.config["DB_LANE"] = request.param
     with application.app_context():

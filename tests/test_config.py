@@ -17,6 +17,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
 def test_production_uses_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("CRM_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("CRM_PUBLIC_URL", "https://partners.example.org")
     config = load_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
 

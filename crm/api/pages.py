@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.confirm import confirm_then
 from crm.database import like_escape
 from crm.extensions import db
+from crm.links import public_url_for
 from crm.pagination import paginate
 
 bp = Blueprint("api_tokens", __name__)
@@ -42,8 +43,8 @@ def account():
             form = ApiTokenForm(formdata=None)
     response = current_app.make_response((render_template(
         "api/account.html", form=form, tokens=tokens_of(user), new_secret=new_secret, new_token=new_token,
-        example_url=url_for("api.partnerships", _external=True),
-        openapi_url=url_for("api.openapi", _external=True)), 422 if form.errors else 200))
+        example_url=public_url_for("api.partnerships"),
+        openapi_url=public_url_for("api.openapi")), 422 if form.errors else 200))
     # The secret is on this page once: keep it out of every cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -5,7 +5,6 @@ guest portal decide what a partner-city contact may read.
 """
 from datetime import date, datetime
 
-from flask import url_for
 from flask_babel import force_locale
 
 from crm.agreements.models import Agreement
@@ -14,6 +13,7 @@ from crm.clock import office_today
 from crm.engagements.models import Engagement
 from crm.health.reasons import reason
 from crm.health.rules import Flag
+from crm.links import public_url_for
 from crm.partnerships.models import Partnership
 
 
@@ -45,7 +45,7 @@ def health(flag: Flag | None, status_label: str, as_of: date) -> dict | None:
 def partnership(p: Partnership, *, staff: bool, flag: Flag | None = None, as_of: date | None = None) -> dict:
     data = {
         "id": p.id,
-        "url": url_for("api.partnership", partnership_id=p.id, _external=True),
+        "url": public_url_for("api.partnership", partnership_id=p.id),
         "kind": p.kind.value,
         "status": p.status.value,
         "established_on": day(p.established_on),
@@ -72,7 +72,7 @@ def partnership(p: Partnership, *, staff: bool, flag: Flag | None = None, as_of:
 def engagement(e: Engagement, *, staff: bool) -> dict:
     data = {
         "id": e.id,
-        "url": url_for("api.engagement", engagement_id=e.id, _external=True),
+        "url": public_url_for("api.engagement", engagement_id=e.id),
         "partnership_id": e.partnership_id,
         "record_type": e.record_type,
         "kind": e.kind.value,
@@ -97,7 +97,7 @@ def engagement(e: Engagement, *, staff: bool) -> dict:
 def agreement(a: Agreement, *, staff: bool, full: bool = False) -> dict:
     data = {
         "id": a.id,
-        "url": url_for("api.agreement", agreement_id=a.id, _external=True),
+        "url": public_url_for("api.agreement", agreement_id=a.id),
         "partnership_id": a.partnership_id,
         "kind": a.kind.value,
         "status": a.status.value,

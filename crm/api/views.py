@@ -4,7 +4,7 @@ Every answer comes through the same scoped queries as the web pages, as the
 token's owner: staff see what the staff lists show, a partner-city guest what
 their portal shows (never staff notes, staff-only engagements or drafts).
 """
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectin_polymorphic, selectinload
 
@@ -20,6 +20,7 @@ from crm.engagements.queries import get_engagement_or_404
 from crm.exchanges.models import Exchange
 from crm.extensions import csrf, db, limiter
 from crm.health.queries import flags as health_flags
+from crm.links import public_url_for
 from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import get_partnership_or_404, partnership_list, visible_partnership_ids
@@ -63,8 +64,8 @@ def listing(result, items: list[dict]):
     """The list envelope and its Link header (RFC 8288): first, prev, next, last."""
     def link(number: int) -> str:
         kept = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-        return url_for(request.endpoint, **kept, **(request.view_args or {}), page=number,
-                       per_page=result.per_page, _external=True)
+        return public_url_for(request.endpoint, **kept, **(request.view_args or {}), page=number,
+                              per_page=result.per_page)
 
     last = max(result.pages, 1)
     links = {"first": link(1), "last": link(last)}

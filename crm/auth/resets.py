@@ -3,13 +3,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
 from crm.auth.models import PasswordReset, User
 from crm.database import utcnow
 from crm.extensions import db
+from crm.links import public_url_for
 from crm.mail import build_message, deliver
 
 LIFETIME = timedelta(hours=1)
@@ -29,7 +30,7 @@ def request_reset(email: str) -> None:
     db.session.flush()
     language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
-        link = url_for("auth.reset_password", token=token, _external=True)
+        link = public_url_for("auth.reset_password", token=token)
         text = render_template("email/password_reset.txt", user=user, link=link)
         message = build_message(user.email, user.name, gettext("Choose a new password for Sister City CRM"), text,
                                 language=language)

@@ -17,6 +17,7 @@ from crm.calendar.upcoming import UpcomingEvent, upcoming_events
 from crm.clock import office_today
 from crm.extensions import db
 from crm.forms import ConfirmForm
+from crm.links import public_url_for
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
 
@@ -39,7 +40,7 @@ def feed_scope(user: User) -> Select:
 
 
 def partnership_page(partnership_id: int) -> str:
-    return url_for("partnerships.detail", partnership_id=partnership_id, _external=True)
+    return public_url_for("partnerships.detail", partnership_id=partnership_id)
 
 
 def by_month(events: list[UpcomingEvent]) -> list[tuple[str, Days]]:
@@ -75,7 +76,7 @@ def create_feed():
     replacing = has_feed(user)
     token = issue_feed_token(user)
     db.session.commit()
-    session[NEW_FEED_URL] = url_for(".feed", token=token, _external=True)
+    session[NEW_FEED_URL] = public_url_for(".feed", token=token)
     if replacing:
         flash(_("Your calendar feed has a new address. The old address no longer works."), "success")
     else:

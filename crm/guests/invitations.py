@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
@@ -13,6 +13,7 @@ from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.extensions import db
 from crm.guests.models import GuestAccess, Invitation, InvitationState
+from crm.links import public_url_for
 from crm.mail import build_message, deliver
 
 
@@ -57,7 +58,7 @@ def revoke(invitation: Invitation) -> None:
 
 
 def invitation_link(token: str) -> str:
-    return url_for("guests.accept", token=token, _external=True)
+    return public_url_for("guests.accept", token=token)
 
 
 def send_invitation(invitation: Invitation, token: str):
