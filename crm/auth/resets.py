@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
+from crm.auth.addresses import normalise_email
 from crm.auth.models import PasswordReset, User
 from crm.database import utcnow
 from crm.extensions import db
@@ -22,7 +23,7 @@ def _hash(token: str) -> str:
 
 def request_reset(email: str) -> None:
     """E-mail a reset link if the address belongs to an active account; say nothing either way."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active))
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None:
         return
     token = secrets.token_urlsafe(32)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from crm.access import PUBLIC, STAFF, allow
 from crm.auth import pending, resets, two_factor
+from crm.auth.addresses import account_key, normalise_email
 from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
                             TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm)
 from crm.auth.models import User
@@ -32,7 +33,7 @@ def load_user(user_id: str):
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (whatever was wrong)."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active:
         verify_password(None, password)  # same cost as a real check
         return None
@@ -40,7 +41,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    # The same normalised address the form authenticates, so invisible or case variants count as one account.
+    return account_key(request.form.get("email"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -53,7 +55,7 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        email = form.email.data.strip().lower()
+        email = normalise_email(form.email.data)
         if user is None:
             log.info("sign-in refused for %s from %s", email, request.remote_addr)
             form.password.errors.append(_("The e-mail address or password is not right."))
@@ -195,7 +197,7 @@ def forgot_password():
     if form.validate_on_submit():
         resets.request_reset(form.email.data)
         db.session.commit()
-        log.info("password reset requested for %s from %s", form.email.data.strip().lower(), request.remote_addr)
+        log.info("password reset requested for %s from %s", normalise_email(form.email.data), request.remote_addr)
         # The same answer whether or not the address has an account.
         flash(_("If %(email)s belongs to an account, a link to choose a new password is on its way. "
                 "It works once, for one hour.", email=form.email.data), "info")
