@@ -6,8 +6,9 @@ from crm.engagements.models import Engagement, EngagementKind
 from crm.health.queries import activities
 from crm.health.rules import HealthState, evaluate
 from crm.settings.models import HomeCity
+from tests.conftest import FROZEN_AT
 
-TODAY = date.today()
+TODAY = FROZEN_AT.date()  # the suite's stopped clock: the app sees this day too
 
 
 def association(make, session):
