@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement, AgreementStatus
+from crm.clock import office_today
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
@@ -21,7 +22,6 @@ from crm.missions.itinerary import itinerary_days
 from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.projects.models import JointProject, ProjectStatus
-from crm.settings.service import office_today
 
 
 def ui_language(code: str | None) -> str:
@@ -87,11 +87,13 @@ def agreement_html(agreement: Agreement, layout: str) -> str:
     )
 
 
-def briefing_html(mission: TradeMission, language: str) -> str:
+def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = False) -> str:
+    """The briefing packet; a guest's copy follows the portal's rule: what is shared with the partner and
+    nothing more, so no health verdict or figure (staff judge the partnership on engagements a guest never sees)."""
     partnership = mission.partnership
     today = office_today()
     with force_locale(language):
-        health = partnership_health(partnership, today)
+        health = None if for_guest else partnership_health(partnership, today)
         agreements = db.session.scalars(
             select(Agreement).where(Agreement.partnership_id == partnership.id,
                                     Agreement.status != AgreementStatus.DRAFT)
@@ -99,19 +101,26 @@ def briefing_html(mission: TradeMission, language: str) -> str:
         contacts = db.session.scalars(
             select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
             .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
-        projects = db.session.scalars(
-            select(JointProject).where(JointProject.partnership_id == partnership.id,
-                                       JointProject.status.in_([ProjectStatus.PLANNED, ProjectStatus.ACTIVE]))
-            .order_by(JointProject.occurred_on)).all()
+        open_projects = select(JointProject).where(
+            JointProject.partnership_id == partnership.id,
+            JointProject.status.in_([ProjectStatus.PLANNED, ProjectStatus.ACTIVE]))
+        if for_guest:
+            open_projects = open_projects.where(JointProject.visibility == Visibility.SHARED)
+        projects = db.session.scalars(open_projects.order_by(JointProject.occurred_on)).all()
         recent = db.session.scalars(
             select(Engagement).where(Engagement.partnership_id == partnership.id,
                                      Engagement.visibility == Visibility.SHARED,
                                      Engagement.occurred_on > date(today.year - 1, today.month, 1),
                                      Engagement.occurred_on <= today)
             .order_by(Engagement.occurred_on.desc())).all()
+        delegates = mission.delegates
+        if for_guest:  # a staff-only contact is neither named nor counted
+            delegates = [d for d in delegates if d.contact_id is None
+                         or (d.contact is not None and d.contact.visibility == Visibility.SHARED)]
         zone = (mission.destination or partnership.partner_city).timezone or "UTC"
         return render_template(
             "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
+            delegates=delegates,
             contacts=contacts, projects=projects, recent=recent, today=today,
             days=itinerary_days(mission.itinerary, None), zone=zone, offset=utc_offset_label(zone),
             country_languages=country_languages(partnership.partner_city.country_code),

@@ -69,7 +69,7 @@ def agreement(agreement_id: int):
 @allow(STAFF, GUESTS)
 def briefing(mission_id: int):
     mission = get_mission_or_404(mission_id)
-    pdf = _render(briefing_html(mission, _language()))
+    pdf = _render(briefing_html(mission, _language(), for_guest=not current_user.is_staff))
     if pdf is None:
         return render_error(503)
     city = mission.partnership.partner_city
