@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from crm.auth.addresses import normalise_email
 from crm.auth.models import PasswordReset, User
@@ -27,7 +27,13 @@ def request_reset(email: str) -> None:
     if user is None:
         return
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(user=user, token_hash=_hash(token), expires_at=utcnow() + LIFETIME))
+    now = utcnow()
+    # Only the newest link works: every earlier one that still could is ended first.
+    db.session.execute(
+        update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None),
+                                    PasswordReset.expires_at > now)
+        .values(expires_at=now).execution_options(synchronize_session=False))
+    db.session.add(PasswordReset(user=user, token_hash=_hash(token), expires_at=now + LIFETIME))
     db.session.flush()
     language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
@@ -46,12 +52,18 @@ def usable(token: str) -> PasswordReset | None:
 
 
 def complete(reset: PasswordReset, password: str) -> bool:
-    """Set the new password once; a second use (or a race) changes nothing."""
-    claimed = db.session.execute(
-        update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
-        return False
+    """Set the new password once; a second use, an older link or a race changes nothing.
+
+    One UPDATE claims this link and ends every other live link of the user: two links used at
+    once lock the same rows, so the second finds none live and is refused."""
+    now = utcnow()
+    ended = db.session.scalars(
+        update(PasswordReset).where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None),
+                                    PasswordReset.expires_at > now)
+        .values(expires_at=now, used_at=case((PasswordReset.id == reset.id, now), else_=None))
+        .returning(PasswordReset.id).execution_options(synchronize_session=False)).all()
+    if reset.id not in ended:
+        return False  # the caller rolls back
     reset.user.set_password(password)  # also ends every existing session
     db.session.flush()
     return True
