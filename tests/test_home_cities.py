@@ -55,12 +55,12 @@ def test_an_admin_sets_a_home_city_threshold(client, login, make, session):
     portland, eugene, sapporo, kakegawa = association(make, session)
     login("admin")
     assert client.post(f"/settings/home-cities/{eugene.id}/threshold",
-                       data={"threshold_months": "36"}).status_code == 302
+                       data={"threshold_months": "36", "version": "1"}).status_code == 302
     session.expire_all()
     assert session.get(HomeCity, eugene.id).threshold_months == 36
     refused = client.post(f"/settings/home-cities/{eugene.id}/threshold", data={"threshold_months": "0"})
     assert refused.status_code == 422 and "between 1 and 120" in refused.text
-    client.post(f"/settings/home-cities/{eugene.id}/threshold", data={"threshold_months": ""})
+    client.post(f"/settings/home-cities/{eugene.id}/threshold", data={"threshold_months": "", "version": "2"})
     session.expire_all()
     assert session.get(HomeCity, eugene.id).threshold_months is None
     assert client.post("/settings/home-cities/999999/threshold", data={}).status_code == 404

@@ -1,17 +1,20 @@
 import uuid
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.cities.models import City
 from crm.database import Timestamped
 from crm.extensions import db
+from crm.versioning import Versioned, version_mapper_args
 
 DEFAULT_THRESHOLD_MONTHS = 12
 
 
-class HomeCity(Timestamped, db.Model):
-    """A city the office (or association) serves; partnerships start from one."""
+class HomeCity(Versioned, Timestamped, db.Model):
+    """A city the office (or association) serves; partnerships start from one.
+
+    Versioned: two admins setting a member city's threshold at once must not replace each other's choice."""
 
     __tablename__ = "home_cities"
 
@@ -21,6 +24,10 @@ class HomeCity(Timestamped, db.Model):
     city: Mapped[City] = relationship(lazy="joined")
 
     __table_args__ = (CheckConstraint("threshold_months > 0", name="home_threshold_positive"),)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return version_mapper_args(cls)
 
 
 class OfficeSettings(Timestamped, db.Model):
