@@ -225,7 +225,7 @@ def test_guest_updates_details_and_changes_password(client, app, login, kyoto, g
     login(guest)
     response = client.post("/portal/profile", data={"name": "Hanako Yamada", "job_title": "Director",
                                                     "phone": "+81 75 000", "language": "es",
-                                                    "timezone": "Asia/Tokyo"})
+                                                    "timezone": "Asia/Tokyo", "version": f"{contact.id}:1"})
     assert response.status_code == 302
     session.expire_all()
     assert session.get(User, guest.id).language == "es"

@@ -254,3 +254,33 @@ def test_every_model_people_edit_has_a_version_or_a_written_reason():
     for cls, mapper in mappers.items():
         if mapper.version_id_col is not None:  # the column the forms carry, as every conflict page expects
             assert mapper.version_id_col.name == "version", cls.__name__
+
+
+def test_a_guest_saving_their_details_does_not_undo_a_staff_edit_of_their_contact(client, login, make, session):
+    from crm.contacts.models import Contact
+    from crm.guests.models import GuestAccess
+
+    partnership = make.partnership(partner=make.city("Kyoto"))
+    contact = make.contact(partnership, name="Hanako Yamada", phone="+81 75 111", email="hanako@kyoto.example")
+    guest = make.user("guest", email="hanako@kyoto.example", name="Hanako Yamada")
+    session.add(GuestAccess(user=guest, partnership=partnership, contact=contact))
+    session.commit()
+    login(guest)
+    page = client.get("/portal/profile").text
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+    assert version == f"{contact.id}:1"
+    contact.phone = "+81 75 222 (switchboard)"  # staff correct the phone meanwhile: version 1 → 2
+    session.commit()
+    mine = {"name": "Hanako Yamada", "job_title": "Director", "phone": "+81 75 111", "language": "en",
+            "timezone": "Asia/Tokyo", "version": version}
+    response = client.post("/portal/profile", data=mine)
+    assert response.status_code == 409
+    assert "Someone else saved changes" in response.text and "+81 75 222 (switchboard)" in response.text
+    assert 'value="Director"' in response.text  # what the guest typed is kept
+    session.expire_all()
+    assert session.get(Contact, contact.id).phone == "+81 75 222 (switchboard)" and \
+        session.get(Contact, contact.id).job_title is None  # nothing overwritten
+    newer = re.search(r'name="version" type="hidden" value="([^"]*)"', response.text).group(1)
+    assert client.post("/portal/profile", data={**mine, "version": newer}).status_code == 302
+    session.expire_all()
+    assert session.get(Contact, contact.id).job_title == "Director"

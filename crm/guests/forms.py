@@ -7,6 +7,7 @@ from crm.cities.forms import timezone_choices
 from crm.engagements.models import LOGGABLE_KINDS
 from crm.forms import Form, none_if_empty, options, strip_filter
 from crm.i18n import LANGUAGES, language_name
+from crm.versioning import VersionField
 
 
 def language_choices():
@@ -61,6 +62,8 @@ class GuestEngagementForm(Form):
 
 
 class ProfileForm(Form):
+    #: "contact id:version …" of every contact record the guest is: a save over a staff edit is refused
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     job_title = StringField(_l("Title or role"), validators=[Optional(), Length(max=200)], filters=[none_if_empty])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[none_if_empty])

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.access import GUESTS, allow
 from crm.agreements.models import Agreement, AgreementStatus
@@ -23,12 +24,14 @@ from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
 from crm.guests.models import GuestAccess, ItineraryComment
+from crm.languages import language_label
 from crm.missions.itinerary import itinerary_days
 from crm.missions.models import ItineraryItem
 from crm.missions.queries import comments_by_item, get_mission_or_404
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.versioning import Conflict
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 UPCOMING_DAYS = 180
@@ -130,34 +133,71 @@ def comment(item_id: int):
     return redirect(url_for(".mission", mission_id=mission.id, _anchor=f"item-{item.id}"))
 
 
-def _my_contact() -> Contact | None:
-    access = db.session.scalar(select(GuestAccess).where(GuestAccess.user_id == current_user.id,
-                                                         GuestAccess.contact_id.is_not(None)))
-    return db.session.get(Contact, access.contact_id) if access else None
+def _my_contacts() -> list[Contact]:
+    """Every contact record the guest is: the same person in each partnership they were invited to."""
+    linked = select(GuestAccess.contact_id).where(GuestAccess.user_id == current_user.id)
+    return list(db.session.scalars(select(Contact).where(Contact.id.in_(linked)).order_by(Contact.id)))
+
+
+def _versions(contacts: list[Contact]) -> str:
+    return " ".join(f"{contact.id}:{contact.version}" for contact in contacts)
+
+
+PROFILE_CONTACT_FIELDS = ["name", "job_title", "phone", "language"]
+
+
+def _profile_conflict(form: ProfileForm, contacts: list[Contact]) -> Conflict | None:
+    """Staff changed one of the guest's contact records since the form was opened: what it reads now."""
+    opened = (form.version.data or "").split()
+    changed = [contact for contact in contacts if f"{contact.id}:{contact.version}" not in opened]
+    form.version.data = _versions(contacts)  # saving again is a deliberate choice
+    if not changed:
+        return None
+    theirs = []
+    for name in PROFILE_CONTACT_FIELDS:
+        current = getattr(changed[0], name) or ""
+        if current != (form[name].data or ""):
+            theirs.append((str(form[name].label.text), language_label(current) if name == "language" and current else current))
+    return Conflict(theirs)
+
+
+def _save_profile(form: ProfileForm, contacts: list[Contact]) -> Conflict | None:
+    if (conflict := _profile_conflict(form, contacts)) is not None:
+        return conflict
+    current_user.name = form.name.data
+    current_user.language = form.language.data
+    current_user.timezone = form.timezone.data
+    for contact in contacts:
+        contact.name, contact.job_title, contact.phone = form.name.data, form.job_title.data, form.phone.data
+        contact.language = form.language.data
+    try:
+        db.session.commit()  # each contact: UPDATE ... WHERE version = the one the form was opened with
+    except StaleDataError:  # a staff save won the race between our check and our commit
+        db.session.rollback()
+        for contact in contacts:
+            db.session.refresh(contact)
+        return _profile_conflict(form, contacts) or Conflict([])
+    return None
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @allow(GUESTS)
 def profile():
-    contact = _my_contact()
-    form = ProfileForm(obj=contact)
+    contacts = _my_contacts()
+    form = ProfileForm(obj=contacts[0] if contacts else None)
     if request.method == "GET":
         form.name.data = current_user.name
         form.language.data = current_user.language
         form.timezone.data = current_user.timezone
+        form.version.data = _versions(contacts)
+    conflict = None
     if form.validate_on_submit():
-        current_user.name = form.name.data
-        current_user.language = form.language.data
-        current_user.timezone = form.timezone.data
-        # the same person is a contact in each partnership they were invited to
-        for access in db.session.scalars(select(GuestAccess).where(GuestAccess.user_id == current_user.id)):
-            if access.contact_id and (linked := db.session.get(Contact, access.contact_id)) is not None:
-                linked.name, linked.job_title, linked.phone = form.name.data, form.job_title.data, form.phone.data
-                linked.language = form.language.data
-        db.session.commit()
-        flash(_("Your details were saved."), "success")
-        return redirect(url_for(".profile"))
-    return render_template("portal/profile.html", form=form, password_form=ChangePasswordForm(formdata=None))
+        conflict = _save_profile(form, contacts)
+        if conflict is None:
+            flash(_("Your details were saved."), "success")
+            return redirect(url_for(".profile"))
+    return render_template("portal/profile.html", form=form, password_form=ChangePasswordForm(formdata=None),
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.post("/password")
@@ -173,8 +213,9 @@ def change_password():
         return redirect(url_for(".profile"))
     if form.current.data and not form.current.errors and not form.errors:
         form.current.errors.append(_("The current password is not right."))
-    contact = _my_contact()
-    profile_form = ProfileForm(formdata=None, obj=contact)
+    contacts = _my_contacts()
+    profile_form = ProfileForm(formdata=None, obj=contacts[0] if contacts else None)
+    profile_form.version.data = _versions(contacts)
     profile_form.name.data = current_user.name
     profile_form.language.data, profile_form.timezone.data = current_user.language, current_user.timezone
     return render_template("portal/profile.html", form=profile_form, password_form=form), 422
