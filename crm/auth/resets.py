@@ -21,12 +21,19 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _lock_links_of(user_id: int) -> None:
+    """Take the user's reset links in turn: issuing and using them waits for the other (PostgreSQL row lock;
+    SQLite writes one at a time anyway)."""
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def request_reset(email: str) -> None:
     """E-mail a reset link if the address belongs to an active account; say nothing either way."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None:
         return
     token = secrets.token_urlsafe(32)
+    _lock_links_of(user.id)
     now = utcnow()
     # Only the newest link works: every earlier one that still could is ended first.
     db.session.execute(
@@ -55,8 +62,9 @@ def complete(reset: PasswordReset, password: str) -> bool:
     """Set the new password once; a second use, an older link or a race changes nothing.
 
     One UPDATE claims this link and ends every other live link of the user: two links used at
-    once lock the same rows, so the second finds none live and is refused."""
-    now = utcnow()
+    once are taken in turn (the user's row is locked first), so the second finds none live and is refused."""
+    _lock_links_of(reset.user_id)
+    now = utcnow()  # read after the lock: never before the moment a link ended by the other was given
     ended = db.session.scalars(
         update(PasswordReset).where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None),
                                     PasswordReset.expires_at > now)
