@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import SelectField, SelectMultipleField, StringField, widgets
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -14,6 +14,16 @@ from crm.database import MAX_ID
 # C0 control characters other than tab, newline and carriage return: no user
 # means them, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# Line breaks reach a single-line field only from a crafted request (an <input> cannot hold them); a name or
+# title carrying one would break the e-mail headers and one-line places it is printed in.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
+
+
+def one_line(value):
+    """Text with its line breaks folded into single spaces (other values unchanged)."""
+    return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
 def clean_text(value: str) -> str:
@@ -38,6 +48,12 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
             return clean_formdata(super().wrap_formdata(form, formdata))
+
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField) and not isinstance(field, (TextAreaField, PasswordField)):
+                field.filters = (*field.filters, one_line)  # every single-line field: names, titles...
+            return field
 
 
 def id_arg(name: str) -> int | None:

@@ -9,13 +9,22 @@ from flask import current_app
 
 from crm.clock import utcnow
 
+# Header values must be one line: a CR or LF (or any control character) in a name or subject would
+# make the e-mail library refuse the header, a 500 for whoever asked for the mail.
+_NOT_IN_HEADERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str | None) -> str:
+    """A value made safe for one header line: line breaks and controls folded into single spaces."""
+    return " ".join(_NOT_IN_HEADERS.sub(" ", value or "").split())
+
 
 def build_message(to_address: str, to_name: str | None, subject: str, text: str, html: str | None = None,
                   language: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((to_name or "", to_address))
-    message["Subject"] = subject
+    message["To"] = formataddr((header_text(to_name), header_text(to_address).replace(" ", "")))
+    message["Subject"] = header_text(str(subject))
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
