@@ -246,7 +246,8 @@ def test_formulas_are_neutralised(client, login, make, session, world):
     rows = csv_rows(client.get("/contacts/export.csv"))
     names = {row[0] for row in rows[1:]}
     for name in HOSTILE[:-1]:
-        assert "'" + name in names, name
+        # a tab or carriage return is a delimiter too: the formula after it is neutralised as well
+        assert "'" + name.replace("\t=", "\t'=").replace("\r=", "\r'=") in names, name
     assert "#N/A" in names
     sheet = xlsx_sheet(client.get("/contacts/export.xlsx"))
     cells = {cell.value: cell for cell in (row[0] for row in sheet.iter_rows(min_row=2))}

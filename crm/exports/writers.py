@@ -9,12 +9,14 @@ XLSX, money a number with its currency.
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or
 carriage return before one) as a formula, so a partner-typed title could
 reach into the reader's machine ("CSV injection"). In CSV such text is
-prefixed with a single quote; in XLSX every text goes in as a text cell,
-which no spreadsheet evaluates.
+prefixed with a single quote, and so is a formula start after any list
+separator Excel may split on (`x;=cmd` in a German, French or Spanish Excel);
+in XLSX every text goes in as a text cell, which no spreadsheet evaluates.
 """
 import csv
 import enum
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -39,6 +41,10 @@ from crm.money import from_minor
 FORMATS = ("csv", "xlsx")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel splits a CSV on the reader's list separator (";" in German, French or Spanish settings, sometimes
+# "|" or a tab) and on line breaks when it ignores the quotes: a formula start after any of them, past
+# spaces or quotes, would begin a cell of its own, so it is neutralised too ("x;=cmd" -> "x;'=cmd").
+FORMULA_AFTER_DELIMITER = re.compile(r'([,;|\t\r\n][\s"]*?)(?=[=+\-@])')
 XLSX_MAX_TEXT = 32_767  # characters Excel keeps in one cell
 CSV_CHUNK_ROWS = 500
 
@@ -103,6 +109,7 @@ def csv_text(value, memo: dict | None = None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
+        value = FORMULA_AFTER_DELIMITER.sub(r"\1'", value)
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     return str(value)
 
