@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crm.access import PUBLIC, STAFF, allow
 from crm.auth import pending, resets, two_factor
-from crm.auth.addresses import account_key, normalise_email
+from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
                             TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm)
 from crm.auth.models import User
@@ -48,7 +48,7 @@ def _account_key() -> str:
 @bp.route("/sign-in", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])  # per address
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
+@limit_password_guesses(_account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

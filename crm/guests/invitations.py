@@ -77,11 +77,16 @@ def send_invitation(invitation: Invitation, token: str):
     return deliver(message)
 
 
+def find_by_token(token: str) -> Invitation | None:
+    """The invitation behind a link, whatever its state."""
+    # The secret is the credential here, so this lookup is outside any guest's scope.
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token[:200]))
+                             .execution_options(skip_guest_scope=True))
+
+
 def find_usable(token: str) -> Invitation:
     """The invitation behind a link, or InvitationError saying why it cannot be used."""
-    # The secret is the credential here, so this lookup is outside any guest's scope.
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token[:200]))
-                                   .execution_options(skip_guest_scope=True))
+    invitation = find_by_token(token)
     if invitation is None:
         raise InvitationError(gettext("This invitation link is not valid. Check that you copied the whole link."))
     state = invitation.state()

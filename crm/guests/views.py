@@ -7,10 +7,11 @@ from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, PUBLIC, STAFF, allow
 from crm.attachments.models import Attachment
+from crm.auth.addresses import account_key, limit_password_guesses
 from crm.confirm import confirm_then
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement
-from crm.extensions import db
+from crm.extensions import db, limiter
 from crm.forms import ConfirmForm, options
 from crm.guests import invitations
 from crm.guests.forms import AcceptExistingForm, AcceptNewForm, InviteForm
@@ -115,8 +116,16 @@ def deactivate(access_id: int):
                                                         name=access.user.name), button=_("Deactivate"))
 
 
+def _invitation_account_key() -> str:
+    """The account an invitation link asks a password for: its guesses count as sign-in guesses."""
+    invitation = invitations.find_by_token((request.view_args or {}).get("token") or "")
+    return account_key(invitation.email) if invitation else "invitation:unknown"
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @allow(PUBLIC)
+@limiter.limit("30 per minute; 200 per hour", methods=["POST"])  # per address, as at sign-in
+@limit_password_guesses(_invitation_account_key)
 def accept(token: str):
     if current_user.is_authenticated:
         # The link is for its invitee: whoever is signed in here is signed out first
