@@ -160,3 +160,28 @@ def test_agreement_list_filters(client, login, make, session):
     assert "Culture addendum" not in client.get("/agreements/?kind=mou").text
     assert "Port MOU" not in client.get("/agreements/?status=signed").text
     assert "Port MOU" in client.get("/agreements/?q=port").text
+
+
+def test_a_language_added_meanwhile_is_reported_not_a_server_error(client, login, make, session, monkeypatch):
+    """Two saves of the same language at once: the one-text-per-language index refuses the second, and the
+    person is told, with what they typed kept."""
+    from crm.agreements import views
+
+    partnership = make.partnership()
+    agreement = Agreement(partnership=partnership, kind="sister_city", title="Friendship", status="draft")
+    agreement.texts.append(AgreementText(language="ja", body="先に保存された訳文。"))  # the other save
+    session.add(agreement)
+    session.commit()
+
+    def checked_before_the_other_save(agreement, text):  # the language was still free when the form was checked
+        form = views.TextForm(obj=text)
+        form.language.choices = [("en", "English"), ("ja", "Japanese")]
+        return form
+
+    monkeypatch.setattr(views, "_text_form", checked_before_the_other_save)
+    login("coordinator")
+    response = client.post(f"/agreements/{agreement.id}/texts/new", data={"language": "ja", "body": "私の訳文。"})
+    assert response.status_code == 409
+    assert "added meanwhile" in response.text and "私の訳文。" in response.text
+    session.expire_all()
+    assert [t.body for t in session.get(Agreement, agreement.id).texts] == ["先に保存された訳文。"]

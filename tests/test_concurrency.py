@@ -181,3 +181,50 @@ def test_two_saves_of_the_same_agreement_text_cannot_both_win(app, committed):
     with Session(engine) as check:
         stored = check.get(AgreementText, text.id)
         assert stored.version == 2 and stored.body in ("First editor.", "Second editor.")
+
+
+def test_the_same_language_added_twice_at_once_is_stored_once(app, committed):
+    from crm.agreements import operations
+    from crm.agreements.models import Agreement, AgreementText
+    from crm.cities.models import City
+    from crm.partnerships.models import Partnership
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        partnership = Partnership(home_city=City(name="Lang Home", country_code="US"),
+                                  partner_city=City(name="Lang Partner", country_code="JP"), kind="sister_city",
+                                  status="active")
+        agreement = Agreement(partnership=partnership, kind="sister_city", title="Race", status="draft")
+        setup.add_all([partnership, agreement])
+        setup.commit()
+        created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
+                    ("partnerships", partnership.id), ("agreements", agreement.id)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def add(body):
+        with app.test_request_context(method="POST"):
+            try:
+                loaded = db.session.get(Agreement, agreement.id)
+                assert loaded.texts == []  # both see the language free
+                barrier.wait()
+                added = operations.add_text(loaded, "ja", None, body)
+                db.session.commit()
+                outcomes.append("added" if added is not None else "taken")
+            finally:
+                db.session.remove()
+
+    engines = db._app_engines[app]
+    shared, engines[None] = engines[None], engine  # connections of their own, not the test's shared one
+    try:
+        threads = [threading.Thread(target=add, args=(body,)) for body in ("一つ目", "二つ目")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        engines[None] = shared
+    with Session(engine) as check:
+        texts = check.scalars(sa.select(AgreementText).where(AgreementText.agreement_id == agreement.id)).all()
+        created += [("agreement_texts", text.id) for text in texts]
+    assert sorted(outcomes) == ["added", "taken"] and len(texts) == 1

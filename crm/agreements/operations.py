@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crm.agreements import lifecycle
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
@@ -80,3 +81,19 @@ def delete_agreement(agreement: Agreement) -> None:
     delete_attachments_of(agreement)
     db.session.delete(agreement)
     db.session.flush()
+
+
+def add_text(agreement: Agreement, language: str, title: str | None, body: str) -> AgreementText | None:
+    """The agreement's text in one more language; None when that language was added meanwhile.
+
+    One text per language is the database's rule (a unique index): of two saves of the same
+    language at once (a double-click, two people), the second finds it taken instead of failing."""
+    text = AgreementText(agreement_id=agreement.id, language=language, title=title, body=body,
+                         position=len(agreement.texts))
+    try:
+        with db.session.begin_nested():
+            db.session.add(text)
+    except IntegrityError:
+        return None
+    db.session.expire(agreement, ["texts"])
+    return text

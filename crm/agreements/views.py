@@ -237,11 +237,13 @@ def add_text(agreement_id: int):
         return _terms_locked(agreement)
     form = _text_form(agreement, None)
     if form.validate_on_submit():
-        agreement.texts.append(AgreementText(language=form.language.data, title=form.title.data,
-                                             body=form.body.data, position=len(agreement.texts)))
-        db.session.commit()
-        flash(_("The text was added."), "success")
-        return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
+        if operations.add_text(agreement, form.language.data, form.title.data, form.body.data) is not None:
+            db.session.commit()
+            flash(_("The text was added."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
+        form.language.errors = [*form.language.errors, _(
+            "A text in this language was added meanwhile. Edit that text, or choose another language.")]
+        return render_template("agreements/text_form.html", form=form, agreement=agreement, text=None), 409
     return render_template("agreements/text_form.html", form=form, agreement=agreement, text=None)
 
 
