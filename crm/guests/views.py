@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, PUBLIC, STAFF, allow
 from crm.attachments.models import Attachment
-from crm.auth.addresses import account_key, limit_password_guesses
+from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.confirm import confirm_then
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement
@@ -116,6 +116,20 @@ def deactivate(access_id: int):
                                                         name=access.user.name), button=_("Deactivate"))
 
 
+def _switch_accounts(invitation: Invitation, token: str):
+    """Ask the signed-in user before signing them out for someone else's invitation; sign out once confirmed."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are signed out. You can now accept the invitation."), "info")
+        return redirect(url_for(".accept", token=token))
+    return render_template(
+        "confirm.html", form=form, title=_("Switch accounts?"),
+        message=_("You are signed in as %(name)s. This invitation is for %(email)s: to accept it, you will be "
+                  "signed out first.", name=current_user.name, email=invitation.email),
+        button=_("Sign out and continue"), cancel_url=url_for("main.home"))
+
+
 def _invitation_account_key() -> str:
     """The account an invitation link asks a password for: its guesses count as sign-in guesses."""
     invitation = invitations.find_by_token((request.view_args or {}).get("token") or "")
@@ -127,15 +141,16 @@ def _invitation_account_key() -> str:
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])  # per address, as at sign-in
 @limit_password_guesses(_invitation_account_key)
 def accept(token: str):
-    if current_user.is_authenticated:
-        # The link is for its invitee: whoever is signed in here is signed out first
-        # (an existing guest is signed in again on accepting).
-        logout_user()
-        g.pop("guest_scope", None)
     try:
         invitation = invitations.find_usable(token)
     except invitations.InvitationError as error:
         return render_template("guests/invitation_problem.html", message=str(error)), 410
+    if current_user.is_authenticated:
+        if normalise_email(current_user.email) != normalise_email(invitation.email):
+            # The link is for its invitee: someone else signed in here is asked before being signed out,
+            # so a link alone never ends anyone's session.
+            return _switch_accounts(invitation, token)
+        g.pop("guest_scope", None)  # the invitee: the partnership they join is not in their scope yet
     existing = invitations.existing_user(invitation)
     if existing is not None:
         form = AcceptExistingForm()
