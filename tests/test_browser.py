@@ -56,6 +56,7 @@ def live_server(app, tmp_path_factory):
         seed_demo()
         db.session.commit()
     server = make_server("127.0.0.1", 0, live, threaded=True)
+    live.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in pages, feeds and e-mails
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = LiveServer(f"http://127.0.0.1:{server.server_port}")
