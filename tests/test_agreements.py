@@ -185,3 +185,69 @@ def test_a_language_added_meanwhile_is_reported_not_a_server_error(client, login
     assert "added meanwhile" in response.text and "私の訳文。" in response.text
     session.expire_all()
     assert [t.body for t in session.get(Agreement, agreement.id).texts] == ["先に保存された訳文。"]
+
+
+SIGNED_MEANWHILE = "This agreement was signed meanwhile; its texts and signatories can no longer change."
+
+
+@pytest.mark.parametrize("change", ["add text", "edit text", "delete text", "add signatory", "remove signatory"])
+def test_terms_saved_after_the_signing_are_refused(client, login, agreement, session, monkeypatch, change):
+    """The page found the terms open when it checked; the agreement was signed before the save. The save asks
+    the database again, in its own transaction, and is refused: the signed terms stay as they were signed."""
+    from crm.partnerships.models import Side
+
+    text = AgreementText(language="en", body="The signed text.")
+    signatory = Signatory(side=Side.HOME, name="Keith Wilson")
+    agreement.texts.append(text)
+    agreement.signatories.append(signatory)
+    agreement.status, agreement.signed_on = S.SIGNED, date(2026, 5, 12)
+    session.commit()
+    version = agreement.version
+    monkeypatch.setattr(lifecycle, "can_edit_terms", lambda status: True)  # what the check saw before the signing
+    login("coordinator")
+    url, data, typed = {
+        "add text": (f"/agreements/{agreement.id}/texts/new", {"language": "fr", "body": "Mon texte."}, "Mon texte."),
+        "edit text": (f"/agreement-texts/{text.id}/edit",
+                      {"language": "en", "body": "Changed after signing.", "version": text.version},
+                      "Changed after signing."),
+        "delete text": (f"/agreement-texts/{text.id}/delete", {}, None),
+        "add signatory": (f"/agreements/{agreement.id}/signatories", {"side": "partner", "name": "Late Signer"}, None),
+        "remove signatory": (f"/signatories/{signatory.id}/delete", {}, None),
+    }[change]
+    response = client.post(url, data=data, follow_redirects=True)
+    assert SIGNED_MEANWHILE in response.text
+    if typed:  # a text form: shown again with what was typed, to copy into an addendum
+        assert response.status_code == 409 and typed in response.text
+    else:
+        assert response.status_code == 200 and response.request.path == f"/agreements/{agreement.id}"
+    session.expire_all()
+    signed = session.get(Agreement, agreement.id)
+    assert [(t.language, t.body, t.version) for t in signed.texts] == [("en", "The signed text.", 1)]
+    assert [s.name for s in signed.signatories] == ["Keith Wilson"]
+    assert signed.status == S.SIGNED and signed.version == version
+
+
+def test_a_draft_deleted_as_it_is_signed_is_kept(client, login, agreement, session, monkeypatch):
+    """The delete page loaded the agreement as a draft; it was signed before the confirmation arrived."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from crm.agreements import views
+
+    agreement.texts.append(AgreementText(language="en", body="The signed text."))
+    agreement.status, agreement.signed_on = S.SIGNED, date(2026, 5, 12)
+    session.commit()
+    loaded_before_the_signing = views.get_agreement_or_404
+
+    def as_loaded_before_the_signing(agreement_id):
+        loaded = loaded_before_the_signing(agreement_id)
+        set_committed_value(loaded, "status", S.IN_NEGOTIATION)
+        set_committed_value(loaded, "signed_on", None)
+        return loaded
+
+    monkeypatch.setattr(views, "get_agreement_or_404", as_loaded_before_the_signing)
+    login("coordinator")
+    response = client.post(f"/agreements/{agreement.id}/delete", follow_redirects=True)
+    assert response.status_code == 200 and SIGNED_MEANWHILE in response.text
+    session.expire_all()
+    kept = session.get(Agreement, agreement.id)
+    assert kept.status == S.SIGNED and [t.body for t in kept.texts] == ["The signed text."]

@@ -228,3 +228,113 @@ def test_the_same_language_added_twice_at_once_is_stored_once(app, committed):
         texts = check.scalars(sa.select(AgreementText).where(AgreementText.agreement_id == agreement.id)).all()
         created += [("agreement_texts", text.id) for text in texts]
     assert sorted(outcomes) == ["added", "taken"] and len(texts) == 1
+
+
+@pytest.mark.parametrize("first", ["signing", "saving", "neither"])
+def test_a_text_saved_as_the_agreement_is_signed_is_signed_with_it_or_refused(app, committed, first):
+    """Signing and a text save at the same moment, each past its page's check. Either the text was saved
+    before the signing (the signing waits for it and signs it) or the save is refused: the terms read by
+    the signing transaction are the terms that stay. "first" forces one order; "neither" lets them race."""
+    import time
+    from datetime import date
+
+    from werkzeug.datastructures import MultiDict
+
+    from crm.agreements import lifecycle, operations, views
+    from crm.agreements.forms import TextForm
+    from crm.agreements.models import Agreement, AgreementStatus, AgreementText
+    from crm.auth.models import User
+    from crm.cities.models import City
+    from crm.partnerships.models import Partnership
+    from crm.versioning import save_unless_conflict
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        user = User(email="signing-race@example.org", name="Signer", role="coordinator")
+        user.set_password("a long race password")
+        partnership = Partnership(home_city=City(name="Sign Home", country_code="US"),
+                                  partner_city=City(name="Sign Partner", country_code="JP"), kind="sister_city",
+                                  status="active")
+        agreement = Agreement(partnership=partnership, kind="sister_city", title="Race", status="in_negotiation")
+        text = AgreementText(agreement=agreement, language="en", body="The negotiated text.")
+        setup.add_all([user, partnership, agreement, text])
+        setup.commit()
+        created += [("users", user.id), ("cities", partnership.home_city_id),
+                    ("cities", partnership.partner_city_id), ("partnerships", partnership.id),
+                    ("agreements", agreement.id), ("agreement_texts", text.id)]
+    barrier = threading.Barrier(2, timeout=30)
+    signed, claimed = threading.Event(), threading.Event()
+    outcomes: dict = {}
+
+    def sign():
+        with app.test_request_context(method="POST"):
+            try:
+                loaded = db.session.get(Agreement, agreement.id)
+                signer = db.session.get(User, user.id)
+                barrier.wait()
+                if first == "saving":
+                    claimed.wait(30)
+                operations.move(loaded, AgreementStatus.SIGNED, signer, signed_on=date(2026, 5, 12))
+                # what this transaction signs: the texts as they stand once its UPDATE has the row
+                outcomes["signed terms"] = db.session.scalars(sa.text(
+                    "SELECT body FROM agreement_texts WHERE agreement_id = :a ORDER BY id"), {"a": agreement.id}).all()
+                db.session.commit()
+                outcomes["signing"] = "signed"
+            finally:
+                signed.set()
+                db.session.remove()
+
+    def save():
+        with app.test_request_context(method="POST"):
+            try:
+                record = db.session.get(AgreementText, text.id)
+                assert lifecycle.can_edit_terms(record.agreement.status)  # the page's check: still open
+                form = TextForm(formdata=MultiDict({"language": "en", "body": "Amended at the table.",
+                                                    "version": "1"}))
+                form.language.choices = [("en", "English")]
+                assert form.validate(), form.errors
+                barrier.wait()
+                if first == "signing":
+                    signed.wait(30)
+
+                def apply():
+                    views._apply_text(record, form)
+                    if first == "saving":
+                        claimed.set()
+                        time.sleep(0.5)  # the signing starts now, while this save is not yet committed
+
+                try:
+                    conflict = save_unless_conflict(form, record, views.TEXT_FIELDS, apply)
+                    outcomes["saving"] = "saved" if conflict is None else "conflict"
+                except operations.TermsFrozen:
+                    db.session.rollback()
+                    outcomes["saving"] = "refused"
+            finally:
+                claimed.set()
+                db.session.remove()
+
+    engines = db._app_engines[app]
+    shared, engines[None] = engines[None], engine  # connections of their own, not the test's shared one
+    try:
+        threads = [threading.Thread(target=sign), threading.Thread(target=save)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        engines[None] = shared
+        with Session(engine) as check:
+            stored = check.get(AgreementText, text.id)
+            final = (check.get(Agreement, agreement.id).status, [stored.body], stored.version)
+            check.execute(sa.text("UPDATE agreements SET signing_engagement_id = NULL WHERE id = :a"),
+                          {"a": agreement.id})
+            check.execute(sa.text("DELETE FROM engagements WHERE partnership_id = :p"), {"p": partnership.id})
+            check.commit()
+    assert outcomes.get("signing") == "signed", outcomes  # a text save never stops a signing
+    assert outcomes.get("saving") in {"saved", "refused"}, outcomes
+    if first != "neither":
+        assert outcomes["saving"] == {"signing": "refused", "saving": "saved"}[first], outcomes
+    saved = outcomes["saving"] == "saved"
+    assert final == (AgreementStatus.SIGNED, ["Amended at the table." if saved else "The negotiated text."],
+                     2 if saved else 1)
+    assert outcomes["signed terms"] == final[1]  # nothing changed after the signing

@@ -18,6 +18,8 @@ MOVES: dict[S, frozenset[S]] = {
 }
 #: statuses in which an agreement is in force (or was, until it lapsed)
 IN_FORCE = frozenset({S.SIGNED})
+#: statuses in which the terms (texts and signatories) may still change: they freeze on signing
+TERMS_OPEN = frozenset({S.DRAFT, S.IN_NEGOTIATION})
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -31,7 +33,7 @@ def can_move(current: S, target: S) -> bool:
 
 def can_edit_terms(status: S) -> bool:
     """Texts and signatories change only before signing."""
-    return status in (S.DRAFT, S.IN_NEGOTIATION)
+    return status in TERMS_OPEN
 
 
 def is_expiring(status: S, expires_on: date | None, today: date, within_days: int = EXPIRY_WARNING_DAYS) -> bool:

@@ -8,7 +8,8 @@ from crm.agreements import lifecycle
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
 from crm.attachments.storage import delete_attachments_of
 from crm.auth.models import User
-from crm.claims import claim_or_raise
+from crm.claims import AlreadyDone, claim, claim_or_raise
+from crm.clock import utcnow
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
 from crm.partnerships.models import Side
@@ -16,6 +17,24 @@ from crm.partnerships.models import Side
 
 class LifecycleError(ValueError):
     """A move the lifecycle does not allow."""
+
+
+class TermsFrozen(AlreadyDone):
+    """The agreement was signed (or deleted) since the page checked it: its terms no longer change."""
+
+
+def claim_open_terms(agreement_id: int) -> None:
+    """Hold the agreement's terms open for this transaction, or raise TermsFrozen.
+
+    Every save that changes the terms (texts, signatories) calls this before writing, in the same
+    transaction: the page's own check is only as fresh as the page. The UPDATE takes the agreement's
+    row lock, so on PostgreSQL it and the signing UPDATE in move() run one after the other, and the
+    second sees the first's result: a text saved first is part of what is signed; a save that comes
+    after the signing changes nothing. It touches updated_at (an API client syncing agreements "since"
+    then sees the new terms), not the version: the ORM's version checks of a signing or an edit of the
+    agreement running at the same moment must not fail because a text was saved."""
+    if not claim(Agreement, agreement_id, Agreement.status.in_(lifecycle.TERMS_OPEN), updated_at=utcnow()):
+        raise TermsFrozen()
 
 
 def move(agreement: Agreement, target: AgreementStatus, user: User, *, signed_on: date | None = None,
@@ -78,6 +97,9 @@ def delete_agreement(agreement: Agreement) -> None:
     if agreement.signed_on is not None or agreement.status not in (AgreementStatus.DRAFT,
                                                                    AgreementStatus.IN_NEGOTIATION):
         raise LifecycleError("signed agreements are kept")
+    # Signed meanwhile? Then it is kept. Locking the agreement before its texts also keeps the order
+    # every save of the terms locks in, so a deletion and a text save never wait for each other.
+    claim_open_terms(agreement.id)
     delete_attachments_of(agreement)
     db.session.delete(agreement)
     db.session.flush()
@@ -88,6 +110,7 @@ def add_text(agreement: Agreement, language: str, title: str | None, body: str) 
 
     One text per language is the database's rule (a unique index): of two saves of the same
     language at once (a double-click, two people), the second finds it taken instead of failing."""
+    claim_open_terms(agreement.id)
     text = AgreementText(agreement_id=agreement.id, language=language, title=title, body=body,
                          position=len(agreement.texts))
     try:
@@ -97,3 +120,30 @@ def add_text(agreement: Agreement, language: str, title: str | None, body: str) 
         return None
     db.session.expire(agreement, ["texts"])
     return text
+
+
+def edit_text(text: AgreementText, **values) -> None:
+    claim_open_terms(text.agreement_id)
+    for name, value in values.items():
+        setattr(text, name, value)
+    db.session.flush()
+
+
+def delete_text(text: AgreementText) -> None:
+    claim_open_terms(text.agreement_id)
+    db.session.delete(text)
+    db.session.flush()
+
+
+def add_signatory(agreement: Agreement, side: Side, name: str, title: str | None, city: str | None) -> Signatory:
+    claim_open_terms(agreement.id)
+    signatory = Signatory(side=side, name=name, title=title, city=city, position=len(agreement.signatories))
+    agreement.signatories.append(signatory)
+    db.session.flush()
+    return signatory
+
+
+def remove_signatory(signatory: Signatory) -> None:
+    claim_open_terms(signatory.agreement_id)
+    db.session.delete(signatory)
+    db.session.flush()

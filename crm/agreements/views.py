@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 from crm.access import EDITORS, STAFF, allow
 from crm.agreements import lifecycle, operations
 from crm.agreements.forms import AgreementForm, MoveForm, SignatoryForm, TextForm
-from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
+from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText
 from crm.agreements.queries import (
     agreement_list,
     get_agreement_or_404,
@@ -208,12 +208,16 @@ def delete(agreement_id: int):
     if not lifecycle.can_edit_terms(agreement.status):
         flash(_("A signed agreement is part of the record and cannot be deleted."), "error")
         return redirect(cancel)
-    return confirm_then(
-        lambda: operations.delete_agreement(agreement),
-        title=_("Delete the draft “%(title)s”?", title=agreement.title),
-        message=_("Its texts, signatories and documents are deleted with it."), cancel_url=cancel,
-        done_url=url_for("partnerships.detail", partnership_id=agreement.partnership_id, _anchor="agreements"),
-        done_message=_("The draft agreement was deleted."))
+    try:
+        return confirm_then(
+            lambda: operations.delete_agreement(agreement),
+            title=_("Delete the draft “%(title)s”?", title=agreement.title),
+            message=_("Its texts, signatories and documents are deleted with it."), cancel_url=cancel,
+            done_url=url_for("partnerships.detail", partnership_id=agreement.partnership_id, _anchor="agreements"),
+            done_message=_("The draft agreement was deleted."))
+    except operations.TermsFrozen:
+        _signed_meanwhile(agreement.id)
+        return redirect(cancel)
 
 
 def _text_form(agreement: Agreement, text: AgreementText | None):
@@ -229,6 +233,14 @@ def _terms_locked(agreement: Agreement):
     return redirect(url_for(".detail", agreement_id=agreement.id))
 
 
+def _signed_meanwhile(agreement_id: int) -> None:
+    """The save found the agreement signed since its page checked: nothing was saved; say so."""
+    db.session.rollback()
+    if db.session.get(Agreement, agreement_id) is None:  # deleted meanwhile: nothing left to show
+        abort(404)
+    flash(_("This agreement was signed meanwhile; its texts and signatories can no longer change."), "error")
+
+
 @bp.route("/agreements/<int:agreement_id>/texts/new", methods=["GET", "POST"])
 @allow(EDITORS)
 def add_text(agreement_id: int):
@@ -237,7 +249,13 @@ def add_text(agreement_id: int):
         return _terms_locked(agreement)
     form = _text_form(agreement, None)
     if form.validate_on_submit():
-        if operations.add_text(agreement, form.language.data, form.title.data, form.body.data) is not None:
+        try:
+            added = operations.add_text(agreement, form.language.data, form.title.data, form.body.data)
+        except operations.TermsFrozen:  # what was typed stays on the page, to copy into an addendum
+            _signed_meanwhile(agreement.id)
+            return render_template("agreements/text_form.html", form=form, agreement=agreement, text=None,
+                                   frozen=True), 409
+        if added is not None:
             db.session.commit()
             flash(_("The text was added."), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="texts"))
@@ -257,7 +275,12 @@ def edit_text(text_id: int):
     form = _text_form(agreement, text)
     conflict = None
     if form.validate_on_submit():
-        conflict = save_unless_conflict(form, text, TEXT_FIELDS, lambda: _apply_text(text, form))
+        try:
+            conflict = save_unless_conflict(form, text, TEXT_FIELDS, lambda: _apply_text(text, form))
+        except operations.TermsFrozen:  # what was typed stays on the page, to copy into an addendum
+            _signed_meanwhile(agreement.id)
+            return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text,
+                                   frozen=True), 409
         if conflict is not None:  # their language by name, not by code
             language = str(form.language.label.text)
             conflict.fields = [(label, language_label(value) if label == language else value)
@@ -273,9 +296,8 @@ TEXT_FIELDS = ["language", "title", "body"]
 
 
 def _apply_text(text: AgreementText, form: TextForm) -> None:
-    for name in TEXT_FIELDS:  # not the version: that is SQLAlchemy's to change
-        setattr(text, name, form[name].data)
-    db.session.flush()
+    # not the version: that is SQLAlchemy's to change
+    operations.edit_text(text, **{name: form[name].data for name in TEXT_FIELDS})
 
 
 @bp.route("/agreement-texts/<int:text_id>/delete", methods=["GET", "POST"])
@@ -286,11 +308,15 @@ def delete_text(text_id: int):
     if not lifecycle.can_edit_terms(agreement.status):
         return _terms_locked(agreement)
     back = url_for(".detail", agreement_id=agreement.id, _anchor="texts")
-    return confirm_then(
-        lambda: db.session.delete(text),
-        title=_("Delete the %(language)s text?", language=language_label(text.language)),
-        message=_("The other languages are kept."), cancel_url=back, done_url=back,
-        done_message=_("The text was deleted."))
+    try:
+        return confirm_then(
+            lambda: operations.delete_text(text),
+            title=_("Delete the %(language)s text?", language=language_label(text.language)),
+            message=_("The other languages are kept."), cancel_url=back, done_url=back,
+            done_message=_("The text was deleted."))
+    except operations.TermsFrozen:
+        _signed_meanwhile(agreement.id)
+        return redirect(back)
 
 
 @bp.post("/agreements/<int:agreement_id>/signatories")
@@ -301,8 +327,11 @@ def add_signatory(agreement_id: int):
         return _terms_locked(agreement)
     form = SignatoryForm()
     if form.validate():
-        agreement.signatories.append(Signatory(side=form.side.data, name=form.name.data, title=form.title.data,
-                                               city=form.city.data, position=len(agreement.signatories)))
+        try:
+            operations.add_signatory(agreement, form.side.data, form.name.data, form.title.data, form.city.data)
+        except operations.TermsFrozen:
+            _signed_meanwhile(agreement.id)
+            return redirect(url_for(".detail", agreement_id=agreement.id, _anchor="signatories"))
         db.session.commit()
         flash(_("%(name)s was added as a signatory.", name=form.name.data), "success")
     else:
@@ -320,6 +349,10 @@ def delete_signatory(signatory_id: int):
     if not lifecycle.can_edit_terms(agreement.status):
         return _terms_locked(agreement)
     back = url_for(".detail", agreement_id=agreement.id, _anchor="signatories")
-    return confirm_then(lambda: db.session.delete(signatory),
-                        title=_("Remove %(name)s as a signatory?", name=signatory.name), cancel_url=back,
-                        done_url=back, done_message=_("The signatory was removed."), button=_("Remove"))
+    try:
+        return confirm_then(lambda: operations.remove_signatory(signatory),
+                            title=_("Remove %(name)s as a signatory?", name=signatory.name), cancel_url=back,
+                            done_url=back, done_message=_("The signatory was removed."), button=_("Remove"))
+    except operations.TermsFrozen:
+        _signed_meanwhile(agreement.id)
+        return redirect(back)
