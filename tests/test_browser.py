@@ -318,3 +318,70 @@ def test_import_a_csv_through_the_preview(live_server, page, tmp_path):
     page.wait_for_load_state()
     page.goto(f"{live_server}/partnerships/?q=Porto")
     assert page.locator("a:has-text('Porto')").count() >= 1
+
+
+@pytest.fixture
+def phone(chromium):
+    """A 390 px wide phone screen."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def assert_accessible_on_a_phone(page, tmp_path, name):
+    """No axe-core violation, and nothing wider than the 390 px screen."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_pages_that_keep_data_from_being_written_twice_or_lost_work_on_a_phone(live_server, phone, tmp_path):
+    """The duplicate-partnership page, the agreement-text conflict page and an interrupted import."""
+    from datetime import UTC, datetime, timedelta
+
+    from crm.agreements.models import AgreementText
+    from crm.auth.models import User
+    from crm.extensions import db
+    from crm.imports.models import APPLYING, ImportJob
+
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/partnerships/new")
+    phone.type("#partner_city", "Kyoto", delay=30)
+    phone.click(".city-picker-results li:has-text('Japan')")
+    phone.click("button:has-text('Save')")
+    assert phone.locator("text=already have a current partnership").count() >= 1
+    assert_accessible_on_a_phone(phone, tmp_path, "duplicate-partnership")
+
+    with live_server.app.app_context():
+        from crm.agreements.lifecycle import TERMS_OPEN
+        from crm.agreements.models import Agreement
+
+        text = db.session.scalars(db.select(AgreementText).join(Agreement)
+                                  .where(Agreement.status.in_(TERMS_OPEN)).order_by(AgreementText.id)).first()
+        text_id = text.id
+    phone.goto(f"{live_server}/agreement-texts/{text_id}/edit")
+    with live_server.app.app_context():  # someone else saves first
+        text = db.session.get(AgreementText, text_id)
+        text.body = text.body + "\n\nArticle 9. Amended by a colleague meanwhile."
+        db.session.commit()
+    phone.fill("textarea[name='body']", "My own wording of the agreement.")
+    phone.click("button:has-text('Save')")
+    assert phone.locator("text=Amended by a colleague meanwhile").count() >= 1
+    assert phone.input_value("textarea[name='body']") == "My own wording of the agreement."
+    assert_accessible_on_a_phone(phone, tmp_path, "agreement-text-conflict")
+
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    with live_server.app.app_context():  # an import whose process died on another host
+        user = db.session.scalars(db.select(User).where(User.email == "coordinator@demo.example")).one()
+        job = ImportJob(token="interrupted-in-the-browser-test", user_id=user.id, kind="partnerships",
+                        mode="partners", filename="partners.csv", status=APPLYING, total=10, processed=3,
+                        worker="another-host|4242|0|gone", heartbeat_at=an_hour_ago, updated_at=an_hour_ago)
+        db.session.add(job)
+        db.session.commit()
+    phone.goto(f"{live_server}/import/interrupted-in-the-browser-test")
+    assert phone.locator("text=This import was interrupted").count() == 1
+    assert_accessible_on_a_phone(phone, tmp_path, "import-interrupted")

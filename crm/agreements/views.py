@@ -216,7 +216,8 @@ def delete(agreement_id: int):
             done_url=url_for("partnerships.detail", partnership_id=agreement.partnership_id, _anchor="agreements"),
             done_message=_("The draft agreement was deleted."))
     except operations.TermsFrozen:
-        _signed_meanwhile(agreement.id)
+        _signed_meanwhile(agreement.id, _("This agreement was signed meanwhile; it is part of the record and "
+                                          "was not deleted."))
         return redirect(cancel)
 
 
@@ -233,12 +234,13 @@ def _terms_locked(agreement: Agreement):
     return redirect(url_for(".detail", agreement_id=agreement.id))
 
 
-def _signed_meanwhile(agreement_id: int) -> None:
+def _signed_meanwhile(agreement_id: int, message: str | None = None) -> None:
     """The save found the agreement signed since its page checked: nothing was saved; say so."""
     db.session.rollback()
     if db.session.get(Agreement, agreement_id) is None:  # deleted meanwhile: nothing left to show
         abort(404)
-    flash(_("This agreement was signed meanwhile; its texts and signatories can no longer change."), "error")
+    flash(message or _("This agreement was signed meanwhile; its texts and signatories can no longer change."),
+          "error")
 
 
 @bp.route("/agreements/<int:agreement_id>/texts/new", methods=["GET", "POST"])

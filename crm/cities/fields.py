@@ -18,7 +18,7 @@ class CityPickerWidget:
             f"city:{field.data.id}" if field.data is not None and field.data.id else "")
         return Markup(
             '<div class="city-picker" data-lookup-url="{url}">'
-            '<input type="text" autocomplete="off" role="combobox" aria-autocomplete="list" {attrs}>'
+            '<input type="text" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" {attrs}>'
             '<input type="hidden" name="{name}-ref" value="{ref}">'
             '<ul class="city-picker-results" role="listbox" hidden></ul></div>'
         ).format(

@@ -269,7 +269,7 @@ def discard(token: str):
     form = ConfirmForm()
     if request.method == "GET" or not form.validate():
         return render_template("confirm.html", form=form, title=_("Discard the import of %(file)s?", file=job.filename),
-                               message=_("The file and your choices are deleted. Nothing of it was saved."),
+                               message=_("The file and your choices will be deleted. Nothing from it has been saved."),
                                cancel_url=url_for(".job", token=token), button=_("Discard"))
     # Only the state judged here is discarded: if a retry took the job meanwhile, it goes on.
     gone = db.session.execute(delete(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
