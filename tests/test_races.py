@@ -236,3 +236,34 @@ def test_an_interrupted_import_retried_twice_at_once_is_written_once(app, commit
     assert made == 1
     assert sum("Someone has already restarted this import." in f for _c, f in results) == 1
     assert scalar(engine, "SELECT status FROM import_jobs WHERE id = :j", j=job.id) == "done"
+
+
+def test_two_renewals_of_one_agreement_signed_at_once_both_sign(app, committed, monkeypatch):  # noqa: F811
+    """Each signing marks the old agreement renewed; the second finds it done, not a version error (a 500)."""
+    from crm.agreements import views
+    from crm.agreements.models import Agreement
+    from crm.cities.models import City
+    from crm.partnerships.models import Partnership
+
+    engine, created = committed
+    _user, login = staff(engine, created)
+    partnership = Partnership(home_city=City(name="H", country_code="US"), partner_city=City(name="P", country_code="JP"),
+                              kind="sister_city", status="active")
+    setup(engine, created, partnership.home_city, partnership.partner_city, partnership)
+    (old,) = setup(engine, created, Agreement(partnership_id=partnership.id, kind="sister_city",
+                                              title="Old agreement", status="signed"))
+    first, second = setup(engine, created, *[
+        Agreement(partnership_id=partnership.id, kind="renewal", title=f"Renewal {n}", status="in_negotiation",
+                  renews_id=old.id) for n in (1, 2)])
+    try:
+        results = race(app, engine, monkeypatch, login, views, "MoveForm",
+                       [(f"/agreements/{renewal.id}/move", {"target": "signed", "signed_on": "2026-05-12"})
+                        for renewal in (first, second)])
+        status = scalar(engine, "SELECT status FROM agreements WHERE id = :a", a=old.id)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE agreements SET signing_engagement_id = NULL WHERE partnership_id = :p"),
+                         {"p": partnership.id})
+            conn.execute(sa.text("DELETE FROM engagements WHERE partnership_id = :p"), {"p": partnership.id})
+    assert [code for code, _f in results] == [302, 302], results
+    assert status == "renewed"

@@ -54,8 +54,12 @@ def move(agreement: Agreement, target: AgreementStatus, user: User, *, signed_on
             title=agreement.title, substantive=True, visibility=Visibility.SHARED, pillar=Pillar.GOVERNMENT,
             initiated_by=Side.HOME, logged_by=user, logged_by_side=Side.HOME if user.is_staff else Side.PARTNER,
         )
-        if agreement.renews is not None and agreement.renews.status == AgreementStatus.SIGNED:
-            agreement.renews.status = AgreementStatus.RENEWED
+        renewed = agreement.renews
+        # Two renewals of one agreement signed at once: the one that marks it renewed first wins, and the
+        # other leaves it as the first left it (an ORM write would fail its version check: a 500).
+        if renewed is not None and renewed.status == AgreementStatus.SIGNED and claim(
+                Agreement, renewed.id, Agreement.status == AgreementStatus.SIGNED, status=AgreementStatus.RENEWED):
+            renewed.status = AgreementStatus.RENEWED
     # An agreement that lapses keeps its signing on the timeline: it happened.
     if agreement.status == AgreementStatus.IN_NEGOTIATION and target == AgreementStatus.DRAFT:
         agreement.signed_on = None
