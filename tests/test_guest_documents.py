@@ -103,7 +103,11 @@ def kyoto(clock, make, session):
     mission.itinerary.append(ItineraryItem(
         starts_at=datetime.combine(start, time(0), tzinfo=UTC), ends_at=datetime.combine(start, time(1), tzinfo=UTC),
         timezone="Asia/Tokyo", title="Battery plant visit", contact=host))
-    mission.delegates += [Delegate(contact=host, role="Host"), Delegate(contact=adviser, role="Adviser")]
+    mission.itinerary.append(ItineraryItem(  # a meeting with a staff-only person is itself staff-only
+        starts_at=datetime.combine(start, time(2), tzinfo=UTC), ends_at=datetime.combine(start, time(3), tzinfo=UTC),
+        timezone="Asia/Tokyo", title="Private dinner", location=f"{MARK} hotel", contact=adviser))
+    mission.delegates += [Delegate(contact=host, role="Host"), Delegate(contact=adviser, role="Adviser"),
+                          Delegate(contact=adviser, role=f"{MARK} SECRET delegate role")]
     scouting = TradeMission(partnership=partnership, title=f"{MARK} scouting trip", direction="outbound",
                             occurred_on=start + timedelta(days=10), ends_on=start + timedelta(days=11),
                             visibility=Visibility.STAFF_ONLY)
@@ -153,6 +157,11 @@ def test_the_guests_briefing_packet_shows_what_the_portal_shows_and_no_health_ve
     assert printed == set(timeline) - {"Garden festival"}, (printed, timeline)
     assert "Clean-tech mission" in upcoming and "Battery plant visit" in packet
     assert "1 member in the delegation" in packet  # the staff-only adviser is not counted either
+    assert "SECRET delegate role" in staff and "Private dinner" in staff and "Adviser" in staff
+    # the staff-only adviser's rows are left out whole, not just unnamed: no role, no meeting with them
+    assert "SECRET delegate role" not in packet and "Adviser" not in packet and "Private dinner" not in packet
+    page = client.get(f"/portal/missions/{mission.id}").text
+    assert "Battery plant visit" in page and "Private dinner" not in page and MARK not in page
 
 
 def test_the_guests_agreement_pdf_is_the_one_the_portal_lists(client, login, kyoto):

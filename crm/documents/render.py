@@ -6,7 +6,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement, AgreementStatus
@@ -22,6 +22,9 @@ from crm.missions.itinerary import itinerary_days
 from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.projects.models import JointProject, ProjectStatus
+
+#: engagements a briefing packet lists at most; a line counts the rest
+BRIEFING_MAX_ENGAGEMENTS = 100
 
 
 def ui_language(code: str | None) -> str:
@@ -107,25 +110,41 @@ def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = Fal
         if for_guest:
             open_projects = open_projects.where(JointProject.visibility == Visibility.SHARED)
         projects = db.session.scalars(open_projects.order_by(JointProject.occurred_on)).all()
-        recent = db.session.scalars(
-            select(Engagement).where(Engagement.partnership_id == partnership.id,
-                                     Engagement.visibility == Visibility.SHARED,
-                                     Engagement.occurred_on > date(today.year - 1, today.month, 1),
-                                     Engagement.occurred_on <= today)
-            .order_by(Engagement.occurred_on.desc())).all()
-        delegates = mission.delegates
-        if for_guest:  # a staff-only contact is neither named nor counted
-            delegates = [d for d in delegates if d.contact_id is None
-                         or (d.contact is not None and d.contact.visibility == Visibility.SHARED)]
+        recent, more_recent = _recent_engagements(partnership, today)
+        delegates, itinerary = mission.delegates, mission.itinerary
+        if for_guest:  # a staff-only contact's row is left out whole: not named, not counted, no role or meeting
+            delegates = [d for d in delegates if shared_person(d)]
+            itinerary = [item for item in itinerary if shared_person(item)]
         zone = (mission.destination or partnership.partner_city).timezone or "UTC"
         return render_template(
             "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
             delegates=delegates,
-            contacts=contacts, projects=projects, recent=recent, today=today,
-            days=itinerary_days(mission.itinerary, None), zone=zone, offset=utc_offset_label(zone),
+            contacts=contacts, projects=projects, recent=recent, more_recent=more_recent, today=today,
+            days=itinerary_days(itinerary, None), zone=zone, offset=utc_offset_label(zone),
             country_languages=country_languages(partnership.partner_city.country_code),
             lang=html_lang(language), dir=direction(language), page_label=page_label(language),
         )
+
+
+def shared_person(row) -> bool:
+    """A delegate or an appointment a guest may see: it names no one, or a contact shared with the partner."""
+    return row.contact_id is None or (row.contact is not None and row.contact.visibility == Visibility.SHARED)
+
+
+def _recent_engagements(partnership: Partnership, today: date) -> tuple[list[Engagement], int]:
+    """The newest shared engagements of the last 12 months, at most BRIEFING_MAX_ENGAGEMENTS, and how many
+    more there are: a guest who logged thousands must not make the packet (and its render) endless."""
+    query = select(Engagement).where(Engagement.partnership_id == partnership.id,
+                                     Engagement.visibility == Visibility.SHARED,
+                                     Engagement.occurred_on > date(today.year - 1, today.month, 1),
+                                     Engagement.occurred_on <= today)
+    limit = BRIEFING_MAX_ENGAGEMENTS
+    recent = db.session.scalars(query.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+                                .limit(limit)).all()
+    more = 0
+    if len(recent) == limit:
+        more = db.session.scalar(select(func.count()).select_from(query.subquery())) - limit
+    return list(recent), more
 
 
 def profile_html(partnership: Partnership, language: str) -> str:

@@ -48,6 +48,8 @@ def _criteria(ids: list[int], user_id: int):
                                                     TradeMission.visibility == Visibility.SHARED).correlate(None)
     shared_projects = select(JointProject.id).where(JointProject.partnership_id.in_(ids),
                                                     JointProject.visibility == Visibility.SHARED).correlate(None)
+    shared_contacts = select(Contact.id).where(Contact.partnership_id.in_(ids),
+                                               Contact.visibility == Visibility.SHARED).correlate(None)
     rules = {
         Partnership: Partnership.id.in_(ids),
         Engagement: and_(Engagement.partnership_id.in_(ids), Engagement.visibility == Visibility.SHARED),
@@ -59,8 +61,12 @@ def _criteria(ids: list[int], user_id: int):
         Attachment: and_(Attachment.partnership_id.in_(ids),
                          or_(Attachment.engagement_id.is_(None), Attachment.engagement_id.in_(shared_engagements)),
                          or_(Attachment.agreement_id.is_(None), Attachment.agreement_id.in_(shown_agreements))),
-        ItineraryItem: ItineraryItem.mission_id.in_(shared_missions),
-        Delegate: Delegate.mission_id.in_(shared_missions),
+        # an appointment with a staff-only person, or a staff-only person's place in the delegation, is
+        # staff-only as a whole: not its name alone, but its row, its role and its place in every count
+        ItineraryItem: and_(ItineraryItem.mission_id.in_(shared_missions),
+                            or_(ItineraryItem.contact_id.is_(None), ItineraryItem.contact_id.in_(shared_contacts))),
+        Delegate: and_(Delegate.mission_id.in_(shared_missions),
+                       or_(Delegate.contact_id.is_(None), Delegate.contact_id.in_(shared_contacts))),
         MissionOutcome: MissionOutcome.mission_id.in_(shared_missions),
         Milestone: Milestone.project_id.in_(shared_projects),
         ItineraryComment: ItineraryComment.partnership_id.in_(ids),
