@@ -4,24 +4,63 @@
 attachment files; `flask crm import PATH` restores it into an empty database
 of the same schema revision. Values are written as JSON with dates and
 times in ISO 8601, so an export from SQLite restores into PostgreSQL and back.
+
+The archive holds password hashes, two-factor secrets and session tokens: it is
+written readable by its owner only (0600), and sealed with a passphrase on
+request (crm.backup_encryption). An archive to restore is checked whole before
+anything is written — entry names, entry count, sizes and compression ratios,
+from the zip headers and again while reading, since headers can lie — so a
+refused archive leaves neither rows nor files behind.
 """
 import json
+import os
+import shutil
+import stat
+import tempfile
 import zipfile
+from contextlib import ExitStack
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
 
+from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
 
 FORMAT = 1
+READ_CHUNK = 64 * 1024
+MANIFEST_MAX_BYTES = 1024 * 1024
 
 
 class RestoreError(RuntimeError):
-    pass
+    def __init__(self, message: str, bytes_read: int = 0):
+        super().__init__(message)
+        #: decompressed bytes read before the refusal (the tests hold memory and disk use to this)
+        self.bytes_read = bytes_read
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an archive to restore may hold; each can be raised with a BACKUP_MAX_* setting."""
+    entries: int = 200_000
+    #: one attachment, uncompressed (streamed to disk, never held in memory)
+    entry_bytes: int = 1024 ** 3
+    #: one table's JSON, uncompressed (parsed in memory)
+    table_bytes: int = 256 * 1024 ** 2
+    total_bytes: int = 64 * 1024 ** 3
+    #: uncompressed / compressed size, for entries larger than ratio_from_bytes
+    ratio: int = 200
+    ratio_from_bytes: int = 1024 ** 2
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(**{field.name: int(config[f"BACKUP_MAX_{field.name.upper()}"]) for field in fields(cls)
+                      if f"BACKUP_MAX_{field.name.upper()}" in config})
 
 
 def _plain(value):
@@ -49,52 +88,231 @@ def _revision() -> str | None:
     return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def export_archive(path: Path) -> dict[str, int]:
-    """Write every table and attachment to a zip; returns the row count per table."""
+def export_archive(path: Path, passphrase: str | None = None) -> dict[str, int]:
+    """Write every table and attachment to a zip (sealed when a passphrase is given); returns the rows per table.
+
+    The archive is written under a temporary name created 0600, then renamed: it is never readable by others,
+    even for a moment, and a failed export leaves no partial file.
+    """
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            if passphrase:
+                sealed = EncryptingWriter(file, passphrase)
+                counts = _write_zip(sealed)
+                sealed.close()
+            else:
+                counts = _write_zip(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _write_zip(target: BinaryIO) -> dict[str, int]:
     counts = {}
     attachments_dir = Path(current_app.config["ATTACHMENTS_DIR"])
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in db.metadata.sorted_tables:
             rows = [{key: _plain(value) for key, value in row._mapping.items()}
                     for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))]
             archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
             counts[table.name] = len(rows)
         for file in sorted(attachments_dir.rglob("*")) if attachments_dir.exists() else []:
-            if file.is_file():
+            if file.is_file() and not file.is_symlink():
                 archive.write(file, f"attachments/{file.relative_to(attachments_dir).as_posix()}")
         archive.writestr("manifest.json", json.dumps({"format": FORMAT, "revision": _revision(), "tables": counts}))
     return counts
 
 
-def import_archive(path: Path) -> dict[str, int]:
-    """Restore an archive into an empty database; refuses a non-empty one or another schema revision."""
-    with zipfile.ZipFile(path) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-        if manifest.get("format") != FORMAT or manifest.get("revision") != _revision():
-            raise RestoreError(f"the archive is for schema {manifest.get('revision')}, this database is at "
-                               f"{_revision()}; run `flask db upgrade` to the same revision first")
+def import_archive(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> dict[str, int]:
+    """Restore an archive into an empty database; refuses a non-empty one, another schema revision,
+    and any archive that breaks the limits — before writing a row or a file."""
+    limits = limits or Limits.from_config(current_app.config)
+    with ExitStack() as stack:
+        archive = _open_zip(Path(path), passphrase, stack)
+        checked = check_archive(archive, limits)
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
                 raise RestoreError(f"the database is not empty (table {table.name} has rows)")
         counts = {}
         for table in db.metadata.sorted_tables:
-            rows = json.loads(archive.read(f"tables/{table.name}.json"))
+            try:
+                with archive.open(checked.tables[table.name]) as stream:
+                    rows = json.load(stream)
+            except (ValueError, zipfile.BadZipFile) as error:
+                raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
             columns = {column.name: column for column in table.columns}
             if rows:
                 db.session.execute(table.insert(), [{key: _typed(columns[key], value) for key, value in row.items()}
                                                     for row in rows])
             counts[table.name] = len(rows)
         _reset_sequences()
-        target = Path(current_app.config["ATTACHMENTS_DIR"])
-        for name in archive.namelist():
-            if name.startswith("attachments/") and not name.endswith("/"):
-                relative = Path(name[len("attachments/"):])
-                if relative.is_absolute() or ".." in relative.parts:
-                    raise RestoreError(f"unsafe path in the archive: {name}")
-                destination = target / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(archive.read(name))
+        db.session.flush()
+        _restore_files(archive, checked.attachments)
     return counts
+
+
+def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.ZipFile:
+    """The archive as a zip; a sealed one is opened into an unnamed temporary file (0600, gone when closed)."""
+    source = path
+    if is_encrypted(path):
+        if not passphrase:
+            raise RestoreError("the archive is encrypted: give its passphrase")
+        plain = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
+        try:
+            with open(path, "rb") as sealed:
+                decrypt(sealed, plain, passphrase)
+        except WrongPassphrase:
+            raise RestoreError("wrong passphrase: the archive cannot be opened with it; nothing was restored") from None
+        except DecryptionError as error:
+            raise RestoreError(f"the encrypted archive is damaged ({error}); nothing was restored") from None
+        plain.seek(0)
+        source = plain
+    try:
+        return stack.enter_context(zipfile.ZipFile(source))
+    except (zipfile.BadZipFile, OSError) as error:
+        raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None
+
+
+@dataclass
+class CheckedArchive:
+    tables: dict[str, zipfile.ZipInfo]
+    attachments: list[tuple[zipfile.ZipInfo, PurePosixPath]]
+    declared_bytes: int
+    bytes_read: int
+
+
+def check_archive(archive: zipfile.ZipFile, limits: Limits) -> CheckedArchive:
+    """Check every entry of the archive without writing anything; raises RestoreError at the first problem."""
+    entries = archive.infolist()
+    if len(entries) > limits.entries:
+        raise RestoreError(f"the archive has {len(entries)} entries, more than the {limits.entries} allowed")
+    table_names = {table.name for table in db.metadata.sorted_tables}
+    tables, attachments, seen, declared = {}, [], set(), 0
+    manifest = None
+    for entry in entries:
+        kind, relative = _entry_kind(entry, table_names)
+        if entry.filename in seen:
+            raise RestoreError(f"the archive holds {entry.filename!r} twice")
+        seen.add(entry.filename)
+        if kind == "folder":
+            continue
+        if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise RestoreError(f"the entry {entry.filename!r} is stored in a way `crm export` never uses")
+        limit = limits.entry_bytes if kind == "attachment" else (
+            MANIFEST_MAX_BYTES if kind == "manifest" else limits.table_bytes)
+        if entry.file_size > limit:
+            raise RestoreError(f"the entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
+                               f"more than the {limit} allowed")
+        if entry.file_size > limits.ratio_from_bytes and entry.file_size > limits.ratio * max(entry.compress_size, 1):
+            raise RestoreError(f"the entry {entry.filename!r} is compressed {entry.file_size // max(entry.compress_size, 1)}"
+                               f" times, more than the {limits.ratio} allowed (a zip bomb?)")
+        declared += entry.file_size
+        if declared > limits.total_bytes:
+            raise RestoreError(f"the archive unpacks to more than the {limits.total_bytes} bytes allowed")
+        if kind == "manifest":
+            manifest = entry
+        elif kind == "table":
+            tables[relative] = entry
+        else:
+            attachments.append((entry, relative))
+    if manifest is None or set(tables) != table_names:
+        missing = sorted(table_names - set(tables)) or ["manifest.json"]
+        raise RestoreError(f"the archive is incomplete: {', '.join(missing)} missing")
+    _check_manifest(archive, manifest)
+    # the headers passed; now read every byte, since headers can lie (a CRC or size mismatch is refused too)
+    bytes_read = 0
+    for entry in [manifest, *tables.values(), *(entry for entry, _ in attachments)]:
+        bytes_read += _drain(archive, entry, lambda chunk: None, bytes_read)
+    return CheckedArchive(tables, attachments, declared, bytes_read)
+
+
+def _entry_kind(entry: zipfile.ZipInfo, table_names: set[str]) -> tuple[str, object]:
+    name = entry.filename
+    file_type = stat.S_IFMT(entry.external_attr >> 16)
+    if file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise RestoreError(f"the entry {name!r} is a link or a special file; refused")
+    parts = name.removesuffix("/").split("/")
+    if ("\\" in name or ":" in parts[0] or name.startswith("/")
+            or any(part in ("", ".", "..") for part in parts) or any(ord(c) < 32 for c in name)):
+        raise RestoreError(f"unsafe path in the archive: {name!r}")
+    if entry.is_dir() or file_type == stat.S_IFDIR:
+        if parts[0] == "attachments":
+            return "folder", None
+    elif name == "manifest.json":
+        return "manifest", None
+    elif len(parts) == 2 and parts[0] == "tables" and parts[1].removesuffix(".json") in table_names \
+            and parts[1].endswith(".json"):
+        return "table", parts[1].removesuffix(".json")
+    elif len(parts) >= 2 and parts[0] == "attachments":
+        return "attachment", PurePosixPath(*parts[1:])
+    raise RestoreError(f"the entry {name!r} is not part of an archive made by `crm export`")
+
+
+def _check_manifest(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    chunks = []
+    _drain(archive, entry, chunks.append, 0)
+    try:
+        manifest = json.loads(b"".join(chunks))
+    except ValueError:
+        raise RestoreError("the archive's manifest is damaged") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("revision") != _revision():
+        revision = manifest.get("revision") if isinstance(manifest, dict) else None
+        raise RestoreError(f"the archive is for schema {revision}, this database is at "
+                           f"{_revision()}; run `flask db upgrade` to the same revision first")
+
+
+def _drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: int) -> int:
+    """Stream one entry into `sink` chunk by chunk, holding it to its declared size; returns the bytes read."""
+    read = 0
+    try:
+        with archive.open(entry) as stream:
+            while chunk := stream.read(READ_CHUNK):
+                read += len(chunk)
+                if read > entry.file_size:
+                    raise RestoreError(f"the entry {entry.filename!r} is larger than its header says",
+                                       read_before + read)
+                sink(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        raise RestoreError(f"the entry {entry.filename!r} is damaged ({error})", read_before + read) from None
+    if read != entry.file_size:
+        raise RestoreError(f"the entry {entry.filename!r} is shorter than its header says", read_before + read)
+    return read
+
+
+def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
+    """Unpack into a hidden folder beside the attachments, then move into place: a failure leaves no file."""
+    target = Path(current_app.config["ATTACHMENTS_DIR"])
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restore-"))
+    moved: list[Path] = []
+    try:
+        for entry, relative in attachments:
+            destination = target / relative
+            if not destination.parent.resolve().is_relative_to(root) or destination.is_symlink():
+                raise RestoreError(f"unsafe path in the archive: {entry.filename!r}")
+            staged = staging / relative
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            with open(staged, "xb") as file:
+                _drain(archive, entry, file.write, 0)
+        for entry, relative in attachments:
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / relative, destination)
+            moved.append(destination)
+    except BaseException:
+        for file in moved:
+            file.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _reset_sequences() -> None:

@@ -112,37 +112,9 @@ def purge_deleted_command():
     click.echo(f"Removed {engagements} deleted engagements and {documents} deleted documents.")
 
 
-@crm_cli.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-@with_appcontext
-def export_command(path: str):
-    """Write everything — every table and every attachment — into one archive (a zip)."""
-    from pathlib import Path
-
-    from crm.backup import export_archive
-
-    counts = export_archive(Path(path))
-    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables, with attachments, to {path}.")
-
-
-@crm_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def import_command(path: str):
-    """Restore an archive made by `crm export` into an empty database."""
-    from pathlib import Path
-
-    from crm.backup import RestoreError, import_archive
-
-    try:
-        counts = import_archive(Path(path))
-    except RestoreError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
-    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables, with attachments.")
-
-
+from crm.backup_cli import export_command, import_command  # noqa: E402  (the backup's own module)
 from crm.imports.cli import import_partnerships_command  # noqa: E402  (the import feature's own module)
 
 crm_cli.add_command(import_partnerships_command)
+crm_cli.add_command(export_command)
+crm_cli.add_command(import_command)

@@ -1,6 +1,7 @@
 """Export everything and restore it into an empty database: nothing is lost."""
 import hashlib
 import io
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -21,18 +22,20 @@ def snapshot(app) -> dict:
                 for table in db.metadata.sorted_tables}
 
 
-@pytest.fixture
-def empty_app(app, tmp_path):
+@contextmanager
+def empty_database_app(app, tmp_path):
+    """A second app on an empty, upgraded database of the same lane, to restore into."""
     if app.config["DB_LANE"] == "sqlite":
         url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     else:
         base = sa.make_url(postgres_url())
+        restore_db = f"{base.database}_restore"  # beside this run's own database, never another engineer's
         admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(sa.text('DROP DATABASE IF EXISTS "crm_test_restore" WITH (FORCE)'))
-            conn.execute(sa.text('CREATE DATABASE "crm_test_restore"'))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{restore_db}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{restore_db}"'))
         admin.dispose()
-        url = base.set(database="crm_test_restore").render_as_string(hide_password=False)
+        url = base.set(database=restore_db).render_as_string(hide_password=False)
     restored = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True,
                            "ATTACHMENTS_DIR": str(tmp_path / "restored-files")})
     with restored.app_context():
@@ -40,6 +43,12 @@ def empty_app(app, tmp_path):
     yield restored
     with restored.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(app, tmp_path):
+    with empty_database_app(app, tmp_path) as restored:
+        yield restored
 
 
 def test_round_trip_loses_nothing(app, client, login, make, session, empty_app, tmp_path, monkeypatch):

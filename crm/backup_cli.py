@@ -1,0 +1,65 @@
+"""`flask crm export` and `flask crm import`: the backup archive (crm.backup) from the command line."""
+import os
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from crm.backup_encryption import MIN_PASSPHRASE_LENGTH, is_encrypted
+
+PASSPHRASE_VARIABLE = "CRM_BACKUP_PASSPHRASE"
+_PASSPHRASE_FILE = click.option(
+    "--passphrase-file", type=click.Path(exists=True, dir_okay=False),
+    help=f"Read the passphrase from the first line of this file (for scripts; or set {PASSPHRASE_VARIABLE}). "
+         "Without either, it is asked for.")
+
+
+def _passphrase(passphrase_file: str | None, confirm: bool) -> str:
+    """From a file, the environment or a prompt — never from the command line, where `ps` would show it."""
+    if passphrase_file:
+        with open(passphrase_file, encoding="utf-8") as file:
+            return file.readline().rstrip("\r\n")
+    if os.environ.get(PASSPHRASE_VARIABLE):
+        return os.environ[PASSPHRASE_VARIABLE]
+    return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--encrypt", is_flag=True, help="Seal the archive with a passphrase (scrypt and AES-256-GCM).")
+@_PASSPHRASE_FILE
+@with_appcontext
+def export_command(path: str, encrypt: bool, passphrase_file: str | None):
+    """Write everything — every table and every attachment — into one archive (a zip), readable only by you."""
+    from crm.backup import export_archive
+
+    if passphrase_file and not encrypt:
+        raise click.UsageError("--passphrase-file goes with --encrypt.")
+    passphrase = _passphrase(passphrase_file, confirm=True) if encrypt else None
+    if encrypt and len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise click.ClickException(f"The passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters.")
+    counts = export_archive(Path(path), passphrase=passphrase)
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables, with attachments, to {path}"
+               f"{' (encrypted)' if encrypt else ''}.")
+    if not encrypt:
+        click.echo("The archive holds password hashes, two-factor secrets and session tokens in clear: it is "
+                   "readable only by you (mode 0600); use --encrypt before it leaves this server.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@_PASSPHRASE_FILE
+@with_appcontext
+def import_command(path: str, passphrase_file: str | None):
+    """Restore an archive made by `crm export` into an empty database (asks for the passphrase if it is encrypted)."""
+    from crm.backup import RestoreError, import_archive
+    from crm.extensions import db
+
+    passphrase = _passphrase(passphrase_file, confirm=False) if is_encrypted(path) else None
+    try:
+        counts = import_archive(Path(path), passphrase=passphrase)
+    except RestoreError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing was restored.") from error
+    db.session.commit()
+    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables, with attachments.")
