@@ -79,6 +79,16 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Requests each API token may make, across every /api/v1 endpoint.
         "API_RATE_LIMIT": env.get("CRM_API_RATE_LIMIT", "120 per minute"),
+        # Writes each guest (and each user creating API tokens) may make, per user; Flask-Limiter notation.
+        "GUEST_ENGAGEMENT_LIMIT": env.get("CRM_GUEST_ENGAGEMENT_LIMIT", "30 per hour; 200 per day"),
+        "GUEST_COMMENT_LIMIT": env.get("CRM_GUEST_COMMENT_LIMIT", "60 per hour; 300 per day"),
+        "GUEST_UPLOAD_LIMIT": env.get("CRM_GUEST_UPLOAD_LIMIT", "20 per hour; 100 per day"),
+        "API_TOKEN_CREATE_LIMIT": env.get("CRM_API_TOKEN_CREATE_LIMIT", "10 per hour; 30 per day"),
+        # Disk space the files guests upload may take per partnership (their sizes added up), in MB.
+        "GUEST_UPLOAD_QUOTA_MB": int(env.get("CRM_GUEST_UPLOAD_QUOTA_MB", "200")),
+        # PDF worker processes, and how many renders one user may have in flight in each web process.
+        "PDF_WORKERS": int(env.get("CRM_PDF_WORKERS", "2")),
+        "PDF_RENDERS_PER_USER": int(env.get("CRM_PDF_RENDERS_PER_USER", "1")),
         # The address every link the app sends is built on (e-mails, feeds, API); never the request's Host.
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Host names requests may name (comma-separated; a leading dot allows subdomains; * allows any);

@@ -85,6 +85,8 @@ def register_error_handlers(app):
             from crm.api.bearer import error_response
 
             return error_response(error)
+        if error.code == 429 and error.response is not None:  # a limit's own page (crm.guests.limits)
+            return error.response
         return render_error(error.code if error.code in MESSAGES else 400)
 
     @app.errorhandler(500)

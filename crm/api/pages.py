@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.confirm import confirm_then
 from crm.database import like_escape
 from crm.extensions import db
+from crm.guests.limits import write_limit
 from crm.links import public_url_for
 from crm.pagination import paginate
 
@@ -28,6 +29,7 @@ def _live_count(user: User) -> int:
 
 @bp.route("/account/api-tokens", methods=["GET", "POST"])
 @allow(STAFF, GUESTS)
+@write_limit("API_TOKEN_CREATE_LIMIT")
 def account():
     user = current_user._get_current_object()
     form = ApiTokenForm()

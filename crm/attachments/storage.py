@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement
+from crm.attachments import quota
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
 from crm.extensions import db
@@ -163,8 +164,11 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
         raise UploadRefused(WRONG_TYPE)
     extension, content_type = detected
     user = current_user._get_current_object()
+    partnership_id = owner.id if isinstance(owner, Partnership) else owner.partnership_id
+    if not user.is_staff and (refusal := quota.refusal_if_over(partnership_id, size)) is not None:
+        raise UploadRefused(refusal)
     attachment = Attachment(
-        partnership_id=owner.id if isinstance(owner, Partnership) else owner.partnership_id,
+        partnership_id=partnership_id,
         engagement_id=owner.id if isinstance(owner, Engagement) else None,
         agreement_id=owner.id if isinstance(owner, Agreement) else None,
         filename=display_name(upload.filename, extension),

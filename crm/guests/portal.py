@@ -23,6 +23,7 @@ from crm.engagements.models import Engagement, Visibility
 from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
+from crm.guests.limits import write_limit
 from crm.guests.models import GuestAccess, ItineraryComment
 from crm.languages import language_label
 from crm.missions.itinerary import itinerary_days
@@ -80,6 +81,7 @@ def partnership(partnership_id: int):
 
 @bp.post("/partnerships/<int:partnership_id>/engagements")
 @allow(GUESTS)
+@write_limit("GUEST_ENGAGEMENT_LIMIT")
 def log_engagement(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     form = GuestEngagementForm()
@@ -99,6 +101,7 @@ def log_engagement(partnership_id: int):
 
 @bp.post("/partnerships/<int:partnership_id>/documents")
 @allow(GUESTS)
+@write_limit("GUEST_UPLOAD_LIMIT")
 def upload(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     return handle_upload(partnership, url_for(".partnership", partnership_id=partnership.id, _anchor="documents"))
@@ -117,6 +120,7 @@ def mission(mission_id: int, comment_form=None):
 
 @bp.post("/itinerary/<int:item_id>/comments")
 @allow(GUESTS)
+@write_limit("GUEST_COMMENT_LIMIT")
 def comment(item_id: int):
     item = db.session.get(ItineraryItem, item_id) or abort(404)
     mission = get_mission_or_404(item.mission_id)

@@ -1,0 +1,154 @@
+"""One guest cannot slow the whole office: limits on guest writes, an upload quota, PDF renders bounded per
+user, and a briefing packet that prints a bounded number of engagements (issue 15, item 4)."""
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.api.models import ApiToken
+from crm.attachments.models import Attachment
+from crm.engagements.models import Engagement
+from crm.guests.models import GuestAccess, ItineraryComment
+from crm.missions.models import ItineraryItem, TradeMission
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def partnership(make):
+    return make.partnership(partner=make.city("Kyoto", "京都市", timezone="Asia/Tokyo"))
+
+
+@pytest.fixture
+def guest(make, partnership, session):
+    contact = make.contact(partnership, name="山田 花子", email="hanako@kyoto.example", language="es")
+    user = make.user("guest", email="hanako@kyoto.example", name="山田 花子", language="es")
+    session.add(GuestAccess(user=user, partnership=partnership, contact=contact))
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def attachments_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _engagement(client, partnership, title):
+    return client.post(f"/portal/partnerships/{partnership.id}/engagements", data={
+        "kind": "meeting", "occurred_on": "2026-11-20", "title": title, "notes": "", "substantive": "yes"})
+
+
+def _count(session, model) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_guest_logging_engagements_past_the_limit_gets_a_429_in_their_language_and_nothing_is_saved(
+        client, app, login, partnership, guest, session, monkeypatch):
+    monkeypatch.setitem(app.config, "GUEST_ENGAGEMENT_LIMIT", "3 per hour")
+    login(guest)
+    for number in range(3):
+        assert _engagement(client, partnership, f"Meeting {number}").status_code == 302
+    before = _count(session, Engagement)
+    refused = _engagement(client, partnership, "One too many")
+    assert refused.status_code == 429
+    assert 'lang="es"' in refused.text and "Demasiados intentos" in refused.text  # the guest reads Spanish
+    assert _count(session, Engagement) == before
+    # the limit is the guest's own: staff and another guest write on
+    login("coordinator")
+    assert client.get(f"/partnerships/{partnership.id}").status_code == 200
+
+
+def test_the_limits_are_per_user(client, app, login, make, partnership, guest, session, monkeypatch):
+    monkeypatch.setitem(app.config, "GUEST_ENGAGEMENT_LIMIT", "1 per hour")
+    other_contact = make.contact(partnership, name="Other", email="other@kyoto.example")
+    other = make.user("guest", email="other@kyoto.example", name="Other")
+    session.add(GuestAccess(user=other, partnership=partnership, contact=other_contact))
+    session.commit()
+    login(guest)
+    assert _engagement(client, partnership, "First").status_code == 302
+    assert _engagement(client, partnership, "Second").status_code == 429
+    login(other)
+    assert _engagement(client, partnership, "Other's first").status_code == 302
+
+
+def test_itinerary_comments_past_the_limit_are_refused(client, app, login, partnership, guest, session,
+                                                       monkeypatch, clock):
+    monkeypatch.setitem(app.config, "GUEST_COMMENT_LIMIT", "2 per hour")
+    soon = clock.today() + timedelta(days=10)
+    start = datetime.combine(soon, datetime.min.time(), tzinfo=UTC)
+    mission = TradeMission(partnership=partnership, title="Port mission", direction="inbound", occurred_on=soon,
+                           ends_on=soon)
+    mission.itinerary.append(ItineraryItem(starts_at=start, ends_at=start + timedelta(hours=1),
+                                           timezone="Asia/Tokyo", title="Port tour"))
+    session.add(mission)
+    session.commit()
+    login(guest)
+    url = f"/portal/itinerary/{mission.itinerary[0].id}/comments"
+    for number in range(2):
+        assert client.post(url, data={"body": f"Comment {number}"}).status_code == 302
+    assert client.post(url, data={"body": "One too many"}).status_code == 429
+    assert _count(session, ItineraryComment) == 2
+
+
+def test_uploads_past_the_limit_are_refused_and_nothing_is_stored(client, app, login, partnership, guest, session,
+                                                                  monkeypatch, attachments_dir):
+    monkeypatch.setitem(app.config, "GUEST_UPLOAD_LIMIT", "1 per hour")
+    login(guest)
+    url = f"/portal/partnerships/{partnership.id}/documents"
+    assert client.post(url, data={"file": (io.BytesIO(PDF), "a.pdf")},
+                       content_type="multipart/form-data").status_code == 302
+    files_before = sorted(attachments_dir.rglob("*"))
+    assert client.post(url, data={"file": (io.BytesIO(PDF), "b.pdf")},
+                       content_type="multipart/form-data").status_code == 429
+    assert _count(session, Attachment) == 1
+    assert sorted(attachments_dir.rglob("*")) == files_before
+
+
+def test_api_token_creation_past_the_limit_is_refused(client, app, login, guest, session, monkeypatch):
+    monkeypatch.setitem(app.config, "API_TOKEN_CREATE_LIMIT", "2 per hour")
+    login(guest)
+    for number in range(2):
+        assert client.post("/account/api-tokens", data={"name": f"Script {number}"}).status_code == 200
+    assert client.post("/account/api-tokens", data={"name": "One too many"}).status_code == 429
+    assert client.get("/account/api-tokens").status_code == 200  # reading the page is not a write
+    assert _count(session, ApiToken) == 2
+
+
+def test_a_guest_upload_over_the_partnerships_quota_is_refused_with_what_is_used(
+        client, app, login, make, partnership, guest, session, monkeypatch, attachments_dir):
+    monkeypatch.setitem(app.config, "GUEST_UPLOAD_QUOTA_MB", 1)
+    login(guest)
+    url = f"/portal/partnerships/{partnership.id}/documents"
+    big = PDF + b"\n%" + b"x" * (700 * 1024)
+    response = client.post(url, data={"file": (io.BytesIO(big), "first.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    files_before = sorted(attachments_dir.rglob("*"))
+    page = client.post(url, data={"file": (io.BytesIO(big), "second.pdf")}, content_type="multipart/form-data",
+                       follow_redirects=True).text
+    assert "may take 1 MB in all" in page and "700 KB are used" in page  # the quota and what is used
+    assert _count(session, Attachment) == 1
+    assert sorted(attachments_dir.rglob("*")) == files_before
+    # a small file still fits
+    assert client.post(url, data={"file": (io.BytesIO(PDF), "small.pdf")},
+                       content_type="multipart/form-data").status_code == 302
+    assert _count(session, Attachment) == 2
+
+
+def test_staff_uploads_do_not_count_against_the_guest_quota(client, app, login, partnership, guest, session,
+                                                            monkeypatch, attachments_dir):
+    monkeypatch.setitem(app.config, "GUEST_UPLOAD_QUOTA_MB", 1)
+    big = PDF + b"\n%" + b"x" * (700 * 1024)
+    login("coordinator")
+    for name in ("a.pdf", "b.pdf"):
+        client.post(f"/partnerships/{partnership.id}/attachments", data={"file": (io.BytesIO(big), name)},
+                    content_type="multipart/form-data")
+    assert _count(session, Attachment) == 2
+    login(guest)
+    assert client.post(f"/portal/partnerships/{partnership.id}/documents",
+                       data={"file": (io.BytesIO(big), "c.pdf")}, content_type="multipart/form-data",
+                       follow_redirects=True).status_code == 200
+    assert _count(session, Attachment) == 3
+
