@@ -9,13 +9,15 @@ http(s):// to any host, data: — without touching the network or the disk.
 import atexit
 import mimetypes
 import multiprocessing
-import resource
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from urllib.parse import unquote
+
+from crm.pdf_workers import on_launcher_thread, start_worker, watch_pool
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static"
 BASE_URL = "app://static/"
@@ -69,9 +71,7 @@ def render_in_process(html: str, static_root: str | None = None) -> tuple[bytes,
     return pdf, fetcher.refused
 
 
-def _limit_memory(megabytes: int) -> None:
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+WORKER_START_SECONDS = 60  #: a new worker process must be up within this, whatever the render time limit
 
 
 class Renderer:
@@ -84,15 +84,28 @@ class Renderer:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # spawn: the worker starts clean, without the web process's database connections
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_limit_memory, initargs=(self.memory_mb,))
+            self._pool = on_launcher_thread(self._start_pool)
+            watch_pool(self._pool)
         return self._pool
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        # spawn: the worker starts clean, without the web process's database connections; it ends with
+        # this process (crm.pdf_workers), and is started here, on the launcher thread, by a first small task
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=start_worker, initargs=(self.memory_mb, os.getpid()))
+        try:
+            pool.submit(os.getpid).result(timeout=max(self.timeout, WORKER_START_SECONDS))
+        except BaseException:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        return pool
 
     def render(self, html: str) -> tuple[bytes, list[str]]:
         with self._lock:  # one render at a time per web process
-            future = self._executor().submit(render_in_process, html)
             try:
+                future = self._executor().submit(render_in_process, html)
                 return future.result(timeout=self.timeout)
             except (FutureTimeout, BrokenProcessPool, MemoryError) as error:
                 self.shutdown(kill=True)
