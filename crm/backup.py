@@ -15,52 +15,21 @@ refused archive leaves neither rows nor files behind.
 import json
 import os
 import shutil
-import stat
 import tempfile
 import zipfile
 from contextlib import ExitStack
-from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
 
+from crm.backup_checks import FORMAT, Limits, RestoreError, check_archive, drain
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
-
-FORMAT = 1
-READ_CHUNK = 64 * 1024
-MANIFEST_MAX_BYTES = 1024 * 1024
-
-
-class RestoreError(RuntimeError):
-    def __init__(self, message: str, bytes_read: int = 0):
-        super().__init__(message)
-        #: decompressed bytes read before the refusal (the tests hold memory and disk use to this)
-        self.bytes_read = bytes_read
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What an archive to restore may hold; each can be raised with a BACKUP_MAX_* setting."""
-    entries: int = 200_000
-    #: one attachment, uncompressed (streamed to disk, never held in memory)
-    entry_bytes: int = 1024 ** 3
-    #: one table's JSON, uncompressed (parsed in memory)
-    table_bytes: int = 256 * 1024 ** 2
-    total_bytes: int = 64 * 1024 ** 3
-    #: uncompressed / compressed size, for entries larger than ratio_from_bytes
-    ratio: int = 200
-    ratio_from_bytes: int = 1024 ** 2
-
-    @classmethod
-    def from_config(cls, config) -> "Limits":
-        return cls(**{field.name: int(config[f"BACKUP_MAX_{field.name.upper()}"]) for field in fields(cls)
-                      if f"BACKUP_MAX_{field.name.upper()}" in config})
 
 
 def _plain(value):
@@ -136,7 +105,7 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
     limits = limits or Limits.from_config(current_app.config)
     with ExitStack() as stack:
         archive = _open_zip(Path(path), passphrase, stack)
-        checked = check_archive(archive, limits)
+        checked = check_archive(archive, limits, _revision())
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
                 raise RestoreError(f"the database is not empty (table {table.name} has rows)")
@@ -147,6 +116,8 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
                     rows = json.load(stream)
             except (ValueError, zipfile.BadZipFile) as error:
                 raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
+            if not isinstance(rows, list) or len(rows) != checked.counts.get(table.name):
+                raise RestoreError(f"the archive's table {table.name} does not hold the rows its manifest counts")
             columns = {column.name: column for column in table.columns}
             if rows:
                 db.session.execute(table.insert(), [{key: _typed(columns[key], value) for key, value in row.items()}
@@ -180,112 +151,6 @@ def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.Z
         raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None
 
 
-@dataclass
-class CheckedArchive:
-    tables: dict[str, zipfile.ZipInfo]
-    attachments: list[tuple[zipfile.ZipInfo, PurePosixPath]]
-    declared_bytes: int
-    bytes_read: int
-
-
-def check_archive(archive: zipfile.ZipFile, limits: Limits) -> CheckedArchive:
-    """Check every entry of the archive without writing anything; raises RestoreError at the first problem."""
-    entries = archive.infolist()
-    if len(entries) > limits.entries:
-        raise RestoreError(f"the archive has {len(entries)} entries, more than the {limits.entries} allowed")
-    table_names = {table.name for table in db.metadata.sorted_tables}
-    tables, attachments, seen, declared = {}, [], set(), 0
-    manifest = None
-    for entry in entries:
-        kind, relative = _entry_kind(entry, table_names)
-        if entry.filename in seen:
-            raise RestoreError(f"the archive holds {entry.filename!r} twice")
-        seen.add(entry.filename)
-        if kind == "folder":
-            continue
-        if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise RestoreError(f"the entry {entry.filename!r} is stored in a way `crm export` never uses")
-        limit = limits.entry_bytes if kind == "attachment" else (
-            MANIFEST_MAX_BYTES if kind == "manifest" else limits.table_bytes)
-        if entry.file_size > limit:
-            raise RestoreError(f"the entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
-                               f"more than the {limit} allowed")
-        if entry.file_size > limits.ratio_from_bytes and entry.file_size > limits.ratio * max(entry.compress_size, 1):
-            raise RestoreError(f"the entry {entry.filename!r} is compressed {entry.file_size // max(entry.compress_size, 1)}"
-                               f" times, more than the {limits.ratio} allowed (a zip bomb?)")
-        declared += entry.file_size
-        if declared > limits.total_bytes:
-            raise RestoreError(f"the archive unpacks to more than the {limits.total_bytes} bytes allowed")
-        if kind == "manifest":
-            manifest = entry
-        elif kind == "table":
-            tables[relative] = entry
-        else:
-            attachments.append((entry, relative))
-    if manifest is None or set(tables) != table_names:
-        missing = sorted(table_names - set(tables)) or ["manifest.json"]
-        raise RestoreError(f"the archive is incomplete: {', '.join(missing)} missing")
-    _check_manifest(archive, manifest)
-    # the headers passed; now read every byte, since headers can lie (a CRC or size mismatch is refused too)
-    bytes_read = 0
-    for entry in [manifest, *tables.values(), *(entry for entry, _ in attachments)]:
-        bytes_read += _drain(archive, entry, lambda chunk: None, bytes_read)
-    return CheckedArchive(tables, attachments, declared, bytes_read)
-
-
-def _entry_kind(entry: zipfile.ZipInfo, table_names: set[str]) -> tuple[str, object]:
-    name = entry.filename
-    file_type = stat.S_IFMT(entry.external_attr >> 16)
-    if file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise RestoreError(f"the entry {name!r} is a link or a special file; refused")
-    parts = name.removesuffix("/").split("/")
-    if ("\\" in name or ":" in parts[0] or name.startswith("/")
-            or any(part in ("", ".", "..") for part in parts) or any(ord(c) < 32 for c in name)):
-        raise RestoreError(f"unsafe path in the archive: {name!r}")
-    if entry.is_dir() or file_type == stat.S_IFDIR:
-        if parts[0] == "attachments":
-            return "folder", None
-    elif name == "manifest.json":
-        return "manifest", None
-    elif len(parts) == 2 and parts[0] == "tables" and parts[1].removesuffix(".json") in table_names \
-            and parts[1].endswith(".json"):
-        return "table", parts[1].removesuffix(".json")
-    elif len(parts) >= 2 and parts[0] == "attachments":
-        return "attachment", PurePosixPath(*parts[1:])
-    raise RestoreError(f"the entry {name!r} is not part of an archive made by `crm export`")
-
-
-def _check_manifest(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    chunks = []
-    _drain(archive, entry, chunks.append, 0)
-    try:
-        manifest = json.loads(b"".join(chunks))
-    except ValueError:
-        raise RestoreError("the archive's manifest is damaged") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("revision") != _revision():
-        revision = manifest.get("revision") if isinstance(manifest, dict) else None
-        raise RestoreError(f"the archive is for schema {revision}, this database is at "
-                           f"{_revision()}; run `flask db upgrade` to the same revision first")
-
-
-def _drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: int) -> int:
-    """Stream one entry into `sink` chunk by chunk, holding it to its declared size; returns the bytes read."""
-    read = 0
-    try:
-        with archive.open(entry) as stream:
-            while chunk := stream.read(READ_CHUNK):
-                read += len(chunk)
-                if read > entry.file_size:
-                    raise RestoreError(f"the entry {entry.filename!r} is larger than its header says",
-                                       read_before + read)
-                sink(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
-        raise RestoreError(f"the entry {entry.filename!r} is damaged ({error})", read_before + read) from None
-    if read != entry.file_size:
-        raise RestoreError(f"the entry {entry.filename!r} is shorter than its header says", read_before + read)
-    return read
-
-
 def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
     """Unpack into a hidden folder beside the attachments, then move into place: a failure leaves no file."""
     target = Path(current_app.config["ATTACHMENTS_DIR"])
@@ -301,15 +166,18 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
             staged = staging / relative
             staged.parent.mkdir(parents=True, exist_ok=True)
             with open(staged, "xb") as file:
-                _drain(archive, entry, file.write, 0)
+                drain(archive, entry, file.write, 0)
         for entry, relative in attachments:
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, destination)
             moved.append(destination)
-    except BaseException:
+    except BaseException as error:
         for file in moved:
             file.unlink(missing_ok=True)
+        if isinstance(error, OSError):  # a full disk, read-only storage: a message, not a traceback
+            raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})") \
+                from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -38,7 +38,11 @@ def export_command(path: str, encrypt: bool, passphrase_file: str | None):
     passphrase = _passphrase(passphrase_file, confirm=True) if encrypt else None
     if encrypt and len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise click.ClickException(f"The passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters.")
-    counts = export_archive(Path(path), passphrase=passphrase)
+    try:
+        counts = export_archive(Path(path), passphrase=passphrase)
+    except OSError as error:
+        raise click.ClickException(f"Could not write {path}: {error.strerror or error}. No archive was written.") \
+            from error
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables, with attachments, to {path}"
                f"{' (encrypted)' if encrypt else ''}.")
     if not encrypt:

@@ -1,6 +1,7 @@
 """A backup archive is written for its owner's eyes only, can be sealed with a passphrase, and an archive
 to restore is checked whole first: a hostile one is refused with nothing written, neither rows nor files."""
 import io
+import json
 import os
 import stat
 import struct
@@ -107,6 +108,8 @@ HOSTILE = {
     "entry twice": lambda good, target: rebuilt(good, target, [("attachments/aa/first.pdf", b"swapped")]),
     "foreign entry": lambda good, target: rebuilt(good, target, [("run-me.sh", b"rm -rf /")]),
     "lying header": lying,
+    "cut off": lambda good, target: target.write_bytes(good.read_bytes()[:-300]) and target,
+    "not an archive": lambda good, target: target.write_bytes(b"name;city\nx;=cmd|' /C calc'!A0\n") and target,
 }
 
 
@@ -130,7 +133,7 @@ def test_zip_bomb_is_refused_from_its_headers_before_a_byte_is_unpacked(good_arc
     archive = HOSTILE["zip bomb"](good_archive, tmp_path / "bomb.zip")
     assert archive.stat().st_size < 200_000  # 20 MiB of zeros in a small file
     with empty_app.app_context(), zipfile.ZipFile(archive) as opened, pytest.raises(RestoreError) as refused:
-        check_archive(opened, Limits())
+        check_archive(opened, Limits(), json.loads(opened.read("manifest.json"))["revision"])
     assert "compressed" in str(refused.value) and refused.value.bytes_read == 0
 
 
@@ -138,10 +141,15 @@ def test_lying_header_is_held_to_what_it_declares(good_archive, empty_app, tmp_p
     archive = lying(good_archive, tmp_path / "liar.zip")
     with empty_app.app_context(), zipfile.ZipFile(archive) as opened, pytest.raises(RestoreError) as refused:
         declared = sum(entry.file_size for entry in opened.infolist())
-        check_archive(opened, Limits())
+        check_archive(opened, Limits(), json.loads(opened.read("manifest.json"))["revision"])
     assert "liar.bin" in str(refused.value)
     # the entry really holds 4 MiB, but no more than the headers declare was ever unpacked
     assert 0 < refused.value.bytes_read <= declared < 1024 * 1024
+
+
+def test_export_to_a_missing_folder_says_so(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["crm", "export", str(tmp_path / "nowhere" / "backup.zip")])
+    assert result.exit_code == 1 and "No archive was written" in result.output and "Traceback" not in result.output
 
 
 def test_archive_is_readable_by_its_owner_only(app, tmp_path, monkeypatch):
