@@ -152,3 +152,30 @@ def test_staff_uploads_do_not_count_against_the_guest_quota(client, app, login, 
                        follow_redirects=True).status_code == 200
     assert _count(session, Attachment) == 3
 
+
+@pytest.fixture
+def flooded_mission(make, partnership, session, clock):
+    """A mission of a partnership where a guest logged 130 engagements in the last year (before any limit)."""
+    from crm.engagements.models import EngagementKind
+    from crm.partnerships.models import Side
+
+    today = clock.today()
+    session.add_all([Engagement(partnership_id=partnership.id, kind=EngagementKind.MEETING, title=f"Flood {n}",
+                                occurred_on=today - timedelta(days=n % 300), initiated_by=Side.PARTNER,
+                                logged_by_side=Side.PARTNER) for n in range(130)])
+    start = today + timedelta(days=30)
+    mission = TradeMission(partnership=partnership, title="Port mission", direction="outbound", occurred_on=start,
+                           ends_on=start + timedelta(days=1), destination=partnership.partner_city)
+    session.add(mission)
+    session.commit()
+    return mission
+
+
+def test_the_briefing_packet_prints_at_most_100_engagements_and_counts_the_rest(app, flooded_mission):
+    from crm.documents.render import briefing_html
+    from crm.extensions import db
+
+    with app.test_request_context():
+        html = briefing_html(db.session.get(TradeMission, flooded_mission.id), "en", for_guest=True)
+    assert html.count("Flood ") == 100
+    assert "Flood 0<" in html and "and 30 more" in html  # the newest are printed, the rest counted
