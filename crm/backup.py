@@ -106,6 +106,7 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
     with ExitStack() as stack:
         archive = _open_zip(Path(path), passphrase, stack)
         checked = check_archive(archive, limits, _revision())
+        _check_free_space(sum(entry.file_size for entry, _ in checked.attachments))
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
                 raise RestoreError(f"the database is not empty (table {table.name} has rows)")
@@ -149,6 +150,16 @@ def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.Z
         return stack.enter_context(zipfile.ZipFile(source))
     except (zipfile.BadZipFile, OSError) as error:
         raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None
+
+
+def _check_free_space(needed: int) -> None:
+    """Refuse up front rather than fill the disk halfway through."""
+    folder = Path(current_app.config["ATTACHMENTS_DIR"])
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise RestoreError(f"the attachments need {needed} bytes, but the disk holding {folder} has only {free} free")
 
 
 def _restore_files(archive: zipfile.ZipFile, attachments) -> None:

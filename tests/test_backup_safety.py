@@ -3,6 +3,7 @@ to restore is checked whole first: a hostile one is refused with nothing written
 import io
 import json
 import os
+import shutil
 import stat
 import struct
 import warnings
@@ -127,6 +128,16 @@ def test_hostile_archive_is_refused_with_nothing_written(attack, good_archive, e
     assert restore_target(), "a refused archive left rows or files behind"
     assert "Nothing was restored" in result.output and "Traceback" not in result.output
     assert not Path("/tmp/crm-evil.txt").exists() and not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_archive_bigger_than_the_free_space_is_refused_up_front(good_archive, empty_app, restore_target,
+                                                                monkeypatch):
+    import crm.backup
+
+    monkeypatch.setattr(crm.backup.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 10))
+    result = empty_app.test_cli_runner().invoke(args=["crm", "import", str(good_archive)])
+    assert result.exit_code == 1 and "only 10 free" in result.output
+    assert restore_target()
 
 
 def test_zip_bomb_is_refused_from_its_headers_before_a_byte_is_unpacked(good_archive, empty_app, tmp_path):
