@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import fresh_app, median_seconds, signed_in_client
+from bench.common import fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.cities.models import City
@@ -64,7 +64,7 @@ def populate(app):
             mission.delegates.append(Delegate(contact=contact, role="Delegate"))
         db.session.add(mission)
         db.session.commit()
-        return admin.id, admin.session_token, mission.id
+        return admin.id, session_secret(admin), mission.id
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import counting_queries, fresh_app, median_seconds, signed_in_client
+from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.extensions import db
@@ -76,7 +76,7 @@ def populate(app, partnerships: int, engagements: int, seed: int = 7) -> tuple[i
             cursor.execute("VACUUM ANALYZE")
         finally:
             raw.close()
-        return admin.id, admin.session_token
+        return admin.id, session_secret(admin)
 
 
 def measure(app, admin_id: int, token: str) -> dict:

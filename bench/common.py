@@ -57,6 +57,17 @@ def counting_queries(app):
         event.remove(engine, "before_cursor_execute", count)
 
 
+def session_secret(user) -> str:
+    """A live sign-in session for the user (in an app context): the secret its cookie carries."""
+    from crm.auth import sessions
+    from crm.extensions import db
+
+    record, secret = sessions.new_record(user)
+    db.session.add(record)
+    db.session.commit()
+    return secret
+
+
 def signed_in_client(app, user_id: int, session_token: str):
     client = app.test_client()
     with client.session_transaction() as session:

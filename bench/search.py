@@ -22,7 +22,7 @@ from flask_login import login_user
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from bench.common import counting_queries, fresh_app, median_seconds, signed_in_client
+from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm import create_app
 from crm.auth.models import User
 from crm.auth.roles import Role
@@ -89,7 +89,7 @@ def admin_user(app) -> tuple[int, str]:
         db.session.flush()
         office_settings()
         db.session.commit()
-        return admin.id, admin.session_token
+        return admin.id, session_secret(admin)
 
 
 def populate_postgres(app, data) -> None:

@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.security import bp as health_checks_bp
     from crm.settings.views import bp as settings_bp
     from crm.trash.views import bp as trash_bp
+    from crm.users.joining import bp as staff_invitations_bp
     from crm.users.views import bp as users_bp
 
     app.before_request(enforce_declared_access)
@@ -108,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
-                      users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp):
+                      users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,7 +3,7 @@ from crm.agreements.models import Agreement, AgreementText, Signatory  # noqa: F
 from crm.api.models import ApiToken  # noqa: F401
 from crm.attachments.models import Attachment  # noqa: F401
 from crm.audit.models import AuditEvent  # noqa: F401
-from crm.auth.models import PasswordReset, User  # noqa: F401
+from crm.auth.models import PasswordReset, User, UserSession  # noqa: F401
 from crm.cities.models import City  # noqa: F401
 from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
@@ -14,3 +14,4 @@ from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMi
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
 from crm.projects.models import JointProject, Milestone  # noqa: F401
 from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
+from crm.users.models import StaffInvitation  # noqa: F401

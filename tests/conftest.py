@@ -203,7 +203,7 @@ def login(client, make):
     def sign_in(who="coordinator"):
         user = make.user(role=who) if isinstance(who, str) else who
         with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = user.get_id()
+            flask_session["_user_id"] = make.session_id(user)
             flask_session["_fresh"] = True
         return user
 

@@ -28,7 +28,18 @@ class Factories:
         user = User(email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"),
                     role=Role(role), **fields)
         user.set_password(PASSWORD)
-        return self._save(user)
+        self._save(user)
+        self.session_id(user)  # so user.get_id() names a live session, as after signing in
+        return user
+
+    def session_id(self, user) -> str:
+        """A new live session for the user (as signing in makes one): the value of the cookie's _user_id."""
+        from crm.auth import sessions
+
+        record, secret = sessions.new_record(user)
+        self._save(record)
+        sessions.attach(user, record, secret)
+        return user.get_id()
 
     def city(self, name=None, native_name=None, country_code="JP", **fields) -> City:
         n = next(_sequence)

@@ -122,6 +122,17 @@ POLICY = {
     "audit.index": "admins",
     "users.index": "admins",
     "users.reset_two_factor": "admins",
+    "users.show": "admins",
+    "users.change_role": "admins",
+    "users.deactivate": "admins",
+    "users.reactivate": "admins",
+    "users.end_session": "admins",
+    "users.invite": "admins",
+    "users.revoke_invitation": "admins",
+    "staff_invitations.accept": "public",
+    "auth.sessions_page": "staff+guests",
+    "auth.end_session": "staff+guests",
+    "auth.sign_out_everywhere": "staff+guests",
     "health_checks.liveness": "public",
     "health_checks.readiness": "public",
     "documents.agreement": "staff+guests",
@@ -283,6 +294,7 @@ def world(make, session):
     for role in ("viewer", "coordinator", "admin"):
         users[role] = make.user(role)
     alpha["user_id"] = bravo["user_id"] = users["coordinator"].id
+    alpha["session_id"] = bravo["session_id"] = users["coordinator"].current_session_id
     return {"alpha": alpha, "bravo": bravo, "users": users}
 
 

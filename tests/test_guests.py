@@ -220,7 +220,7 @@ def test_guest_comments_on_an_upcoming_itinerary_item(client, login, kyoto, gues
     assert "Can we start at 10?" in page and "Partner side" in page
 
 
-def test_guest_updates_details_and_changes_password(client, app, login, kyoto, guest, session):
+def test_guest_updates_details_and_changes_password(client, app, login, kyoto, guest, session, make):
     _partnership, contact = kyoto
     login(guest)
     response = client.post("/portal/profile", data={"name": "Hanako Yamada", "job_title": "Director",
@@ -232,7 +232,7 @@ def test_guest_updates_details_and_changes_password(client, app, login, kyoto, g
     assert session.get(type(contact), contact.id).job_title == "Director"
     other_device = app.test_client()
     with other_device.session_transaction() as flask_session:
-        flask_session["_user_id"] = session.get(User, guest.id).get_id()
+        flask_session["_user_id"] = make.session_id(session.get(User, guest.id))
     wrong = client.post("/portal/password", data={"current": "nope nope nope", "password": NEW_PASSWORD,
                                                   "confirm": NEW_PASSWORD})
     assert wrong.status_code == 422

@@ -75,7 +75,11 @@ def staff(engine, created, role="coordinator") -> tuple:
     user = User(email=f"race-{secrets.token_hex(4)}@example.org", name="Race", role=role)
     user.set_password("a long race password")
     setup(engine, created, user)
-    return user, user.get_id()
+    from crm.auth import sessions
+
+    record, secret = sessions.new_record(user)
+    setup(engine, created, record)
+    return user, sessions.attach(user, record, secret).get_id()
 
 
 def scalar(engine, sql: str, **params):

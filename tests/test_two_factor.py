@@ -178,7 +178,7 @@ def test_a_password_change_ends_a_pending_sign_in(client, make, session):
     user = make.user("viewer")
     enrol(session, user)
     password_step(client, user)
-    user.end_sessions()
+    user.set_password("a brand new long password")
     session.commit()
     assert client.post("/sign-in/code", data={"code": code_now(user)}).headers["Location"].endswith("/sign-in")
     assert not signed_in(client)

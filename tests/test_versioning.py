@@ -211,11 +211,12 @@ def no_version_needed() -> dict:
     from crm.api.models import ApiToken
     from crm.attachments.models import Attachment
     from crm.audit.models import AuditEvent
-    from crm.auth.models import PasswordReset, User
+    from crm.auth.models import PasswordReset, User, UserSession
     from crm.guests.models import GuestAccess, Invitation, ItineraryComment
     from crm.imports.models import ImportJob
     from crm.missions.models import Delegate, MissionOutcome
     from crm.partnerships.models import PartnershipPriority
+    from crm.users.models import StaffInvitation
 
     return {
         AuditEvent: "append-only: each event is written once, in the transaction it records, and never changed",
@@ -234,8 +235,12 @@ def no_version_needed() -> dict:
         ItineraryComment: "a guest's comment is added, never edited",
         PartnershipPriority: "a partnership's priorities, rewritten only by the partnership's own versioned save",
         User: "an account is edited only by its owner (profile, language, password, two-factor) and stamped by each "
-              "sign-in; admins change no field of it in a form. A version would make two tabs' sign-ins refuse "
-              "each other",
+              "sign-in; admins change only its role or active flag, one field per confirmed action, on a fresh read "
+              "under a row lock (crm.users.offboarding). A version would make two tabs' sign-ins refuse each other",
+        UserSession: "a signed-in session: created at sign-in, its last use stamped, and ended by conditional "
+                     "UPDATEs (WHERE revoked_at IS NULL); never edited in a form",
+        StaffInvitation: "accepted by a conditional UPDATE (WHERE accepted_at IS NULL); otherwise withdrawn, never "
+                         "edited in a form",
     }
 
 

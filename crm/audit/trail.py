@@ -32,10 +32,11 @@ def audited_classes():
     from crm.partnerships.models import Partnership
     from crm.projects.models import Milestone
     from crm.settings.models import HomeCity, OfficeSettings
+    from crm.users.models import StaffInvitation
 
     return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,
             Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation,
-            ApiToken)
+            ApiToken, StaffInvitation)
 
 
 def _plain(value):

@@ -1,4 +1,3 @@
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -22,8 +21,6 @@ class User(UserMixin, Timestamped, db.Model):
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
-    #: changes on sign-out and password change, so old session cookies stop working
-    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the secret in the user's calendar feed URL; None when there is no feed
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -36,7 +33,8 @@ class User(UserMixin, Timestamped, db.Model):
     totp_recovery_hashes: Mapped[str | None] = mapped_column(Text)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # The signed-in session this user object was loaded for (crm.auth.sessions): its secret, never stored.
+        return f"{self.id}:{getattr(self, 'session_secret', '')}"
 
     @property
     def is_active(self) -> bool:
@@ -52,7 +50,6 @@ class User(UserMixin, Timestamped, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
-        self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
         if not verify_password(self.password_hash, password):
@@ -60,9 +57,6 @@ class User(UserMixin, Timestamped, db.Model):
         if needs_rehash(self.password_hash):
             self.password_hash = hash_password(password)
         return True
-
-    def end_sessions(self) -> None:
-        self.session_token = secrets.token_hex(16)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -79,5 +73,26 @@ class PasswordReset(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """One signed-in browser: a session cookie names it by a secret of which only the hash is kept."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: written at most once a minute
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the browser and system in short, from the User-Agent ("Firefox · Windows")
+    device: Mapped[str] = mapped_column(String(120), default="")
+    #: the client's address as the trusted proxies report it
+    address: Mapped[str] = mapped_column(String(64), default="")
+    #: set when the session was ended (signed out, ended elsewhere, password changed, account deactivated)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

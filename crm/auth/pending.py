@@ -1,11 +1,12 @@
 """A sign-in that passed the password step and waits for its one-time code.
 
 It lives in the (signed) session cookie for a few minutes and names the user
-and their session token, so a password change or "sign out everywhere" in the
-meantime ends it too. Wrong codes are counted here for the lock-out; the rate
+and a fingerprint of their password hash, so a password change (or reset) in
+the meantime ends it too, as does deactivation. Wrong codes are counted here for the lock-out; the rate
 limit keyed on the attempt's nonce (kept server-side) stops a replayed older
 cookie from getting more guesses.
 """
+import hashlib
 import secrets
 import time
 
@@ -20,8 +21,12 @@ LIFETIME_SECONDS = 5 * 60
 MAX_WRONG_CODES = 5
 
 
+def _password_mark(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:32]
+
+
 def start(user: User, remember: bool, next_url: str) -> None:
-    session[KEY] = {"user": user.id, "token": user.session_token, "remember": bool(remember), "next": next_url,
+    session[KEY] = {"user": user.id, "token": _password_mark(user), "remember": bool(remember), "next": next_url,
                     "at": time.time(), "nonce": secrets.token_hex(16), "wrong": 0}
 
 
@@ -40,7 +45,7 @@ def pending_user(now: float | None = None) -> User | None:
         clear()
         return None
     user = db.session.get(User, data.get("user"))
-    if user is None or not user.active or user.session_token != data.get("token"):
+    if user is None or not user.active or _password_mark(user) != data.get("token"):
         clear()
         return None
     return user

@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import case, select, update
 
+from crm.auth import sessions
 from crm.auth.addresses import normalise_email
 from crm.auth.models import PasswordReset, User
 from crm.database import utcnow
@@ -72,6 +73,7 @@ def complete(reset: PasswordReset, password: str) -> bool:
         .returning(PasswordReset.id).execution_options(synchronize_session=False)).all()
     if reset.id not in ended:
         return False  # the caller rolls back
-    reset.user.set_password(password)  # also ends every existing session
+    reset.user.set_password(password)
+    sessions.end_all(reset.user_id)  # whoever knew the old password is signed out everywhere
     db.session.flush()
     return True

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from crm.access import PUBLIC, STAFF, allow
-from crm.auth import pending, resets, two_factor
+from crm.auth import pending, resets, sessions, two_factor
 from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
                             TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm)
@@ -22,13 +22,7 @@ log = logging.getLogger("crm.auth")
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    user_key, _sep, token = user_id.partition(":")
-    if not user_key.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_key))
-    if user is None or user.session_token != token or not user.active:
-        return None
-    return user
+    return sessions.load(user_id)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -71,6 +65,7 @@ def sign_in():
                 return redirect(url_for(".two_factor_code" if enrolled else ".two_factor_enroll"))
             log.info("sign-in succeeded for %s from %s", email, request.remote_addr)
             pending.clear()
+            sessions.start(user)
             login_user(user, remember=form.remember.data)
             user.last_sign_in_at = utcnow()
             db.session.commit()
@@ -96,6 +91,7 @@ def _code_limits(view):
 def _finish_sign_in(user: User) -> str:
     """Sign the pending user in; returns where to go next."""
     data = pending.clear()
+    sessions.start(user)
     login_user(user, remember=data.get("remember", False))
     user.last_sign_in_at = utcnow()
     db.session.commit()
@@ -180,8 +176,9 @@ def _render_enrolment(user: User, secret: str, form, signing_in: bool):
 @allow(PUBLIC)
 def sign_out():
     if current_user.is_authenticated:
-        # Rotating the token invalidates copies of the session and remember cookies.
-        current_user.end_sessions()
+        # Ending this session's record invalidates copies of its session and remember cookies; the user's
+        # other devices stay signed in.
+        sessions.end(current_user.id, sessions.current_id(current_user))
         db.session.commit()
         logout_user()
     flash(_("You are signed out."), "info")
@@ -313,3 +310,6 @@ def security_recovery_codes():
         form.password.errors.append(_("The password is not right."))
         log.info("replacing recovery codes refused for %s from %s", current_user.email, request.remote_addr)
     return _render_security(codes_form=form, status=422)
+
+
+from crm.auth import session_views  # noqa: F401  (its routes are on this blueprint)

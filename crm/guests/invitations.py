@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
+from crm.auth import sessions
 from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.contacts.models import Contact
@@ -141,7 +142,19 @@ def accept(invitation: Invitation, *, password: str, language: str | None, timez
 
 
 def deactivate_guest(access: GuestAccess) -> None:
-    """Take a guest's access to one partnership away at once (and end their sessions)."""
+    """Take a guest's access to one partnership away at once (and end their sessions).
+
+    A guest left with no partnership is deactivated: no sign-in, no session, no API token."""
+    from crm.users import offboarding
+
     access.active = False
-    access.user.end_sessions()
+    db.session.flush()
+    still_in = db.session.scalar(select(GuestAccess.id).where(GuestAccess.user_id == access.user_id,
+                                                              GuestAccess.active).limit(1)
+                                 .execution_options(skip_guest_scope=True))
+    if still_in is None:
+        access.user.active = False
+        offboarding.end_everything(access.user_id)
+    else:
+        sessions.end_all(access.user_id)
     db.session.flush()

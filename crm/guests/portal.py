@@ -6,7 +6,7 @@ Every view here is for guests only, and loads through the guest's scope
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,6 +16,7 @@ from crm.agreements.models import Agreement, AgreementStatus
 from crm.attachments.forms import UploadForm
 from crm.attachments.queries import all_documents
 from crm.attachments.views import handle_upload
+from crm.auth import sessions
 from crm.calendar.upcoming import upcoming_events
 from crm.clock import office_today
 from crm.contacts.models import Contact
@@ -210,9 +211,9 @@ def change_password():
     form = ChangePasswordForm()
     form.email_for_policy = current_user.email
     if form.validate_on_submit() and current_user.check_password(form.current.data):
-        current_user.set_password(form.password.data)  # also ends every other session
+        current_user.set_password(form.password.data)
+        sessions.end_all(current_user.id, keep=sessions.current_id(current_user))  # this device stays signed in
         db.session.commit()
-        login_user(current_user._get_current_object())
         flash(_("Your password was changed."), "success")
         return redirect(url_for(".profile"))
     if form.current.data and not form.current.errors and not form.errors:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, PUBLIC, STAFF, allow
 from crm.attachments.models import Attachment
+from crm.auth import sessions
 from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.confirm import confirm_then
 from crm.contacts.models import Contact
@@ -120,6 +121,8 @@ def _switch_accounts(invitation: Invitation, token: str):
     """Ask the signed-in user before signing them out for someone else's invitation; sign out once confirmed."""
     form = ConfirmForm()
     if form.validate_on_submit():
+        sessions.end(current_user.id, sessions.current_id(current_user))
+        db.session.commit()
         logout_user()
         flash(_("You are signed out. You can now accept the invitation."), "info")
         return redirect(url_for(".accept", token=token))
@@ -168,6 +171,9 @@ def accept(token: str):
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
+            if current_user.is_authenticated:  # the invitee, signed in already: this browser's session is renewed
+                sessions.end(current_user.id, sessions.current_id(current_user))
+            sessions.start(user)
             db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")

@@ -1,16 +1,24 @@
 import logging
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_login import current_user
+from sqlalchemy import insert, select
 
 from crm.access import ADMINS, allow
-from crm.auth import two_factor
-from crm.auth.models import User
+from crm.audit.models import AuditEvent
+from crm.auth import sessions, two_factor
+from crm.auth.models import User, UserSession
 from crm.auth.roles import Role
 from crm.confirm import confirm_then
+from crm.database import utcnow
 from crm.extensions import db
+from crm.forms import ConfirmForm
+from crm.links import public_url_for
 from crm.pagination import paginate
+from crm.users import offboarding, staff_invitations
+from crm.users.forms import RoleForm, StaffInviteForm
+from crm.users.models import StaffInvitation
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 log = logging.getLogger("crm.auth")
@@ -19,8 +27,121 @@ log = logging.getLogger("crm.auth")
 @bp.get("/")
 @allow(ADMINS)
 def index():
-    query = select(User).where(User.role != Role.GUEST).order_by(User.name, User.id)
-    return render_template("users/index.html", page=paginate(query))
+    guests = request.args.get("show") == "guests"
+    query = (select(User).where(User.role == Role.GUEST if guests else User.role != Role.GUEST)
+             .order_by(User.name, User.id))
+    return render_template("users/index.html", page=paginate(query), guests=guests,
+                           invitations=[] if guests else staff_invitations.open_invitations(),
+                           form=ConfirmForm(formdata=None))
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.get("/<int:user_id>")
+@allow(ADMINS)
+def show(user_id: int):
+    user = _user_or_404(user_id)
+    return render_template("users/show.html", user=user, sessions=sessions.live_sessions(user.id),
+                           this_session=sessions.current_id(current_user))
+
+
+def _last_admin_message() -> str:
+    return _("The office must keep at least one active administrator: make someone else an administrator first.")
+
+
+@bp.route("/<int:user_id>/role", methods=["GET", "POST"])
+@allow(ADMINS)
+def change_role(user_id: int):
+    user = _user_or_404(user_id)
+    if not user.is_staff:
+        abort(404)
+    form = RoleForm(data={"role": user.role.value})
+    status = 200
+    if form.validate_on_submit():
+        old, new = user.role, Role(form.role.data)
+        try:
+            offboarding.change_role(user, new)
+        except offboarding.LastAdminError:
+            db.session.rollback()
+            form.role.errors.append(_last_admin_message())
+            status = 409
+        else:
+            db.session.commit()
+            log.info("role of %s changed from %s to %s by %s", user.email, old, new, current_user.email)
+            flash(_("%(name)s is now: %(role)s.", name=user.name, role=new.label), "success")
+            return redirect(url_for(".show", user_id=user.id))
+    return render_template("users/role.html", user=user, form=form), status
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@allow(ADMINS)
+def deactivate(user_id: int):
+    user = _user_or_404(user_id)
+    back = url_for(".show", user_id=user.id)
+    if not user.active:
+        return redirect(back)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        try:
+            offboarding.deactivate(user)
+        except offboarding.LastAdminError:
+            db.session.rollback()
+            flash(_last_admin_message(), "error")
+            return redirect(back)
+        db.session.commit()
+        log.info("%s deactivated by %s", user.email, current_user.email)
+        flash(_("%(name)s was deactivated: signed out everywhere, every API token revoked.", name=user.name),
+              "success")
+        return redirect(back)
+    return render_template(
+        "confirm.html", form=ConfirmForm(), title=_("Deactivate %(name)s?", name=user.name),
+        message=_("They are signed out on every device at once, every API token of theirs stops working, and they "
+                  "can no longer sign in. You can reactivate the account later."),
+        button=_("Deactivate"), cancel_url=back)
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
+@allow(ADMINS)
+def reactivate(user_id: int):
+    user = _user_or_404(user_id)
+    back = url_for(".show", user_id=user.id)
+
+    def act():
+        offboarding.reactivate(user)
+        log.info("%s reactivated by %s", user.email, current_user.email)
+
+    return confirm_then(
+        act, title=_("Reactivate %(name)s?", name=user.name),
+        message=_("They can sign in again with their password. Their old sessions and API tokens stay ended."),
+        button=_("Reactivate"), cancel_url=back, done_url=back,
+        done_message=_("%(name)s can sign in again.", name=user.name))
+
+
+@bp.route("/<int:user_id>/sessions/<int:session_id>/end", methods=["GET", "POST"])
+@allow(ADMINS)
+def end_session(user_id: int, session_id: int):
+    user = _user_or_404(user_id)
+    record = db.session.scalar(select(UserSession).where(UserSession.id == session_id,
+                                                         UserSession.user_id == user.id,
+                                                         UserSession.revoked_at.is_(None)))
+    if record is None:
+        abort(404)
+    back = url_for(".show", user_id=user.id)
+
+    def act():
+        if sessions.end(user.id, record.id):
+            db.session.execute(insert(AuditEvent), {
+                "occurred_at": utcnow(), "user_id": current_user.id, "action": "update",
+                "record_type": "user_sessions", "record_id": record.id, "partnership_id": None,
+                "changes": {"user_id": [user.id, user.id], "device": [record.device, record.device],
+                            "revoked_at": [None, utcnow().isoformat()]}})
+            log.info("session %d of %s ended by %s", record.id, user.email, current_user.email)
+
+    return confirm_then(
+        act, title=_("End this session of %(name)s?", name=user.name),
+        message=_("The device (%(device)s) is signed out at once.", device=record.device or _("Unknown device")),
+        button=_("End session"), cancel_url=back, done_url=back, done_message=_("The session was ended."))
 
 
 @bp.route("/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
@@ -32,7 +153,7 @@ def reset_two_factor(user_id: int):
 
     def reset():
         two_factor.disable(user)
-        user.end_sessions()  # whoever holds the lost phone is signed out too
+        sessions.end_all(user.id)  # whoever holds the lost phone is signed out too
         log.info("two-factor sign-in reset for %s by an administrator", user.email)
 
     return confirm_then(
@@ -43,3 +164,33 @@ def reset_two_factor(user_id: int):
         button=_("Reset two-factor sign-in"),
         cancel_url=url_for(".index"), done_url=url_for(".index"),
         done_message=_("Two-factor sign-in was reset for %(name)s.", name=user.name))
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@allow(ADMINS)
+def invite():
+    form = StaffInviteForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(User.id).where(User.email == form.email.data)) is not None:
+            form.email.errors.append(_("An account with this e-mail address exists already."))
+        else:
+            invitation, token = staff_invitations.invite(form.email.data, Role(form.role.data), current_user)
+            outbox = staff_invitations.send(invitation, token)
+            db.session.commit()
+            log.info("staff invitation for %s as %s sent by %s", invitation.email, invitation.role,
+                     current_user.email)
+            return render_template("users/invitation_sent.html", invitation=invitation, outbox=outbox,
+                                   link=public_url_for("staff_invitations.accept", token=token))
+    return render_template("users/invite.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+@allow(ADMINS)
+def revoke_invitation(invitation_id: int):
+    invitation = db.get_or_404(StaffInvitation, invitation_id)
+    back = url_for(".index")
+    return confirm_then(
+        lambda: staff_invitations.revoke(invitation),
+        title=_("Withdraw the invitation for %(email)s?", email=invitation.email), button=_("Withdraw"),
+        message=_("Its link stops working at once."), cancel_url=back, done_url=back,
+        done_message=_("The invitation for %(email)s was withdrawn.", email=invitation.email))
