@@ -98,6 +98,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": env.get("CRM_TRUSTED_PROXIES", "0"),
         # A running import that shows no progress for this long is shown as interrupted (retry or discard).
         "IMPORT_STALL_SECONDS": int(env.get("CRM_IMPORT_STALL_SECONDS", "300")),
+        # How much of an uploaded spreadsheet is read (crm.imports.limits): past one, the file is refused
+        # with a message naming the limit.
+        "IMPORT_MAX_ROWS": int(env.get("CRM_IMPORT_MAX_ROWS", "100000")),
+        "IMPORT_MAX_CELLS": int(env.get("CRM_IMPORT_MAX_CELLS", "1000000")),
+        "IMPORT_MAX_CELL_CHARS": int(env.get("CRM_IMPORT_MAX_CELL_CHARS", "2000")),
+        "IMPORT_MAX_UNPACKED_MB": int(env.get("CRM_IMPORT_MAX_UNPACKED_MB", "100")),
+        "IMPORT_READ_SECONDS": float(env.get("CRM_IMPORT_READ_SECONDS", "15")),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"]:
