@@ -120,12 +120,16 @@ class Renderer:
             self._pool = None
 
 
-_renderer: Renderer | None = None
+_renderer = None
 
 
-def renderer(app) -> Renderer:
+def renderer(app):
+    """This web process's crm.pdf_pool.RenderPool: a few workers, a bounded number of renders per user."""
     global _renderer
     if _renderer is None:
-        _renderer = Renderer(timeout=app.config["PDF_TIMEOUT_SECONDS"], memory_mb=app.config["PDF_MEMORY_MB"])
+        from crm.pdf_pool import RenderPool
+
+        _renderer = RenderPool(timeout=app.config["PDF_TIMEOUT_SECONDS"], memory_mb=app.config["PDF_MEMORY_MB"],
+                               workers=app.config["PDF_WORKERS"], per_user=app.config["PDF_RENDERS_PER_USER"])
         atexit.register(_renderer.shutdown)
     return _renderer

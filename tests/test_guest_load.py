@@ -1,6 +1,9 @@
 """One guest cannot slow the whole office: limits on guest writes, an upload quota, PDF renders bounded per
 user, and a briefing packet that prints a bounded number of engagements (issue 15, item 4)."""
 import io
+import statistics
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +14,8 @@ from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
 from crm.guests.models import GuestAccess, ItineraryComment
 from crm.missions.models import ItineraryItem, TradeMission
+from crm.pdf_pool import RenderBusy
+from tests.test_concurrency import committed  # noqa: F401 (a fixture: real commits on PostgreSQL)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -179,3 +184,136 @@ def test_the_briefing_packet_prints_at_most_100_engagements_and_counts_the_rest(
         html = briefing_html(db.session.get(TradeMission, flooded_mission.id), "en", for_guest=True)
     assert html.count("Flood ") == 100
     assert "Flood 0<" in html and "and 30 more" in html  # the newest are printed, the rest counted
+
+
+def test_a_second_render_by_the_same_user_while_one_is_in_flight_gets_a_429(client, app, login, guest,
+                                                                             flooded_mission, partnership):
+    from crm.pdf import renderer
+
+    login(guest)
+    with renderer(app).in_flight(guest.id):  # as if another tab of the guest's were still rendering
+        busy = client.get(f"/missions/{flooded_mission.id}/briefing.pdf")
+        assert busy.status_code == 429 and 'lang="es"' in busy.text
+        login("viewer")  # someone else is not held up
+        assert client.get(f"/partnerships/{partnership.id}/profile.pdf").status_code == 200
+    login(guest)
+    assert client.get(f"/missions/{flooded_mission.id}/briefing.pdf").status_code == 200
+
+
+def _seconds(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+@pytest.mark.load
+def test_a_flood_of_guest_writes_and_renders_leaves_a_staff_pdf_within_twice_its_quiet_time(
+        client, app, login, guest, flooded_mission, partnership, session):
+    """Issue 15, item 4: measured side by side in one run, as a ratio, never as an absolute time."""
+    from crm.documents.render import briefing_html
+    from crm.extensions import db
+    from crm.pdf import renderer
+
+    pool = renderer(app)
+    # the flood of writes: the guest posts far more engagements than the limit lets through
+    login(guest)
+    answers = [_engagement(client, partnership, f"Write flood {n}").status_code for n in range(40)]
+    assert answers.count(302) == 30 and answers.count(429) == 10
+    with app.test_request_context():
+        heavy = briefing_html(db.session.get(TradeMission, flooded_mission.id), "en", for_guest=True)
+
+    login("viewer")
+    url = f"/partnerships/{partnership.id}/profile.pdf"
+
+    def staff_pdf():
+        assert client.get(url).status_code == 200
+
+    for _ in range(len(pool.workers)):  # every worker started and its fonts loaded
+        staff_pdf()
+        pool.render(heavy, owner=guest.id, guest=True)
+
+    refused = []
+
+    def guest_renders(results):
+        try:
+            results.append(pool.render(heavy, owner=guest.id, guest=True))
+        except RenderBusy:
+            refused.append(1)
+
+    # Quiet and loaded samples taken in turns, so whatever else the machine does weighs on both alike.
+    quiet_samples, loaded_samples = [], []
+    for _ in range(5):
+        quiet_samples.append(_seconds(staff_pdf))
+        done = []
+        threads = [threading.Thread(target=guest_renders, args=(done,)) for _ in range(3)]  # the guest asks 3x
+        for thread in threads:
+            thread.start()
+        time.sleep(0.1)  # the guest's render is in flight (it takes about ten times the staff PDF)
+        loaded_samples.append(_seconds(staff_pdf))
+        for thread in threads:
+            thread.join()
+        assert len(done) == 1
+    quiet, loaded = statistics.median(quiet_samples), statistics.median(loaded_samples)
+    print(f"staff PDF quiet {quiet:.3f} s, during the guest's flood {loaded:.3f} s, ratio {loaded / quiet:.2f}; "
+          f"guest renders refused as busy {len(refused)}")
+    assert len(refused) == 10, "the guest's concurrent renders were not bounded"
+    assert loaded / quiet < 2, (quiet, loaded)
+
+
+def test_two_guest_uploads_at_once_cannot_both_squeeze_into_the_last_free_space(app, committed):
+    """Each upload locks its partnership's row before adding up what is used: the second one waits for the
+    first to commit, then sees its file and is refused (without the lock both would fit)."""
+    import secrets
+
+    from sqlalchemy.orm import Session
+
+    from crm.attachments import quota
+    from crm.cities.models import City
+    from crm.extensions import db
+    from crm.partnerships.models import Partnership, Side
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        partnership = Partnership(home_city=City(name="Quota Home", country_code="US"),
+                                  partner_city=City(name="Quota Partner", country_code="JP"), kind="sister_city",
+                                  status="active")
+        setup.add(partnership)
+        setup.commit()
+        created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
+                    ("partnerships", partnership.id)]
+    size = 700 * 1024  # two do not fit in 1 MB
+    first_checked, outcomes = threading.Event(), {}
+
+    def upload(name):
+        with app.test_request_context(method="POST"):
+            try:
+                if name == "second":
+                    first_checked.wait(5)
+                refusal = quota.refusal_if_over(partnership.id, size)
+                if name == "first":
+                    first_checked.set()
+                    time.sleep(0.5)  # the second one checks now, before this one commits
+                if refusal is None:
+                    attachment = Attachment(partnership_id=partnership.id, filename=f"{name}.pdf",
+                                            stored_name=secrets.token_hex(16), content_type="application/pdf",
+                                            size=size, sha256="0" * 64, uploaded_by_side=Side.PARTNER)
+                    db.session.add(attachment)
+                    db.session.commit()
+                    created.insert(3, ("attachments", attachment.id))
+                outcomes[name] = "stored" if refusal is None else "refused"
+            finally:
+                db.session.remove()
+
+    engines = db._app_engines[app]
+    shared, engines[None] = engines[None], engine  # connections of their own, not the test's shared one
+    app.config["GUEST_UPLOAD_QUOTA_MB"], quota_before = 1, app.config["GUEST_UPLOAD_QUOTA_MB"]
+    try:
+        threads = [threading.Thread(target=upload, args=(name,)) for name in ("first", "second")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        engines[None] = shared
+        app.config["GUEST_UPLOAD_QUOTA_MB"] = quota_before
+    assert outcomes == {"first": "stored", "second": "refused"}

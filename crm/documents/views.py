@@ -2,7 +2,9 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
@@ -12,8 +14,20 @@ from crm.i18n import LANGUAGES
 from crm.missions.queries import get_mission_or_404
 from crm.partnerships.queries import get_partnership_or_404
 from crm.pdf import RenderError, renderer
+from crm.pdf_pool import RenderBusy
 
 bp = Blueprint("documents", __name__)
+STILL_PREPARING = _l("A document of yours is still being prepared. Please wait until it is ready, then try again.")
+
+
+class StillPreparing(HTTPException):
+    """The user asked for a document while one of theirs is still rendering: 429, nothing started."""
+    code = 429
+
+
+@bp.errorhandler(StillPreparing)
+def still_preparing(_error):
+    return render_error(429, STILL_PREPARING)
 
 
 def attachment_disposition(name: str, ascii_name: str) -> str:
@@ -32,7 +46,9 @@ def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
 
 def _render(html: str):
     try:
-        pdf, _refused = renderer(current_app).render(html)
+        pdf, _refused = renderer(current_app).render(html, owner=current_user.id, guest=not current_user.is_staff)
+    except RenderBusy:
+        raise StillPreparing() from None
     except RenderError:
         current_app.logger.exception("PDF render failed")
         return None
