@@ -101,7 +101,8 @@ def switch_language():
     target = safe_next(request.form.get("next"), url_for("main.home"))
     response = redirect(target)
     if code in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])  # https only in production
         if current_user.is_authenticated:
             current_user.language = code
             db.session.commit()

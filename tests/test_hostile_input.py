@@ -41,7 +41,7 @@ FORMS = {
     "/settings/": ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"],
     "/sign-in": ["email", "password", "remember"],
     "/forgot-password": ["email"],
-    "/account/security/enable": ["code"],
+    "/account/security/enable": ["password", "code"],
     "/account/security/disable": ["password", "code"],
     "/account/security/recovery-codes": ["password"],
 }

@@ -296,7 +296,15 @@ def test_staff_turn_it_on_and_off_on_their_security_page(client, login, make, se
     secret = re.search(r'<code class="secret-key">([A-Z2-7]+)</code>', page).group(1)
     assert re.search(r'<code class="secret-key">([A-Z2-7]+)</code>',
                      client.get("/account/security/enable").text).group(1) == secret  # stable on reload
-    done = client.post("/account/security/enable", data={"code": pyotp.TOTP(secret).now()})
+    # turning it on needs the password: a session left open cannot tie the account to someone else's app
+    assert 'name="password"' in page
+    refused = client.post("/account/security/enable", data={"password": "not it at all",
+                                                             "code": pyotp.TOTP(secret).now()})
+    assert "The password is not right." in refused.text and not fresh(session, user).two_factor_enabled
+    assert "not it at all" not in refused.text  # a password is never typed back into the page
+    assert not client.post("/account/security/enable", data={"code": pyotp.TOTP(secret).now()}).text.count(
+        "Your recovery codes") and not fresh(session, user).two_factor_enabled
+    done = client.post("/account/security/enable", data={"password": PASSWORD, "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200 and len(re.findall(r"<code>[a-z2-9]{5}-[a-z2-9]{5}</code>", done.text)) == 8
     assert fresh(session, user).two_factor_enabled
     assert "8 unused recovery codes left" in client.get("/account/security").text
@@ -343,7 +351,7 @@ def test_the_audit_trail_records_the_changes_but_never_a_secret(client, login, m
     user = login("viewer")
     page = client.get("/account/security/enable").text
     secret = re.search(r'<code class="secret-key">([A-Z2-7]+)</code>', page).group(1)
-    done = client.post("/account/security/enable", data={"code": pyotp.TOTP(secret).now()})
+    done = client.post("/account/security/enable", data={"password": PASSWORD, "code": pyotp.TOTP(secret).now()})
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", done.text)
     hashes = fresh(session, user).totp_recovery_hashes.split()
     events = session.scalars(select(AuditEvent).where(AuditEvent.record_type == "users",

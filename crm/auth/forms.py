@@ -47,6 +47,12 @@ class TwoFactorEnrolForm(Form):
     code = _code_field(_l("Code from the app"), _l("The 6-digit code the app shows for this account now."))
 
 
+class TwoFactorTurnOnForm(TwoFactorEnrolForm):
+    """Turning two-factor sign-in on from the security page: the password first, so a session left open on
+    someone else's screen cannot tie the account to their authenticator."""
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])
+
+
 class TwoFactorDisableForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])
     code = _code_field(_l("Code"), _l("The 6-digit code your authenticator app shows now, or one of your "

@@ -9,7 +9,7 @@ from crm.access import PUBLIC, STAFF, allow
 from crm.auth import pending, resets, sessions, two_factor
 from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
-                            TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm)
+                            TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorTurnOnForm)
 from crm.auth.models import User
 from crm.auth.passwords import verify_password
 from crm.database import utcnow
@@ -256,19 +256,23 @@ def security_enable():
     if current_user.two_factor_enabled:
         return redirect(url_for(".security"))
     secret = _own_enrolment_secret()
-    form = TwoFactorEnrolForm()
+    form = TwoFactorTurnOnForm()
     if form.validate_on_submit():
-        step = two_factor.check_new_code(secret, form.code.data)
-        if step is not None:
+        if not current_user.check_password(form.password.data):
+            log.info("wrong password while turning two-factor sign-in on for %s from %s", current_user.email,
+                     request.remote_addr)
+            form.password.errors.append(_("The password is not right."))
+        elif (step := two_factor.check_new_code(secret, form.code.data)) is not None:
             codes = two_factor.enable(current_user, secret, step)
             db.session.commit()
             session.pop(ENROLMENT_KEY, None)
             log.info("two-factor sign-in turned on for %s from %s", current_user.email, request.remote_addr)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for(".security"))
-        log.info("two-factor code refused while turning it on for %s from %s", current_user.email,
-                 request.remote_addr)
-        form.code.errors.append(_("That code is not right. Check that the app shows this account, then try the "
-                                  "newest code."))
+        else:
+            log.info("two-factor code refused while turning it on for %s from %s", current_user.email,
+                     request.remote_addr)
+            form.code.errors.append(_("That code is not right. Check that the app shows this account, then try "
+                                      "the newest code."))
     return _render_enrolment(current_user, secret, form, signing_in=False)
 
 

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
+from crm.bidi import without_bidi_controls
 from crm.documents.render import agreement_html, briefing_html, profile_html
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
@@ -31,7 +32,9 @@ def still_preparing(_error):
 
 
 def attachment_disposition(name: str, ascii_name: str) -> str:
-    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
+    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback,
+    without bidi controls (a city or title could make "x\u202efdp.exe" show as "xexe.pdf")."""
+    name, ascii_name = without_bidi_controls(name), without_bidi_controls(ascii_name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 

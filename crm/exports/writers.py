@@ -12,6 +12,7 @@ reach into the reader's machine ("CSV injection"). In CSV such text is
 prefixed with a single quote, and so is a formula start after any list
 separator Excel may split on (`x;=cmd` in a German, French or Spanish Excel);
 in XLSX every text goes in as a text cell, which no spreadsheet evaluates.
+Bidi controls (crm.bidi) are left out of every text cell and of the file name.
 """
 import csv
 import enum
@@ -33,6 +34,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crm.bidi import without_bidi_controls
 from crm.clock import office_today
 from crm.documents.views import attachment_disposition
 from crm.extensions import db
@@ -109,7 +111,7 @@ def csv_text(value, memo: dict | None = None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        value = FORMULA_AFTER_DELIMITER.sub(r"\1'", value)
+        value = FORMULA_AFTER_DELIMITER.sub(r"\1'", without_bidi_controls(value))
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     return str(value)
 
@@ -146,7 +148,7 @@ def xlsx_cell(sheet, value, memo: dict | None = None):
     """A cell's value, or a cell where the value needs a type or format of its own."""
     value = plain(value, memo)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_TEXT]
+        value = without_bidi_controls(ILLEGAL_CHARACTERS_RE.sub("", value))[:XLSX_MAX_TEXT]
         if value.startswith("=") or value in ERROR_CODES:
             # openpyxl would store these as a formula or an error value: keep them text, never run
             cell = WriteOnlyCell(sheet, value=value)
