@@ -47,6 +47,7 @@ NOT_COMPARED = {
     "attachments.download": "a file as someone uploaded it, listed under the portal's Documents",
     "auth.sign_in": "signing in", "auth.two_factor_code": "signing in", "auth.two_factor_enroll": "signing in",
     "auth.forgot_password": "signing in", "auth.reset_password": "signing in", "guests.accept": "signing in",
+    "staff_invitations.accept": "signing in", "auth.sessions_page": "the user's own signed-in devices",
     "health_checks.liveness": "for the load balancer", "health_checks.readiness": "for the load balancer",
 }
 
