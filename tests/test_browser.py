@@ -385,3 +385,28 @@ def test_the_pages_that_keep_data_from_being_written_twice_or_lost_work_on_a_pho
     phone.goto(f"{live_server}/import/interrupted-in-the-browser-test")
     assert phone.locator("text=This import was interrupted").count() == 1
     assert_accessible_on_a_phone(phone, tmp_path, "import-interrupted")
+
+
+def test_sessions_and_user_management_work_on_a_phone(live_server, phone, tmp_path):
+    """Where you are signed in, a user's page with their sessions, the role form and the invitation form."""
+    from crm.auth.models import User
+    from crm.extensions import db
+
+    sign_in(phone, live_server, email="admin@demo.example")
+    phone.goto(f"{live_server}/account/sessions")
+    assert phone.locator(".badge:has-text('This device')").count() == 1
+    assert_accessible_on_a_phone(phone, tmp_path, "account-sessions")
+    with live_server.app.app_context():
+        coordinator_id = db.session.scalars(db.select(User.id).where(User.email == "coordinator@demo.example")).one()
+    phone.goto(f"{live_server}/admin/users/")
+    assert_accessible_on_a_phone(phone, tmp_path, "users")
+    phone.goto(f"{live_server}/admin/users/{coordinator_id}")
+    assert_accessible_on_a_phone(phone, tmp_path, "user")
+    phone.goto(f"{live_server}/admin/users/{coordinator_id}/role")
+    assert_accessible_on_a_phone(phone, tmp_path, "user-role")
+    phone.goto(f"{live_server}/admin/users/invite")
+    phone.fill("#email", "not an address")
+    phone.select_option("#role", "viewer")
+    phone.click("button:has-text('Send the invitation')")
+    assert phone.input_value("#email") == "not an address" and phone.input_value("#role") == "viewer"
+    assert_accessible_on_a_phone(phone, tmp_path, "staff-invite")

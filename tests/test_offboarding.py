@@ -272,3 +272,50 @@ def test_admins_can_deactivate_a_guest_from_users(app, client, login, make, sess
     client.post(f"/admin/users/{guest.id}/deactivate")
     assert not fresh(session, guest).active
     assert device.get("/account/sessions").status_code == 302
+
+
+def test_a_staff_invitation_used_twice_at_once_makes_one_account(app, committed):  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+
+    from crm.users import staff_invitations
+
+    engine, created = committed
+    with Session(engine, expire_on_commit=False) as setup:
+        invitation = StaffInvitation(email="race-staff@example.org", role=Role.VIEWER,
+                                     token_hash=staff_invitations.token_hash("race-staff-token"),
+                                     expires_at=datetime.now(UTC) + timedelta(days=1))
+        setup.add(invitation)
+        setup.commit()
+        created.append(("staff_invitations", invitation.id))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def join():
+        with app.app_context():
+            engines = db._app_engines[app]
+            shared, engines[None] = engines[None], engine
+            try:
+                found = staff_invitations.find_usable("race-staff-token")
+                barrier.wait()
+                staff_invitations.accept(found, name="Race Staff", password=NEW_PASSWORD)
+                db.session.commit()
+                outcomes.append("joined")
+            except staff_invitations.StaffInvitationError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+                engines[None] = shared
+
+    with app.test_request_context():
+        threads = [threading.Thread(target=join) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with Session(engine) as check:
+        users = check.scalars(select(User).where(User.email == "race-staff@example.org")).all()
+        assert sorted(outcomes) == ["joined", "refused"] and len(users) == 1
+        check.execute(sa.text("UPDATE staff_invitations SET user_id = NULL WHERE id = :id"), {"id": invitation.id})
+        check.execute(sa.delete(User).where(User.email == "race-staff@example.org"))
+        check.commit()
