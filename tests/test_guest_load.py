@@ -133,7 +133,8 @@ def test_a_guest_upload_over_the_partnerships_quota_is_refused_with_what_is_used
     files_before = sorted(attachments_dir.rglob("*"))
     page = client.post(url, data={"file": (io.BytesIO(big), "second.pdf")}, content_type="multipart/form-data",
                        follow_redirects=True).text
-    assert "may take 1 MB in all" in page and "700 KB are used" in page  # the quota and what is used
+    # the quota and what is used, in the guest's language (Spanish)
+    assert "pueden ocupar 1 MB en total" in page and "700 KB" in page
     assert _count(session, Attachment) == 1
     assert sorted(attachments_dir.rglob("*")) == files_before
     # a small file still fits

@@ -39,7 +39,8 @@ def fresh(session, user) -> User:
 
 def audited(session, record_type, record_id, field) -> list[AuditEvent]:
     return [event for event in session.scalars(select(AuditEvent).where(AuditEvent.record_type == record_type,
-                                                                         AuditEvent.record_id == record_id))
+                                                                         AuditEvent.record_id == record_id)
+                                        .order_by(AuditEvent.id))
             if field in event.changes]
 
 
