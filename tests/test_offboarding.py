@@ -137,13 +137,11 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, committed):
         setup.add_all([first, second])
         setup.commit()
         created += [("users", first.id), ("users", second.id)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def demote(user_id):
         with app.app_context():
-            engines = db._app_engines[app]
-            shared, engines[None] = engines[None], engine
             try:
                 user = db.session.get(User, user_id)
                 barrier.wait()
@@ -155,15 +153,21 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, committed):
                 outcomes.append("refused")
             finally:
                 db.session.remove()
-                engines[None] = shared
 
+    # Both threads' sessions use real connections (not the test's own transaction): swapped once,
+    # before they start and after they end, never by the threads themselves.
+    engines = db._app_engines[app]
+    shared, engines[None] = engines[None], engine
     try:
-        with app.test_request_context():
-            threads = [threading.Thread(target=demote, args=(uid,)) for uid in (first.id, second.id)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        try:
+            with app.test_request_context():
+                threads = [threading.Thread(target=demote, args=(uid,)) for uid in (first.id, second.id)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+        finally:
+            engines[None] = shared
         with Session(engine) as check:
             admins = check.scalars(select(User).where(User.id.in_([first.id, second.id]),
                                                       User.role == Role.ADMIN)).all()
@@ -288,13 +292,11 @@ def test_a_staff_invitation_used_twice_at_once_makes_one_account(app, committed)
         setup.add(invitation)
         setup.commit()
         created.append(("staff_invitations", invitation.id))
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def join():
         with app.app_context():
-            engines = db._app_engines[app]
-            shared, engines[None] = engines[None], engine
             try:
                 found = staff_invitations.find_usable("race-staff-token")
                 barrier.wait()
@@ -306,14 +308,18 @@ def test_a_staff_invitation_used_twice_at_once_makes_one_account(app, committed)
                 outcomes.append("refused")
             finally:
                 db.session.remove()
-                engines[None] = shared
 
-    with app.test_request_context():
-        threads = [threading.Thread(target=join) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    engines = db._app_engines[app]  # real connections for both threads, swapped once (see above)
+    shared, engines[None] = engines[None], engine
+    try:
+        with app.test_request_context():
+            threads = [threading.Thread(target=join) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        engines[None] = shared
     with Session(engine) as check:
         users = check.scalars(select(User).where(User.email == "race-staff@example.org")).all()
         assert sorted(outcomes) == ["joined", "refused"] and len(users) == 1
