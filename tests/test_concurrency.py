@@ -41,7 +41,7 @@ def test_two_saves_of_the_same_version_cannot_both_win(committed):
         setup.add(partnership)
         setup.commit()
         created += [("cities", home.id), ("cities", partner.id), ("partnerships", partnership.id)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def save(summary):
@@ -86,14 +86,11 @@ def test_an_invitation_accepted_twice_at_once_creates_one_account(app, committed
         setup.commit()
         created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
                     ("partnerships", partnership.id), ("contacts", contact.id), ("invitations", invitation.id)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def accept():
         with app.app_context():
-            # a connection of its own, not the test's shared one
-            engines = db._app_engines[app]
-            shared, engines[None] = engines[None], engine
             try:
                 found = invitations.find_usable("race-token")
                 barrier.wait()
@@ -105,14 +102,18 @@ def test_an_invitation_accepted_twice_at_once_creates_one_account(app, committed
                 outcomes.append("refused")
             finally:
                 db.session.remove()
-                engines[None] = shared
 
-    with app.test_request_context():
-        threads = [threading.Thread(target=accept) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    engines = db._app_engines[app]  # connections of their own, swapped once, not by the threads
+    shared, engines[None] = engines[None], engine
+    try:
+        with app.test_request_context():
+            threads = [threading.Thread(target=accept) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        engines[None] = shared
     with Session(engine) as check:
         users = check.scalars(sa.select(User).where(User.email == "race@example.org")).all()
         accesses = check.scalars(sa.select(GuestAccess).where(GuestAccess.partnership_id == partnership.id)).all()
@@ -146,7 +147,7 @@ def test_two_saves_of_the_same_agreement_text_cannot_both_win(app, committed):
         setup.commit()
         created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
                     ("partnerships", partnership.id), ("agreements", agreement.id), ("agreement_texts", text.id)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def save(body):
@@ -199,7 +200,7 @@ def test_the_same_language_added_twice_at_once_is_stored_once(app, committed):
         setup.commit()
         created += [("cities", partnership.home_city_id), ("cities", partnership.partner_city_id),
                     ("partnerships", partnership.id), ("agreements", agreement.id)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def add(body):

@@ -76,13 +76,11 @@ def test_two_links_used_at_once_change_the_password_once(app, committed):  # noq
         setup.add_all(links)
         setup.commit()
         created += [("users", user.id)] + [("password_resets", link.id) for link in links]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     outcomes = []
 
     def use(n: int):
         with app.app_context():
-            engines = db._app_engines[app]
-            shared, engines[None] = engines[None], engine
             try:
                 reset = resets.usable(f"race-{n}")
                 barrier.wait()
@@ -94,14 +92,18 @@ def test_two_links_used_at_once_change_the_password_once(app, committed):  # noq
                     outcomes.append("refused")
             finally:
                 db.session.remove()
-                engines[None] = shared
 
-    with app.test_request_context():
-        threads = [threading.Thread(target=use, args=(n,)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    engines = db._app_engines[app]  # connections of their own, swapped once, not by the threads
+    shared, engines[None] = engines[None], engine
+    try:
+        with app.test_request_context():
+            threads = [threading.Thread(target=use, args=(n,)) for n in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        engines[None] = shared
     assert sorted(outcomes) == ["changed", "refused"]
     with Session(engine) as check:
         used = check.scalars(select(PasswordReset).where(PasswordReset.user_id == user.id,
