@@ -64,11 +64,12 @@ def quarterly_chart(rows, *, title: str, width: int = 640, height: int = 180) ->
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" font-size="10" '
                          f'text-anchor="middle" fill="#5b6878">{escape(format_date(first, "QQQ yy"))}</text>')
     legend_y = height - 6
+    substantive_label, protocol_label = escape(gettext("Substantive")), escape(gettext("Protocol only"))
     parts.append(f'<rect x="{left}" y="{legend_y - 8}" width="10" height="10" fill="#1e7a46"/>'
                  f'<text x="{left + 14}" y="{legend_y}" font-size="10" fill="#1d2733">'
-                 f'{escape(gettext("Substantive"))}</text>')
+                 f'{substantive_label}</text>')
     parts.append(f'<rect x="{left + 120}" y="{legend_y - 8}" width="10" height="10" fill="#8c6cc7"/>'
                  f'<text x="{left + 134}" y="{legend_y}" font-size="10" fill="#1d2733">'
-                 f'{escape(gettext("Protocol only"))}</text>')
+                 f'{protocol_label}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -115,11 +115,12 @@ def pillar_chart(counts: dict[Pillar | None, tuple[int, int]], *, title: str, id
         parts.append(f'<text x="{x(label_width + long_length + 6):.1f}" y="{middle:.1f}" font-size="11" '
                      f'text-anchor="start" fill="#5b6878">{escape(numbers)}</text>')
     legend_y = height - 7
+    recent_label, long_label = escape(gettext("Last 12 months")), escape(gettext("Last 3 years"))
     parts.append(bar(4, 10, legend_y - 9, 10, "#1e7a46"))
     parts.append(f'<text x="{x(18):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" fill="#1d2733">'
-                 f'{escape(gettext("Last 12 months"))}</text>')
+                 f'{recent_label}</text>')
     parts.append(bar(190, 10, legend_y - 9, 10, "#b9d7c5"))
     parts.append(f'<text x="{x(204):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" fill="#1d2733">'
-                 f'{escape(gettext("Last 3 years"))}</text>')
+                 f'{long_label}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
