@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
+from crm.engagements.models import Visibility
 from crm.partnerships.models import Partnership, Side
 from crm.trash.models import SoftDeletable
 
@@ -23,6 +24,10 @@ class Attachment(SoftDeletable, Timestamped, db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+    #: who may see it: staff only (the default for staff uploads) or shared with the partner's guests too.
+    #: A shared file of a staff-only record stays hidden with its record.
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.STAFF_ONLY,
+                                                   server_default=Visibility.STAFF_ONLY.value)
 
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
     partnership: Mapped[Partnership] = relationship()

@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 from crm.agreements.models import Agreement
 from crm.attachments import quota
 from crm.attachments.models import Attachment
-from crm.engagements.models import Engagement
+from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
 
@@ -149,11 +149,13 @@ def _write(stream: IO[bytes], path: Path) -> None:
         shutil.copyfileobj(stream, out, _CHUNK)
 
 
-def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership) -> Attachment:
+def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership,
+                visibility: Visibility = Visibility.STAFF_ONLY) -> Attachment:
     """Check an uploaded file, store it and add its row; raises UploadRefused.
 
     The owner is an engagement (missions, exchanges and projects included), an
-    agreement, or the partnership itself."""
+    agreement, or the partnership itself. A staff upload has the visibility the uploader chose (staff only
+    unless they share it); a guest's upload is always shared: it is the partner's own file."""
     if not isinstance(owner, (Engagement, Agreement, Partnership)):
         raise TypeError(f"files cannot be attached to {owner!r}")
     if any(separator in (upload.filename or "") for separator in ("/", "\\")):
@@ -178,6 +180,7 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
         sha256=sha256,
         uploaded_by=user,
         uploaded_by_side=Side.HOME if user.is_staff else Side.PARTNER,
+        visibility=Visibility(visibility) if user.is_staff else Visibility.SHARED,
     )
     path = attachment_path(attachment)
     _write(upload.stream, path)

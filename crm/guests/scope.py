@@ -58,7 +58,7 @@ def _criteria(ids: list[int], user_id: int):
         Agreement: Agreement.id.in_(shown_agreements),
         AgreementText: AgreementText.agreement_id.in_(shown_agreements),
         Signatory: Signatory.agreement_id.in_(shown_agreements),
-        Attachment: and_(Attachment.partnership_id.in_(ids),
+        Attachment: and_(Attachment.partnership_id.in_(ids), Attachment.visibility == Visibility.SHARED,
                          or_(Attachment.engagement_id.is_(None), Attachment.engagement_id.in_(shared_engagements)),
                          or_(Attachment.agreement_id.is_(None), Attachment.agreement_id.in_(shown_agreements))),
         # an appointment with a staff-only person, or a staff-only person's place in the delegation, is
