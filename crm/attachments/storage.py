@@ -1,6 +1,15 @@
 """Storing uploaded files: checked from their content, kept outside the static
-folder under generated names. These functions flush; the request commits."""
+folder under generated names. These functions flush; the request commits.
+
+A file is written under a temporary name (`<stored name>.part`) and takes its
+real name only when the transaction that adds its row commits; a rollback, or
+a session closed without a commit, removes it. So a failure anywhere before
+the commit leaves no file a row does not name, and a process killed before it
+leaves only a `.part` file, which `flask crm files check --remove` clears."""
+import errno
 import hashlib
+import logging
+import os
 import re
 import secrets
 import shutil
@@ -14,7 +23,8 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement
@@ -45,6 +55,9 @@ MAX_NAME_LENGTH = 200
 HEAD_BYTES = 8192  # as much as filetype ever looks at
 _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
+PART_SUFFIX = ".part"  #: a file written but not yet committed with its row
+_PENDING = "crm.attachments.pending"  #: Session.info key: [(temporary path, final path)] awaiting the commit
+log = logging.getLogger(__name__)
 # Explicit bidi embeddings, overrides and isolates: "report" + U+202E + "fdp.exe"
 # displays as "reportexe.pdf". Joiners stay: Arabic and Persian names use them.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -63,6 +76,14 @@ WRONG_TYPE = _l("This kind of file cannot be attached. Upload a PDF, a PNG or JP
                 "or an office document (Word, Excel, PowerPoint or OpenDocument).")
 EMPTY = _l("The file is empty.")
 PATH_NAME = _l("The file name contains a folder path. Rename the file without “/” or “\\” and try again.")
+STORAGE_FULL = _l("The file could not be stored: the server's storage is full. Nothing was saved. "
+                  "Please tell the administrator.")
+STORAGE_READ_ONLY = _l("The file could not be stored: the server's storage cannot be written to just now. "
+                       "Nothing was saved. Please tell the administrator.")
+STORAGE_FAILED = _l("The file could not be stored because of a problem with the server's storage. "
+                    "Nothing was saved. Please tell the administrator.")
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def human_size(size: int) -> str:
@@ -142,11 +163,69 @@ def _inspect(stream: IO[bytes]) -> tuple[bytes, int, str]:
     return head, size, digest.hexdigest()
 
 
+def temporary_path(path: Path) -> Path:
+    """Where a file is written until its row is committed."""
+    return path.with_name(path.name + PART_SUFFIX)
+
+
+def storage_refusal(error: OSError):
+    """What the uploader is told when the disk refuses a file."""
+    if error.errno in _FULL:
+        return STORAGE_FULL
+    if error.errno in _READ_ONLY:
+        return STORAGE_READ_ONLY
+    return STORAGE_FAILED
+
+
 def _write(stream: IO[bytes], path: Path) -> None:
+    """Write the whole file to path, on the disk (fsync) before the row can commit; a failure
+    (a full disk halfway through) leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stream.seek(0)
-    with open(path, "xb") as out:  # "x": never overwrite another attachment's file
-        shutil.copyfileobj(stream, out, _CHUNK)
+    out = open(path, "xb")  # "x": never overwrite another attachment's file
+    try:
+        with out:
+            shutil.copyfileobj(stream, out, _CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        _unlink(path)
+        raise
+
+
+def _unlink(path: Path) -> bool:
+    """Remove a file if it is there; False (and a log line) when the disk refuses."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        log.error("could not remove %s (%s); `flask crm files check` will list it", path, error)
+        return False
+    return True
+
+
+def _publish_on_commit(temporary: Path, final: Path) -> None:
+    db.session.info.setdefault(_PENDING, []).append((temporary, final))
+
+
+@event.listens_for(Session, "after_commit")
+def _publish(session) -> None:
+    """The commit made the rows: give their files their real names."""
+    if session.get_nested_transaction() is not None:  # a savepoint: the rows are not committed yet
+        return
+    for temporary, final in session.info.pop(_PENDING, []):
+        try:
+            os.replace(temporary, final)
+        except OSError as error:  # the row is committed: the check command finishes the rename
+            log.error("attachment file %s could not take its name %s (%s); run `flask crm files check --remove`",
+                      temporary, final.name, error)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard(session, transaction) -> None:
+    """Rolled back or closed without a commit: the rows never were, so neither are their files."""
+    if transaction.parent is None:
+        for temporary, _final in session.info.pop(_PENDING, []):
+            _unlink(temporary)
 
 
 def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership,
@@ -183,18 +262,28 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
         visibility=Visibility(visibility) if user.is_staff else Visibility.SHARED,
     )
     path = attachment_path(attachment)
-    _write(upload.stream, path)
+    temporary = temporary_path(path)
+    try:
+        _write(upload.stream, temporary)
+    except OSError as error:
+        current_app.logger.error("upload refused: the file could not be written to %s (%s)", temporary.parent, error)
+        raise UploadRefused(storage_refusal(error)) from None
     try:
         db.session.add(attachment)
         db.session.flush()
-    except Exception:
-        remove_file(attachment)
+    except BaseException:
+        _unlink(temporary)
         raise
+    _publish_on_commit(temporary, path)
     return attachment
 
 
 def remove_file(attachment: Attachment) -> None:
-    attachment_path(attachment).unlink(missing_ok=True)
+    """Remove the stored file (and any temporary one); storage that refuses is logged, not raised:
+    the row is gone either way, and `flask crm files check` lists the file left behind."""
+    path = attachment_path(attachment)
+    _unlink(path)
+    _unlink(temporary_path(path))
 
 
 def delete_attachment(attachment: Attachment) -> None:
@@ -203,7 +292,7 @@ def delete_attachment(attachment: Attachment) -> None:
     db.session.delete(attachment)
     db.session.flush()
     # After the flush, so a row that cannot be deleted keeps its file.
-    path.unlink(missing_ok=True)
+    _unlink(path)
 
 
 def delete_attachments_of(owner: Engagement | Agreement) -> None:
