@@ -76,6 +76,7 @@ POLICY = {
     "agreements.index": "staff",
     "agreements.move": "editors",
     "agreements.renew": "editors",
+    "attachments.change_visibility": "editors",
     "attachments.delete": "editors",
     "attachments.download": "staff+guests",
     "attachments.upload_to_agreement": "editors",

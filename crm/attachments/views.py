@@ -5,10 +5,10 @@ from flask_login import current_user
 from crm.access import EDITORS, GUESTS, STAFF, allow
 from crm.agreements.models import Agreement
 from crm.attachments import storage
-from crm.attachments.forms import UploadForm
+from crm.attachments.forms import UploadForm, VisibilityForm
 from crm.attachments.models import Attachment
 from crm.attachments.queries import owner_of
-from crm.engagements.models import Engagement
+from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.i18n import safe_next
@@ -40,7 +40,7 @@ def handle_upload(owner: Engagement | Agreement | Partnership, back: str):
                 flash(str(error), "error")
         return redirect(back)
     try:
-        attachment = storage.save_upload(form.file.data, owner)
+        attachment = storage.save_upload(form.file.data, owner, Visibility(form.visibility.data))
     except storage.UploadRefused as refusal:
         flash(str(refusal.message), "error")
         return redirect(back)
@@ -86,6 +86,27 @@ def download(attachment_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response
+
+
+@bp.post("/attachments/<int:attachment_id>/visibility")
+@allow(EDITORS)
+def change_visibility(attachment_id: int):
+    """Share a document with the partner, or make it staff only again."""
+    attachment = get_in_scope_or_404(Attachment, attachment_id)
+    back = _back(attachment.partnership_id)
+    form = VisibilityForm()
+    if not form.validate_on_submit():
+        flash(_("Choose who may see the document."), "error")
+        return redirect(back)
+    visibility = Visibility(form.visibility.data)
+    if attachment.visibility != visibility:  # setting a value, not toggling: a second click changes nothing
+        attachment.visibility = visibility
+        db.session.commit()
+    if visibility == Visibility.SHARED:
+        flash(_("“%(name)s” is now shared with the partner.", name=attachment.filename), "success")
+    else:
+        flash(_("“%(name)s” is now seen by staff only.", name=attachment.filename), "success")
+    return redirect(back)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["GET", "POST"])
