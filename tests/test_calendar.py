@@ -364,3 +364,120 @@ def test_the_upcoming_page_and_the_feed_issue_a_fixed_number_of_queries(client, 
     for n in range(2, 12):
         add_one_of_each(n)
     assert counts() == few
+
+
+# The feed as calendar programs read it (RFC 5545)
+
+TRICKY = "Ports, rail; and \\ back-slashes\nnext line"
+
+
+def x_text(calendar: Calendar, name: str) -> str:
+    """An X- property read as TEXT (RFC 5545 3.3.11): icalendar keeps unknown properties as they came."""
+    raw = calendar[name].to_ical().decode()
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
+
+
+def _instant(value):
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
+
+
+def events_read_by_icalendar(data: bytes) -> dict:
+    events = {}
+    for event in Calendar.from_ical(data).walk("VEVENT"):
+        events[str(event["UID"])] = {
+            "summary": str(event["SUMMARY"]), "description": str(event["DESCRIPTION"]),
+            "location": str(event["LOCATION"]) if "LOCATION" in event else None,
+            "url": str(event["URL"]) if "URL" in event else None,
+            "start": _instant(event["DTSTART"].dt), "end": _instant(event["DTEND"].dt)}
+    return events
+
+
+def events_read_by_vobject(data: bytes) -> dict:
+    import vobject
+
+    events = {}
+    for event in vobject.readOne(data.decode("utf-8")).vevent_list:
+        contents = event.contents
+        events[event.uid.value] = {
+            "summary": event.summary.value, "description": event.description.value,
+            "location": event.location.value if "location" in contents else None,
+            "url": event.url.value if "url" in contents else None,
+            "start": _instant(event.dtstart.value), "end": _instant(event.dtend.value)}
+    return events
+
+
+@pytest.fixture
+def tricky_feed(app_ctx, make, session):
+    """A feed whose every kind of event carries commas, semicolons, backslashes and line breaks."""
+    partnership = make.partnership(partner=make.city("Kyoto", native_name="京都市"))
+    trip = mission(session, partnership, f"Mission: {TRICKY}", days(10), days(14), destination=partnership.partner_city)
+    starts = datetime.combine(days(11), time(0, 30), tzinfo=UTC)
+    save(session, ItineraryItem(mission=trip, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                timezone="Asia/Tokyo", title=f"Visit {TRICKY}", location=f"Hall {TRICKY}"),
+         ItineraryItem(mission=trip, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                       timezone="America/Los_Angeles", title="Call home, briefly; " + "長い名前" * 30))
+    exchange(session, partnership, f"Exchange {TRICKY}", days(20), days(34))
+    milestone(session, project(session, partnership, f"Project {TRICKY}"), f"Milestone {TRICKY}", days(30))
+    agreement(session, partnership, f"Agreement {TRICKY}", days(40))
+    owner = db.session.get(User, make.user("coordinator").id)
+    return build_feed(owner, select(Partnership.id), today(), link=lambda pid: f"https://crm.example/p/{pid}?a=1,b")
+
+
+def test_two_independent_parsers_read_the_same_events(tricky_feed):
+    by_icalendar, by_vobject = events_read_by_icalendar(tricky_feed), events_read_by_vobject(tricky_feed)
+    assert len(by_icalendar) == 6
+    assert by_icalendar == by_vobject
+    summaries = {event["summary"] for event in by_vobject.values()}
+    assert f"Trade mission: Mission: {TRICKY}" in summaries and f"Visit {TRICKY}" in summaries
+    assert any(event["location"] == f"Hall {TRICKY}" for event in by_vobject.values())
+    assert any(event["description"].startswith(f"Joint project: Project {TRICKY}\n") for event in by_vobject.values())
+
+
+def test_calendar_properties_are_escaped_text_and_real_durations(tricky_feed):
+    import vobject
+
+    lines = tricky_feed.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    assert "X-WR-CALDESC:Trade missions\\, exchanges\\, project milestones and agreement expiries." in lines
+    assert "X-PUBLISHED-TTL:PT1H" in lines and "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert "SUMMARY:Exchange: Exchange Ports\\, rail\\; and \\\\ back-slashes\\nnext line" in lines
+    calendar = vobject.readOne(tricky_feed.decode("utf-8"))
+    assert calendar.x_wr_caldesc.value == "Trade missions, exchanges, project milestones and agreement expiries."
+    assert x_text(Calendar.from_ical(tricky_feed), "X-WR-CALDESC") == calendar.x_wr_caldesc.value
+    assert calendar.x_published_ttl.value == "PT1H"
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "ar", "de"])
+def test_the_description_survives_both_parsers_in_every_language(app_ctx, make, language):
+    import vobject
+    from flask_babel import force_locale
+    from flask_babel import gettext
+
+    owner = db.session.get(User, make.user("coordinator", language=language).id)
+    data = build_feed(owner, select(Partnership.id), today())
+    with force_locale(language):
+        expected = gettext("Trade missions, exchanges, project milestones and agreement expiries.")
+    assert vobject.readOne(data.decode("utf-8")).x_wr_caldesc.value == expected
+    assert x_text(Calendar.from_ical(data), "X-WR-CALDESC") == expected
+
+
+def test_the_feed_keeps_crlf_folding_uids_stamps_and_time_zones(tricky_feed):
+    assert tricky_feed.endswith(b"\r\n") and b"\n" not in tricky_feed.replace(b"\r\n", b"")
+    for line in tricky_feed.split(b"\r\n"):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # a fold never splits a character
+    assert any(line.startswith(b" ") for line in tricky_feed.split(b"\r\n"))  # long lines were folded
+    calendar = Calendar.from_ical(tricky_feed)
+    for event in calendar.walk("VEVENT"):
+        assert str(event["UID"]).endswith("@sister-city-crm") and "DTSTAMP" in event
+    used = {event["DTSTART"].params["TZID"] for event in calendar.walk("VEVENT") if "TZID" in event["DTSTART"].params}
+    assert used == {"Asia/Tokyo", "America/Los_Angeles"}
+    assert used <= {tz.tz_name for tz in calendar.timezones}
+
+
+def test_the_feed_download_is_named_inline_with_an_ascii_name(client, app, make):
+    user = make.user("viewer")
+    with app.app_context():
+        token = feed_token_for(user.id)
+    response = client.get(f"/calendar/feed/{token}.ics")
+    assert response.headers["Content-Disposition"] == (
+        "inline; filename=\"sister-city-crm.ics\"; filename*=UTF-8''sister-city-crm.ics")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration, vText
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
@@ -49,10 +49,13 @@ def build_feed(user: User, partnership_ids: Select, today: date, *, link: Partne
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", _("Sister City CRM"))
-        calendar.add("x-wr-caldesc", _("Trade missions, exchanges, project milestones and agreement expiries."))
+        # icalendar knows no type for X- properties and writes a str or timedelta as it is: commas
+        # unescaped (vobject then reads "Trade missions" only) and "1:00:00" for an hour. Typed
+        # explicitly, they are TEXT (RFC 5545 3.3.11) and a DURATION (3.3.6) like any other property.
+        calendar.add("x-wr-calname", vText(_("Sister City CRM")))
+        calendar.add("x-wr-caldesc", vText(_("Trade missions, exchanges, project milestones and agreement expiries.")))
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH)
+        calendar.add("x-published-ttl", vDuration(REFRESH))
 
         def event(uid: str, summary: str, partnership: Partnership, description: str | None = None) -> Event:
             item = Event()

@@ -15,6 +15,7 @@ from crm.calendar.feed import DAYS_AHEAD, DAYS_BACK, build_feed
 from crm.calendar.tokens import has_feed, issue_feed_token, revoke_feed_token, user_for_feed_token
 from crm.calendar.upcoming import UpcomingEvent, upcoming_events
 from crm.clock import office_today
+from crm.downloads import content_disposition
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.links import public_url_for
@@ -107,6 +108,6 @@ def feed(token: str):
     body = build_feed(owner, feed_scope(owner), office_today(), link=link)
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = 'inline; filename="sister-city-crm.ics"'
+    response.headers["Content-Disposition"] = content_disposition("sister-city-crm.ics", inline=True)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
