@@ -118,6 +118,7 @@ CONTACTS = [
     Column(_l("E-mail"), lambda c: c.email, 28),
     Column(_l("Phone"), lambda c: c.phone, 16),
     Column(_l("Language"), lambda c: _language(c.language), 14),
+    Column(_l("Visible to"), lambda c: c.visibility, 20),
 ]
 
 ORGANIZATIONS = [

@@ -15,6 +15,7 @@ from crm.cities.models import City
 from crm.claims import claim
 from crm.clock import utcnow
 from crm.contacts.models import Contact, Organization, OrganizationKind
+from crm.engagements.models import Visibility
 from crm.extensions import db
 from crm.i18n import LANGUAGES
 from crm.imports.columns import ASSOCIATION
@@ -24,6 +25,7 @@ from crm.imports.matching import city_index
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, ImportJob
 from crm.imports.reading import parse_date
 from crm.imports.staging import cell, city_identity, plan, plan_contacts
+from crm.imports.values import is_shared
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
 from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
@@ -190,18 +192,21 @@ def apply_contacts(job: ImportJob, user_id: int | None, progress=None) -> dict:
                 new_orgs += 1
             org_id = organizations[key]
         language = cell(row, mapping, "language").casefold()[:16]
+        # Staff only unless the file says a contact is shared: a partner sees no one by surprise.
+        shared = mapping.get("visibility") is not None and is_shared(cell(row, mapping, "visibility"))
         values.append({
             "partnership_id": partnership_id, "side": Side.PARTNER, "name": cell(row, mapping, "name")[:200],
             "email": cell(row, mapping, "email")[:254] or None, "phone": cell(row, mapping, "phone")[:50] or None,
             "job_title": cell(row, mapping, "job_title")[:200] or None, "organization_id": org_id,
-            "language": _language(language),
+            "language": _language(language), "visibility": Visibility.SHARED if shared else Visibility.STAFF_ONLY,
         })
     total = len(values)
     for start in range(0, total, CHUNK):
         db.session.execute(insert(Contact), values[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, total), total)
-    summary = {"contacts": total, "organizations": new_orgs}
+    shared = sum(1 for v in values if v["visibility"] == Visibility.SHARED)
+    summary = {"contacts": total, "organizations": new_orgs, "shared": shared, "staff_only": total - shared}
     _finish(job, user_id, summary)
     return summary
 
