@@ -15,7 +15,6 @@ from werkzeug.exceptions import Unauthorized
 
 from crm.api.tokens import record_use, token_for_secret
 from crm.auth.roles import Role
-from crm.extensions import db
 from crm.guests.scope import start_guest_request
 
 REALM = 'Bearer realm="Sister City CRM API"'
@@ -58,13 +57,12 @@ def token_required(view):
         token = token_for_secret(secret)
         if token is None:
             raise InvalidToken()
-        user = token.user
-        if record_use(token):
-            db.session.commit()
+        token_id, user = token.id, token.user
+        record_use(token)
         g._login_user = user  # Flask-Login's current user for this request only; no session is written
         if user.role == Role.GUEST:
             start_guest_request(user.id)
-        g.api_token_id = token.id
+        g.api_token_id = token_id
         return view(*args, **kwargs)
 
     return authenticated

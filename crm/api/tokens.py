@@ -9,7 +9,9 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from crm.api.models import ApiToken
@@ -22,8 +24,8 @@ TOKEN_START = "scc_"
 PREFIX_LENGTH = 12  # "scc_" and 8 random characters
 # secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet
 _TOKEN_SHAPE = re.compile(r"scc_[A-Za-z0-9_-]{43}")
-#: last_used_at is written at most this often, not on every request
-USE_RECORDED_EVERY = timedelta(minutes=5)
+#: last_used_at is written at most this often per token, so API reads stay reads
+USE_RECORDED_EVERY = timedelta(minutes=1)
 
 
 def digest(token: str) -> str:
@@ -58,12 +60,32 @@ def token_for_secret(secret: str) -> ApiToken | None:
 
 
 def record_use(token: ApiToken) -> bool:
-    """Note that the token was used now; True when that needs a commit."""
+    """Note that the token was used now, at most once a minute; True when this call wrote it.
+
+    A read within the minute writes nothing. Otherwise the read's transaction is ended first and the
+    write is a transaction of its own, committed at once: a reader never turns into a writer (SQLite
+    refuses that when another connection wrote meanwhile) and no row lock outlives the statement.
+    The UPDATE is conditional, and skips a row another request is writing right now, so of many reads
+    at the turn of the minute one writes and none waits. A write the database refuses (busy) is
+    dropped with a log line: no read fails for the sake of the last-used time.
+    """
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
-        token.last_used_at = now
-        return True
-    return False
+    if token.last_used_at is not None and now - token.last_used_at < USE_RECORDED_EVERY:
+        return False
+    token_id = token.id
+    db.session.commit()  # ends the read: nothing was written in it
+    due = (select(ApiToken.id).where(ApiToken.id == token_id, or_(
+        ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_RECORDED_EVERY))
+        .with_for_update(skip_locked=True))  # PostgreSQL; SQLite has one writer at a time anyway
+    try:
+        written = db.session.execute(update(ApiToken).where(ApiToken.id.in_(due)).values(last_used_at=now)
+                                     .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        current_app.logger.warning("API token %s: last use not recorded: %s", token_id, error.orig)
+        return False
+    return written == 1
 
 
 def tokens_of(user: User) -> list[ApiToken]:

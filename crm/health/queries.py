@@ -11,8 +11,8 @@ from crm.clock import office_timezone
 from crm.extensions import db
 from crm.health.rules import Activity, Flag, Health, evaluate, health, window_start
 from crm.partnerships.models import Partnership, Side
-from crm.settings.models import HomeCity
-from crm.settings.service import office_settings
+from crm.settings.models import DEFAULT_THRESHOLD_MONTHS, HomeCity
+from crm.settings.service import stored_office_settings
 
 
 def activity_query(as_of: date, partnership_ids: Select | list[int] | None = None,
@@ -70,7 +70,8 @@ def _activity(row) -> Activity:
 
 
 def activities(as_of: date, partnership_ids: Select | list[int] | None = None) -> dict[int, Activity]:
-    default = office_settings().threshold_months
+    stored = stored_office_settings()  # read only: no settings saved yet means the defaults
+    default = stored.threshold_months if stored is not None else DEFAULT_THRESHOLD_MONTHS
     rows = db.session.execute(activity_query(as_of, partnership_ids, default, office_timezone()))
     return {row.id: _activity(row) for row in rows}
 

@@ -15,6 +15,12 @@ def office_settings() -> OfficeSettings:
     return settings
 
 
+def stored_office_settings() -> OfficeSettings | None:
+    """The settings row if it was ever saved, else None: for readers, since a read must never write
+    (creating the row on a GET made every API read an INSERT, and concurrent reads wait on each other)."""
+    return db.session.get(OfficeSettings, 1)
+
+
 #: beyond this many home cities (an association), pickers list only the chosen one and filters take a name
 MANY_HOME_CITIES = 100
 
@@ -48,8 +54,8 @@ def office_timezone() -> str:
     """The office's time zone: its default home city's, else the configured default."""
     from flask import current_app
 
-    settings = office_settings()
-    home = settings.default_home_city
+    settings = stored_office_settings()
+    home = settings.default_home_city if settings is not None else None
     if home is not None and home.city.timezone:
         return home.city.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
