@@ -7,29 +7,42 @@ times in ISO 8601, so an export from SQLite restores into PostgreSQL and back.
 
 The archive holds password hashes, two-factor secrets and session tokens: it is
 written readable by its owner only (0600), and sealed with a passphrase on
-request (crm.backup_encryption). An archive to restore is checked whole before
-anything is written — entry names, entry count, sizes and compression ratios,
-from the zip headers and again while reading, since headers can lie — so a
-refused archive leaves neither rows nor files behind.
+request (crm.backup_encryption). Every table is read in one snapshot (one
+read-only transaction, as `pg_dump` does), the attachments are the files of the
+attachment rows in it, and the export checks the archive it wrote before it
+succeeds. An archive to restore is checked whole before anything is written —
+entry names, entry count, sizes and compression ratios, from the zip headers
+and again while reading, since headers can lie; row counts, references and
+checksums (crm.backup_checks) — so a refused archive leaves neither rows nor
+files behind; `crm import --check` runs the same checks and stops there.
 """
+import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
 
-from crm.backup_checks import FORMAT, Limits, RestoreError, check_archive, drain
+from crm.attachments.models import Attachment
+from crm.attachments.storage import attachment_path
+from crm.backup_checks import (FORMAT, READ_CHUNK, Contents, Limits, RestoreError, check_archive, drain,
+                               load_table, verify_contents)
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
+
+#: snapshots tried when an attachment's file changes under the export (deleted right after the snapshot)
+EXPORT_ATTEMPTS = 3
 
 
 def _plain(value):
@@ -54,75 +67,174 @@ def _typed(column: sa.Column, value):
 
 
 def _revision() -> str | None:
-    return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    """The schema revision of the database restored into; None when it was never upgraded."""
+    connection = db.session.connection()
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _locate(row: dict) -> PurePosixPath:
+    """Where an attachment row's file lives, relative to ATTACHMENTS_DIR (as crm.attachments.storage puts it)."""
+    try:
+        path = attachment_path(Attachment(id=row.get("id"), stored_name=row.get("stored_name")))
+    except (ValueError, TypeError):
+        raise RestoreError(f"attachment {row.get('id')!r} has a stored name this CRM never makes") from None
+    return PurePosixPath(path.relative_to(current_app.config["ATTACHMENTS_DIR"]).as_posix())
+
+
+class ExportError(RuntimeError):
+    """The export wrote no archive; the message says why."""
+
+
+class _FileChanged(Exception):
+    """An attachment's file went or changed after the snapshot was taken: take a new one."""
+
+
+@contextmanager
+def _snapshot() -> Iterator[sa.Connection]:
+    """One connection and one read-only transaction for the whole export, as `pg_dump` takes: every table is read
+    from the same snapshot, so a row and the rows it refers to are either both in the archive or both not.
+    PostgreSQL: REPEATABLE READ, READ ONLY. SQLite: one read transaction (crm.database begins it; WAL mode lets
+    writers go on meanwhile)."""
+    bind = db.engine
+    if isinstance(bind, sa.Connection):  # the caller already holds one connection in one transaction (the tests)
+        yield bind
+        return
+    with bind.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with connection.begin():
+            yield connection
 
 
 def export_archive(path: Path, passphrase: str | None = None) -> dict[str, int]:
     """Write every table and attachment to a zip (sealed when a passphrase is given); returns the rows per table.
 
-    The archive is written under a temporary name created 0600, then renamed: it is never readable by others,
-    even for a moment, and a failed export leaves no partial file.
+    All tables come from one snapshot, the attachments are the files of the attachment rows in it, and the
+    archive is checked whole (crm.backup_checks: counts, references, checksums) before the export succeeds;
+    raises ExportError otherwise. The archive is written under a temporary name created 0600, then renamed: it is
+    never readable by others, even for a moment, and a failed export leaves no partial file.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            if passphrase:
-                sealed = EncryptingWriter(file, passphrase)
-                counts = _write_zip(sealed)
-                sealed.close()
-            else:
-                counts = _write_zip(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return counts
+    limits = Limits.from_config(current_app.config)
+    for attempt in range(1, EXPORT_ATTEMPTS + 1):
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        try:
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                if passphrase:
+                    sealed = EncryptingWriter(file, passphrase)
+                    counts = _write_zip(sealed)
+                    sealed.close()
+                else:
+                    counts = _write_zip(file)
+                file.flush()
+                os.fsync(file.fileno())
+            _check_written(Path(temporary), passphrase, limits)
+            os.replace(temporary, path)
+            return counts
+        except _FileChanged as changed:
+            Path(temporary).unlink(missing_ok=True)
+            if attempt == EXPORT_ATTEMPTS:
+                raise ExportError(f"{changed} in {EXPORT_ATTEMPTS} snapshots running; fix or delete that "
+                                  "attachment, then export again") from None
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    raise AssertionError("unreachable")
 
 
 def _write_zip(target: BinaryIO) -> dict[str, int]:
-    counts = {}
-    attachments_dir = Path(current_app.config["ATTACHMENTS_DIR"])
+    counts, attachments = {}, []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for table in db.metadata.sorted_tables:
-            rows = [{key: _plain(value) for key, value in row._mapping.items()}
-                    for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))]
-            archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
-            counts[table.name] = len(rows)
-        for file in sorted(attachments_dir.rglob("*")) if attachments_dir.exists() else []:
-            if file.is_file() and not file.is_symlink():
-                archive.write(file, f"attachments/{file.relative_to(attachments_dir).as_posix()}")
-        archive.writestr("manifest.json", json.dumps({"format": FORMAT, "revision": _revision(), "tables": counts}))
+        with _snapshot() as connection:
+            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            for table in db.metadata.sorted_tables:
+                rows = [{key: _plain(value) for key, value in row._mapping.items()}
+                        for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns))]
+                archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
+                counts[table.name] = len(rows)
+                if table.name == "attachments":
+                    attachments = rows
+        for row in attachments:
+            _write_file(archive, row)
+        archive.writestr("manifest.json", json.dumps({"format": FORMAT, "revision": revision, "tables": counts}))
     return counts
 
 
+def _write_file(archive: zipfile.ZipFile, row: dict) -> None:
+    """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records."""
+    relative = _locate(row)
+    file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
+    digest, size = hashlib.sha256(), 0
+    try:
+        entry = zipfile.ZipInfo.from_file(file, f"attachments/{relative}")
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = (stat.S_IFREG | 0o600) << 16
+        with open(file, "rb") as source, archive.open(entry, "w", force_zip64=row["size"] > 1024 ** 3) as out:
+            while chunk := source.read(READ_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    except FileNotFoundError:
+        raise _FileChanged(f"the file of attachment {row['id']} ({relative}) is missing") from None
+    if size != row["size"] or digest.hexdigest() != row["sha256"]:
+        raise _FileChanged(f"the file of attachment {row['id']} ({relative}) does not match its recorded "
+                           "size and SHA-256")
+
+
+def _check_written(path: Path, passphrase: str | None, limits: Limits) -> None:
+    """The archive just written, checked as a restore would check it."""
+    try:
+        with ExitStack() as stack:
+            archive = _open_zip(path, passphrase, stack)
+            revision = json.loads(archive.read("manifest.json"))["revision"]
+            verify_contents(archive, check_archive(archive, limits, revision), _locate)
+    except RestoreError as error:
+        raise ExportError(f"the archive failed its own check: {error}") from None
+
+
+def check_archive_file(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> Contents:
+    """Check an archive as completely as a restore would, against this database's schema revision, and write
+    nothing (a restore drill): raises RestoreError, else says what the archive holds."""
+    limits = limits or Limits.from_config(current_app.config)
+    with ExitStack() as stack:
+        archive = _open_zip(Path(path), passphrase, stack)
+        return verify_contents(archive, check_archive(archive, limits, _revision()), _locate)
+
+
 def import_archive(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> dict[str, int]:
-    """Restore an archive into an empty database; refuses a non-empty one, another schema revision,
-    and any archive that breaks the limits — before writing a row or a file."""
+    """Restore an archive into an empty database, and commit; refuses a non-empty one, another schema revision,
+    and any archive that breaks the limits or does not hold together (crm.backup_checks) — before writing a row
+    or a file. Raises RestoreError, with the session to be rolled back."""
     limits = limits or Limits.from_config(current_app.config)
     with ExitStack() as stack:
         archive = _open_zip(Path(path), passphrase, stack)
         checked = check_archive(archive, limits, _revision())
+        verify_contents(archive, checked, _locate)
         _check_free_space(sum(entry.file_size for entry, _ in checked.attachments))
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
                 raise RestoreError(f"the database is not empty (table {table.name} has rows)")
+        target = Path(current_app.config["ATTACHMENTS_DIR"])
+        for _, relative in checked.attachments:
+            if (target / relative).exists() or (target / relative).is_symlink():
+                raise RestoreError(f"the attachments folder is not empty ({target / relative} exists)")
         counts = {}
         for table in db.metadata.sorted_tables:
-            try:
-                with archive.open(checked.tables[table.name]) as stream:
-                    rows = json.load(stream)
-            except (ValueError, zipfile.BadZipFile) as error:
-                raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
-            if not isinstance(rows, list) or len(rows) != checked.counts.get(table.name):
-                raise RestoreError(f"the archive's table {table.name} does not hold the rows its manifest counts")
+            rows = load_table(archive, checked, table)
             columns = {column.name: column for column in table.columns}
-            if rows:
-                db.session.execute(table.insert(), [{key: _typed(columns[key], value) for key, value in row.items()}
-                                                    for row in rows])
+            try:
+                typed = [{key: _typed(columns[key], value) for key, value in row.items()} for row in rows]
+            except (ValueError, TypeError) as error:
+                raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
+            if typed:
+                try:
+                    db.session.execute(table.insert(), typed)
+                except sa.exc.StatementError as error:
+                    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+                    raise RestoreError(f"the database refused the rows of table {table.name} ({reason})") from None
             counts[table.name] = len(rows)
         _reset_sequences()
         db.session.flush()
@@ -163,7 +275,8 @@ def _check_free_space(needed: int) -> None:
 
 
 def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
-    """Unpack into a hidden folder beside the attachments, then move into place: a failure leaves no file."""
+    """Unpack into a hidden folder beside the attachments, move into place, then commit the rows: a failure
+    anywhere removes the files already moved, and the caller rolls the rows back."""
     target = Path(current_app.config["ATTACHMENTS_DIR"])
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
@@ -183,6 +296,11 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, destination)
             moved.append(destination)
+        try:
+            db.session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise RestoreError(f"the database refused the restored rows ({reason})") from None
     except BaseException as error:
         for file in moved:
             file.unlink(missing_ok=True)

@@ -2,14 +2,25 @@
 
 Every entry's name, the number of entries, each entry's size and compression
 ratio and the total size are read from the zip headers; then every byte is
-read once, held to what its header declares, since headers can lie. Nothing
-is written while checking: a refused archive leaves neither rows nor files.
+read once, held to what its header declares, since headers can lie. Then the
+contents: each table holds the rows its manifest counts, every foreign key
+resolves within the archive, and every attachment row has its file with the
+size and SHA-256 the row records. Nothing is written while checking: a
+refused archive leaves neither rows nor files. `crm export` runs the same
+checks on the archive it has just written before it reports success.
 """
+import hashlib
 import json
 import stat
 import zipfile
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from flask import current_app
 
 from crm.extensions import db
 
@@ -52,6 +63,8 @@ class CheckedArchive:
     bytes_read: int
     #: rows per table, as the manifest counts them
     counts: dict[str, int]
+    #: each attachment's SHA-256, computed while reading it
+    digests: dict[PurePosixPath, str] = field(default_factory=dict)
 
 
 def check_archive(archive: zipfile.ZipFile, limits: Limits, revision: str | None) -> CheckedArchive:
@@ -88,15 +101,22 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits, revision: str | None
             tables[relative] = entry
         else:
             attachments.append((entry, relative))
-    if manifest is None or set(tables) != table_names:
-        missing = sorted(table_names - set(tables)) or ["manifest.json"]
-        raise RestoreError(f"the archive is incomplete: {', '.join(missing)} missing")
+    if manifest is None:
+        raise RestoreError("the archive is incomplete: manifest.json missing")
     counts = _check_manifest(archive, manifest, revision)
+    if set(tables) != table_names:
+        raise RestoreError(f"the archive is incomplete: tables {', '.join(sorted(table_names - set(tables)))} "
+                           "missing")
     # the headers passed; now read every byte, since headers can lie (a CRC or size mismatch is refused too)
     bytes_read = 0
-    for entry in [manifest, *tables.values(), *(entry for entry, _ in attachments)]:
+    for entry in [manifest, *tables.values()]:
         bytes_read += drain(archive, entry, lambda chunk: None, bytes_read)
-    return CheckedArchive(tables, attachments, declared, bytes_read, counts)
+    digests = {}
+    for entry, relative in attachments:
+        digest = hashlib.sha256()
+        bytes_read += drain(archive, entry, digest.update, bytes_read)
+        digests[relative] = digest.hexdigest()
+    return CheckedArchive(tables, attachments, declared, bytes_read, counts, digests)
 
 
 def _entry_kind(entry: zipfile.ZipInfo, table_names: set[str]) -> tuple[str, object]:
@@ -128,14 +148,41 @@ def _check_manifest(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, revision: 
         manifest = json.loads(b"".join(chunks))
     except ValueError:
         raise RestoreError("the archive's manifest is damaged") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("revision") != revision:
-        theirs = manifest.get("revision") if isinstance(manifest, dict) else None
-        raise RestoreError(f"the archive is for schema {theirs}, this database is at "
-                           f"{revision}; run `flask db upgrade` to the same revision first")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(
+            manifest.get("revision"), str):
+        raise RestoreError("the archive's manifest is not one `crm export` writes (another program, "
+                           "or a damaged archive)")
+    if manifest["revision"] != revision:
+        raise RestoreError(revision_mismatch(manifest["revision"], revision))
     counts = manifest.get("tables")
-    if not isinstance(counts, dict):
-        raise RestoreError("the archive's manifest is damaged")
+    table_names = {table.name for table in db.metadata.sorted_tables}
+    if not isinstance(counts, dict) or set(counts) != table_names or not all(
+            type(count) is int and count >= 0 for count in counts.values()):
+        raise RestoreError("the archive's manifest is damaged (its table counts are not this schema's)")
     return counts
+
+
+def revision_mismatch(theirs: str, ours: str | None) -> str:
+    """Why an archive of schema revision `theirs` does not fit a database at `ours`, and what to do."""
+    if ours is None:
+        return ("this database has no schema yet (it was never upgraded): run `flask --app wsgi db upgrade`, "
+                "then restore")
+    try:
+        order = [script.revision for script in ScriptDirectory(
+            current_app.extensions["migrate"].directory).walk_revisions()]  # newest first
+    except CommandError:
+        order = []
+    if theirs not in order:
+        return (f"the archive is of schema revision {theirs}, which this version of the CRM does not know: "
+                "restore it with the version that made it")
+    if ours not in order:
+        return f"the archive is of schema revision {theirs}, this database is at {ours}: restore into a database at {theirs}"
+    if order.index(theirs) < order.index(ours):
+        return (f"the archive is of schema revision {theirs}, newer than this database's {ours}: "
+                "run `flask --app wsgi db upgrade`, then restore")
+    return (f"the archive is of schema revision {theirs}, older than this database's {ours}: restore it "
+            f"into an empty database upgraded only to it (`flask --app wsgi db upgrade {theirs}`), "
+            "then upgrade that")
 
 
 def drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: int) -> int:
@@ -154,3 +201,76 @@ def drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: i
     if read != entry.file_size:
         raise RestoreError(f"the entry {entry.filename!r} is shorter than its header says", read_before + read)
     return read
+
+
+@dataclass
+class Contents:
+    """What a sound archive holds."""
+    rows: int
+    tables: int
+    files: int
+    file_bytes: int
+    #: files in the archive that no attachment row names (an older export copied the whole folder)
+    unclaimed_files: int
+
+
+def verify_contents(archive: zipfile.ZipFile, checked: CheckedArchive,
+                    locate: Callable[[dict], PurePosixPath]) -> Contents:
+    """Check what the archive says, not only how it is packed: every table holds the rows its manifest counts,
+    with this schema's columns; every foreign key resolves to a row in the archive; every attachment row has its
+    file (at `locate(row)`) with the recorded size and SHA-256. Reads one table at a time; raises RestoreError."""
+    tables = db.metadata.sorted_tables
+    wanted = {(key.referred_table.name, tuple(element.column.name for element in key.elements))
+              for table in tables for key in table.foreign_key_constraints}
+    present: dict[tuple[str, tuple[str, ...]], set] = {}
+    references: list[tuple[str, sa.ForeignKeyConstraint, set]] = []
+    rows_total = files = file_bytes = 0
+    claimed: set[PurePosixPath] = set()
+    sizes = {relative: entry.file_size for entry, relative in checked.attachments}
+    for table in tables:
+        rows = load_table(archive, checked, table)
+        rows_total += len(rows)
+        for referred, columns in wanted:
+            if referred == table.name:
+                present[(referred, columns)] = {tuple(row[column] for column in columns) for row in rows}
+        for key in table.foreign_key_constraints:
+            values = {tuple(row[column.name] for column in key.columns) for row in rows}
+            references.append((table.name, key, {value for value in values if None not in value}))
+        if table.name == "attachments":
+            for row in rows:
+                relative = locate(row)
+                digest, entry_size = checked.digests.get(relative), sizes.get(relative)
+                if digest is None:
+                    raise RestoreError(f"the archive is incomplete: the file of attachment {row['id']} "
+                                       f"({relative}) is missing")
+                if digest != row["sha256"] or entry_size != row["size"]:
+                    raise RestoreError(f"the file of attachment {row['id']} ({relative}) is not the one its row "
+                                       "records (size or SHA-256 differ)")
+                claimed.add(relative)
+                files += 1
+                file_bytes += entry_size
+    for table_name, key, values in references:
+        referred = (key.referred_table.name, tuple(element.column.name for element in key.elements))
+        dangling = values - present[referred]
+        if dangling:
+            columns = ", ".join(column.name for column in key.columns)
+            raise RestoreError(f"the archive is inconsistent: {len(dangling)} row(s) of {table_name} refer "
+                               f"through {columns} to {key.referred_table.name} rows it does not hold, "
+                               f"e.g. {sorted(dangling, key=repr)[0]}")
+    return Contents(rows_total, len(tables), files, file_bytes, len(checked.digests.keys() - claimed))
+
+
+def load_table(archive: zipfile.ZipFile, checked: CheckedArchive, table: sa.Table) -> list[dict]:
+    """One table's rows, each a dict of this schema's columns, as many as the manifest counts."""
+    try:
+        with archive.open(checked.tables[table.name]) as stream:
+            rows = json.load(stream)
+    except (ValueError, zipfile.BadZipFile, EOFError, OSError) as error:
+        raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
+    if not isinstance(rows, list) or len(rows) != checked.counts.get(table.name):
+        raise RestoreError(f"the archive's table {table.name} does not hold the rows its manifest counts")
+    columns = {column.name for column in table.columns}
+    for row in rows:
+        if not isinstance(row, dict) or row.keys() != columns:
+            raise RestoreError(f"the archive's table {table.name} is damaged (a row without this schema's columns)")
+    return rows

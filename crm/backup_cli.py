@@ -1,4 +1,5 @@
-"""`flask crm export` and `flask crm import`: the backup archive (crm.backup) from the command line."""
+"""`flask crm export`, `flask crm import` and `flask crm import --check`: the backup archive (crm.backup) from the
+command line."""
 import os
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _passphrase(passphrase_file: str | None, confirm: bool) -> str:
 @with_appcontext
 def export_command(path: str, encrypt: bool, passphrase_file: str | None):
     """Write everything — every table and every attachment — into one archive (a zip), readable only by you."""
-    from crm.backup import export_archive
+    from crm.backup import ExportError, export_archive
 
     if passphrase_file and not encrypt:
         raise click.UsageError("--passphrase-file goes with --encrypt.")
@@ -40,9 +41,11 @@ def export_command(path: str, encrypt: bool, passphrase_file: str | None):
         raise click.ClickException(f"The passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters.")
     try:
         counts = export_archive(Path(path), passphrase=passphrase)
+    except ExportError as error:
+        raise click.ClickException(f"{error}. No archive was written.") from error
     except OSError as error:
-        raise click.ClickException(f"Could not write {path}: {error.strerror or error}. No archive was written.") \
-            from error
+        raise click.ClickException(f"Could not export to {path} ({error.filename or path}: "
+                                   f"{error.strerror or error}). No archive was written.") from error
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables, with attachments, to {path}"
                f"{' (encrypted)' if encrypt else ''}.")
     if not encrypt:
@@ -52,18 +55,32 @@ def export_command(path: str, encrypt: bool, passphrase_file: str | None):
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", "check_only", is_flag=True,
+              help="Only check the archive, completely, as a restore would, and write nothing (a restore drill; "
+                   "the database need not be empty).")
 @_PASSPHRASE_FILE
 @with_appcontext
-def import_command(path: str, passphrase_file: str | None):
+def import_command(path: str, check_only: bool, passphrase_file: str | None):
     """Restore an archive made by `crm export` into an empty database (asks for the passphrase if it is encrypted)."""
-    from crm.backup import RestoreError, import_archive
+    from crm.backup import RestoreError, check_archive_file, import_archive
     from crm.extensions import db
 
     passphrase = _passphrase(passphrase_file, confirm=False) if is_encrypted(path) else None
+    if check_only:
+        try:
+            contents = check_archive_file(Path(path), passphrase=passphrase)
+        except RestoreError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error}. The archive would not restore as it is; nothing was written.") \
+                from error
+        db.session.rollback()
+        click.echo(f"The archive is sound: {contents.rows} rows in {contents.tables} tables and {contents.files} "
+                   f"attachments ({contents.file_bytes} bytes); every reference resolves and every file matches "
+                   "its checksum. Nothing was written.")
+        return
     try:
         counts = import_archive(Path(path), passphrase=passphrase)
     except RestoreError as error:
         db.session.rollback()
         raise click.ClickException(f"{error}. Nothing was restored.") from error
-    db.session.commit()
     click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables, with attachments.")

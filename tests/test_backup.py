@@ -1,7 +1,9 @@
 """Export everything and restore it into an empty database: nothing is lost."""
 import hashlib
 import io
+import secrets
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +22,21 @@ def snapshot(app) -> dict:
         return {table.name: [{k: _plain(v) for k, v in row._mapping.items()}
                              for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))]
                 for table in db.metadata.sorted_tables}
+
+
+def attach(app, make, data: bytes, filename: str = "minutes.pdf") -> Path:
+    """An attachment row (of a new partnership) and its file, where crm.attachments.storage keeps it."""
+    from crm.attachments.models import Attachment
+    from crm.attachments.storage import attachment_path
+
+    attachment = make._save(Attachment(
+        partnership_id=make.partnership().id, filename=filename, stored_name=secrets.token_hex(16),
+        content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+    with app.app_context():
+        path = attachment_path(attachment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import pytest
 
 from crm.backup import Limits, RestoreError, check_archive
 from crm.backup_encryption import CHUNK, DecryptionError, EncryptingWriter, WrongPassphrase, decrypt
-from tests.test_backup import PDF, empty_database_app, snapshot
+from tests.test_backup import PDF, attach, empty_database_app, snapshot
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -29,10 +29,8 @@ def empty_app(app, tmp_path):
 def good_archive(app, make, tmp_path, monkeypatch):
     """An archive made by `crm export` from the test database, with rows and one attachment."""
     make.user()
-    files = tmp_path / "files"
-    (files / "2026").mkdir(parents=True)
-    (files / "2026" / "minutes.pdf").write_bytes(PDF)
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(files))
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    attach(app, make, PDF)
     archive = tmp_path / "good.zip"
     result = app.test_cli_runner().invoke(args=["crm", "export", str(archive)])
     assert result.exit_code == 0, result.output
@@ -184,9 +182,8 @@ def test_archive_is_readable_by_its_owner_only(app, tmp_path, monkeypatch):
 
 def test_encrypted_round_trip_loses_nothing(app, make, empty_app, tmp_path, monkeypatch):
     files = tmp_path / "files"
-    (files / "2026").mkdir(parents=True)
-    (files / "2026" / "議事録.pdf").write_bytes(PDF)
     monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(files))
+    stored = attach(app, make, PDF, "議事録.pdf")
     secret_hash = make.user().password_hash
     archive = tmp_path / "backup.age"
     exported = app.test_cli_runner().invoke(args=["crm", "export", "--encrypt", str(archive)],
@@ -202,7 +199,7 @@ def test_encrypted_round_trip_loses_nothing(app, make, empty_app, tmp_path, monk
         args=["crm", "import", "--passphrase-file", str(passphrase_file), str(archive)])
     assert restored.exit_code == 0, restored.output
     assert snapshot(empty_app) == before
-    assert (Path(empty_app.config["ATTACHMENTS_DIR"]) / "2026" / "議事録.pdf").read_bytes() == PDF
+    assert (Path(empty_app.config["ATTACHMENTS_DIR"]) / stored.relative_to(files)).read_bytes() == PDF
 
 
 def test_passphrase_from_the_environment_and_a_wrong_one_restores_nothing(app, empty_app, restore_target,
