@@ -67,8 +67,16 @@ def render_in_process(html: str, static_root: str | None = None) -> tuple[bytes,
         _font_config = FontConfiguration()
     fetcher = _fetcher_class()(Path(static_root) if static_root else STATIC_ROOT)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    pdf = document.write_pdf(font_config=_font_config, uncompressed_pdf=False)
+    pdf = document.write_pdf(font_config=_font_config, uncompressed_pdf=False, finisher=show_title)
     return pdf, fetcher.refused
+
+
+def show_title(_document, pdf) -> None:
+    """WeasyPrint finisher: PDF viewers show the document's title in their title bar, not the file name
+    (ISO 32000 12.2, /ViewerPreferences /DisplayDocTitle); WeasyPrint has no option for it."""
+    import pydyf
+
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": b"true"})
 
 
 WORKER_START_SECONDS = 60  #: a new worker process must be up within this, whatever the render time limit

@@ -1,6 +1,8 @@
 """PDF agreements, briefing packets and profiles: every script printed, nothing fetched."""
 import http.server
 import io
+import shutil
+import subprocess
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -227,3 +229,42 @@ def test_guests_download_their_own_agreement_pdf(client, login, agreement_of, ma
     session.commit()
     login(guest)
     assert client.get(f"/agreements/{agreement.id}.pdf").status_code == 200
+
+
+def test_every_pdf_kind_shows_its_title_is_kept_out_of_caches_and_has_a_readable_ascii_name(
+        client, login, make, session, agreement_of, tmp_path):
+    login("coordinator")
+    # A city entered only in Arabic script: its download name still needs readable ASCII letters.
+    agreement = agreement_of("القاهرة", "القاهرة", "EG", [("ar", "اتفاقية توأمة", "نص الاتفاقية.")])
+    partnership = agreement.partnership
+    mission = TradeMission(partnership=partnership, title="Cairo mission", direction="outbound",
+                           occurred_on=date(2026, 12, 1), ends_on=date(2026, 12, 3))
+    session.add(mission)
+    session.commit()
+    documents = {
+        f"/agreements/{agreement.id}.pdf": "Agreement-lqhrh-2024-05-12.pdf",
+        f"/missions/{mission.id}/briefing.pdf?lang=en": "Briefing-lqhrh-2026-12-01.pdf",
+        f"/partnerships/{partnership.id}/profile.pdf?lang=en": "Partnership-lqhrh.pdf",
+    }
+    for url, ascii_name in documents.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pdf = reader(response.data)
+        root = pdf.trailer["/Root"]
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True, url  # viewers show the title
+        assert pdf.metadata.title and root["/Lang"], url
+        assert "no-store" in response.headers["Cache-Control"], url
+        assert f'filename="{ascii_name}"' in response.headers["Content-Disposition"], url
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+        if shutil.which("qpdf"):  # Debian's qpdf, where installed: the viewer preference left the file valid
+            path = tmp_path / "document.pdf"
+            path.write_bytes(response.data)
+            check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, timeout=60)
+            assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+
+
+def test_a_plain_render_also_asks_viewers_for_the_title():
+    pdf, _refused = render_in_process('<html lang="ja"><head><title>協定</title></head><body><p>x</p></body></html>')
+    parsed = reader(pdf)
+    assert parsed.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert parsed.metadata.title == "協定" and parsed.trailer["/Root"]["/Lang"] == "ja"

@@ -1,6 +1,4 @@
-import unicodedata
-from urllib.parse import quote
-
+from anyascii import anyascii
 from flask import Blueprint, Response, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +8,7 @@ from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
 from crm.bidi import without_bidi_controls
 from crm.documents.render import agreement_html, briefing_html, profile_html
+from crm.downloads import content_disposition
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
 from crm.missions.queries import get_mission_or_404
@@ -32,10 +31,9 @@ def still_preparing(_error):
 
 
 def attachment_disposition(name: str, ascii_name: str) -> str:
-    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback,
-    without bidi controls (a city or title could make "x\u202efdp.exe" show as "xexe.pdf")."""
-    name, ascii_name = without_bidi_controls(name), without_bidi_controls(ascii_name)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback
+    (crm.downloads)."""
+    return content_disposition(name, fallback=ascii_name)
 
 
 def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
@@ -44,6 +42,7 @@ def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
     response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
+    response.cache_control.no_store = True  # a shared computer's browser keeps no copy after sign-out
     return response
 
 
@@ -59,7 +58,7 @@ def _render(html: str):
 
 
 def _safe_ascii(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = anyascii(without_bidi_controls(text))  # القاهرة → lqhrh, not an empty name
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in plain).strip("-") or "document"
 
 
