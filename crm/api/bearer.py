@@ -9,10 +9,11 @@ loader criteria apply exactly as on the web.
 import hashlib
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import g, request
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
+from crm.api.errors import error_response  # noqa: F401  (crm.errors answers HTTP errors under /api/ with it)
 from crm.api.tokens import record_use, token_for_secret
 from crm.auth.roles import Role
 from crm.guests.scope import start_guest_request
@@ -70,21 +71,3 @@ def token_required(view):
 
 def is_staff() -> bool:
     return current_user.is_authenticated and current_user.is_staff
-
-
-def error_response(error):
-    """Any HTTP error under /api/ as JSON: {"error": {"status", "code", "message"}}."""
-    body = {"error": {"status": error.code, "code": _CODES.get(error.code, "error"),
-                      "message": error.description}}
-    response = jsonify(body)
-    response.status_code = error.code
-    challenge = getattr(error, "challenge", None)
-    if challenge:
-        response.headers["WWW-Authenticate"] = challenge
-    if error.code == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
-    return response
-
-
-_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 429: "too_many_requests"}
