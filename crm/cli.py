@@ -94,10 +94,17 @@ def send_digest_command(as_of):
     sent = send_digests(as_of.date() if as_of else office_today())
     if not sent:
         click.echo("No liaison has anything needing attention; nothing sent.")
+    from crm.mail import Delivery
+
+    failed = [user for user, path in sent if path is Delivery.FAILED]
     for user, path in sent:
-        click.echo(f"{user.email}: " + (f"written to {path}" if path else "sent by SMTP"))
-    if any(path for _user, path in sent):
+        click.echo(f"{user.email}: " + ("NOT SENT: the mail server did not take it" if path is Delivery.FAILED
+                                        else f"written to {path}" if path else "sent by SMTP"))
+    if any(path and path is not Delivery.FAILED for _user, path in sent):
         click.echo("No SMTP server is configured (MAIL_SERVER), so the messages were written to the outbox above.")
+    if failed:
+        raise click.ClickException(f"{len(failed)} digest(s) not sent: check the mail server (MAIL_SERVER) and "
+                                   "run the command again.")
 
 
 @crm_cli.command("purge-deleted")
@@ -112,9 +119,11 @@ def purge_deleted_command():
     click.echo(f"Removed {engagements} deleted engagements and {documents} deleted documents.")
 
 
+from crm.attachments.cli import files_cli  # noqa: E402  (the attachments' own module)
 from crm.backup_cli import export_command, import_command  # noqa: E402  (the backup's own module)
 from crm.imports.cli import import_partnerships_command  # noqa: E402  (the import feature's own module)
 
 crm_cli.add_command(import_partnerships_command)
 crm_cli.add_command(export_command)
 crm_cli.add_command(import_command)
+crm_cli.add_command(files_cli)

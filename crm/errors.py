@@ -1,9 +1,9 @@
 """Error pages in the reader's language."""
 import sqlalchemy.exc
-from flask import current_app, g, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from crm.extensions import db
 from crm.schema_version import describe_revisions, is_schema_error
@@ -29,7 +29,10 @@ def render_error(code: int, message=None):
 
 
 def render_unavailable():
-    """The "try again" page, for when the database does not answer."""
+    """The "try again" page, for when the database does not answer.
+
+    A form sent meanwhile comes back filled in, ready to be sent again to the same address (a "try again"
+    link would GET an address that only takes POST, and lose what was typed)."""
     try:
         db.session.rollback()
     except sqlalchemy.exc.SQLAlchemyError:
@@ -37,7 +40,38 @@ def render_unavailable():
     # Nobody can be looked up now: render as anonymous (Flask-Login would ask the
     # database again for every template), on a page of its own.
     g._login_user = current_app.login_manager.anonymous_user()
-    return render_template("errors/unavailable.html"), 503
+    resend = None if request.method in ("GET", "HEAD") else sent_form()
+    return render_template("errors/unavailable.html", resend=resend), 503
+
+
+#: fields never written back into a page: the old CSRF token (a fresh one is added) and passwords
+_NEVER_RESENT = ("csrf_token",)
+
+
+def _secret(name: str) -> bool:
+    return "password" in name.lower()
+
+
+def sent_form() -> dict:
+    """What a form sent: the fields to send again as they were, and the passwords and files the user must
+    give again (a page never carries a password, and a browser cannot choose a file for the user)."""
+    fields, passwords, files = [], [], []
+    try:
+        for name, value in request.form.items(multi=True):
+            if name in _NEVER_RESENT:
+                continue
+            if _secret(name):
+                if name not in passwords:
+                    passwords.append(name)
+                continue
+            fields.append((name, value))
+        for name in request.files:
+            if name not in files:
+                files.append(name)
+    except Exception:  # a body that cannot be read again (too large, cut off): an empty form still re-sends
+        current_app.logger.warning("the form sent during the outage could not be read back", exc_info=True)
+    return {"fields": fields, "passwords": passwords, "files": files,
+            "typed": [(name, value) for name, value in fields if value.strip() and name != "next"]}
 
 
 def register_error_handlers(app):
@@ -81,6 +115,13 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        response = make_response(error_page(error))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110 15.5.6: a 405 names the methods the address does accept
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
+
+    def error_page(error: HTTPException):
         if request.path.startswith("/api/"):  # machines read these: JSON, not a page
             from crm.api.bearer import error_response
 

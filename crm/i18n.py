@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import MethodNotAllowed
 
 from crm.access import PUBLIC, allow
 from crm.extensions import db
@@ -94,11 +95,24 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+def _opens_with_get(path: str) -> bool:
+    """False for an address that only takes POST: going back there would answer 405."""
+    try:
+        current_app.create_url_adapter(request).match(urlsplit(path).path, method="GET")
+    except MethodNotAllowed:
+        return False
+    except Exception:  # a redirect, a 404: opening it with GET is still what the user asked for
+        return True
+    return True
+
+
 @bp.post("/language")
 @allow(PUBLIC)
 def switch_language():
     code = request.form.get("language", "")
     target = safe_next(request.form.get("next"), url_for("main.home"))
+    if not _opens_with_get(target):  # a page shown at a POST-only address (an error after a form was sent)
+        target = url_for("main.home")
     response = redirect(target)
     if code in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
