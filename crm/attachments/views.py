@@ -44,12 +44,10 @@ def handle_upload(owner: Engagement | Agreement | Partnership, back: str):
     except storage.UploadRefused as refusal:
         flash(str(refusal.message), "error")
         return redirect(back)
-    name, path = attachment.filename, storage.attachment_path(attachment)
-    try:
-        db.session.commit()
-    except Exception:
-        path.unlink(missing_ok=True)  # the row never was, so neither is its file
-        raise
+    name = attachment.filename
+    # The file takes its name only when this commit succeeds; a failed commit's rollback removes it
+    # (crm.attachments.storage), and a database that does not answer gets the page to send the form again.
+    db.session.commit()
     flash(_("“%(name)s” was uploaded.", name=name), "success")
     return redirect(back)
 
