@@ -1,8 +1,15 @@
-"""Outgoing e-mail: through SMTP when configured, otherwise into an outbox folder as .eml files."""
+"""Outgoing e-mail: through SMTP when configured, otherwise into an outbox folder as .eml files.
+
+Every message carries Date and Message-ID; one the app sends by itself (not on someone's direct request:
+the digest, a sign-in confirmation code, a reset link) says so with Auto-Submitted, so that out-of-office
+replies stay away. A mail server that is down raises MailNotSent, which the caller turns into a message.
+"""
+import enum
+import logging
 import re
 import smtplib
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -19,10 +26,26 @@ def header_text(value: str | None) -> str:
     return " ".join(_NOT_IN_HEADERS.sub(" ", value or "").split())
 
 
+log = logging.getLogger("crm.mail")
+
+
+class MailNotSent(Exception):
+    """The mail server could not be reached or refused the message; nothing was sent."""
+
+
+def _domain_of(address: str) -> str | None:
+    _name, addr = parseaddr(address)
+    return addr.rpartition("@")[2] or None
+
+
 def build_message(to_address: str, to_name: str | None, subject: str, text: str, html: str | None = None,
-                  language: str | None = None) -> EmailMessage:
+                  language: str | None = None, automatic: bool = False) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=_domain_of(current_app.config["MAIL_FROM"]))
+    if automatic:
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834
     message["To"] = formataddr((header_text(to_name), header_text(to_address).replace(" ", "")))
     message["Subject"] = header_text(str(subject))
     message.set_content(text)
@@ -37,12 +60,16 @@ def deliver(message: EmailMessage) -> Path | None:
     """Send a message; returns the .eml path when it went to the outbox instead of SMTP."""
     config = current_app.config
     if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls()
+                if config["MAIL_USERNAME"]:
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as error:  # refused, down, unreachable, timed out
+            log.error("mail to %s not sent (%s): %s", message["To"], message["Subject"], error)
+            raise MailNotSent(str(error)) from error
         return None
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
@@ -50,3 +77,17 @@ def deliver(message: EmailMessage) -> Path | None:
     path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{recipient}.eml"
     path.write_bytes(bytes(message))
     return path
+
+
+class Delivery(enum.StrEnum):
+    SENT = "sent"  #: handed to the mail server
+    OUTBOX = "outbox"  #: no mail server configured: saved as an .eml file
+    FAILED = "failed"  #: the mail server is down or refused it (logged)
+
+
+def send(message: EmailMessage) -> Delivery:
+    """Deliver a message and say what became of it; a mail server that is down is an answer, not an error."""
+    try:
+        return Delivery.SENT if deliver(message) is None else Delivery.OUTBOX
+    except MailNotSent:
+        return Delivery.FAILED

@@ -184,6 +184,22 @@ def test_digest_uses_smtp_when_configured(app, portfolio, make, session, monkeyp
     assert any("liaison@example.org" in str(item) for item in sent)
 
 
+def test_the_digest_goes_on_past_a_mail_server_that_is_down_and_says_so(app, portfolio, make, session,
+                                                                         monkeypatch):
+    import socket
+    portfolio["cairo"].liaison = make.user("coordinator", email="one@example.org")
+    portfolio["athens"].liaison = make.user("coordinator", email="two@example.org")
+    session.commit()
+    with socket.socket() as probe:  # a port where nothing listens: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}.items():
+        monkeypatch.setitem(app.config, key, value)
+    result = app.test_cli_runner().invoke(args=["crm", "send-digest", "--as-of", "2026-11-25"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.count("NOT SENT") == 2 and "2 digest(s) not sent" in result.output
+
+
 def test_logging_an_engagement_refreshes_the_cached_dashboard(client, login, portfolio):
     login("coordinator")
     attention = lambda: client.get("/dashboard").text.split('id="attention"')[1].split("</section>")[0]  # noqa: E731

@@ -1,4 +1,6 @@
 """Two-factor sign-in: enrolment, single-use codes, recovery codes, limits, the office requirement, admin reset."""
+import email
+import email.policy
 import json
 import re
 import time
@@ -244,12 +246,40 @@ def test_every_attempt_is_logged_and_the_code_never(client, make, session, caplo
 # The office requirement
 
 
-def test_required_two_factor_makes_staff_enrol_at_sign_in(client, make, session):
+@pytest.fixture
+def outbox(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
+    return tmp_path / "outbox"
+
+
+def mailed_codes(outbox) -> list[str]:
+    """The confirmation codes e-mailed so far, oldest first."""
+    return [re.search(r"^(\d{8})$", message.get_content(), re.M).group(1) for message in messages_in(outbox)]
+
+
+def messages_in(outbox):
+    if not outbox.exists():
+        return []
+    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(outbox.glob("*.eml"))]
+
+
+def confirm_by_mail(client, outbox):
+    """The step before enrolment at sign-in: the code e-mailed to the account's own address."""
+    page = client.get("/sign-in/enroll").text
+    assert "Confirm it is you" in page and 'class="secret-key"' not in page
+    response = client.post("/sign-in/enroll", data={"code": mailed_codes(outbox)[-1]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in/enroll")
+
+
+def test_required_two_factor_makes_staff_enrol_at_sign_in(client, make, session, outbox):
     require_two_factor(session)
     user = make.user("coordinator")
     response = client.post("/sign-in?next=/contacts/", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"].endswith("/sign-in/enroll")
     assert not signed_in(client) and client.get("/partnerships/").status_code == 302
+    confirm_by_mail(client, outbox)
     page = client.get("/sign-in/enroll").text
     assert "<svg" in page and " style=" not in page and "<script>" not in page
     secret = re.search(r'<code class="secret-key">([A-Z2-7]+)</code>', page).group(1)

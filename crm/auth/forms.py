@@ -47,6 +47,10 @@ class TwoFactorEnrolForm(Form):
     code = _code_field(_l("Code from the app"), _l("The 6-digit code the app shows for this account now."))
 
 
+class MailedCodeForm(Form):
+    code = _code_field(_l("Code from the e-mail"), _l("The 8-digit code we have just e-mailed to you."))
+
+
 class TwoFactorTurnOnForm(TwoFactorEnrolForm):
     """Turning two-factor sign-in on from the security page: the password first, so a session left open on
     someone else's screen cannot tie the account to their authenticator."""

@@ -7,17 +7,18 @@ limit keyed on the attempt's nonce (kept server-side) stops a replayed older
 cookie from getting more guesses.
 """
 import hashlib
+import hmac
 import secrets
 import time
 
-from flask import session
+from flask import current_app, session
 
 from crm.auth.models import User
 from crm.auth.two_factor import new_secret
 from crm.extensions import db
 
 KEY = "pending_sign_in"
-LIFETIME_SECONDS = 5 * 60
+LIFETIME_SECONDS = 10 * 60  #: long enough for an e-mailed confirmation code to arrive
 MAX_WRONG_CODES = 5
 
 
@@ -68,6 +69,52 @@ def enrolment_secret() -> str:
         data["secret"] = new_secret()
         session[KEY] = data
     return data["secret"]
+
+
+#: how many confirmation e-mails one pending sign-in may ask for (the first included)
+MAX_MAILED_CODES = 3
+
+
+def _code_mark(data: dict, code: str) -> str:
+    # Keyed with the app's secret: the session cookie is signed, not encrypted, so whoever holds it (the thief
+    # with the password, say) must not be able to test the 10^8 possible codes offline.
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, f"{data.get('nonce')}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_mailed_code() -> str | None:
+    """A new 8-digit code to e-mail for this pending sign-in (replacing an earlier one), or None when it has
+    asked for as many as it may."""
+    data = _data()
+    if data is None or data.get("mailed", 0) >= MAX_MAILED_CODES:
+        return None
+    code = f"{secrets.randbelow(10 ** 8):08d}"
+    data["mailed"] = data.get("mailed", 0) + 1
+    data["mail_code"] = _code_mark(data, code)
+    session[KEY] = data
+    return code
+
+
+def mailed_code_sent() -> bool:
+    return "mail_code" in (_data() or {})
+
+
+def confirm_mailed_code(code: str) -> bool:
+    """Whether the code is the one last e-mailed; once it is, the pending sign-in counts as confirmed."""
+    data = _data()
+    if data is None or "mail_code" not in data:
+        return False
+    if not hmac.compare_digest(_code_mark(data, "".join(code.split())), data["mail_code"]):
+        return False
+    data["mail_confirmed"] = True
+    data.pop("mail_code")
+    session[KEY] = data
+    return True
+
+
+def mail_confirmed() -> bool:
+    return bool((_data() or {}).get("mail_confirmed"))
 
 
 def clear() -> dict:

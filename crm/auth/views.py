@@ -1,6 +1,7 @@
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -8,13 +9,15 @@ from sqlalchemy import select
 from crm.access import PUBLIC, STAFF, allow
 from crm.auth import pending, resets, sessions, two_factor
 from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
-from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
+from crm.auth.forms import (ForgotPasswordForm, MailedCodeForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
                             TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorTurnOnForm)
 from crm.auth.models import User
 from crm.auth.passwords import verify_password
 from crm.database import utcnow
 from crm.extensions import db, limiter, login_manager
+from crm.forms import ConfirmForm
 from crm.i18n import safe_next
+from crm.mail import Delivery, build_message, send
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("crm.auth")
@@ -151,6 +154,10 @@ def two_factor_enroll():
     if not two_factor.required_for(user):  # no longer required: the password was enough
         log.info("sign-in succeeded for %s from %s", user.email, request.remote_addr)
         return redirect(_finish_sign_in(user))
+    if not pending.mail_confirmed():
+        # A stolen password alone must not tie the account to the thief's authenticator: the code we
+        # e-mail to the account's own address comes first.
+        return _confirm_by_mail(user)
     secret = pending.enrolment_secret()
     form = TwoFactorEnrolForm()
     if form.validate_on_submit():
@@ -164,6 +171,40 @@ def two_factor_enroll():
         if (locked := _wrong_code(user, form)) is not None:
             return locked
     return _render_enrolment(user, secret, form, signing_in=True)
+
+
+def _mail_code(user: User) -> Delivery | None:
+    """E-mail a new confirmation code for this sign-in; None when it has had as many as it may."""
+    code = pending.new_mailed_code()
+    if code is None:
+        return None
+    language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        text = render_template("email/enrolment_code.txt", user=user, code=code)
+        message = build_message(user.email, user.name, gettext("Your code to set up two-factor sign-in"), text,
+                                language=language, automatic=True)
+    delivery = send(message)
+    log.info("enrolment confirmation code for %s from %s: %s", user.email, request.remote_addr, delivery)
+    return delivery
+
+
+def _confirm_by_mail(user: User):
+    form = MailedCodeForm()
+    delivery = None
+    if request.method == "POST" and request.form.get("resend"):
+        if ConfirmForm().validate_on_submit():
+            delivery = _mail_code(user) or "exhausted"
+        form = MailedCodeForm(formdata=None)
+    elif not pending.mailed_code_sent():
+        delivery = _mail_code(user) or "exhausted"
+    elif form.validate_on_submit():
+        if pending.confirm_mailed_code(form.code.data):
+            log.info("enrolment confirmed by e-mail for %s from %s", user.email, request.remote_addr)
+            return redirect(url_for(".two_factor_enroll"))
+        if (locked := _wrong_code(user, form)) is not None:
+            return locked
+    return render_template("auth/enrolment_mail.html", form=form, resend_form=ConfirmForm(formdata=None),
+                           email=user.email, delivery=delivery), 422 if form.errors else 200
 
 
 def _render_enrolment(user: User, secret: str, form, signing_in: bool):

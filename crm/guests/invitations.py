@@ -15,7 +15,7 @@ from crm.database import utcnow
 from crm.extensions import db
 from crm.guests.models import GuestAccess, Invitation, InvitationState
 from crm.links import public_url_for
-from crm.mail import build_message, deliver
+from crm.mail import Delivery, build_message, send
 
 
 class InvitationError(ValueError):
@@ -62,8 +62,8 @@ def invitation_link(token: str) -> str:
     return public_url_for("guests.accept", token=token)
 
 
-def send_invitation(invitation: Invitation, token: str):
-    """E-mail the link in the contact's language; returns the outbox path when there is no SMTP."""
+def send_invitation(invitation: Invitation, token: str) -> Delivery:
+    """E-mail the link in the contact's language; says whether it was sent, saved in the outbox or not sent."""
     contact = invitation.contact
     language = contact.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
@@ -75,7 +75,7 @@ def send_invitation(invitation: Invitation, token: str):
         message = build_message(invitation.email, contact.name, subject,
                                 render_template("email/invitation.txt", **context),
                                 render_template("email/invitation.html", **context), language=language)
-    return deliver(message)
+    return send(message)
 
 
 def find_by_token(token: str) -> Invitation | None:

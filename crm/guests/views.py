@@ -58,10 +58,10 @@ def index(partnership_id: int):
 
 def _sent_page(invitation: Invitation, token: str):
     """Always show the link: cities often pass it on through their own channels."""
-    outbox = invitations.send_invitation(invitation, token)
+    delivery = invitations.send_invitation(invitation, token)
     db.session.commit()
     return render_template("guests/invitation_sent.html", invitation=invitation,
-                           link=invitations.invitation_link(token), outbox=outbox)
+                           link=invitations.invitation_link(token), delivery=delivery)
 
 
 @bp.post("/partnerships/<int:partnership_id>/invitations")

@@ -14,7 +14,7 @@ from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
 from crm.health.queries import activities
 from crm.health.rules import Flag, evaluate
-from crm.mail import build_message, deliver
+from crm.mail import Delivery, MailNotSent, build_message, deliver
 from crm.partnerships.models import Partnership
 
 UPCOMING_DAYS = 30
@@ -62,7 +62,8 @@ def collect_digests(as_of: date) -> list[Digest]:
 
 
 def send_digests(as_of: date) -> list[tuple[User, object]]:
-    """Send each digest in its liaison's language; returns (liaison, outbox path or None for SMTP)."""
+    """Send each digest in its liaison's language; returns (liaison, outbox path, None for SMTP, or
+    Delivery.FAILED when the mail server did not take it)."""
     sent = []
     for digest in collect_digests(as_of):
         language = digest.liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -73,6 +74,10 @@ def send_digests(as_of: date) -> list[tuple[User, object]]:
                               count=len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
             message = build_message(digest.liaison.email, digest.liaison.name, subject,
                                     render_template("email/digest.txt", **context),
-                                    render_template("email/digest.html", **context), language=language)
-        sent.append((digest.liaison, deliver(message)))
+                                    render_template("email/digest.html", **context), language=language,
+                                    automatic=True)
+        try:
+            sent.append((digest.liaison, deliver(message)))
+        except MailNotSent:  # logged; the others are still sent, and the command says who was missed
+            sent.append((digest.liaison, Delivery.FAILED))
     return sent

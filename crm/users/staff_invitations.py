@@ -13,7 +13,7 @@ from crm.auth.roles import Role
 from crm.database import utcnow
 from crm.extensions import db
 from crm.links import public_url_for
-from crm.mail import build_message, deliver
+from crm.mail import Delivery, build_message, send
 from crm.users.models import StaffInvitation
 
 
@@ -40,7 +40,7 @@ def invite(email: str, role: Role, invited_by: User) -> tuple[StaffInvitation, s
     return invitation, token
 
 
-def send(invitation: StaffInvitation, token: str):
+def send_invitation(invitation: StaffInvitation, token: str) -> Delivery:
     language = current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         link = public_url_for("staff_invitations.accept", token=token)
@@ -48,7 +48,7 @@ def send(invitation: StaffInvitation, token: str):
                                inviter=invitation.invited_by)
         message = build_message(invitation.email, invitation.email, gettext("Your staff account in Sister City CRM"),
                                 text, language=language)
-    return deliver(message)
+    return send(message)
 
 
 def find_usable(token: str) -> StaffInvitation:

@@ -175,11 +175,11 @@ def invite():
             form.email.errors.append(_("An account with this e-mail address exists already."))
         else:
             invitation, token = staff_invitations.invite(form.email.data, Role(form.role.data), current_user)
-            outbox = staff_invitations.send(invitation, token)
+            delivery = staff_invitations.send_invitation(invitation, token)
             db.session.commit()
             log.info("staff invitation for %s as %s sent by %s", invitation.email, invitation.role,
                      current_user.email)
-            return render_template("users/invitation_sent.html", invitation=invitation, outbox=outbox,
+            return render_template("users/invitation_sent.html", invitation=invitation, delivery=delivery,
                                    link=public_url_for("staff_invitations.accept", token=token))
     return render_template("users/invite.html", form=form), 422 if form.errors else 200
 
