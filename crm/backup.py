@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import tempfile
 import zipfile
@@ -41,8 +42,8 @@ from crm.backup_checks import (FORMAT, READ_CHUNK, Contents, Limits, RestoreErro
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
 
-#: snapshots tried when an attachment's file changes under the export (deleted right after the snapshot)
-EXPORT_ATTEMPTS = 3
+#: how long the export waits for a transaction deleting an attachment whose file has gone
+DELETE_WAIT_SECONDS = 30
 
 
 def _plain(value):
@@ -87,10 +88,6 @@ class ExportError(RuntimeError):
     """The export wrote no archive; the message says why."""
 
 
-class _FileChanged(Exception):
-    """An attachment's file went or changed after the snapshot was taken: take a new one."""
-
-
 @contextmanager
 def _snapshot() -> Iterator[sa.Connection]:
     """One connection and one read-only transaction for the whole export, as `pg_dump` takes: every table is read
@@ -117,32 +114,24 @@ def export_archive(path: Path, passphrase: str | None = None) -> dict[str, int]:
     never readable by others, even for a moment, and a failed export leaves no partial file.
     """
     path = Path(path)
-    limits = Limits.from_config(current_app.config)
-    for attempt in range(1, EXPORT_ATTEMPTS + 1):
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        try:
-            os.fchmod(descriptor, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                if passphrase:
-                    sealed = EncryptingWriter(file, passphrase)
-                    counts = _write_zip(sealed)
-                    sealed.close()
-                else:
-                    counts = _write_zip(file)
-                file.flush()
-                os.fsync(file.fileno())
-            _check_written(Path(temporary), passphrase, limits)
-            os.replace(temporary, path)
-            return counts
-        except _FileChanged as changed:
-            Path(temporary).unlink(missing_ok=True)
-            if attempt == EXPORT_ATTEMPTS:
-                raise ExportError(f"{changed} in {EXPORT_ATTEMPTS} snapshots running; fix or delete that "
-                                  "attachment, then export again") from None
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    raise AssertionError("unreachable")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            if passphrase:
+                sealed = EncryptingWriter(file, passphrase)
+                counts = _write_zip(sealed)
+                sealed.close()
+            else:
+                counts = _write_zip(file)
+            file.flush()
+            os.fsync(file.fileno())
+        _check_written(Path(temporary), passphrase, Limits.from_config(current_app.config))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return counts
 
 
 def _write_zip(target: BinaryIO) -> dict[str, int]:
@@ -153,18 +142,23 @@ def _write_zip(target: BinaryIO) -> dict[str, int]:
             for table in db.metadata.sorted_tables:
                 rows = [{key: _plain(value) for key, value in row._mapping.items()}
                         for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns))]
-                archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
-                counts[table.name] = len(rows)
-                if table.name == "attachments":
+                if table.name == Attachment.__tablename__:
                     attachments = rows
-        for row in attachments:
-            _write_file(archive, row)
+                else:
+                    archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
+                counts[table.name] = len(rows)
+        # Files live outside the database: one deleted since the snapshot is left out with its row, as if
+        # deleted just before it (no table refers to attachments, so the archive still holds together).
+        kept = [row for row in attachments if _write_file(archive, row)]
+        archive.writestr(f"tables/{Attachment.__tablename__}.json", json.dumps(kept, ensure_ascii=False))
+        counts[Attachment.__tablename__] = len(kept)
         archive.writestr("manifest.json", json.dumps({"format": FORMAT, "revision": revision, "tables": counts}))
     return counts
 
 
-def _write_file(archive: zipfile.ZipFile, row: dict) -> None:
-    """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records."""
+def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
+    """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records;
+    False when the file and its row were deleted since the snapshot. Raises ExportError for a lost file."""
     relative = _locate(row)
     file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
     digest, size = hashlib.sha256(), 0
@@ -172,16 +166,52 @@ def _write_file(archive: zipfile.ZipFile, row: dict) -> None:
         entry = zipfile.ZipInfo.from_file(file, f"attachments/{relative}")
         entry.compress_type = zipfile.ZIP_DEFLATED
         entry.external_attr = (stat.S_IFREG | 0o600) << 16
-        with open(file, "rb") as source, archive.open(entry, "w", force_zip64=row["size"] > 1024 ** 3) as out:
-            while chunk := source.read(READ_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
+        with open(file, "rb") as source:
+            with archive.open(entry, "w", force_zip64=row["size"] > 1024 ** 3) as out:
+                while chunk := source.read(READ_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
     except FileNotFoundError:
-        raise _FileChanged(f"the file of attachment {row['id']} ({relative}) is missing") from None
+        if _deleted_since_snapshot(row["id"]):
+            return False
+        raise ExportError(f"the file of attachment {row['id']} ({file}) is missing; restore it from an earlier "
+                          "backup or delete that attachment, then export again") from None
     if size != row["size"] or digest.hexdigest() != row["sha256"]:
-        raise _FileChanged(f"the file of attachment {row['id']} ({relative}) does not match its recorded "
-                           "size and SHA-256")
+        raise ExportError(f"the file of attachment {row['id']} ({file}) is not the one its row records (size or "
+                          "SHA-256 differ); restore it from an earlier backup or delete that attachment")
+    return True
+
+
+def _deleted_since_snapshot(attachment_id: int) -> bool:
+    """Whether an attachment row is gone from the live database, once any transaction deleting it has ended
+    (crm.attachments.storage removes the file before its transaction commits)."""
+    table = Attachment.__table__
+    bind = db.engine
+    if isinstance(bind, sa.Connection):  # the tests' single connection: nothing else can be deleting it
+        return bind.execute(sa.select(table.c.id).where(table.c.id == attachment_id)).first() is None
+    if bind.dialect.name == "postgresql":
+        with bind.connect() as connection, connection.begin():
+            connection.execute(sa.text(f"SET LOCAL lock_timeout = '{DELETE_WAIT_SECONDS}s'"))
+            try:  # FOR SHARE waits for a transaction that deletes the row
+                return connection.execute(sa.select(table.c.id).where(table.c.id == attachment_id)
+                                          .with_for_update(read=True)).first() is None
+            except sa.exc.OperationalError:
+                return False
+    raw = bind.raw_connection()  # SQLite: holding the write lock, no deleting transaction is under way
+    cursor = raw.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {DELETE_WAIT_SECONDS * 1000}")
+        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(f"SELECT 1 FROM {table.name} WHERE id = ?", (attachment_id,))
+        return cursor.fetchone() is None
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        raw.rollback()
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+        raw.close()
 
 
 def _check_written(path: Path, passphrase: str | None, limits: Limits) -> None:

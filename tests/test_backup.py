@@ -40,26 +40,33 @@ def attach(app, make, data: bytes, filename: str = "minutes.pdf") -> Path:
 
 
 @contextmanager
-def empty_database_app(app, tmp_path):
-    """A second app on an empty, upgraded database of the same lane, to restore into."""
+def empty_database_app(app, tmp_path, name: str = "restore", revision: str | None = "head"):
+    """A second app on a database of its own, of the same lane, upgraded to `revision` (None: never upgraded),
+    outside the test's transaction: its commits are real."""
     if app.config["DB_LANE"] == "sqlite":
-        url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
     else:
         base = sa.make_url(postgres_url())
-        restore_db = f"{base.database}_restore"  # beside this run's own database, never another engineer's
+        database = f"{base.database}_{name}"  # beside this run's own database, never another engineer's
         admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{restore_db}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{restore_db}"'))
-        admin.dispose()
-        url = base.set(database=restore_db).render_as_string(hide_password=False)
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+        url = base.set(database=database).render_as_string(hide_password=False)
     restored = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True,
-                           "ATTACHMENTS_DIR": str(tmp_path / "restored-files")})
-    with restored.app_context():
-        upgrade()
-    yield restored
-    with restored.app_context():
-        db.engine.dispose()
+                           "ATTACHMENTS_DIR": str(tmp_path / f"{name}-files")})
+    if revision:
+        with restored.app_context():
+            upgrade(revision=revision)
+    try:
+        yield restored
+    finally:
+        with restored.app_context():
+            db.engine.dispose()
+        if app.config["DB_LANE"] != "sqlite":
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            admin.dispose()
 
 
 @pytest.fixture
@@ -90,8 +97,9 @@ def test_round_trip_loses_nothing(app, client, login, make, session, empty_app, 
     assert snapshot(empty_app) == before
     original = {p.relative_to(tmp_path / "files"): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in (tmp_path / "files").rglob("*") if p.is_file()}
-    copied = {p.relative_to(tmp_path / "restored-files"): hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in (tmp_path / "restored-files").rglob("*") if p.is_file()}
+    restored_files = Path(empty_app.config["ATTACHMENTS_DIR"])
+    copied = {p.relative_to(restored_files): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in restored_files.rglob("*") if p.is_file()}
     assert original and copied == original
     # the restored database keeps working: new rows get fresh ids
     with empty_app.app_context():

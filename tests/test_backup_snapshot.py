@@ -1,0 +1,143 @@
+"""A backup taken while people save records restores: the export reads every table in one snapshot, and takes
+the files of the attachment rows in that snapshot (issue 26, item 1)."""
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from crm.attachments.models import Attachment
+from crm.attachments.storage import attachment_path
+from crm.backup import export_archive, import_archive
+from crm.contacts.models import Contact, Organization, OrganizationKind
+from crm.extensions import db
+from crm.partnerships.models import Side
+from tests.factories import Factories
+from tests.test_backup import PDF, attach, empty_database_app
+
+ARCHIVES = 10
+
+
+class Writer(threading.Thread):
+    """Saves as fast as it can on its own connection: each transaction an organization and a contact that
+    refers to it; every 4th also a new attachment (file first, then its row, as an upload does) and every 6th
+    deletes one (row, then file, before the commit, as crm.attachments.storage does)."""
+
+    def __init__(self, app, partnership_id: int):
+        super().__init__(daemon=True)
+        self.app, self.partnership_id = app, partnership_id
+        self.stop, self.transactions, self.error = threading.Event(), 0, None
+        with app.app_context():
+            self.engine = db.engine
+
+    def run(self):
+        try:
+            with self.app.app_context():
+                attachments: list[tuple[int, Path]] = []
+                n = 0
+                while not self.stop.is_set():
+                    n += 1
+                    with self.engine.begin() as conn:
+                        organization = conn.execute(sa.insert(Organization.__table__).values(
+                            partnership_id=self.partnership_id, side=Side.PARTNER, name=f"Org {n}",
+                            kind=OrganizationKind.UNIVERSITY).returning(Organization.__table__.c.id)).scalar_one()
+                        conn.execute(sa.insert(Contact.__table__).values(
+                            partnership_id=self.partnership_id, side=Side.PARTNER, name=f"Contact {n}",
+                            organization_id=organization))
+                        if n % 4 == 0:
+                            data = PDF + str(n).encode()
+                            row = {"partnership_id": self.partnership_id, "filename": f"{n}.pdf",
+                                   "stored_name": secrets.token_hex(16), "content_type": "application/pdf",
+                                   "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                            path = attachment_path(Attachment(**row))
+                            path.parent.mkdir(parents=True, exist_ok=True)
+                            path.write_bytes(data)
+                            attachments.append((conn.execute(sa.insert(Attachment.__table__).values(**row).returning(
+                                Attachment.__table__.c.id)).scalar_one(), path))
+                        if n % 6 == 0 and attachments:
+                            gone, path = attachments.pop(0)
+                            conn.execute(sa.delete(Attachment.__table__).where(Attachment.__table__.c.id == gone))
+                            path.unlink()
+                    self.transactions += 1
+        except BaseException as error:  # noqa: BLE001 (reported by the test)
+            self.error = error
+
+
+def widen_the_window(app, writer: Writer) -> None:
+    """Once the export has read the organizations, it waits for the writer to commit twice more: an export
+    reading each table in a snapshot of its own would then always find contacts whose organization it missed."""
+    def after_read(conn, cursor, statement, parameters, context, executemany):
+        if threading.current_thread() is not writer and statement.lstrip().startswith("SELECT") \
+                and "FROM organizations" in statement:
+            seen, deadline = writer.transactions, time.monotonic() + 5
+            while writer.transactions < seen + 2 and writer.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.002)
+
+    with app.app_context():
+        event.listen(db.engine, "after_cursor_execute", after_read)
+
+
+def test_archives_taken_while_records_are_saved_all_restore(app, tmp_path):
+    with empty_database_app(app, tmp_path, "writes") as source, empty_database_app(app, tmp_path) as target:
+        with source.app_context():
+            session = Session(db.engine, expire_on_commit=False)
+            make = Factories(session)
+            make.user()
+            attach(source, make, PDF)
+            partnership_id = make.partnership().id
+            session.close()
+        writer = Writer(source, partnership_id)
+        widen_the_window(source, writer)
+        writer.start()
+        archives, during, seconds = [], [], []
+        try:
+            for n in range(ARCHIVES):
+                before = writer.transactions
+                while writer.transactions < before + 3 and writer.is_alive():
+                    time.sleep(0.005)  # the writer is under way before the export starts
+                started = time.monotonic()
+                with source.app_context():
+                    export_archive(tmp_path / f"{n}.zip")
+                seconds.append(time.monotonic() - started)
+                during.append(writer.transactions - before)
+                archives.append(tmp_path / f"{n}.zip")
+        finally:
+            writer.stop.set()
+            writer.join(timeout=30)
+        assert writer.error is None, writer.error
+        assert min(during) > 3, f"the writer saved {during} transactions during the exports: no overlap"
+
+        restored, rows, files = 0, 0, 0
+        for archive in archives:
+            with zipfile.ZipFile(archive) as opened:
+                manifest = json.loads(opened.read("manifest.json"))
+            with target.app_context():
+                counts = import_archive(archive)
+                assert counts == manifest["tables"]
+                assert counts["contacts"] == counts["organizations"]
+                # every contact's organization came along; every attachment row has its file, and no other file
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact).where(
+                    Contact.organization_id.not_in(sa.select(Organization.id)))) == 0
+                folder = Path(target.config["ATTACHMENTS_DIR"])
+                on_disk = {path.name for path in folder.rglob("*") if path.is_file()}
+                assert on_disk == set(db.session.scalars(sa.select(Attachment.stored_name)))
+                restored += 1
+                rows += sum(counts.values())
+                files += len(on_disk)
+                for table in reversed(db.metadata.sorted_tables):  # empty again for the next archive
+                    db.session.execute(table.delete())
+                db.session.commit()
+                shutil.rmtree(folder)
+        assert restored == ARCHIVES
+        print(f"\n[{app.config['DB_LANE']}] {restored} of {ARCHIVES} archives taken under writes restored: "
+              f"{rows} rows and {files} files in all; {sum(during)} writer transactions during the exports "
+              f"({min(during)}–{max(during)} each); export {min(seconds):.2f}–{max(seconds):.2f} s; "
+              f"{os.path.getsize(archives[-1])} bytes the last archive")
