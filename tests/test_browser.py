@@ -410,3 +410,61 @@ def test_sessions_and_user_management_work_on_a_phone(live_server, phone, tmp_pa
     phone.click("button:has-text('Send the invitation')")
     assert phone.input_value("#email") == "not an address" and phone.input_value("#role") == "viewer"
     assert_accessible_on_a_phone(phone, tmp_path, "staff-invite")
+
+
+def test_documents_say_who_sees_them_and_the_mailed_confirmation_works_on_a_phone(live_server, phone, tmp_path):
+    """Upload a document (staff only by default), share it; and the "Confirm it is you" step of enrolment."""
+    import re
+
+    from sqlalchemy import select
+
+    from crm.auth.models import User
+    from crm.extensions import db
+    from crm.partnerships.models import Partnership
+    from crm.settings.models import OfficeSettings
+
+    with live_server.app.app_context():
+        partnership_id = db.session.scalar(select(Partnership.id).order_by(Partnership.id).limit(1))
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/partnerships/{partnership_id}")
+    phone.set_input_files("section.attachments input[type=file]", files=[{
+        "name": "Programme.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"}])
+    assert phone.is_checked("section.attachments input[value=staff_only]")
+    phone.click("section.attachments button:has-text('Upload')")
+    item = phone.locator("section.attachments li", has_text="Programme.pdf")
+    assert item.locator(".badge").inner_text() == "Staff only"
+    item.locator("button:has-text('Share with the partner')").click()
+    item = phone.locator("section.attachments li", has_text="Programme.pdf")
+    assert item.locator(".badge").inner_text() == "Shared with the partner"
+    assert_accessible_on_a_phone(phone, tmp_path, "documents-visibility")
+
+    outbox = tmp_path / "outbox"
+    config = live_server.app.config
+    saved = {key: config.get(key) for key in ("MAIL_SERVER", "MAIL_OUTBOX")}
+    config.update(MAIL_SERVER=None, MAIL_OUTBOX=str(outbox))
+    with live_server.app.app_context():
+        settings = db.session.get(OfficeSettings, 1) or OfficeSettings(id=1)
+        settings.require_two_factor = True
+        db.session.add(settings)
+        db.session.commit()
+    try:
+        phone.context.clear_cookies()
+        phone.goto(f"{live_server}/sign-in")
+        phone.fill("#email", "viewer@demo.example")
+        phone.fill("#password", "sister-cities-demo")
+        phone.click("button.primary")
+        phone.wait_for_url(f"{live_server}/sign-in/enroll")
+        assert phone.locator("h1").inner_text() == "Confirm it is you"
+        assert_accessible_on_a_phone(phone, tmp_path, "enrolment-confirm")
+        [mail] = outbox.glob("*.eml")
+        code = re.search(rb"^(\d{8})\r?$", mail.read_bytes(), re.M).group(1).decode()
+        phone.fill("input[name=code]", code)
+        phone.click("button:has-text('Continue')")
+        assert phone.locator("code.secret-key").count() == 1  # now the QR code and key
+    finally:
+        config.update(saved)
+        with live_server.app.app_context():
+            db.session.get(OfficeSettings, 1).require_two_factor = False
+            assert db.session.scalar(select(User).where(User.email == "viewer@demo.example")).totp_secret is None
+            db.session.commit()
