@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
+from crm.api import errors as api_errors
 from crm.extensions import db
 from crm.schema_version import describe_revisions, is_schema_error
 
@@ -84,6 +85,8 @@ def register_error_handlers(app):
         # The database is restarting or unreachable: say so and let the pool reconnect
         # (pool_pre_ping) on a later request; nothing half-done is kept.
         app.logger.warning("database unavailable: %s", error)
+        if api_errors.is_api_request():
+            return api_errors.unavailable()
         return render_unavailable()
 
     @app.errorhandler(sqlalchemy.exc.ProgrammingError)
@@ -98,6 +101,8 @@ def register_error_handlers(app):
         db.session.rollback()
         app.logger.error("database schema is not at the migration head: %s (%s); run `flask db upgrade`",
                          str(getattr(error, "orig", error)).splitlines()[0], describe_revisions())
+        if api_errors.is_api_request():
+            return api_errors.json_error(500, api_errors.SCHEMA_BEHIND)
         return render_error(500, _l("This page needs a database update that has not been applied yet. "
                                     "The error has been logged for the administrator."))
 
@@ -105,6 +110,8 @@ def register_error_handlers(app):
     def untrusted_host(error):
         # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page layout; a short answer.
         app.logger.warning("request refused for an untrusted host: %s", request.environ.get("HTTP_HOST", "")[:100])
+        if api_errors.is_api_request():
+            return api_errors.json_error(400, api_errors.UNTRUSTED_HOST)
         return str(_l("This address is not served here.")), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
@@ -122,10 +129,8 @@ def register_error_handlers(app):
         return response
 
     def error_page(error: HTTPException):
-        if request.path.startswith("/api/"):  # machines read these: JSON, not a page
-            from crm.api.bearer import error_response
-
-            return error_response(error)
+        if api_errors.is_api_request():  # machines read these: JSON, not a page
+            return api_errors.error_response(error)
         if error.code == 429 and error.response is not None:  # a limit's own page (crm.guests.limits)
             return error.response
         return render_error(error.code if error.code in MESSAGES else 400)
@@ -134,4 +139,6 @@ def register_error_handlers(app):
     def unexpected_error(error):
         # Flask logs the original exception; in testing it propagates instead.
         db.session.rollback()
+        if api_errors.is_api_request():
+            return api_errors.json_error(500, api_errors.UNEXPECTED)
         return render_error(500)

@@ -94,3 +94,9 @@ def test_too_many_requests_is_json_with_retry_after(app, client, make, session):
         app.config.pop("API_RATE_LIMIT")
     assert_documented_error(response, 429, "too_many_requests")
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_an_untrusted_host_is_a_json_400_under_the_api(client):
+    response = client.get("/api/v1/partnerships", base_url="http://evil.example")
+    assert_documented_error(response, 400, "bad_request")
+    assert client.get("/sign-in", base_url="http://evil.example").mimetype == "text/plain"

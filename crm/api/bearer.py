@@ -13,7 +13,6 @@ from flask import g, request
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
-from crm.api.errors import error_response  # noqa: F401  (crm.errors answers HTTP errors under /api/ with it)
 from crm.api.tokens import record_use, token_for_secret
 from crm.auth.roles import Role
 from crm.guests.scope import start_guest_request

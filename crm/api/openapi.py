@@ -200,6 +200,9 @@ def _responses(schema: str, *, found: bool, filters: bool) -> dict:
     if found:
         responses["404"] = _error("No such record, or not one this token may see.")
     responses["429"] = _error("Too many requests for this token; wait and try again.")
+    # gunicorn answers these itself, before the app reads the request (crm/gunicorn_errors.py)
+    responses["414"] = _error("The request line (address and query string) is longer than the server accepts.")
+    responses["431"] = _error("The request's headers are larger than the server accepts.")
     responses["503"] = {**_error("The database did not answer; try again after Retry-After seconds."),
                         "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 0},
                                                     "description": "Seconds to wait."}}}

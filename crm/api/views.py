@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectin_polymorphic, selectinload
 from crm.access import PUBLIC, allow
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.agreements.queries import agreement_list, get_agreement_or_404
-from crm.api import errors, params, serializers
+from crm.api import params, serializers
 from crm.api.bearer import client_key, is_staff, token_required
 from crm.api.openapi import openapi_document
 from crm.clock import office_today
@@ -28,7 +28,6 @@ from crm.projects.models import JointProject
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only, and a bearer token is no ambient credential a form could ride on
-errors.register(bp)
 
 DEFAULT_RATE_LIMIT = "120 per minute"
 # One budget per token across every endpoint.
