@@ -5,6 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from crm.caching import configure_caching
 from crm.config import load_config
 from crm.database import IdConverter
 from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_proxies(app)
     configure_extensions(app)
     register_blueprints(app)
+    configure_caching(app)
     configure_templates(app)
     from crm.errors import register_error_handlers
 
