@@ -12,6 +12,12 @@ used to leave its workers (hundreds of MB each) running for good. Three walls:
   systems, or a parent that died before the prctl);
 - a web process stopped with SIGTERM (when nothing else handles that signal)
   kills its workers first, then ends as SIGTERM would have ended it.
+
+The multiprocessing resource tracker (another child of the web process, started
+with the first pool) is kept: after a SIGKILL it is what removes the semaphores
+the pool leaves in /dev/shm. It ends by itself when the last process holding its
+pipe ends, that is the web process and its workers, so the walls above end it too
+(tests/test_pdf_workers.py kills a gunicorn worker during a render and checks).
 """
 import ctypes
 import os

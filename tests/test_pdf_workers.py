@@ -1,4 +1,5 @@
-"""PDF worker processes end with their web process: stopped with SIGTERM or killed, it leaves none behind."""
+"""PDF worker processes end with their web process: stopped with SIGTERM or killed (during a render too, and
+as a gunicorn worker), it leaves none behind, nor the multiprocessing resource tracker."""
 import os
 import signal
 import subprocess
@@ -96,3 +97,159 @@ def test_a_worker_started_for_a_request_thread_outlives_that_thread():
         assert pdf.startswith(b"%PDF") and pdf_workers_of(os.getpid()) == workers
     finally:
         renderer.shutdown(kill=True)
+
+
+# -- killed in the middle of a render (the out-of-memory killer's way), resource tracker included --------------
+
+#: a document that keeps a worker busy for seconds (an expression: the text itself is too long for a command line)
+LONG_DOCUMENT = '"<html><body>" + "<p>Sister cities exchange delegations every year.</p>" * 10000 + "</body></html>"'
+
+RENDERING_PROCESS = """
+import threading, time, types
+from crm.pdf import renderer
+config = {"PDF_TIMEOUT_SECONDS": 120, "PDF_MEMORY_MB": 2048, "PDF_WORKERS": 2, "PDF_RENDERS_PER_USER": 1}
+pool = renderer(types.SimpleNamespace(config=config))
+pool.render("<html><body><p>Hello</p></body></html>")
+threading.Thread(target=pool.render, args=(%s,), daemon=True).start()
+print("rendering", flush=True)
+time.sleep(300)
+""" % LONG_DOCUMENT
+
+#: the smallest WSGI app that renders a PDF on the app's own pool, for a real gunicorn
+GUNICORN_APP = """
+import types
+from crm.pdf import renderer
+CONFIG = {"PDF_TIMEOUT_SECONDS": 120, "PDF_MEMORY_MB": 2048, "PDF_WORKERS": 2, "PDF_RENDERS_PER_USER": 1}
+LONG_DOCUMENT = %s
+
+def app(environ, start_response):
+    html = LONG_DOCUMENT if environ["PATH_INFO"] == "/long" else "<p>Hello</p>"
+    pdf, _refused = renderer(types.SimpleNamespace(config=CONFIG)).render(html)
+    start_response("200 OK", [("Content-Type", "application/pdf")])
+    return [pdf]
+""" % LONG_DOCUMENT
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def descendants_of(root: int) -> list[int]:
+    """Every process below root: PDF workers and the multiprocessing resource tracker among them."""
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and parent_of(int(entry.name)) == parent:
+                found.append(int(entry.name))
+                frontier.append(int(entry.name))
+    return found
+
+
+def command_of(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def busy(pid: int, seconds: float = 0.5) -> bool:
+    """The process used CPU time in the last moment (a render is running in it)."""
+    def cpu():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    try:
+        before = cpu()
+        time.sleep(seconds)
+        return cpu() > before
+    except OSError:
+        return False
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def assert_killed_during_a_render_leaves_nothing(owner: int) -> None:
+    children = descendants_of(owner)
+    workers = [pid for pid in children if b"spawn_main" in command_of(pid)]
+    trackers = [pid for pid in children if b"resource_tracker" in command_of(pid)]
+    assert workers and trackers, [command_of(pid) for pid in children]
+    deadline = time.monotonic() + 30
+    while not any(busy(pid) for pid in workers):
+        assert time.monotonic() < deadline, "no worker started rendering"
+    try:
+        os.kill(owner, signal.SIGKILL)
+        left = [pid for pid in children if not gone_within([pid], 5)]
+        assert not left, f"outlived their process: {[command_of(pid) for pid in left]}"
+    finally:
+        kill_all(children)
+
+
+def test_a_process_killed_during_a_render_leaves_no_worker_nor_resource_tracker():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    web = subprocess.Popen([sys.executable, "-c", RENDERING_PROCESS], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           text=True)
+    try:
+        assert web.stdout.readline().strip() == "rendering"
+        assert_killed_during_a_render_leaves_nothing(web.pid)
+    finally:
+        web.kill()
+        web.wait()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_gunicorn_worker_killed_during_a_render_leaves_no_process_behind(tmp_path):
+    """As the out-of-memory killer does it: SIGKILL to the gunicorn worker while it waits on a PDF."""
+    import urllib.error
+    import urllib.request
+
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    if not gunicorn.exists():
+        pytest.skip("gunicorn is not installed beside this Python")
+    (tmp_path / "pdf_app.py").write_text(GUNICORN_APP)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    master = subprocess.Popen([str(gunicorn), "--config", "/dev/null", "--workers", "1", "--threads", "2",
+                               "--timeout", "120", "--bind", f"127.0.0.1:{port}", "--no-control-socket", "pdf_app:app"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    answers = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # up, with its workers started by a first render
+            try:
+                assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read().startswith(b"%PDF")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+
+        def ask_for_the_long_document():
+            try:
+                answers.append(urllib.request.urlopen(f"http://127.0.0.1:{port}/long", timeout=120).read())
+            except (urllib.error.URLError, ConnectionError, OSError) as error:
+                answers.append(error)
+
+        asking = threading.Thread(target=ask_for_the_long_document, daemon=True)
+        asking.start()
+        worker = [pid for pid in descendants_of(master.pid) if parent_of(pid) == master.pid][0]
+        assert_killed_during_a_render_leaves_nothing(worker)
+        asking.join(timeout=30)
+        assert answers and not isinstance(answers[0], bytes)  # killed before the PDF was sent: during the render
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
