@@ -316,3 +316,21 @@ def test_a_worker_killed_at_a_crash_point_leaves_only_what_the_check_command_rep
         else:
             assert "finished:" in result.output and files_in(folder) == [storage.attachment_path(rows[0])]
         db.engine.dispose()
+
+
+def test_a_deleted_rows_file_goes_only_with_the_commit(app, make, engagement, storage_dir):
+    """Deleting a document's row removes its file when that commits; rolled back, row and file both stay."""
+    user_id = make.user("coordinator").id
+    with app.test_request_context():
+        login_user(db.session.get(User, user_id))
+        attachment = storage.save_upload(FileStorage(io.BytesIO(PDF), "minutes.pdf"),
+                                         db.session.get(Engagement, engagement.id))
+        db.session.commit()
+        path, attachment_id = storage.attachment_path(attachment), attachment.id
+        storage.delete_attachment(attachment)
+        assert path.exists()  # flushed, not committed
+        db.session.rollback()
+        assert path.exists() and db.session.get(Attachment, attachment_id) is not None
+        storage.delete_attachment(db.session.get(Attachment, attachment_id))
+        db.session.commit()
+        assert not path.exists() and files_in(storage_dir) == []

@@ -57,6 +57,7 @@ _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
 PART_SUFFIX = ".part"  #: a file written but not yet committed with its row
 _PENDING = "crm.attachments.pending"  #: Session.info key: [(temporary path, final path)] awaiting the commit
+_DOOMED = "crm.attachments.doomed"  #: Session.info key: [path] of files whose rows are deleted, awaiting the commit
 log = logging.getLogger(__name__)
 # Explicit bidi embeddings, overrides and isolates: "report" + U+202E + "fdp.exe"
 # displays as "reportexe.pdf". Joiners stay: Arabic and Persian names use them.
@@ -218,14 +219,18 @@ def _publish(session) -> None:
         except OSError as error:  # the row is committed: the check command finishes the rename
             log.error("attachment file %s could not take its name %s (%s); run `flask crm files check --remove`",
                       temporary, final.name, error)
+    for path in session.info.pop(_DOOMED, []):  # their rows are gone for good now
+        _unlink(path)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _discard(session, transaction) -> None:
-    """Rolled back or closed without a commit: the rows never were, so neither are their files."""
+    """Rolled back or closed without a commit: the rows never were, so neither are their files; and rows
+    that were to be deleted are still there, so their files stay."""
     if transaction.parent is None:
         for temporary, _final in session.info.pop(_PENDING, []):
             _unlink(temporary)
+        session.info.pop(_DOOMED, None)
 
 
 def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership,
@@ -279,20 +284,17 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
 
 
 def remove_file(attachment: Attachment) -> None:
-    """Remove the stored file (and any temporary one); storage that refuses is logged, not raised:
-    the row is gone either way, and `flask crm files check` lists the file left behind."""
+    """Remove the stored file when the transaction deleting its row commits (a rollback keeps both).
+    Storage that refuses is logged, not raised: `flask crm files check` lists the file left behind."""
     path = attachment_path(attachment)
-    _unlink(path)
-    _unlink(temporary_path(path))
+    db.session.info.setdefault(_DOOMED, []).extend([path, temporary_path(path)])
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    """Remove the row and the stored file."""
-    path = attachment_path(attachment)
+    """Remove the row, and the stored file once that is committed."""
     db.session.delete(attachment)
     db.session.flush()
-    # After the flush, so a row that cannot be deleted keeps its file.
-    _unlink(path)
+    remove_file(attachment)  # a row that cannot be deleted, or a rollback, keeps its file
 
 
 def delete_attachments_of(owner: Engagement | Agreement) -> None:
