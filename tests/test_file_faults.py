@@ -334,3 +334,48 @@ def test_a_deleted_rows_file_goes_only_with_the_commit(app, make, engagement, st
         storage.delete_attachment(db.session.get(Attachment, attachment_id))
         db.session.commit()
         assert not path.exists() and files_in(storage_dir) == []
+
+
+# -- a real full disk and real read-only storage (a small tmpfs; needs root, as in the CI container) ------------
+
+@pytest.fixture
+def small_disk(app, tmp_path, monkeypatch):
+    """A 256 KB file system mounted for the test, holding the attachments folder."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True) if sys.platform.startswith("linux") else None
+    if mounted is None or mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root on Linux)")
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(mount_point / "attachments"))
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def used_bytes(mount_point: Path) -> int:
+    stats = os.statvfs(mount_point)
+    return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+
+
+def test_a_really_full_disk_refuses_the_upload_and_is_left_as_it_was(client, login, engagement, session,
+                                                                       small_disk):
+    login("coordinator")
+    before = used_bytes(small_disk)
+    response = post_file(client, engagement, content=PDF + b"0" * 1024 * 1024, name="scan.pdf",
+                         follow_redirects=True)
+    assert response.status_code == 200 and "the server's storage is full" in html.unescape(response.text)
+    assert session.query(Attachment).count() == 0
+    assert files_in(small_disk) == [] and used_bytes(small_disk) == before  # no partial file keeps it full
+    small = post_file(client, engagement, follow_redirects=True)  # a file that fits still goes in
+    assert "was uploaded" in html.unescape(small.text) and len(files_in(small_disk)) == 1
+
+
+def test_really_read_only_storage_refuses_the_upload(client, login, engagement, session, small_disk):
+    login("coordinator")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    response = post_file(client, engagement, follow_redirects=True)
+    assert response.status_code == 200
+    assert "the server's storage cannot be written to just now" in html.unescape(response.text)
+    assert session.query(Attachment).count() == 0 and files_in(small_disk) == []
