@@ -72,7 +72,9 @@ def sent_form() -> dict:
     except Exception:  # a body that cannot be read again (too large, cut off): an empty form still re-sends
         current_app.logger.warning("the form sent during the outage could not be read back", exc_info=True)
     return {"fields": fields, "passwords": passwords, "files": files,
-            "typed": [(name, value) for name, value in fields if value.strip() and name != "next"]}
+            # written text, to copy if the outage lasts (not the choices and dates the form offered)
+            "typed": [(name, value) for name, value in fields
+                      if name != "next" and (len(value) > 40 or len(value.strip().split()) > 1)]}
 
 
 def register_error_handlers(app):

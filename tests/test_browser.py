@@ -468,3 +468,41 @@ def test_documents_say_who_sees_them_and_the_mailed_confirmation_works_on_a_phon
             db.session.get(OfficeSettings, 1).require_two_factor = False
             assert db.session.scalar(select(User).where(User.email == "viewer@demo.example")).totp_secret is None
             db.session.commit()
+
+
+def test_a_form_sent_during_a_database_outage_comes_back_and_sends_again_on_a_phone(live_server, phone, tmp_path,
+                                                                                    monkeypatch):
+    """Issue 26 item 5: the database does not answer when the form is sent; the page that says so keeps what was
+    typed, passes axe-core at 390 px, and its button sends it again once the database is back."""
+    import sqlalchemy.exc
+    from sqlalchemy import select
+
+    from crm.engagements.models import Engagement
+    from crm.partnerships.models import Partnership
+
+    with live_server.app.app_context():
+        partnership_id = db.session.scalar(select(Partnership.id).order_by(Partnership.id).limit(1))
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/partnerships/{partnership_id}")
+    phone.click("summary:has-text('Log an engagement')")
+    phone.select_option("#kind", "meeting")
+    phone.fill("#occurred_on", "2026-10-02")
+    title = "Sent during the outage: harbour working meeting"
+    phone.fill("#title", title)
+    phone.fill("#notes", "Agreed the next steps.\nA long address: https://example.org/" + "x" * 120)
+
+    def outage(*args, **kwargs):
+        raise sqlalchemy.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", outage)
+        phone.click("button:has-text('Add to the timeline')")
+        phone.wait_for_selector("text=nothing was saved")
+        assert phone.locator("a:has-text('Try again')").count() == 0
+        phone.click("summary:has-text('What you typed')")
+        assert title in phone.locator("details textarea").evaluate_all("boxes => boxes.map(box => box.value)")
+        assert_accessible_on_a_phone(phone, tmp_path, "outage-resend")
+    phone.click("button:has-text('Send it again')")
+    phone.wait_for_selector(".flash-success")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(Engagement).where(Engagement.title == title)).notes.startswith("Agreed")
