@@ -41,3 +41,74 @@ def test_semicolon_text_in_a_contacts_export(client, login, make):
 def test_ordinary_text_is_left_alone():
     for text in ("Kyoto; Osaka", "Trade, culture | education", "e-mail: ann@example.org", "10-12 May"):
         assert csv_text(text) == text
+
+
+# Issue 25 item 2: formula safety that keeps data -------------------------------------------------------------
+
+#: (as stored, as the CSV cell holds it); XLSX holds every one as stored, in a text cell
+FORMULA_TABLE = [
+    ("+81 75-222-3072", "+81 75-222-3072"),  # a phone number: written as typed
+    ("+44 (0)20 7946 0000", "+44 (0)20 7946 0000"),
+    ("-12.50", "-12.50"),  # a negative amount
+    ("-12,50", "-12,50"),
+    ("-Ann Dash", "'-Ann Dash"),  # a name with a leading "-": guarded in CSV, given back by the importer
+    ("=HYPERLINK(\"http://evil.example\",\"x\")", "'=HYPERLINK(\"http://evil.example\",\"x\")"),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1+1", "'\t'=1+1"),
+    ("'quoted", "''quoted"),  # an apostrophe of its own is kept, not taken for the guard
+    ("''=x", "'''=x"),
+    ("Mayor; -2+3", "Mayor; '-2+3"),
+    ("x;'=y", "x;''=y"),
+    ("Kyoto; Osaka", "Kyoto; Osaka"),
+    ("10-12 May", "10-12 May"),
+    ("-", "'-"),
+]
+
+
+@pytest.mark.parametrize("stored, written", FORMULA_TABLE)
+def test_the_guard_both_ways(stored, written):
+    from crm.exports.formulas import guard, unguard
+
+    assert csv_text(stored) == written
+    assert unguard(written) == stored
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_the_importer_reads_the_guarded_csv_back_as_stored(app_ctx, separator):
+    from crm.exports.writers import Column, csv_chunks
+    from crm.imports.reading import read_table
+
+    values = [stored.strip() for stored, _written in FORMULA_TABLE]  # the importer trims cells
+    body = b"".join(csv_chunks([Column("Name", lambda v: v), Column("N", lambda v: 1)], values, separator))
+    headers, rows = read_table("contacts.csv", body)
+    assert headers == ["Name", "N"]
+    assert [row[0] for row in rows] == values
+
+
+def test_xlsx_text_cells_carry_the_quote_prefix(app_ctx):
+    from openpyxl import load_workbook
+
+    from crm.exports.writers import Column, xlsx_bytes
+    from crm.imports.reading import read_table
+
+    values = [stored for stored, _written in FORMULA_TABLE]
+    data = xlsx_bytes([Column("Name", lambda v: v)], values, "Contacts")
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    for (value,), cell in zip(([v] for v in values), (row[0] for row in sheet.iter_rows(min_row=2))):
+        assert cell.value == value and cell.data_type == "s"
+        assert cell.quotePrefix == value.startswith(FORMULA_STARTS), value  # Excel keeps it text once edited
+    assert [row[0] for row in read_table("contacts.xlsx", data)[1]] == [v.strip() for v in values]
+
+
+@pytest.mark.parametrize("language, separator", [("en", ","), ("es", ";"), ("fr", ";"), ("de", ";"), ("ja", ","),
+                                                 ("zh", ","), ("ar", ",")])
+def test_csv_uses_the_separator_excel_expects_in_the_reader_language(client, login, make, language, separator):
+    login(make.user("viewer", language=language))
+    body = client.get("/contacts/export.csv").get_data().decode("utf-8-sig")
+    assert body.splitlines()[0].count(separator) == 8 and body.splitlines()[0].count(
+        ";" if separator == "," else ",") == 0
+    other = {";": "comma", ",": "semicolon"}[separator]
+    chosen = client.get(f"/contacts/export.csv?sep={other}").get_data().decode("utf-8-sig")
+    assert chosen.splitlines()[0].count({"comma": ",", "semicolon": ";"}[other]) == 8

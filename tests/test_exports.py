@@ -13,6 +13,7 @@ from crm.agreements.models import Agreement
 from crm.engagements.models import EngagementKind, Pillar
 from crm.exchanges.models import Exchange
 from crm.exports.writers import Column, csv_chunks, csv_text, sheet_title, xlsx_bytes
+from crm.imports.reading import sniff_delimiter
 from crm.missions.models import TradeMission
 from crm.partnerships.models import PartnershipStatus
 from crm.projects.models import JointProject
@@ -34,7 +35,8 @@ def csv_rows(response) -> list[list[str]]:
     assert response.mimetype == "text/csv"
     body = response.get_data()
     assert body.startswith("\ufeff".encode()), "UTF-8 byte-order mark for Excel"
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    text = body.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
 
 
 def xlsx_sheet(response):

@@ -6,26 +6,28 @@ value. Values keep their type until the writer decides: enums become their
 translated labels, booleans Yes/No, dates ISO 8601 in CSV and date cells in
 XLSX, money a number with its currency.
 
-Spreadsheet programs run a cell that starts with = + - @ (or a tab or
-carriage return before one) as a formula, so a partner-typed title could
-reach into the reader's machine ("CSV injection"). In CSV such text is
-prefixed with a single quote, and so is a formula start after any list
-separator Excel may split on (`x;=cmd` in a German, French or Spanish Excel);
-in XLSX every text goes in as a text cell, which no spreadsheet evaluates.
+Text a spreadsheet would run as a formula is kept from running (the rule is in
+crm.exports.formulas): in CSV with an apostrophe the importer takes off again,
+in XLSX as a text cell with the quote prefix. Phone numbers and amounts are
+written as they are.
+
+A CSV is separated by commas, or by semicolons where the reader's language
+writes decimals with a comma (German, French, Spanish): that is what Excel
+expects there. `?sep=comma` or `?sep=semicolon` chooses.
 Bidi controls (crm.bidi) are left out of every text cell and of the file name.
 """
 import csv
 import enum
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision
-from flask import Response, request, stream_with_context, url_for
+from babel.numbers import get_currency_precision, get_decimal_symbol
+from flask import Response, has_request_context, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from openpyxl import Workbook
@@ -37,16 +39,14 @@ from openpyxl.utils import get_column_letter
 from crm.bidi import without_bidi_controls
 from crm.clock import office_today
 from crm.documents.views import attachment_disposition
+from crm.exports.formulas import FORMULA_STARTS, guard, quote_prefixed
 from crm.extensions import db
 from crm.money import from_minor
 
 FORMATS = ("csv", "xlsx")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Excel splits a CSV on the reader's list separator (";" in German, French or Spanish settings, sometimes
-# "|" or a tab) and on line breaks when it ignores the quotes: a formula start after any of them, past
-# spaces or quotes, would begin a cell of its own, so it is neutralised too ("x;=cmd" -> "x;'=cmd").
-FORMULA_AFTER_DELIMITER = re.compile(r'([,;|\t\r\n][\s"]*?)(?=[=+\-@])')
+__all__ = ["FORMULA_STARTS", "Column", "csv_text", "csv_chunks", "xlsx_bytes", "export_response"]
+SEPARATORS = {"comma": ",", "semicolon": ";"}
 XLSX_MAX_TEXT = 32_767  # characters Excel keeps in one cell
 CSV_CHUNK_ROWS = 500
 
@@ -111,15 +111,22 @@ def csv_text(value, memo: dict | None = None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        value = FORMULA_AFTER_DELIMITER.sub(r"\1'", without_bidi_controls(value))
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return guard(without_bidi_controls(value))
     return str(value)
 
 
-def csv_chunks(columns: list[Column], rows: Iterable) -> Iterator[bytes]:
+def csv_separator() -> str:
+    """The reader's choice (?sep=), else what Excel expects in their language: ";" where decimals take a comma."""
+    chosen = SEPARATORS.get(request.args.get("sep", "")) if has_request_context() else None
+    if chosen:
+        return chosen
+    return ";" if get_decimal_symbol(get_locale() or "en") == "," else ","
+
+
+def csv_chunks(columns: list[Column], rows: Iterable, separator: str = ",") -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF rows, RFC 4180 quoting."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([csv_text(str(column.header)) for column in columns])
     memo: dict = {}
@@ -149,10 +156,11 @@ def xlsx_cell(sheet, value, memo: dict | None = None):
     value = plain(value, memo)
     if isinstance(value, str):
         value = without_bidi_controls(ILLEGAL_CHARACTERS_RE.sub("", value))[:XLSX_MAX_TEXT]
-        if value.startswith("=") or value in ERROR_CODES:
-            # openpyxl would store these as a formula or an error value: keep them text, never run
+        if quote_prefixed(value) or value in ERROR_CODES:
+            # openpyxl would store these as a formula or an error value, and Excel would read them as one
+            # once the cell is edited: a text cell with the quote prefix stays text, as typed
             cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
+            cell.data_type, cell.quotePrefix = "s", True
             return cell
         return value
     if isinstance(value, Money):
@@ -212,7 +220,7 @@ def export_response(fmt: str, columns: list[Column], rows: Iterable, *, title, s
     if fmt == "xlsx":
         response = Response(xlsx_bytes(columns, rows, title), mimetype=XLSX_MIMETYPE)
     else:
-        response = Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv")
+        response = Response(stream_with_context(csv_chunks(columns, rows, csv_separator())), mimetype="text/csv")
         response.charset = "utf-8"
     response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
     response.headers["X-Content-Type-Options"] = "nosniff"

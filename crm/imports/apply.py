@@ -25,7 +25,7 @@ from crm.imports.matching import city_index
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, ImportJob
 from crm.imports.reading import parse_date
 from crm.imports.staging import cell, city_identity, plan, plan_contacts
-from crm.imports.values import is_shared
+from crm.imports.values import from_label, is_shared
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
 from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
@@ -63,6 +63,8 @@ def now():
 
 
 def _kind(text: str) -> PartnershipKind:
+    if kind := from_label(PartnershipKind, text):  # the app's own export, in any UI language
+        return kind
     folded = fold(text)
     if "friend" in folded or "amistad" in folded or "amitie" in folded or "友好" in text:
         return PartnershipKind.FRIENDSHIP_CITY
@@ -72,10 +74,9 @@ def _kind(text: str) -> PartnershipKind:
 
 
 def _status(text: str) -> PartnershipStatus:
+    if status := from_label(PartnershipStatus, text):
+        return status
     folded = fold(text)
-    for status in PartnershipStatus:
-        if folded in (status.value, fold(str(status.label))):
-            return status
     if folded in ("inactive", "dormant", "paused"):
         return PartnershipStatus.SUSPENDED
     if folded in ("former", "terminated", "ended", "cancelled", "canceled"):

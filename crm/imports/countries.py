@@ -46,6 +46,13 @@ def _names() -> dict[str, str]:
             if " - " in name:  # "Congo - Kinshasa"
                 names.setdefault(fold(name.replace(" - ", " ")), code)
     names.update({fold(alias): code for alias, code in ALIASES.items()})
+    # The app's own exports name countries in the reader's language ("Japon", "日本", "اليابان").
+    from crm.i18n import LANGUAGES
+
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO"):
+                names.setdefault(fold(name), code)
     return names
 
 

@@ -1,6 +1,9 @@
 """Reading a spreadsheet a user uploads: CSV in any common encoding and delimiter, or XLSX.
 
-Everything comes back as text: a header row and data rows of equal width.
+Everything comes back as text: a header row and data rows of equal width. In a
+CSV, the apostrophe the app's exports put before text a spreadsheet would run
+as a formula is taken off again (crm.exports.formulas.unguard), so an export
+comes back as it was stored.
 """
 import csv
 import io
@@ -9,6 +12,7 @@ import zipfile
 from collections import Counter
 from datetime import date, datetime
 
+from crm.exports.formulas import unguard
 from crm.forms import clean_text
 from crm.imports.limits import ReadingBudget, UnreadableFile
 
@@ -80,7 +84,7 @@ def _read_csv(data: bytes, budget: ReadingBudget) -> list[list[str]]:
     rows = []
     try:
         for cells in reader:
-            row = _row(cells)
+            row = _row(unguard(cell) for cell in cells)
             budget.take(row, reader.line_num)
             rows.append(row)
     except csv.Error as error:

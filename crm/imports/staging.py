@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from crm.cities.models import City
 from crm.contacts.models import Contact
+from crm.exports.columns import city_name
 from crm.extensions import db
 from crm.imports.columns import ASSOCIATION, CONTACTS
 from crm.imports.countries import country_code, fold
@@ -196,7 +197,8 @@ def stage_contacts(job, partnerships: list[Partnership], progress=None) -> None:
     labels = {}
     for p in partnerships:
         labels[p.id] = f"{p.partner_city.name} – {p.home_city.name}"
-        for spelling in (p.partner_city.name, p.partner_city.native_name or "",
+        # city_name(): "Kyoto (京都市)", as the app's own contacts export names the partnership
+        for spelling in (p.partner_city.name, p.partner_city.native_name or "", city_name(p.partner_city),
                          *(p.partner_city.alternate_names or "").split("\n")):
             if spelling:
                 names.setdefault(fold(spelling), set()).add(p.id)

@@ -11,3 +11,14 @@ def is_shared(text: str) -> bool:
     folded = fold(text or "")
     return bool(folded) and (folded in YES_WORDS or folded in in_every_language("Yes")
                              or folded in in_every_language("Shared with the partner"))
+
+
+def from_label(choices, text: str):
+    """The member of an enum whose value, or label in any UI language, the cell holds; None if none."""
+    folded = fold(text or "")
+    if not folded:
+        return None
+    for member in choices:
+        if folded == fold(member.value) or folded in in_every_language(member.label._args[0]):
+            return member
+    return None
