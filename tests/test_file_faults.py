@@ -379,3 +379,20 @@ def test_really_read_only_storage_refuses_the_upload(client, login, engagement, 
     assert response.status_code == 200
     assert "the server's storage cannot be written to just now" in html.unescape(response.text)
     assert session.query(Attachment).count() == 0 and files_in(small_disk) == []
+
+
+def test_a_file_left_under_its_temporary_name_after_the_commit_is_served_and_takes_its_name(
+        app, client, login, make, engagement, session, storage_dir):
+    """The process died between the commit and the rename: the next download finishes the rename."""
+    login("coordinator")
+    user = make.user("coordinator")
+    attachment = Attachment(partnership_id=engagement.partnership_id, engagement_id=engagement.id,
+                            filename="minutes.pdf", stored_name="c" * 32, content_type="application/pdf",
+                            size=len(PDF), sha256="0" * 64, uploaded_by_id=user.id)
+    session.add(attachment)
+    session.commit()
+    temporary = stored(storage_dir, "c" * 32 + ".part", PDF)
+    response = client.get(f"/attachments/{attachment.id}")
+    assert response.status_code == 200 and response.data == PDF
+    response.close()
+    assert files_in(storage_dir) == [temporary.with_name("c" * 32)]

@@ -146,6 +146,21 @@ def attachment_path(attachment: Attachment) -> Path:
     return Path(current_app.config["ATTACHMENTS_DIR"]) / name[:2] / name
 
 
+def stored_file(attachment: Attachment) -> Path:
+    """The path of a committed attachment's file. A process that died between the commit and the rename left
+    it under its temporary name: the row says it is committed, so it takes its name now."""
+    path = attachment_path(attachment)
+    if not path.exists():
+        temporary = temporary_path(path)
+        try:
+            os.replace(temporary, path)
+            log.warning("attachment %s: its file took its name late (the process that stored it ended first)",
+                        attachment.id)
+        except OSError:
+            pass  # really missing: the caller says so
+    return path
+
+
 def _inspect(stream: IO[bytes]) -> tuple[bytes, int, str]:
     """The file's first bytes, size and SHA-256 in one pass, refusing it as
     soon as it passes the limit (the request limit also counts form fields)."""
@@ -216,6 +231,9 @@ def _publish(session) -> None:
     for temporary, final in session.info.pop(_PENDING, []):
         try:
             os.replace(temporary, final)
+        except FileNotFoundError:
+            if not final.exists():
+                log.error("attachment file %s vanished before it could take its name", temporary)
         except OSError as error:  # the row is committed: the check command finishes the rename
             log.error("attachment file %s could not take its name %s (%s); run `flask crm files check --remove`",
                       temporary, final.name, error)

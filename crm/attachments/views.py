@@ -74,7 +74,7 @@ def upload_to_partnership(partnership_id: int):
 @allow(STAFF, GUESTS)
 def download(attachment_id: int):
     attachment = get_in_scope_or_404(Attachment, attachment_id)
-    path = storage.attachment_path(attachment)
+    path = storage.stored_file(attachment)
     if not path.is_file():
         current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, path)
         abort(404)
