@@ -2,12 +2,19 @@
 
 Rows go in with bulk inserts, so the audit trail's after_flush hook never sees
 them; one audit event summarises the import instead.
+
+Imports write one at a time (a PostgreSQL advisory lock held until the
+transaction ends), and each plans its rows only once it holds the lock: two
+imports of the same file confirmed at once do not both add its cities and
+partnerships; the second finds them recorded, skips them and says so.
 """
 import logging
 import threading
+import time
 import uuid
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEvent
@@ -24,8 +31,9 @@ from crm.imports.liveness import WORKING, owned_by
 from crm.imports.matching import city_index
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, ImportJob
 from crm.imports.reading import parse_date
-from crm.imports.staging import cell, city_identity, plan, plan_contacts
+from crm.imports.staging import SKIP_EXISTING, cell, city_identity, plan, plan_contacts
 from crm.imports.values import from_label, is_shared
+from crm.partnerships.duplicates import is_pair_violation
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
 from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
@@ -33,6 +41,13 @@ from crm.settings.service import office_settings
 CHUNK = 1000
 #: progress of running jobs in this process (SQLite cannot take a second writer while the import writes)
 PROGRESS: dict[str, tuple[int, int]] = {}
+#: the phase each running job of this process is in (see phase_of)
+PHASES: dict[str, str] = {}
+WAITING, PREPARING, WRITING = "waiting", "preparing", "writing"
+#: the advisory lock key every import takes to write (any constant the app uses for nothing else)
+WRITE_LOCK = 7_250_325_001
+LOCK_POLL_SECONDS = 0.5
+PAIR_ATTEMPTS = 3
 
 
 class Superseded(Exception):
@@ -60,6 +75,25 @@ def report_progress(job: ImportJob):
 
 def now():
     return utcnow()
+
+
+def phase_of(job: ImportJob) -> str:
+    """matching, waiting (for another import to finish writing), preparing (its cities) or writing."""
+    if job.status != APPLYING:
+        return job.status
+    return PHASES.get(job.token) or (WRITING if job.processed else PREPARING)
+
+
+def wait_for_other_imports(job: ImportJob, progress=None) -> None:
+    """Take the import write lock for this transaction, showing a heartbeat while another import holds it."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite has one writer at a time already
+    while not db.session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}).scalar():
+        PHASES[job.token] = WAITING
+        if progress:
+            progress(0, job.total)  # the heartbeat: waiting is not being stuck
+        time.sleep(LOCK_POLL_SECONDS)
+    PHASES[job.token] = PREPARING
 
 
 def _kind(text: str) -> PartnershipKind:
@@ -161,11 +195,12 @@ def apply_partnerships(job: ImportJob, user_id: int | None, progress=None) -> di
             "summary": summary[:5000] or None,
         })
     total = len(values)
+    PHASES[job.token] = WRITING
     for start in range(0, total, CHUNK):
         db.session.execute(insert(Partnership), values[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, total), total)
-    summary = {"partnerships": total, "home_cities": new_homes,
+    summary = {"partnerships": total, "already_recorded": _already_recorded(everything), "home_cities": new_homes,
                "cities_from_gazetteer": sum(1 for i in needed if i[0] == "gn"),
                "cities_from_file": sum(1 for i in needed if i[0] == "new")}
     _finish(job, user_id, summary)
@@ -173,7 +208,8 @@ def apply_partnerships(job: ImportJob, user_id: int | None, progress=None) -> di
 
 
 def apply_contacts(job: ImportJob, user_id: int | None, progress=None) -> dict:
-    planned = [p for p in plan_contacts(job) if p[2] is None]
+    everything = plan_contacts(job)
+    planned = [p for p in everything if p[2] is None]
     rows_data, mapping = job.data["rows"], job.data["mapping"]
     organizations: dict[tuple[int, str], int] = {
         (pid, name.casefold()): oid for oid, pid, name in db.session.execute(
@@ -202,14 +238,21 @@ def apply_contacts(job: ImportJob, user_id: int | None, progress=None) -> dict:
             "language": _language(language), "visibility": Visibility.SHARED if shared else Visibility.STAFF_ONLY,
         })
     total = len(values)
+    PHASES[job.token] = WRITING
     for start in range(0, total, CHUNK):
         db.session.execute(insert(Contact), values[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, total), total)
     shared = sum(1 for v in values if v["visibility"] == Visibility.SHARED)
-    summary = {"contacts": total, "organizations": new_orgs, "shared": shared, "staff_only": total - shared}
+    summary = {"contacts": total, "already_recorded": _already_recorded(everything), "organizations": new_orgs,
+               "shared": shared, "staff_only": total - shared}
     _finish(job, user_id, summary)
     return summary
+
+
+def _already_recorded(planned) -> int:
+    """Rows skipped because they are in the database: before the import, or saved by another meanwhile."""
+    return sum(1 for p in planned if p[-1] == SKIP_EXISTING)
 
 
 def _language(text: str) -> str | None:
@@ -244,6 +287,7 @@ def _finish(job: ImportJob, user_id: int | None, summary: dict) -> None:
 
 
 def apply(job: ImportJob, user_id: int | None, progress=None) -> dict:
+    wait_for_other_imports(job, progress)  # before planning: the plan sees what another import saved
     if job.kind == "contacts":
         return apply_contacts(job, user_id, progress)
     return apply_partnerships(job, user_id, progress)
@@ -274,8 +318,18 @@ def run_apply(job_id: int, user_id: int | None, progress_factory=report_progress
     try:
         if job is None or job.status != APPLYING or job.worker != worker:
             raise Superseded(job_id)  # _finish checks the claim loaded here again, as it writes
-        apply(job, user_id, progress_factory(job))
-        db.session.commit()
+        for attempt in range(1, PAIR_ATTEMPTS + 1):
+            try:
+                apply(job, user_id, progress_factory(job))
+                db.session.commit()
+                break
+            except IntegrityError as error:
+                # A partnership of the file saved by hand meanwhile (imports wait for each other): plan again,
+                # and it is skipped as already recorded.
+                if attempt == PAIR_ATTEMPTS or not is_pair_violation(error):
+                    raise
+                db.session.rollback()
+                job = db.session.get(ImportJob, job_id, populate_existing=True)
     except Superseded:
         db.session.rollback()
         logging.getLogger(__name__).warning("import job %s was taken over by another claim; nothing written", job_id)
@@ -285,6 +339,7 @@ def run_apply(job_id: int, user_id: int | None, progress_factory=report_progress
         raise
     finally:
         PROGRESS.pop(token, None)
+        PHASES.pop(token, None)
         WORKING.discard(worker)
 
 

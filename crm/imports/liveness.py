@@ -120,7 +120,9 @@ def claim_job(job_id: int, seen_status: str, status: str, *, seen_worker: str | 
     tab, a second retry). A retry must also find the same (stale) claim it judged interrupted."""
     worker = str(Worker.new())
     conditions = [ImportJob.status == seen_status] + ([owned_by(seen_worker)] if retry else [])
-    if not claim(ImportJob, job_id, *conditions, status=status, worker=worker, heartbeat_at=utcnow(), error=None):
+    # Progress starts again from nothing: matching's 100 % is not writing's.
+    if not claim(ImportJob, job_id, *conditions, status=status, worker=worker, heartbeat_at=utcnow(), error=None,
+                 processed=0):
         return None
     WORKING.add(worker)
     return worker

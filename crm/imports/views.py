@@ -39,6 +39,19 @@ REASONS = {
 }
 
 
+def phase_heading(job: ImportJob) -> str:
+    """What a running import is doing, in the words of its progress page."""
+    contacts = job.kind == CONTACTS
+    phase = applying.phase_of(job)
+    if phase == applying.WAITING:
+        return _("Waiting for another import to finish saving…")
+    if phase == applying.PREPARING:
+        return _("Preparing the contacts…") if contacts else _("Preparing the cities…")
+    if phase == applying.WRITING:
+        return _("Saving the contacts…") if contacts else _("Saving the partnerships…")
+    return _("Matching the cities…")
+
+
 def _job(token: str) -> ImportJob:
     job = db.session.scalar(select(ImportJob).where(ImportJob.token == token, ImportJob.user_id == current_user.id))
     return job or abort(404)
@@ -138,7 +151,7 @@ def job(token: str):
     if job.status in (MATCHING, APPLYING, FAILED, DONE):
         done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
         return render_template("imports/progress.html", job=job, done=done, total=total,
-                               form=ConfirmForm(), reasons=REASONS,
+                               heading=phase_heading(job), form=ConfirmForm(), reasons=REASONS,
                                interrupted=liveness.is_interrupted(job, utcnow()),
                                stall_minutes=max(1, liveness.stall_seconds() // 60))
     if job.status == UPLOADED:
@@ -174,7 +187,8 @@ def status(token: str):
     job = _job(token)
     done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
     interrupted = liveness.is_interrupted(job, utcnow())
-    return jsonify(status=job.status, done=done, total=total, interrupted=interrupted,
+    return jsonify(status=job.status, phase=applying.phase_of(job), heading=phase_heading(job), done=done,
+                   total=total, interrupted=interrupted,
                    percent=round(100 * done / total) if total else 0,
                    finished=interrupted or job.status in (READY, DONE, FAILED), url=url_for(".job", token=token))
 

@@ -102,6 +102,8 @@
         .then(function (job) {
           if (!job) { setTimeout(poll, 3000); return; }
           if (job.finished) { window.location.assign(job.url); return; }
+          const heading = box.querySelector(".import-progress-heading");
+          if (heading && job.heading) { heading.textContent = job.heading; }  // the phase it is in
           bar.max = job.total || 1;
           bar.value = job.done;
           text.textContent = job.done.toLocaleString(document.documentElement.lang) + " / " +

@@ -1,0 +1,89 @@
+"""Issue 26 item 6: two imports of the same file confirmed at once, on two real PostgreSQL connections.
+
+The one that saves keeps its outcome; the other waits for it, finds its rows recorded and says so,
+instead of failing with a raw SQL error. The progress shows the phase the import is in."""
+import time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tests.test_concurrency import committed  # noqa: F401  (the fixture: real commits, cleaned up after)
+from tests.test_races import race, scalar, setup, staff
+
+NAMES = ("Racetown", "Raceville", "Racebury")
+
+
+def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypatch):  # noqa: F811
+    from crm.cities.models import City
+    from crm.imports import apply as applying
+    from crm.imports import views
+    from tests.test_once import ready_job
+
+    engine, created = committed
+    user, login = staff(engine, created)
+    (home,) = setup(engine, created, City(name="Race Kobe", country_code="JP"))
+    with Session(engine, expire_on_commit=False) as session:
+        jobs = [ready_job(session, user, home, names=NAMES) for _ in range(2)]
+    created += [("import_jobs", job.id) for job in jobs]
+    original = applying.ensure_cities
+
+    def slow_cities(*args, **kwargs):  # the first to write is still at it when the second starts
+        time.sleep(0.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(applying, "ensure_cities", slow_cities)
+    try:
+        results = race(app, engine, monkeypatch, login, views, "ConfirmForm",
+                       [(f"/import/{job.token}/confirm", {}) for job in jobs])
+    finally:
+        made = scalar(engine, "SELECT count(*) FROM partnerships WHERE home_city_id = :h", h=home.id)
+        cities = scalar(engine, "SELECT count(*) FROM cities WHERE name IN ('Racetown', 'Raceville', 'Racebury')")
+        with engine.begin() as conn:  # what the imports wrote
+            conn.execute(sa.text("DELETE FROM partnerships WHERE home_city_id = :h"), {"h": home.id})
+            conn.execute(sa.text("DELETE FROM cities WHERE name IN ('Racetown', 'Raceville', 'Racebury')"))
+    assert [code for code, _f in results] == [302, 302], results
+    assert (made, cities) == (3, 3), "each partnership and each city once"
+    with engine.connect() as conn:
+        outcomes = conn.execute(sa.text("SELECT status, error, summary FROM import_jobs WHERE id IN (:a, :b)"),
+                                {"a": jobs[0].id, "b": jobs[1].id}).all()
+    assert [status for status, _e, _s in outcomes] == ["done", "done"], outcomes
+    assert all(error is None for _s, error, _x in outcomes)
+    import json
+
+    summaries = sorted((json.loads(s) if isinstance(s, str) else s for _s, _e, s in outcomes),
+                       key=lambda s: s["partnerships"])
+    assert [s["partnerships"] for s in summaries] == [0, 3], "the one that saved keeps its outcome"
+    assert summaries[0]["already_recorded"] == 3
+
+
+def test_writing_starts_from_nothing_and_says_which_phase_it_is_in(client, login, make, session):
+    """Matching's 100 % is not shown while the import prepares its cities; then it says it is saving."""
+    from crm.imports import apply as applying
+    from crm.imports import liveness
+    from crm.imports.models import APPLYING, READY, ImportJob
+    from tests.test_once import ready_job
+
+    home = make.home_city(name="Kobe", country_code="JP")
+    user = login("coordinator")
+    job = ready_job(session, user, home)
+    session.execute(sa.update(ImportJob).where(ImportJob.id == job.id).values(processed=50, total=50))
+    session.commit()
+    with client.application.app_context():
+        from crm.extensions import db
+
+        worker = liveness.claim_job(job.id, READY, APPLYING)
+        db.session.commit()
+    try:
+        status = client.get(f"/import/{job.token}/status").json
+        assert (status["done"], status["phase"], status["heading"]) == (0, "preparing", "Preparing the cities…")
+        assert "Preparing the cities…" in client.get(f"/import/{job.token}").text
+        applying.PHASES[job.token] = applying.WAITING
+        assert client.get(f"/import/{job.token}/status").json["heading"] == \
+            "Waiting for another import to finish saving…"
+        applying.PHASES.pop(job.token)
+        session.execute(sa.update(ImportJob).where(ImportJob.id == job.id).values(processed=1))
+        session.commit()
+        status = client.get(f"/import/{job.token}/status").json
+        assert (status["done"], status["phase"], status["heading"]) == (1, "writing", "Saving the partnerships…")
+    finally:
+        liveness.WORKING.discard(worker)
