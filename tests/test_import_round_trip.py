@@ -21,7 +21,7 @@ from crm.contacts.models import Contact, Organization
 from crm.engagements.models import Visibility
 from crm.i18n import LANGUAGES
 from crm.imports.models import DONE, ImportJob
-from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
+from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
 from tests.test_import_visibility import SelectedOptions
 
 KYOTO, MALMO, CAIRO = 1857910, 2692969, 360630
@@ -32,7 +32,7 @@ EXPECTED_FIELDS = {
                      "kind": "Kind", "status": "Status", "established_on": "Established on"},
     "contacts": {"partner_city": "Partnership", "name": "Name", "email": "E-mail", "phone": "Phone",
                  "organization": "Organization", "job_title": "Title or role", "language": "Language",
-                 "visibility": "Visible to"},
+                 "side": "Side", "visibility": "Visible to"},
 }
 EXPORTS = {"partnerships": "/partnerships/export", "contacts": "/contacts/export"}
 
@@ -63,6 +63,7 @@ def portfolio(make, session):
                  visibility=Visibility.SHARED)
     make.contact(cairo, name="Amira Hassan", email="amira@cairo.example", language="ar",
                  visibility=Visibility.STAFF_ONLY)
+    make.contact(cairo, name="Our Liaison", email="liaison@kobe.example", side=Side.HOME)
     for n, (name, title, phone) in enumerate(TRICKY_CONTACTS):
         make.contact((kyoto, malmo, cairo)[n % 3], name=name, job_title=title, phone=phone,
                      visibility=(Visibility.SHARED, Visibility.STAFF_ONLY)[n % 2])
@@ -146,7 +147,8 @@ def test_an_export_imported_into_an_empty_list_stores_the_values_as_typed(
 
     def contacts():
         session.expire_all()
-        return sorted(session.execute(select(Contact.partnership_id, Contact.name, Contact.job_title, Contact.email,
+        return sorted(session.execute(select(Contact.partnership_id, Contact.side, Contact.name, Contact.job_title,
+                                             Contact.email,
                                              Contact.phone, Contact.language, Contact.organization_id,
                                              Contact.visibility)).all())
 

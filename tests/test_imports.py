@@ -390,3 +390,15 @@ def test_when_nothing_would_be_added_the_preview_says_why_and_offers_no_import(c
     preview = client.get(f"/import/{token}").text
     assert f'show=skipped" aria-current="page">' in preview  # the tab that says why
     assert "Import now</button>" in preview and "disabled" in preview.split("Import now</button>")[0].rsplit("<button", 1)[1]
+
+
+def test_every_tab_of_a_contacts_preview_opens(client, login, make, session):
+    """Issue 25 item 2: the contacts preview's Matched tab answered 500 (its candidates have no distance)."""
+    home = make.home_city()
+    make.partnership(home=home, partner=make.city("Malmö", country_code="SE"))
+    login("coordinator")
+    token = token_of(upload(client, "Name,Partner city\nAnna Berg,Malmö\nLars Holm,Malmo\n", kind="contacts"))
+    client.post(f"/import/{token}/columns", data={"name": "0", "partner_city": "1"})
+    for tab in ("review", "matched", "created", "skipped"):
+        assert client.get(f"/import/{token}?show={tab}").status_code == 200, tab
+    assert "Malmö – " in client.get(f"/import/{token}?show=matched").text

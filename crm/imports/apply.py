@@ -232,7 +232,8 @@ def apply_contacts(job: ImportJob, user_id: int | None, progress=None) -> dict:
         # Staff only unless the file says a contact is shared: a partner sees no one by surprise.
         shared = mapping.get("visibility") is not None and is_shared(cell(row, mapping, "visibility"))
         values.append({
-            "partnership_id": partnership_id, "side": Side.PARTNER, "name": cell(row, mapping, "name")[:200],
+            "partnership_id": partnership_id, "side": from_label(Side, cell(row, mapping, "side")) or Side.PARTNER,
+            "name": cell(row, mapping, "name")[:200],
             "email": cell(row, mapping, "email")[:254] or None, "phone": cell(row, mapping, "phone")[:50] or None,
             "job_title": cell(row, mapping, "job_title")[:200] or None, "organization_id": org_id,
             "language": _language(language), "visibility": Visibility.SHARED if shared else Visibility.STAFF_ONLY,

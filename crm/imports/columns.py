@@ -55,6 +55,8 @@ CONTACT_FIELDS = {
     "job_title": (_l("Job title"), [_l("Title or role"), "job title", "title", "position", "role", "cargo", "poste",
                                     "funktion", "役職", "职务"], False),
     "language": (_l("Language"), ["language", "lang", "idioma", "langue", "sprache", "言語", "语言"], False),
+    #: our side or the partner's ("Our side", "Partner side" in any UI language); absent, the partner's
+    "side": (_l("Side"), ["side", "lado", "cote", "seite"], False),
     #: absent, every contact imported is staff only; present, only a row that says so is shared
     "visibility": (_l("Shared with the partner"), [_l("Visible to"), "visibility", "shared", "visible to",
                                                    "visibilidad", "compartido", "visibilite", "partage",
