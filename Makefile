@@ -1,20 +1,28 @@
 # Sister City CRM — the commands a newcomer needs.
 #   make run    set up, migrate, load the demo data (once) and serve on http://127.0.0.1:5000
 #   make test   set up and run the whole test suite (SQLite and PostgreSQL lanes)
+#   make api-check  the JSON API against its OpenAPI description (schemathesis), every role, both databases
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
+VNU_JAR := .ci/node/node_modules/vnu-jar/build/dist/vnu.jar
 LANGUAGES := en es fr de ja zh ar
 
-.PHONY: run test setup install system-packages translations compile-translations db clean
+.PHONY: run test api-check setup install system-packages vnu translations compile-translations db clean
 
 run: setup system-packages db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup system-packages
+test: setup system-packages vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The JSON API against its OpenAPI description: schemathesis with every check and 4 workers, as every role,
+# on SQLite and on PostgreSQL (API_CHECK_DATABASE_URL, default postgresql+psycopg://postgres@localhost/crm_api_check;
+# its public schema is dropped). API_CHECK_ARGS="--max-examples 300" for a longer run.
+api-check: setup
+	$(PY) -m scripts.api_check $(API_CHECK_ARGS)
 
 setup: install compile-translations
 
@@ -30,6 +38,19 @@ $(VENV)/.installed: pyproject.toml
 # Debian packages for PDFs and browser tests (fonts, HarfBuzz subsetting, Chromium).
 system-packages:
 	@bash scripts/system-packages.sh
+
+# The Nu HTML Checker the tests run over every page they render (tests/markup_check.py): the npm package
+# vnu-jar, pinned in .ci/node (its install script, which would download a Java, is not run: Java comes from
+# system-packages). Without npm the check is skipped with a warning, or fails under REQUIRE_VNU=1.
+vnu: $(VNU_JAR)
+
+$(VNU_JAR): .ci/node/package.json .ci/node/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix .ci/node --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "!!! npm not found: the markup check (Nu HTML Checker) is skipped until vnu.jar is installed" >&2; \
+	  [ "$(REQUIRE_VNU)" != 1 ]; \
+	fi
 
 db: install
 	$(FLASK) db upgrade
