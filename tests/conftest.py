@@ -25,6 +25,9 @@ from crm import create_app
 from crm.config import normalise_database_url
 from crm.extensions import db as flask_db
 
+# Every HTML page rendered during the run goes through the Nu HTML Checker at the end.
+pytest_plugins = ["tests.markup_check"]
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@localhost/crm_test"
 IGNORED_STATEMENTS = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK TO|BEGIN|COMMIT|ROLLBACK)\b", re.I)
 

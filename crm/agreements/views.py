@@ -76,7 +76,7 @@ def _renewable_choices(partnership_id: int, exclude_id: int | None = None):
             Agreement.partnership_id == partnership_id, Agreement.id != (exclude_id or 0),
             Agreement.status.in_([AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.RENEWED]))
         .order_by(Agreement.title)).all()
-    return options([(0, _l("None"))] + [(row.id, row.title) for row in rows])
+    return options([(0, _l("No earlier agreement"))] + [(row.id, row.title) for row in rows])
 
 
 def _apply(agreement: Agreement, form: AgreementForm) -> None:

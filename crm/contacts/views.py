@@ -31,7 +31,7 @@ def organization_choices(partnership_id):
         select(Organization.id, Organization.name).where(Organization.partnership_id == partnership_id)
         .order_by(Organization.name)
     ).all()
-    return options([(0, _l("None"))] + [(row.id, row.name) for row in rows])
+    return options([(0, _l("No organization"))] + [(row.id, row.name) for row in rows])
 
 
 def _search(query, columns, q):

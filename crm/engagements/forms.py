@@ -22,7 +22,7 @@ class EngagementForm(Form):
     )
     visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
                             validators=[InputRequired()])
-    pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("None")), validators=[Optional()])
+    pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("No pillar")), validators=[Optional()])
     initiated_by = SelectField(_l("Started by"), choices=enum_choices(Side), default=Side.HOME.value,
                                validators=[InputRequired()])
 

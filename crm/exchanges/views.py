@@ -82,7 +82,7 @@ def export(fmt: str):
 
 def _form(partnership_id: int, exchange: Exchange | None = None):
     form = ExchangeForm(obj=exchange)
-    form.host_organization_id.choices = organization_choices(partnership_id, _l("None"))
+    form.host_organization_id.choices = organization_choices(partnership_id, _l("No organization"))
     if exchange is not None and request.method == "GET":
         form.host_organization_id.data = exchange.host_organization_id or 0
     return form

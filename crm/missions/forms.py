@@ -86,8 +86,9 @@ def _local_time_message(error: LocalTimeError):
 
 
 class DelegateForm(Form):
-    contact_id = SelectField(_l("Person"), coerce=int, validators=[Optional()])
-    organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()])
+    # Ids of their own: the mission page also has the itinerary form's contact_id.
+    contact_id = SelectField(_l("Person"), coerce=int, validators=[Optional()], id="delegate-contact")
+    organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()], id="delegate-organization")
     role = StringField(_l("Role in the delegation"), validators=[Optional(), Length(max=200)],
                        filters=[none_if_empty])
 

@@ -165,7 +165,7 @@ def _itinerary_form(mission: TradeMission, item: ItineraryItem | None = None, bl
 def _delegate_form(mission: TradeMission, **kwargs):
     form = DelegateForm(**kwargs)
     form.contact_id.choices = contact_choices(mission.partnership_id, _l("No one"))
-    form.organization_id.choices = organization_choices(mission.partnership_id, _l("None"))
+    form.organization_id.choices = organization_choices(mission.partnership_id, _l("No organization"))
     return form
 
 
