@@ -1,6 +1,7 @@
 # Sister City CRM — the commands a newcomer needs.
 #   make run    set up, migrate, load the demo data (once) and serve on http://127.0.0.1:5000
 #   make test   set up and run the whole test suite (SQLite and PostgreSQL lanes)
+#   make api-check  the JSON API against its OpenAPI description (schemathesis), every role, both databases
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -9,13 +10,19 @@ PYBABEL := $(VENV)/bin/pybabel
 VNU_JAR := .ci/node/node_modules/vnu-jar/build/dist/vnu.jar
 LANGUAGES := en es fr de ja zh ar
 
-.PHONY: run test setup install system-packages vnu translations compile-translations db clean
+.PHONY: run test api-check setup install system-packages vnu translations compile-translations db clean
 
 run: setup system-packages db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup system-packages vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The JSON API against its OpenAPI description: schemathesis with every check and 4 workers, as every role,
+# on SQLite and on PostgreSQL (API_CHECK_DATABASE_URL, default postgresql+psycopg://postgres@localhost/crm_api_check;
+# its public schema is dropped). API_CHECK_ARGS="--max-examples 300" for a longer run.
+api-check: setup
+	$(PY) -m scripts.api_check $(API_CHECK_ARGS)
 
 setup: install compile-translations
 
