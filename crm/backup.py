@@ -37,8 +37,8 @@ from flask import current_app
 
 from crm.attachments.models import Attachment
 from crm.attachments.storage import attachment_path
-from crm.backup_checks import (FORMAT, READ_CHUNK, Contents, Limits, RestoreError, check_archive, drain,
-                               load_table, verify_contents)
+from crm.backup_checks import (FORMAT, READ_CHUNK, ZIP_ERRORS, Contents, Limits, RestoreError, check_archive,
+                               drain, load_table, verify_contents)
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
 
@@ -53,17 +53,6 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    return value
-
-
-def _typed(column: sa.Column, value):
-    if value is None:
-        return None
-    kind = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
-    if isinstance(kind, sa.DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, sa.Date):
-        return date.fromisoformat(value)
     return value
 
 
@@ -254,14 +243,9 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
         counts = {}
         for table in db.metadata.sorted_tables:
             rows = load_table(archive, checked, table)
-            columns = {column.name: column for column in table.columns}
-            try:
-                typed = [{key: _typed(columns[key], value) for key, value in row.items()} for row in rows]
-            except (ValueError, TypeError) as error:
-                raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
-            if typed:
+            if rows:
                 try:
-                    db.session.execute(table.insert(), typed)
+                    db.session.execute(table.insert(), rows)
                 except sa.exc.StatementError as error:
                     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
                     raise RestoreError(f"the database refused the rows of table {table.name} ({reason})") from None
@@ -290,7 +274,7 @@ def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.Z
         source = plain
     try:
         return stack.enter_context(zipfile.ZipFile(source))
-    except (zipfile.BadZipFile, OSError) as error:
+    except ZIP_ERRORS as error:
         raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None
 
 

@@ -12,9 +12,12 @@ checks on the archive it has just written before it reports success.
 import hashlib
 import json
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from pathlib import PurePosixPath
 
 import sqlalchemy as sa
@@ -27,6 +30,9 @@ from crm.extensions import db
 FORMAT = 1
 READ_CHUNK = 64 * 1024
 MANIFEST_MAX_BYTES = 1024 * 1024
+#: what reading a damaged zip raises, besides BadZipFile (a flipped byte can make each of them)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+              RuntimeError, struct.error)
 
 
 class RestoreError(RuntimeError):
@@ -176,7 +182,8 @@ def revision_mismatch(theirs: str, ours: str | None) -> str:
         return (f"the archive is of schema revision {theirs}, which this version of the CRM does not know: "
                 "restore it with the version that made it")
     if ours not in order:
-        return f"the archive is of schema revision {theirs}, this database is at {ours}: restore into a database at {theirs}"
+        return (f"the archive is of schema revision {theirs}, this database is at {ours}: restore it into an empty "
+                f"database upgraded only to {theirs}")
     if order.index(theirs) < order.index(ours):
         return (f"the archive is of schema revision {theirs}, newer than this database's {ours}: "
                 "run `flask --app wsgi db upgrade`, then restore")
@@ -196,7 +203,9 @@ def drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: i
                     raise RestoreError(f"the entry {entry.filename!r} is larger than its header says",
                                        read_before + read)
                 sink(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+    except RestoreError:
+        raise
+    except ZIP_ERRORS as error:
         raise RestoreError(f"the entry {entry.filename!r} is damaged ({error})", read_before + read) from None
     if read != entry.file_size:
         raise RestoreError(f"the entry {entry.filename!r} is shorter than its header says", read_before + read)
@@ -261,16 +270,32 @@ def verify_contents(archive: zipfile.ZipFile, checked: CheckedArchive,
 
 
 def load_table(archive: zipfile.ZipFile, checked: CheckedArchive, table: sa.Table) -> list[dict]:
-    """One table's rows, each a dict of this schema's columns, as many as the manifest counts."""
+    """One table's rows, each a dict of this schema's columns with values as the columns take them, as many as
+    the manifest counts."""
     try:
         with archive.open(checked.tables[table.name]) as stream:
             rows = json.load(stream)
-    except (ValueError, zipfile.BadZipFile, EOFError, OSError) as error:
+    except ZIP_ERRORS as error:
         raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
     if not isinstance(rows, list) or len(rows) != checked.counts.get(table.name):
         raise RestoreError(f"the archive's table {table.name} does not hold the rows its manifest counts")
-    columns = {column.name for column in table.columns}
+    columns = {column.name: column for column in table.columns}
     for row in rows:
-        if not isinstance(row, dict) or row.keys() != columns:
+        if not isinstance(row, dict) or row.keys() != columns.keys():
             raise RestoreError(f"the archive's table {table.name} is damaged (a row without this schema's columns)")
-    return rows
+    try:
+        return [{key: typed_value(columns[key], value) for key, value in row.items()} for row in rows]
+    except (ValueError, TypeError) as error:
+        raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
+
+
+def typed_value(column: sa.Column, value):
+    """A value as JSON holds it, as the column takes it (dates and times come as ISO 8601 text)."""
+    if value is None:
+        return None
+    kind = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
+    if isinstance(kind, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, sa.Date):
+        return date.fromisoformat(value)
+    return value

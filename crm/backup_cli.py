@@ -75,8 +75,8 @@ def import_command(path: str, check_only: bool, passphrase_file: str | None):
                 from error
         db.session.rollback()
         click.echo(f"The archive is sound: {contents.rows} rows in {contents.tables} tables and {contents.files} "
-                   f"attachments ({contents.file_bytes} bytes); every reference resolves and every file matches "
-                   "its checksum. Nothing was written.")
+                   f"attachment{'' if contents.files == 1 else 's'} ({contents.file_bytes} bytes); every reference "
+                   "resolves and every file matches its checksum. Nothing was written.")
         return
     try:
         counts = import_archive(Path(path), passphrase=passphrase)
