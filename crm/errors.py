@@ -47,10 +47,29 @@ def render_unavailable():
 
 #: fields never written back into a page: the old CSRF token (a fresh one is added) and passwords
 _NEVER_RESENT = ("csrf_token",)
+_password_names: frozenset | None = None
+
+
+def password_field_names() -> frozenset:
+    """The names of every password field of the app's forms ("password", and "confirm" and "current" too)."""
+    global _password_names
+    if _password_names is None:
+        from wtforms import Form, PasswordField
+        from wtforms.fields.core import UnboundField
+
+        names, classes = set(), [Form]
+        while classes:
+            cls = classes.pop()
+            classes.extend(cls.__subclasses__())
+            names.update(name for name, value in vars(cls).items()
+                         if isinstance(value, UnboundField) and issubclass(value.field_class, PasswordField))
+        _password_names = frozenset(names)
+    return _password_names
 
 
 def _secret(name: str) -> bool:
-    return "password" in name.lower()
+    lowered = name.lower()
+    return "password" in lowered or "passphrase" in lowered or name in password_field_names()
 
 
 def sent_form() -> dict:

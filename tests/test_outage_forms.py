@@ -122,3 +122,20 @@ def test_no_page_sends_the_user_to_a_get_of_a_post_only_address(app, client, log
         switched = client.post("/language", data={"language": "en", "next": address, "csrf_token": token})
         assert switched.status_code == 302
         assert client.get(switched.headers["Location"]).status_code != 405, address
+
+
+def test_no_password_field_is_written_back_whatever_its_name(client, login, monkeypatch):
+    """A change of password names its fields current, password and confirm: none comes back in the page."""
+    from crm.errors import password_field_names
+
+    assert {"password", "confirm", "current"} <= password_field_names()
+    login("coordinator")
+    monkeypatch.setattr(db.session, "commit", outage)
+    monkeypatch.setattr(db.session, "execute", outage)
+    response = client.post("/portal/password", data={"current": "old secret one", "password": "new secret two",
+                                                     "confirm": "new secret two", "note": "kept text"})
+    assert response.status_code == 503, response.status_code
+    for secret in ("old secret one", "new secret two"):
+        assert secret not in response.text
+    assert dict(hidden_fields(response.text))["note"] == "kept text"
+    assert response.text.count('type="password"') == 3
