@@ -96,8 +96,9 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits, revision: str | None
             raise RestoreError(f"the entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
                                f"more than the {limit} allowed")
         if entry.file_size > limits.ratio_from_bytes and entry.file_size > limits.ratio * max(entry.compress_size, 1):
-            raise RestoreError(f"the entry {entry.filename!r} is compressed {entry.file_size // max(entry.compress_size, 1)}"
-                               f" times, more than the {limits.ratio} allowed (a zip bomb?)")
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            raise RestoreError(f"the entry {entry.filename!r} is compressed {ratio} times, more than the "
+                               f"{limits.ratio} allowed (a zip bomb?)")
         declared += entry.file_size
         if declared > limits.total_bytes:
             raise RestoreError(f"the archive unpacks to more than the {limits.total_bytes} bytes allowed")

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from crm import create_app
 from crm.backup import _plain
 from crm.extensions import db
-from tests.conftest import postgres_url
+from tests.conftest import postgres_unavailable_reason, postgres_url
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -40,10 +40,11 @@ def attach(app, make, data: bytes, filename: str = "minutes.pdf") -> Path:
 
 
 @contextmanager
-def empty_database_app(app, tmp_path, name: str = "restore", revision: str | None = "head"):
-    """A second app on a database of its own, of the same lane, upgraded to `revision` (None: never upgraded),
-    outside the test's transaction: its commits are real."""
-    if app.config["DB_LANE"] == "sqlite":
+def empty_database_app(app, tmp_path, name: str = "restore", revision: str | None = "head", lane: str | None = None):
+    """A second app on a database of its own, of the same lane (or `lane`), upgraded to `revision` (None: never
+    upgraded), outside the test's transaction: its commits are real."""
+    lane = lane or app.config["DB_LANE"]
+    if lane == "sqlite":
         url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
     else:
         base = sa.make_url(postgres_url())
@@ -63,7 +64,7 @@ def empty_database_app(app, tmp_path, name: str = "restore", revision: str | Non
     finally:
         with restored.app_context():
             db.engine.dispose()
-        if app.config["DB_LANE"] != "sqlite":
+        if lane != "sqlite":
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             admin.dispose()
@@ -110,3 +111,24 @@ def test_round_trip_loses_nothing(app, client, login, make, session, empty_app, 
     # and a second import into a non-empty database is refused
     again = empty_app.test_cli_runner().invoke(args=["crm", "import", str(archive)])
     assert again.exit_code != 0 and "not empty" in again.output
+
+
+def test_restores_into_the_other_database_exactly(app, make, tmp_path, monkeypatch):
+    """SQLite to PostgreSQL and back: dates, times, enums and files come through unchanged."""
+    from crm.demo.seed import seed_demo
+
+    other = "postgresql" if app.config["DB_LANE"] == "sqlite" else "sqlite"
+    if other == "postgresql" and (reason := postgres_unavailable_reason()):
+        pytest.skip(reason)
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+    stored = attach(app, make, PDF, "議事録.pdf")
+    archive = tmp_path / "backup.zip"
+    assert app.test_cli_runner().invoke(args=["crm", "export", str(archive)]).exit_code == 0
+    with empty_database_app(app, tmp_path, "across", lane=other) as target:
+        result = target.test_cli_runner().invoke(args=["crm", "import", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert snapshot(target) == snapshot(app)
+        assert (Path(target.config["ATTACHMENTS_DIR"]) / stored.relative_to(tmp_path / "files")).read_bytes() == PDF

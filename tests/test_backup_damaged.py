@@ -15,7 +15,8 @@ from alembic.script import ScriptDirectory
 
 from crm.extensions import db
 from tests.test_backup import PDF, attach, empty_database_app, snapshot
-from tests.test_backup_safety import central_directory_start, empty_app, good_archive, restore_target  # noqa: F401
+from tests.test_backup_safety import (  # noqa: F401 (fixtures)
+    PASSPHRASE, central_directory_start, empty_app, good_archive, restore_target)
 
 
 def entry_data_offset(data: bytes, name: str) -> tuple[int, int]:
@@ -207,3 +208,17 @@ def test_restore_refuses_to_overwrite_a_file_already_there(good_archive, empty_a
     result = empty_app.test_cli_runner().invoke(args=["crm", "import", str(good_archive)])
     assert short_message(result) and "attachments folder is not empty" in result.output, result.output
     assert there.read_bytes() == b"already here" and snapshot(empty_app)["users"] == []
+
+
+def test_check_opens_an_encrypted_archive_with_its_passphrase_only(app, make, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    attach(app, make, PDF)
+    monkeypatch.setenv("CRM_BACKUP_PASSPHRASE", PASSPHRASE)
+    runner = app.test_cli_runner()
+    archive = tmp_path / "backup.age"
+    assert runner.invoke(args=["crm", "export", "--encrypt", str(archive)]).exit_code == 0
+    sound = runner.invoke(args=["crm", "import", "--check", str(archive)])
+    monkeypatch.setenv("CRM_BACKUP_PASSPHRASE", PASSPHRASE + "!")
+    wrong = runner.invoke(args=["crm", "import", "--check", str(archive)])
+    assert sound.exit_code == 0 and "The archive is sound" in sound.output, sound.output
+    assert short_message(wrong) and "wrong passphrase" in wrong.output, wrong.output
