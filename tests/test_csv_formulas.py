@@ -112,3 +112,16 @@ def test_csv_uses_the_separator_excel_expects_in_the_reader_language(client, log
     other = {";": "comma", ",": "semicolon"}[separator]
     chosen = client.get(f"/contacts/export.csv?sep={other}").get_data().decode("utf-8-sig")
     assert chosen.splitlines()[0].count({"comma": ",", "semicolon": ";"}[other]) == 8
+
+
+def test_amounts_take_a_decimal_comma_beside_semicolons(app_ctx):
+    from decimal import Decimal
+
+    from crm.exports.writers import Column, csv_chunks, money
+
+    columns = [Column("Budget", lambda r: money(r, "EUR")), Column("Share", lambda r: Decimal("0.25")),
+               Column("People", lambda r: 12), Column("Note", lambda r: "1.5 days")]
+    comma = b"".join(csv_chunks(columns, [123450], ",")).decode("utf-8-sig").splitlines()[1]
+    semicolon = b"".join(csv_chunks(columns, [123450], ";")).decode("utf-8-sig").splitlines()[1]
+    assert comma == "1234.50,0.25,12,1.5 days"
+    assert semicolon == "1234,50;0,25;12;1.5 days", "numbers as a German, French or Spanish Excel reads them"

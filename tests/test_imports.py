@@ -402,3 +402,9 @@ def test_every_tab_of_a_contacts_preview_opens(client, login, make, session):
     for tab in ("review", "matched", "created", "skipped"):
         assert client.get(f"/import/{token}?show={tab}").status_code == 200, tab
     assert "Malmö – " in client.get(f"/import/{token}?show=matched").text
+
+
+def test_coordinates_with_a_decimal_comma(matcher):
+    """A semicolon CSV from a German, French or Spanish spreadsheet writes 43,66."""
+    found = matcher.match("Portland", "US", "43,66", "-70,26")  # Maine, not Oregon
+    assert found.status == MATCHED and found.candidates[0].distance_km < 30

@@ -13,7 +13,8 @@ written as they are.
 
 A CSV is separated by commas, or by semicolons where the reader's language
 writes decimals with a comma (German, French, Spanish): that is what Excel
-expects there. `?sep=comma` or `?sep=semicolon` chooses.
+expects there, and its amounts then take a decimal comma too (12,50).
+`?sep=comma` or `?sep=semicolon` chooses.
 Bidi controls (crm.bidi) are left out of every text cell and of the file name.
 """
 import csv
@@ -100,12 +101,15 @@ def _remembered(memo: dict | None, key, translate):
 
 # -- CSV ---------------------------------------------------------------------------------------------------
 
-def csv_text(value, memo: dict | None = None) -> str:
+def csv_text(value, memo: dict | None = None, decimal: str = ".") -> str:
+    """A cell's text; `decimal` is the decimal sign of the reader's Excel ("," beside a ";" separator)."""
     value = plain(value, memo)
     if value is None:
         return ""
     if isinstance(value, Money):
-        return str(value.amount)
+        return str(value.amount).replace(".", decimal)
+    if isinstance(value, (float, Decimal)):
+        return str(value).replace(".", decimal)
     if isinstance(value, datetime):
         return _utc(value).isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -130,8 +134,9 @@ def csv_chunks(columns: list[Column], rows: Iterable, separator: str = ",") -> I
     buffer.write("\ufeff")
     writer.writerow([csv_text(str(column.header)) for column in columns])
     memo: dict = {}
+    decimal = "," if separator == ";" else "."  # Excel splits on ";" where decimals take a comma
     for number, row in enumerate(rows, 1):
-        writer.writerow([csv_text(column.value(row), memo) for column in columns])
+        writer.writerow([csv_text(column.value(row), memo, decimal) for column in columns])
         if number % CSV_CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

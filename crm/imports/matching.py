@@ -139,8 +139,8 @@ def distance_km(lat1, lng1, lat2, lng2) -> float:
 
 
 def _coordinates(lat, lng) -> tuple[float, float] | None:
-    try:
-        lat, lng = float(lat), float(lng)
+    try:  # "57,7" in a file from a German, French or Spanish spreadsheet
+        lat, lng = (float(v.replace(",", ".")) if isinstance(v, str) else float(v) for v in (lat, lng))
     except (TypeError, ValueError):
         return None
     if not (-90 <= lat <= 90 and -180 <= lng <= 180) or (lat == 0 and lng == 0):
