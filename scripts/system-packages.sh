@@ -3,12 +3,13 @@
 #   chromium            browser tests (Playwright drives Debian's Chromium)
 #   fonts-noto-core, fonts-noto-cjk   PDFs in every script
 #   libharfbuzz-subset0 fast font subsetting in WeasyPrint
+#   qpdf                the PDF tests check every kind of document with `qpdf --check`
 #   Java and npm        the markup check (the Nu HTML Checker, vnu.jar, from npm): any Java and npm on the
 #                       PATH will do; default-jre-headless and npm only when there are none
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 
-wanted=(chromium fonts-noto-core fonts-noto-cjk libharfbuzz-subset0)
+wanted=(chromium fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 qpdf)
 command -v java >/dev/null || wanted+=(default-jre-headless)
 command -v npm >/dev/null || wanted+=(npm)
 missing=()
