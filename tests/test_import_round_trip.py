@@ -57,6 +57,9 @@ def portfolio(make, session):
     cairo = make.partnership(home=home, partner=make.city("Cairo", native_name="القاهرة", country_code="EG",
                                                           geonames_id=CAIRO, timezone="Africa/Cairo"),
                              kind=PartnershipKind.COOPERATION, status=PartnershipStatus.PROPOSED)
+    # a city added from an earlier file, not in the gazetteer (so with no gazetteer id)
+    make.partnership(home=home, partner=make.city("Petrogradsky (Saint Petersburg)", country_code="RU",
+                                                  timezone="Europe/Moscow", latitude=59.96, longitude=30.31))
     office = make.organization(kyoto, name="Kyoto City Office")
     make.contact(kyoto, name="山田 花子", email="hanako@kyoto.example", phone="+81 75-222-3072",
                  job_title="Director, International Affairs", organization=office, language="ja",

@@ -89,18 +89,28 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
         pairs.append([number, home_ref, partner_ref, SKIP_EMPTY if empty else None])
     job.total, job.processed = len(wanted), 0
     matcher = matcher or Matcher()
+    recorded = _recorded_without_gazetteer()
     cities = []
     for n, (name, country, lat, lng) in enumerate(wanted):
         cc = country_code(country) if country else None
         point = _coordinates(lat, lng)
         match = matcher.match(name, cc, *(point or (None, None))).as_json()
+        # A city recorded before from a file or by hand (no gazetteer entry) is that city again, not the
+        # gazetteer's namesake: the app's own export comes back to the partnerships it lists.
+        choice = "create" if cc and (fold(name), cc) in recorded else default_choice(match, cc, point, name)
         cities.append({"name": name[:200], "country": country[:100], "cc": cc, "lat": point and point[0],
-                       "lng": point and point[1], "match": match, "choice": default_choice(match, cc, point, name)})
+                       "lng": point and point[1], "match": match, "choice": choice})
         if progress and (n % 200 == 0 or n == len(wanted) - 1):
             progress(n + 1, len(wanted))
     data["cities"], data["pairs"] = cities, pairs
     data["unknown_countries"] = sorted({c for _n, c, _a, _o in wanted if c and country_code(c) is None})
     job.data = data
+
+
+def _recorded_without_gazetteer() -> set[tuple[str, str]]:
+    """(folded name, country) of the cities recorded without a gazetteer entry (few: from files or by hand)."""
+    return {(fold(name), cc) for name, cc in db.session.execute(
+        select(City.name, City.country_code).where(City.geonames_id.is_(None)))}
 
 
 def _home_names(job) -> set[str]:
