@@ -332,3 +332,19 @@ def test_display_name_adds_the_detected_extension_when_the_name_does_not_say_it(
 ])
 def test_detect_type(head, expected):
     assert storage.detect_type(head) == expected
+
+
+@pytest.mark.parametrize("name, ascii_name", [
+    ("تقرير الزيارة.pdf", "tqryr lzyrh.pdf"),
+    ("東京訪問の議事録.pdf", "DongJingFangWennoYiShiLu.pdf"),
+])
+def test_a_download_named_in_another_script_has_a_readable_ascii_name(client, login, engagement, session,
+                                                                      name, ascii_name):
+    login("coordinator")
+    upload(client, upload_to(engagement), PDF, name)
+    attachment = session.query(Attachment).one()
+    response = client.get(f"/attachments/{attachment.id}")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="{ascii_name}"; ')  # not " .pdf"
+    assert f"filename*=UTF-8''{quote(name, safe='')}" in disposition
+    assert response.headers["Cache-Control"] == "private, no-store"

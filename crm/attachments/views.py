@@ -8,6 +8,7 @@ from crm.attachments import storage
 from crm.attachments.forms import UploadForm, VisibilityForm
 from crm.attachments.models import Attachment
 from crm.attachments.queries import owner_of
+from crm.downloads import content_disposition
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.forms import ConfirmForm
@@ -81,6 +82,7 @@ def download(attachment_id: int):
     # as_attachment: never rendered in our origin; Werkzeug adds filename*=UTF-8''… for Unicode names.
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename, etag=attachment.sha256)
+    response.headers["Content-Disposition"] = content_disposition(attachment.filename)  # a readable ASCII fallback
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response
