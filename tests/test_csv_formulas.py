@@ -64,14 +64,27 @@ FORMULA_TABLE = [
     ("Kyoto; Osaka", "Kyoto; Osaka"),
     ("10-12 May", "10-12 May"),
     ("-", "'-"),
+    ("'+81 75", "''+81 75"),  # an apostrophe typed before a phone number is kept too
+    ("'", "''"),
 ]
 
 
 @pytest.mark.parametrize("stored, written", FORMULA_TABLE)
 def test_the_guard_both_ways(stored, written):
-    from crm.exports.formulas import guard, unguard
+    from crm.exports.formulas import unguard
 
     assert csv_text(stored) == written
+    assert unguard(written) == stored
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("'+81 75-222-3072", "+81 75-222-3072"), ("'-12.50", "-12.50"), ("Tel; '+81 75", "Tel; +81 75"),
+    ("'hello", "'hello"), ("it's", "it's"), ("x;'y", "x;'y"),
+])
+def test_files_of_earlier_versions_read_back_as_stored(written, stored):
+    """They put an apostrophe before every + and -; an apostrophe before anything else is the text's own."""
+    from crm.exports.formulas import unguard
+
     assert unguard(written) == stored
 
 

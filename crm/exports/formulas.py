@@ -25,8 +25,9 @@ text starting with a formula sign carries the quote prefix style too, so
 editing the cell in Excel keeps it text.
 
 The importer reads the app's own CSV back with unguard(): one apostrophe before
-a dangerous value (or before another apostrophe) is taken off, so an export
-comes back as it was stored.
+a formula sign (or before another apostrophe) is taken off, so an export comes
+back as it was stored, including the files of earlier versions that guarded
+every + and -.
 """
 import re
 
@@ -46,7 +47,9 @@ def dangerous(text: str) -> bool:
 
 
 def _looks_guarded(text: str) -> bool:
-    return text.startswith("'") and (dangerous(text[1:]) or text[1:2] == "'")
+    """An apostrophe before a formula sign or another apostrophe: the guard (earlier versions of the app put
+    one before every + and -, phone numbers too; those files read back as stored as well)."""
+    return text.startswith("'") and text[1:2] in (*FORMULA_STARTS, "'")
 
 
 def guard(text: str) -> str:
