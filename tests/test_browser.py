@@ -120,6 +120,7 @@ def test_create_a_partnership_with_the_city_picker(live_server, page):
     page.type("#partner_city", "Valpara", delay=30)
     page.click(".city-picker-results li:has-text('Chile')")
     assert page.input_value("input[name='partner_city-ref']").startswith("gn:")
+    page.select_option("#kind", "sister_city")  # a required choice starts empty
     page.check("input[value='education']")
     page.click("button:has-text('Save')")
     page.wait_for_selector(".flash-success")
@@ -177,6 +178,7 @@ def test_programs_flow_agreement_scan_mission_itinerary_and_feed(live_server, pa
     page.goto(partnership_url)
     page.click("#programs >> text=New >> nth=0")
     page.fill("#title", "Busan port mission")
+    page.select_option("#direction", "outbound")
     page.fill("#starts_on", "2027-04-06")
     page.fill("#ends_on", "2027-04-08")
     page.click("button:has-text('Save')")
@@ -352,6 +354,7 @@ def test_the_pages_that_keep_data_from_being_written_twice_or_lost_work_on_a_pho
     phone.goto(f"{live_server}/partnerships/new")
     phone.type("#partner_city", "Kyoto", delay=30)
     phone.click(".city-picker-results li:has-text('Japan')")
+    phone.select_option("#kind", "sister_city")
     phone.click("button:has-text('Save')")
     assert phone.locator("text=already have a current partnership").count() >= 1
     assert_accessible_on_a_phone(phone, tmp_path, "duplicate-partnership")
