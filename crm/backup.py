@@ -211,7 +211,8 @@ def _check_written(path: Path, passphrase: str | None, limits: Limits) -> None:
             revision = json.loads(archive.read("manifest.json"))["revision"]
             verify_contents(archive, check_archive(archive, limits, revision), _locate)
     except RestoreError as error:
-        raise ExportError(f"the archive failed its own check: {error}") from None
+        raise ExportError(f"the archive failed its own check: {error}; run the export again, and report it if it "
+                          "fails again") from None
 
 
 def check_archive_file(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> Contents:
@@ -235,11 +236,14 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
         _check_free_space(sum(entry.file_size for entry, _ in checked.attachments))
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
-                raise RestoreError(f"the database is not empty (table {table.name} has rows)")
+                raise RestoreError(f"the database is not empty (table {table.name} has rows)",
+                                   advice="Restore into a new database (`flask --app wsgi db upgrade` creates its "
+                                          "tables).")
         target = Path(current_app.config["ATTACHMENTS_DIR"])
         for _, relative in checked.attachments:
             if (target / relative).exists() or (target / relative).is_symlink():
-                raise RestoreError(f"the attachments folder is not empty ({target / relative} exists)")
+                raise RestoreError(f"the attachments folder is not empty ({target / relative} exists)",
+                                   advice="Restore into an empty attachments folder (CRM_ATTACHMENTS_DIR).")
         counts = {}
         for table in db.metadata.sorted_tables:
             rows = load_table(archive, checked, table)
@@ -261,15 +265,15 @@ def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.Z
     source = path
     if is_encrypted(path):
         if not passphrase:
-            raise RestoreError("the archive is encrypted: give its passphrase")
+            raise RestoreError("the archive is encrypted: give its passphrase", advice="")
         plain = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
         try:
             with open(path, "rb") as sealed:
                 decrypt(sealed, plain, passphrase)
         except WrongPassphrase:
-            raise RestoreError("wrong passphrase: the archive cannot be opened with it; nothing was restored") from None
+            raise RestoreError("wrong passphrase: the archive cannot be opened with it", advice="") from None
         except DecryptionError as error:
-            raise RestoreError(f"the encrypted archive is damaged ({error}); nothing was restored") from None
+            raise RestoreError(f"the encrypted archive is damaged ({error})") from None
         plain.seek(0)
         source = plain
     try:
@@ -285,7 +289,8 @@ def _check_free_space(needed: int) -> None:
         folder = folder.parent
     free = shutil.disk_usage(folder).free
     if needed > free:
-        raise RestoreError(f"the attachments need {needed} bytes, but the disk holding {folder} has only {free} free")
+        raise RestoreError(f"the attachments need {needed} bytes, but the disk holding {folder} has only {free} free",
+                           advice="Free some space, then restore.")
 
 
 def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
@@ -319,8 +324,8 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
         for file in moved:
             file.unlink(missing_ok=True)
         if isinstance(error, OSError):  # a full disk, read-only storage: a message, not a traceback
-            raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})") \
-                from None
+            raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})",
+                               advice="") from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -35,11 +35,20 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, Not
               RuntimeError, struct.error)
 
 
+#: what to do about an archive that is damaged or not one of ours
+USE_ANOTHER = "Use another archive (`crm import --check ARCHIVE` tells whether one is sound)."
+#: what to do about an archive larger than the limits
+RAISE_LIMITS = "If the archive is yours and this large, raise the BACKUP_MAX_* setting (see the README)."
+
+
 class RestoreError(RuntimeError):
-    def __init__(self, message: str, bytes_read: int = 0):
+    """The archive was not restored (nothing was written); `advice` says what to do."""
+
+    def __init__(self, message: str, bytes_read: int = 0, advice: str = USE_ANOTHER):
         super().__init__(message)
         #: decompressed bytes read before the refusal (the tests hold memory and disk use to this)
         self.bytes_read = bytes_read
+        self.advice = advice
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,8 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits, revision: str | None
     """Check every entry of an archive for a database at `revision`, writing nothing; raises RestoreError."""
     entries = archive.infolist()
     if len(entries) > limits.entries:
-        raise RestoreError(f"the archive has {len(entries)} entries, more than the {limits.entries} allowed")
+        raise RestoreError(f"the archive has {len(entries)} entries, more than the {limits.entries} allowed",
+                           advice=RAISE_LIMITS)
     table_names = {table.name for table in db.metadata.sorted_tables}
     tables, attachments, seen, declared = {}, [], set(), 0
     manifest = None
@@ -94,14 +104,15 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits, revision: str | None
             MANIFEST_MAX_BYTES if kind == "manifest" else limits.table_bytes)
         if entry.file_size > limit:
             raise RestoreError(f"the entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
-                               f"more than the {limit} allowed")
+                               f"more than the {limit} allowed", advice=RAISE_LIMITS)
         if entry.file_size > limits.ratio_from_bytes and entry.file_size > limits.ratio * max(entry.compress_size, 1):
             ratio = entry.file_size // max(entry.compress_size, 1)
             raise RestoreError(f"the entry {entry.filename!r} is compressed {ratio} times, more than the "
-                               f"{limits.ratio} allowed (a zip bomb?)")
+                               f"{limits.ratio} allowed (a zip bomb?)", advice=RAISE_LIMITS)
         declared += entry.file_size
         if declared > limits.total_bytes:
-            raise RestoreError(f"the archive unpacks to more than the {limits.total_bytes} bytes allowed")
+            raise RestoreError(f"the archive unpacks to more than the {limits.total_bytes} bytes allowed",
+                               advice=RAISE_LIMITS)
         if kind == "manifest":
             manifest = entry
         elif kind == "table":
@@ -160,7 +171,7 @@ def _check_manifest(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, revision: 
         raise RestoreError("the archive's manifest is not one `crm export` writes (another program, "
                            "or a damaged archive)")
     if manifest["revision"] != revision:
-        raise RestoreError(revision_mismatch(manifest["revision"], revision))
+        raise RestoreError(revision_mismatch(manifest["revision"], revision), advice="")
     counts = manifest.get("tables")
     table_names = {table.name for table in db.metadata.sorted_tables}
     if not isinstance(counts, dict) or set(counts) != table_names or not all(

@@ -25,6 +25,11 @@ def _passphrase(passphrase_file: str | None, confirm: bool) -> str:
     return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
 
 
+def _refusal(error, outcome: str) -> str:
+    """One line: what is wrong, what to do, and that nothing was written."""
+    return " ".join(part for part in (f"{error}.", error.advice, outcome) if part)
+
+
 @click.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @click.option("--encrypt", is_flag=True, help="Seal the archive with a passphrase (scrypt and AES-256-GCM).")
@@ -46,8 +51,9 @@ def export_command(path: str, encrypt: bool, passphrase_file: str | None):
     except OSError as error:
         raise click.ClickException(f"Could not export to {path} ({error.filename or path}: "
                                    f"{error.strerror or error}). No archive was written.") from error
-    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables, with attachments, to {path}"
-               f"{' (encrypted)' if encrypt else ''}.")
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables and {counts['attachments']} "
+               f"attached files to {path}{' (encrypted)' if encrypt else ''}, and checked the archive: every reference "
+               "resolves and every file matches its checksum.")
     if not encrypt:
         click.echo("The archive holds password hashes, two-factor secrets and session tokens in clear: it is "
                    "readable only by you (mode 0600); use --encrypt before it leaves this server.")
@@ -71,8 +77,8 @@ def import_command(path: str, check_only: bool, passphrase_file: str | None):
             contents = check_archive_file(Path(path), passphrase=passphrase)
         except RestoreError as error:
             db.session.rollback()
-            raise click.ClickException(f"{error}. The archive would not restore as it is; nothing was written.") \
-                from error
+            raise click.ClickException(_refusal(error, "The archive would not restore as it is; nothing was "
+                                                       "written.")) from error
         db.session.rollback()
         click.echo(f"The archive is sound: {contents.rows} rows in {contents.tables} tables and {contents.files} "
                    f"attachment{'' if contents.files == 1 else 's'} ({contents.file_bytes} bytes); every reference "
@@ -82,5 +88,5 @@ def import_command(path: str, check_only: bool, passphrase_file: str | None):
         counts = import_archive(Path(path), passphrase=passphrase)
     except RestoreError as error:
         db.session.rollback()
-        raise click.ClickException(f"{error}. Nothing was restored.") from error
+        raise click.ClickException(_refusal(error, "Nothing was restored.")) from error
     click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables, with attachments.")
