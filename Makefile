@@ -41,14 +41,14 @@ system-packages:
 
 # The Nu HTML Checker the tests run over every page they render (tests/markup_check.py): the npm package
 # vnu-jar, pinned in .ci/node (its install script, which would download a Java, is not run: Java comes from
-# system-packages). Without npm the check is skipped with a warning, or fails under REQUIRE_VNU=1.
+# system-packages). Without it the check is skipped with a warning, or make fails under REQUIRE_VNU=1.
 vnu: $(VNU_JAR)
 
 $(VNU_JAR): .ci/node/package.json .ci/node/package-lock.json
-	@if command -v npm >/dev/null; then \
-	  npm ci --prefix .ci/node --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	@if command -v npm >/dev/null && npm ci --prefix .ci/node --ignore-scripts --no-audit --no-fund --loglevel=error; then \
+	  touch $@; \
 	else \
-	  echo "!!! npm not found: the markup check (Nu HTML Checker) is skipped until vnu.jar is installed" >&2; \
+	  echo "!!! vnu.jar not installed (npm missing or failed): the markup check (Nu HTML Checker) is skipped" >&2; \
 	  [ "$(REQUIRE_VNU)" != 1 ]; \
 	fi
 
