@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.attachments.models import Attachment
-from crm.attachments.storage import attachment_path
+from crm.attachments.storage import attachment_path, temporary_path
 from crm.backup_checks import (FORMAT, READ_CHUNK, ZIP_ERRORS, Contents, Limits, RestoreError, check_archive,
                                drain, load_table, verify_contents)
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
@@ -150,6 +150,8 @@ def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
     False when the file and its row were deleted since the snapshot. Raises ExportError for a lost file."""
     relative = _locate(row)
     file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
+    if not file.exists() and temporary_path(file).exists():
+        file = temporary_path(file)  # committed, but not yet renamed (crm.attachments.storage renames after commit)
     digest, size = hashlib.sha256(), 0
     try:
         entry = zipfile.ZipInfo.from_file(file, f"attachments/{relative}")
@@ -165,16 +167,17 @@ def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
         if _deleted_since_snapshot(row["id"]):
             return False
         raise ExportError(f"the file of attachment {row['id']} ({file}) is missing; restore it from an earlier "
-                          "backup or delete that attachment, then export again") from None
+                          "backup or delete that document (`crm files check` lists them all)") from None
     if size != row["size"] or digest.hexdigest() != row["sha256"]:
         raise ExportError(f"the file of attachment {row['id']} ({file}) is not the one its row records (size or "
-                          "SHA-256 differ); restore it from an earlier backup or delete that attachment")
+                          "SHA-256 differ); restore it from an earlier backup or delete that document")
     return True
 
 
 def _deleted_since_snapshot(attachment_id: int) -> bool:
     """Whether an attachment row is gone from the live database, once any transaction deleting it has ended
-    (crm.attachments.storage removes the file before its transaction commits)."""
+    (crm.attachments.storage removes a file when its deletion commits; waiting costs nothing if it ever does so
+    earlier)."""
     table = Attachment.__table__
     bind = db.engine
     if isinstance(bind, sa.Connection):  # the tests' single connection: nothing else can be deleting it

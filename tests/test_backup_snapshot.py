@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from crm.attachments.models import Attachment
-from crm.attachments.storage import attachment_path
+from crm.attachments.storage import attachment_path, temporary_path
 from crm.backup import export_archive, import_archive
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.extensions import db
@@ -28,8 +29,9 @@ ARCHIVES = 10
 
 class Writer(threading.Thread):
     """Saves as fast as it can on its own connection: each transaction an organization and a contact that
-    refers to it; every 4th also a new attachment (file first, then its row, as an upload does) and every 6th
-    deletes one (row, then file, before the commit, as crm.attachments.storage does)."""
+    refers to it; every 4th also a new attachment and every 6th deletes one, as crm.attachments.storage does
+    (a new file is written under its temporary name and takes its name after the commit; a deleted one is
+    removed after the commit)."""
 
     def __init__(self, app, partnership_id: int):
         super().__init__(daemon=True)
@@ -45,6 +47,7 @@ class Writer(threading.Thread):
                 n = 0
                 while not self.stop.is_set():
                     n += 1
+                    published, removed = None, None
                     with self.engine.begin() as conn:
                         organization = conn.execute(sa.insert(Organization.__table__).values(
                             partnership_id=self.partnership_id, side=Side.PARTNER, name=f"Org {n}",
@@ -59,13 +62,17 @@ class Writer(threading.Thread):
                                    "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                             path = attachment_path(Attachment(**row))
                             path.parent.mkdir(parents=True, exist_ok=True)
-                            path.write_bytes(data)
+                            temporary_path(path).write_bytes(data)
                             attachments.append((conn.execute(sa.insert(Attachment.__table__).values(**row).returning(
                                 Attachment.__table__.c.id)).scalar_one(), path))
-                        if n % 6 == 0 and attachments:
-                            gone, path = attachments.pop(0)
+                            published = path
+                        if n % 6 == 0 and len(attachments) > 1:
+                            gone, removed = attachments.pop(0)
                             conn.execute(sa.delete(Attachment.__table__).where(Attachment.__table__.c.id == gone))
-                            path.unlink()
+                    if published:
+                        os.replace(temporary_path(published), published)
+                    if removed:
+                        removed.unlink()
                     self.transactions += 1
         except BaseException as error:  # noqa: BLE001 (reported by the test)
             self.error = error
@@ -141,3 +148,43 @@ def test_archives_taken_while_records_are_saved_all_restore(app, tmp_path):
               f"{rows} rows and {files} files in all; {sum(during)} writer transactions during the exports "
               f"({min(during)}–{max(during)} each); export {min(seconds):.2f}–{max(seconds):.2f} s; "
               f"{os.path.getsize(archives[-1])} bytes the last archive")
+
+
+def test_a_file_committed_but_not_yet_renamed_is_exported_under_its_name(app, make, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    stored = attach(app, make, PDF)
+    os.replace(stored, temporary_path(stored))  # the row committed; the rename after the commit has not happened
+    archive = tmp_path / "backup.zip"
+    result = app.test_cli_runner().invoke(args=["crm", "export", str(archive)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.read(f"attachments/{stored.relative_to(tmp_path / 'files').as_posix()}") == PDF
+    assert not stored.exists()  # the export only reads
+
+
+def test_an_attachment_deleted_after_the_snapshot_is_left_out_with_its_row(app, make, session, tmp_path,
+                                                                           monkeypatch):
+    import crm.backup
+
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    kept, deleted = attach(app, make, PDF, "kept.pdf"), attach(app, make, PDF + b"2", "deleted.pdf")
+    snapshot_of = crm.backup._snapshot
+
+    @contextmanager
+    def then_delete():
+        with snapshot_of() as connection:
+            yield connection
+        session.execute(sa.delete(Attachment).where(Attachment.filename == "deleted.pdf"))
+        session.commit()
+        deleted.unlink()  # as crm.attachments.storage does once the deletion has committed
+
+    monkeypatch.setattr(crm.backup, "_snapshot", then_delete)
+    archive = tmp_path / "backup.zip"
+    result = app.test_cli_runner().invoke(args=["crm", "export", str(archive)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(archive) as opened:
+        rows = json.loads(opened.read("tables/attachments.json"))
+        files = [name for name in opened.namelist() if name.startswith("attachments/")]
+        assert json.loads(opened.read("manifest.json"))["tables"]["attachments"] == 1
+    assert [row["filename"] for row in rows] == ["kept.pdf"]
+    assert files == [f"attachments/{kept.relative_to(tmp_path / 'files').as_posix()}"]
