@@ -188,3 +188,16 @@ def test_an_attachment_deleted_after_the_snapshot_is_left_out_with_its_row(app, 
         assert json.loads(opened.read("manifest.json"))["tables"]["attachments"] == 1
     assert [row["filename"] for row in rows] == ["kept.pdf"]
     assert files == [f"attachments/{kept.relative_to(tmp_path / 'files').as_posix()}"]
+
+
+def test_the_export_reads_in_one_read_only_snapshot(app, tmp_path):
+    import crm.backup
+
+    with empty_database_app(app, tmp_path, "writes") as source, source.app_context():
+        with crm.backup._snapshot() as connection:
+            if app.config["DB_LANE"] == "postgresql":
+                assert connection.execute(sa.text("SHOW transaction_isolation")).scalar() == "repeatable read"
+                assert connection.execute(sa.text("SHOW transaction_read_only")).scalar() == "on"
+            else:
+                connection.execute(sa.text("SELECT count(*) FROM users"))
+                assert connection.connection.dbapi_connection.in_transaction
