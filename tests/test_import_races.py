@@ -1,4 +1,5 @@
-"""Issue 26 item 6: two imports of the same file confirmed at once, on two real PostgreSQL connections.
+"""Issue 26 item 6: two imports of the same file confirmed at once, on two real connections (PostgreSQL,
+and SQLite's file).
 
 The one that saves keeps its outcome; the other waits for it, finds its rows recorded and says so,
 instead of failing with a raw SQL error. The progress shows the phase the import is in."""
@@ -7,13 +8,30 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tests.test_concurrency import committed  # noqa: F401  (the fixture: real commits, cleaned up after)
+import pytest
+
 from tests.test_races import race, scalar, setup, staff
+
+
+@pytest.fixture
+def committed(app):
+    """Real commits on the lane's own database (a file for SQLite), removed after; like test_concurrency's,
+    but on both lanes: SQLite's single writer must settle the race too."""
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as conn:
+        last_audit = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM audit_events")).scalar()
+    created = []  # (table, id), deleted in reverse order afterwards
+    yield engine, created
+    with engine.begin() as conn:
+        for table, row_id in reversed(created):
+            conn.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": row_id})
+        conn.execute(sa.text("DELETE FROM audit_events WHERE id > :last"), {"last": last_audit})
+    engine.dispose()
 
 NAMES = ("Racetown", "Raceville", "Racebury")
 
 
-def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypatch):  # noqa: F811
+def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypatch):
     from crm.cities.models import City
     from crm.imports import apply as applying
     from crm.imports import views
@@ -87,3 +105,29 @@ def test_writing_starts_from_nothing_and_says_which_phase_it_is_in(client, login
         assert (status["done"], status["phase"], status["heading"]) == (1, "writing", "Saving the partnerships…")
     finally:
         liveness.WORKING.discard(worker)
+
+
+def test_one_import_confirmed_twice_at_once_on_either_database(app, committed, monkeypatch):
+    """The double-click of tests/test_races.py, on SQLite's file as well: written once, the other told."""
+    from crm.cities.models import City
+    from crm.imports import views
+    from tests.test_once import ready_job
+
+    engine, created = committed
+    user, login = staff(engine, created)
+    (home,) = setup(engine, created, City(name="Race Osaka", country_code="JP"))
+    with Session(engine, expire_on_commit=False) as session:
+        job = ready_job(session, user, home, names=("Racehaven",))
+    created.append(("import_jobs", job.id))
+    try:
+        results = race(app, engine, monkeypatch, login, views, "ConfirmForm",
+                       [(f"/import/{job.token}/confirm", {})] * 2)
+    finally:
+        made = scalar(engine, "SELECT count(*) FROM partnerships WHERE home_city_id = :h", h=home.id)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM partnerships WHERE home_city_id = :h"), {"h": home.id})
+            conn.execute(sa.text("DELETE FROM cities WHERE name = 'Racehaven'"))
+    assert [code for code, _f in results] == [302, 302], results
+    assert sum("This import was already confirmed; it is written only once." in f for _c, f in results) == 1
+    assert made == 1
+    assert scalar(engine, "SELECT status FROM import_jobs WHERE id = :j", j=job.id) == "done"

@@ -14,7 +14,7 @@ import time
 import uuid
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEvent
@@ -86,14 +86,32 @@ def phase_of(job: ImportJob) -> str:
 
 def wait_for_other_imports(job: ImportJob, progress=None) -> None:
     """Take the import write lock for this transaction, showing a heartbeat while another import holds it."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite has one writer at a time already
-    while not db.session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}).scalar():
-        PHASES[job.token] = WAITING
-        if progress:
-            progress(0, job.total)  # the heartbeat: waiting is not being stuck
-        time.sleep(LOCK_POLL_SECONDS)
+    if db.session.get_bind().dialect.name == "sqlite":
+        _take_sqlite_write_lock(job)
+    else:
+        while not db.session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}).scalar():
+            PHASES[job.token] = WAITING
+            if progress:
+                progress(0, job.total)  # the heartbeat: waiting is not being stuck
+            time.sleep(LOCK_POLL_SECONDS)
     PHASES[job.token] = PREPARING
+
+
+def _take_sqlite_write_lock(job: ImportJob) -> None:
+    """SQLite's one write lock, taken before the plan reads. A transaction whose reads began before another
+    import wrote cannot write after it (its snapshot is behind): it is rolled back (it only read) and tries
+    again from a fresh snapshot. A transaction that wrote already (the CLI's new job) holds the lock."""
+    job_id, token = job.id, job.token
+    while True:
+        try:
+            db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(heartbeat_at=now()))
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig):
+                raise
+            db.session.rollback()
+            PHASES[token] = WAITING
+            time.sleep(LOCK_POLL_SECONDS)
 
 
 def _kind(text: str) -> PartnershipKind:

@@ -227,7 +227,9 @@ def confirm(token: str):
     if not ConfirmForm().validate():
         return redirect(url_for(".job", token=token))
     # A double-click or a second tab: only the request whose UPDATE still finds the job ready writes it.
-    worker = liveness.claim_job(job.id, READY, APPLYING) if job.status == READY else None
+    job_id, ready = job.id, job.status == READY
+    db.session.commit()  # only read so far; on SQLite a write must start from a fresh snapshot
+    worker = liveness.claim_job(job_id, READY, APPLYING) if ready else None
     if worker is None:
         db.session.rollback()
         if job.status != UPLOADED:
