@@ -408,3 +408,20 @@ def test_coordinates_with_a_decimal_comma(matcher):
     """A semicolon CSV from a German, French or Spanish spreadsheet writes 43,66."""
     found = matcher.match("Portland", "US", "43,66", "-70,26")  # Maine, not Oregon
     assert found.status == MATCHED and found.candidates[0].distance_km < 30
+
+
+def test_the_command_line_import_writes_once_and_again_adds_nothing(app, make, session, tmp_path):
+    """`flask crm import-partnerships`: the same write lock and plan as the web import."""
+    make.user("admin")
+    home = make.home_city(name="Kobe", country_code="JP")
+    path = tmp_path / "partners.csv"
+    path.write_text("Partner city,Country\nMalmö,Sweden\nGöteborg,Suecia\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["crm", "import-partnerships", str(path), "--home-city", "Kobe"])
+    assert first.exit_code == 0, first.output
+    assert "partnerships: 2" in first.output
+    again = runner.invoke(args=["crm", "import-partnerships", str(path), "--home-city", "Kobe"])
+    assert again.exit_code == 0 and "partnerships: 0" in again.output, again.output
+    session.expire_all()
+    assert count(session, Partnership) == 2 and {p.home_city_id for p in session.scalars(select(Partnership))} \
+        == {home.id}
