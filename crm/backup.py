@@ -25,7 +25,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -300,7 +300,8 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
     """Unpack into a hidden folder beside the attachments, move into place, then commit the rows: a failure
     anywhere removes the files already moved, and the caller rolls the rows back."""
     target = Path(current_app.config["ATTACHMENTS_DIR"])
-    target.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []  # folders made here, removed again on failure
+    _make_folder(target, created)
     root = target.resolve()
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restore-"))
     moved: list[Path] = []
@@ -315,7 +316,7 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
                 drain(archive, entry, file.write, 0)
         for entry, relative in attachments:
             destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(destination.parent, created)
             os.replace(staging / relative, destination)
             moved.append(destination)
         try:
@@ -326,12 +327,22 @@ def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
     except BaseException as error:
         for file in moved:
             file.unlink(missing_ok=True)
+        for folder in reversed(created):
+            with suppress(OSError):
+                folder.rmdir()
         if isinstance(error, OSError):  # a full disk, read-only storage: a message, not a traceback
             raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})",
                                advice="") from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """mkdir -p, noting each folder it makes (outermost first)."""
+    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    created.extend(reversed(missing))
 
 
 def _reset_sequences() -> None:

@@ -222,3 +222,16 @@ def test_check_opens_an_encrypted_archive_with_its_passphrase_only(app, make, tm
     wrong = runner.invoke(args=["crm", "import", "--check", str(archive)])
     assert sound.exit_code == 0 and "The archive is sound" in sound.output, sound.output
     assert short_message(wrong) and "wrong passphrase" in wrong.output, wrong.output
+
+
+def test_restore_failing_at_the_commit_leaves_no_file(good_archive, empty_app, restore_target, monkeypatch):
+    """The files are moved into place just before the commit: when the commit fails they go again."""
+    def commit_fails():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("the server closed the connection"))
+
+    with empty_app.app_context():
+        monkeypatch.setattr(db.session, "commit", commit_fails)
+        result = empty_app.test_cli_runner().invoke(args=["crm", "import", str(good_archive)])
+        monkeypatch.undo()
+    assert short_message(result) and "the database refused the restored rows" in result.output, result.output
+    assert restore_target(), "a failed restore left rows or files behind"
