@@ -37,8 +37,8 @@ from flask import current_app
 
 from crm.attachments.models import Attachment
 from crm.attachments.storage import attachment_path, temporary_path
-from crm.backup_checks import (FORMAT, READ_CHUNK, ZIP_ERRORS, Contents, Limits, RestoreError, check_archive,
-                               drain, load_table, verify_contents)
+from crm.backup_checks import (FORMAT, RAISE_LIMITS, READ_CHUNK, ZIP_ERRORS, Contents, Limits, RestoreError,
+                               check_archive, drain, load_table, verify_contents)
 from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
 
@@ -148,7 +148,10 @@ def _write_zip(target: BinaryIO) -> dict[str, int]:
 def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
     """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records;
     False when the file and its row were deleted since the snapshot. Raises ExportError for a lost file."""
-    relative = _locate(row)
+    try:
+        relative = _locate(row)
+    except RestoreError as error:
+        raise ExportError(f"{error}; delete that document") from None
     file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
     if not file.exists() and temporary_path(file).exists():
         file = temporary_path(file)  # committed, but not yet renamed (crm.attachments.storage renames after commit)
@@ -214,8 +217,8 @@ def _check_written(path: Path, passphrase: str | None, limits: Limits) -> None:
             revision = json.loads(archive.read("manifest.json"))["revision"]
             verify_contents(archive, check_archive(archive, limits, revision), _locate)
     except RestoreError as error:
-        raise ExportError(f"the archive failed its own check: {error}; run the export again, and report it if it "
-                          "fails again") from None
+        advice = error.advice if error.advice == RAISE_LIMITS else "Run the export again; report it if it fails again."
+        raise ExportError(f"the archive failed its own check: {error}. {advice.rstrip('.')}") from None
 
 
 def check_archive_file(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> Contents:

@@ -235,3 +235,14 @@ def test_restore_failing_at_the_commit_leaves_no_file(good_archive, empty_app, r
         monkeypatch.undo()
     assert short_message(result) and "the database refused the restored rows" in result.output, result.output
     assert restore_target(), "a failed restore left rows or files behind"
+
+
+def test_export_beyond_the_restore_limits_says_which_setting_to_raise(app, make, tmp_path, monkeypatch):
+    """An archive the restore would refuse is not reported as a backup."""
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "BACKUP_MAX_ENTRY_BYTES", 10)
+    attach(app, make, PDF)
+    result = app.test_cli_runner().invoke(args=["crm", "export", str(tmp_path / "backup.zip")])
+    assert short_message(result) and "failed its own check" in result.output, result.output
+    assert "raise the BACKUP_MAX_* setting" in result.output and "No archive was written" in result.output
+    assert not (tmp_path / "backup.zip").exists()
