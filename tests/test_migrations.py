@@ -20,3 +20,13 @@ def test_models_and_migrations_do_not_drift(app, _transaction):
                  if index._ddl_if is not None and index._ddl_if.dialect not in (None, app.config["DB_LANE"])}
     differences = [d for d in differences if not (d[0] == "add_index" and d[1].name in elsewhere)]
     assert differences == []
+
+
+def test_new_revisions_are_named_date_first():
+    """Alembic names new revision files by date so their order shows on disk (published files keep their names)."""
+    import configparser
+    from pathlib import Path
+
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(Path(__file__).parent.parent / "migrations" / "alembic.ini")
+    assert config["alembic"]["file_template"].startswith("%%(year)d%%(month).2d%%(day).2d_")
