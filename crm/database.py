@@ -83,12 +83,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-    # SQLite's lower() folds ASCII only; search compares with this one (Киев ~ КИЕВ).
-    dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
+    # SQLite's lower() folds ASCII only; the text matcher compares through this one (Киев ~ КИЕВ, Malmö ~ malmo).
+    from crm.matching import fold
 
-
-def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value
+    dbapi_connection.create_function("crm_fold", 1, fold, deterministic=True)
 
 
 @event.listens_for(Engine, "begin")

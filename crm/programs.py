@@ -9,10 +9,10 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from crm.clock import office_today
-from crm.database import like_escape
 from crm.exchanges.models import Exchange
 from crm.extensions import db
 from crm.forms import FilterForm
+from crm.matching import contains
 from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
@@ -36,7 +36,7 @@ def scoped_program_list(model, form: ProgramFilterForm, *options) -> Select:
         .options(joinedload(model.partnership).joinedload(Partnership.partner_city), *options)
     )
     if q := form.value("q"):
-        query = query.where(func.lower(model.title).like(f"%{like_escape(q.lower())}%", escape="\\"))
+        query = query.where(contains(model.title, q))
     if start := form.value("starts_from"):
         query = query.where(func.coalesce(model.ends_on, model.occurred_on) >= start)
     if until := form.value("starts_until"):

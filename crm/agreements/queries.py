@@ -1,14 +1,14 @@
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.lifecycle import EXPIRY_WARNING_DAYS, IN_FORCE
 from crm.agreements.models import Agreement, AgreementText, Signatory
 from crm.clock import office_today
-from crm.database import like_escape
 from crm.extensions import db
+from crm.matching import contains
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids
 
@@ -40,7 +40,7 @@ def agreement_list(*, q=None, status=None, kind=None, partnership=None, expiring
     query = (select(Agreement).where(Agreement.partnership_id.in_(visible_partnership_ids()))
              .options(*WITH_PARTNERSHIP))
     if q:
-        query = query.where(func.lower(Agreement.title).like(f"%{like_escape(q.lower())}%", escape="\\"))
+        query = query.where(contains(Agreement.title, q))
     if status:
         query = query.where(Agreement.status == status)
     if kind:

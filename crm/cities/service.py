@@ -1,10 +1,11 @@
 """Turning a choice in the city picker into a City row."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from crm.cities.gazetteer import GazetteerCity, gazetteer
 from crm.cities.models import City
-from crm.database import MAX_ID, like_escape
+from crm.database import MAX_ID
 from crm.extensions import db
+from crm.matching import equals, fold, line_starts_with, query_text, starts_with
 
 
 def city_from_gazetteer(entry: GazetteerCity) -> City:
@@ -35,24 +36,25 @@ def resolve_city(reference: str | None, typed_name: str | None = None) -> City |
     if not name:
         return None
     known = list(db.session.scalars(
-        select(City).where(or_(func.lower(City.name) == name.lower(), City.native_name == name)).limit(2)
+        select(City).where(equals([City.name, City.native_name], name)).limit(2)
     ))
     if len(known) == 1:
         return known[0]
     matches = gazetteer().search(name, limit=1)
-    if matches and name.casefold() in {n.casefold() for n in (matches[0].name, *matches[0].alternate_names)}:
+    if matches and query_text(name) in {fold(n) for n in (matches[0].name, *matches[0].alternate_names)}:
         return city_from_gazetteer(matches[0])
     return None
 
 
 def lookup(query: str, limit: int = 10) -> list[dict]:
-    """Picker suggestions: cities already in use first, then the gazetteer."""
+    """Picker suggestions: cities already in use first, then the gazetteer; a name, in any of its
+    spellings, starting with the query, case and accents set aside (crm.matching)."""
     query = query.strip()
     if len(query) < 2:
         return []
     known = list(db.session.scalars(
-        select(City).where(or_(func.lower(City.name).like(f"{like_escape(query.lower())}%", escape="\\"),
-                               City.native_name.like(f"{like_escape(query)}%", escape="\\")))
+        select(City).where(or_(starts_with([City.name, City.native_name], query),
+                               line_starts_with(City.alternate_names, query)))
         .order_by(City.population.desc().nulls_last()).limit(limit)
     ))
     results = [_suggestion(f"city:{c.id}", c.name, c.native_name, c.country_code, c.population) for c in known]

@@ -1,18 +1,19 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, STAFF, allow
 from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
 from crm.contacts.models import Contact, Organization
-from crm.database import MAX_ID, like_escape
+from crm.database import MAX_ID
 from crm.exports.columns import CONTACTS, ORGANIZATIONS
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
+from crm.matching import contains
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices, partnership_filter_choices
 from crm.partnerships.models import Partnership
@@ -37,8 +38,7 @@ def organization_choices(partnership_id):
 def _search(query, columns, q):
     if not q:
         return query
-    pattern = f"%{like_escape(q.lower())}%"
-    return query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in columns)))
+    return query.where(contains(columns, q))
 
 
 def contact_list(form: ContactFilterForm) -> Select:

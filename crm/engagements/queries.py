@@ -1,8 +1,8 @@
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from crm.database import like_escape
 from crm.engagements.models import Engagement
+from crm.matching import contains
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids
 
@@ -34,7 +34,7 @@ def engagement_list(*, q=None, partnership=None, kind=None, pillar=None, substan
                  joinedload(Engagement.logged_by))
     )
     if q:
-        query = query.where(func.lower(Engagement.title).like(f"%{like_escape(q.lower())}%", escape="\\"))
+        query = query.where(contains(Engagement.title, q))
     if partnership:
         query = query.where(Engagement.partnership_id == partnership)
     if kind:

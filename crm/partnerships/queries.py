@@ -1,12 +1,12 @@
 """Loading partnerships through the reader's scope."""
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, exists, false, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm.cities.models import City
-from crm.database import like_escape
 from crm.extensions import db
+from crm.matching import contains
 from crm.partnerships.models import Partnership, PartnershipPriority
 
 SORTS = {"partner", "country", "status", "established", "updated"}
@@ -73,14 +73,9 @@ def partnership_list(*, q=None, status=None, country=None, priority=None, liaiso
         .where(Partnership.archived_at.is_not(None) if archived else Partnership.archived_at.is_(None))
     )
     if q:
-        pattern = f"%{like_escape(q.lower())}%"
-        native = f"%{like_escape(q)}%"
-        query = query.where(or_(
-            func.lower(partner_city.name).like(pattern, escape="\\"),
-            partner_city.native_name.like(native, escape="\\"),
-            func.lower(home_city.name).like(pattern, escape="\\"),
-            home_city.native_name.like(native, escape="\\"),
-        ))
+        # the partner city in any of its names, as the search finds it, or the home city
+        query = query.where(contains([partner_city.name, partner_city.native_name, partner_city.alternate_names,
+                                      home_city.name, home_city.native_name], q))
     if status:
         query = query.where(Partnership.status == status)
     if country:

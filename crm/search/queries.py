@@ -1,10 +1,9 @@
 """The search box's queries: one per kind of record, scoped like its list page, best match first.
 
-Matching is a case-insensitive substring match in any script. On PostgreSQL
-it is ILIKE, which the GIN trigram indexes serve for three characters or
-more (shorter queries scan, which stays fast at 100,000 engagements); on
-SQLite it is LIKE over a Unicode-aware lower(), registered below, because
-SQLite's own lower() folds only ASCII (Киев would not find КИЕВ).
+Matching is crm.matching's: a substring match with case and accents set aside
+in any script, the one the list filters use. On PostgreSQL the GIN trigram
+indexes serve it for three characters or more (shorter queries scan, which
+stays fast at 100,000 engagements).
 
 Ranking, in every group: an exact match, then a match at the start, then at
 the start of a word, then anywhere; within each, the shortest text (the
@@ -12,15 +11,15 @@ closest match); then alphabetical, or the most recent engagement.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from crm.cities.models import City
 from crm.contacts.models import Contact, Organization
-from crm.database import like_escape
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.forms import clean_text
+from crm.matching import contains, equals, fold, line_equals, line_starts_with, query_text, starts_with, word_starts_with
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids, visible_partnerships
 from crm.settings.models import HomeCity
@@ -37,22 +36,8 @@ def clean_query(raw: str | None) -> str:
     return text[:MAX_QUERY_LENGTH].rstrip()
 
 
-def _on_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def _lower(column):
-    return func.lower(column) if _on_postgres() else func.unicode_lower(column)
-
-
-def _contains(column, q: str):
-    if _on_postgres():
-        return column.ilike(f"%{like_escape(q)}%", escape="\\")  # the form the trigram index serves
-    return _lower(column).like(f"%{like_escape(q.lower())}%", escape="\\")
-
-
 def matches(columns, q: str):
-    return or_(*(_contains(column, q) for column in columns))
+    return contains(columns, q)
 
 
 def rank(columns, q: str, lines=()):
@@ -60,15 +45,11 @@ def rank(columns, q: str, lines=()):
 
     `lines` are columns holding one name a line (a city's alternate names):
     each line counts as a name of its own."""
-    folded = like_escape(q.lower())
-    names = [_lower(column) for column in columns]
-    listed = [literal(LINE) + _lower(column) + literal(LINE) for column in lines]
-    exact = [name == q.lower() for name in names] + \
-        [text.like(f"%{LINE}{folded}{LINE}%", escape="\\") for text in listed]
-    starts = [name.like(f"{folded}%", escape="\\") for name in names] + \
-        [text.like(f"%{LINE}{folded}%", escape="\\") for text in listed]
-    word = [name.like(f"% {folded}%", escape="\\") for name in names + listed]
-    return case((or_(*exact), 0), (or_(*starts), 1), (or_(*word), 2), else_=3)
+    lines = list(lines)
+    exact = or_(equals(columns, q), *([line_equals(lines, q)] if lines else []))
+    starts = or_(starts_with(columns, q), *([line_starts_with(lines, q)] if lines else []))
+    word = word_starts_with(list(columns) + lines, q)
+    return case((exact, 0), (starts, 1), (word, 2), else_=3)
 
 
 def closeness(columns, q: str):
@@ -194,6 +175,6 @@ def search(q: str, limit: int = 10) -> list[Group]:
 def matching_name(text: str | None, q: str, *shown) -> str | None:
     """The line of a newline-separated list (a city's alternate names) that contains q,
     other than the names already shown; the exact one if there is one."""
-    folded = q.lower()
-    lines = [line.strip() for line in (text or "").split(LINE) if folded in line.lower() and line.strip() not in shown]
-    return next((line for line in lines if line.lower() == folded), lines[0] if lines else None)
+    folded = query_text(q)
+    lines = [line.strip() for line in (text or "").split(LINE) if folded in fold(line) and line.strip() not in shown]
+    return next((line for line in lines if fold(line) == folded), lines[0] if lines else None)
