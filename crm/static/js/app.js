@@ -119,3 +119,16 @@
     document.querySelectorAll(".import-progress[data-status-url]").forEach(follow);
   });
 })();
+
+// Bulk selection (macros/lists.html): the header box ticks or clears every row box of its form.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      const boxes = document.querySelectorAll('input[type=checkbox][name][form="' + all.getAttribute("form") + '"]');
+      all.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = all.checked; });
+      });
+    });
+  });
+})();
