@@ -1,40 +1,50 @@
 """The one text matcher: every list filter, the search and the city picker compare text through it.
 
-Text is compared folded (fold() below): case and accents set aside in every
-script — Москва ~ москва, Kyōto ~ kyoto, Malmö ~ malmo, São ~ Sao, Ἀθῆναι ~
-αθηναι, أسوان ~ اسوان — while letters that are not accented forms (й, CJK,
-kana with their voicing marks, Indic vowel signs) stay as they are.
+Text is compared folded (fold() below): case set aside in every script that
+has it, and accents in Latin, Greek, Cyrillic, Hebrew and Arabic letters —
+Москва ~ москва, Kyōto ~ kyoto, Malmö ~ malmo, São ~ Sao, Łódź ~ lodz,
+Αθήνα ~ αθηνα, أسوان ~ اسوان — while what is no accent stays (й, CJK, kana
+with their voicing marks, Indic vowel signs). Which letters lose their
+accents is bounded by the index: see _ACCENTED_LETTERS.
 
-fold() turns one character into one (or, for the Arabic and Hebrew marks
-written as characters of their own, into none), so the same match can be
-written for both databases:
+fold() turns one character into one, so the same match can be written for
+both databases:
 - SQLite: crm_fold(column) LIKE '%folded%', crm_fold being fold() registered
   on each connection (crm/database.py);
 - PostgreSQL: column ~ 'regex' on the raw column, each letter of the folded
-  text a class of every character that folds to it ([oOóÓöÖøØ…]), an Arabic
-  or Hebrew letter followed by any of its script's marks. The GIN trigram
-  indexes on the raw columns (crm/search/indexes.py) serve this regular
-  expression as they served ILIKE, and no extension (unaccent) is needed.
-Both sides agree character for character; text is not Unicode-normalised
+  text a class of every character that folds to it ([oOóÓöÖøØ…]), and, when
+  the text holds a run of three characters nothing else folds to (京都市),
+  a LIKE on that run too. The GIN trigram indexes on the raw columns
+  (crm/search/indexes.py) serve both as they served ILIKE; no extension
+  (unaccent), no new index.
+Both sides agree character for character. Stored text is not normalised
 first, so a name stored with separate combining accents (rare: browsers
 send composed text) matches only its own spelling.
 """
 import functools
 import unicodedata
 
-from sqlalchemy import func, literal, or_
+from sqlalchemy import and_, func, literal, or_
 
 #: accents: combining marks of the Latin, Greek and Cyrillic diacritics blocks, Hebrew points, Arabic harakat
 _ACCENT_RANGES = ((0x0300, 0x036F), (0x0483, 0x0489), (0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F),
                   (0x0670, 0x0670), (0x06D6, 0x06ED), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
                   (0xFE20, 0xFE2F))
+#: the letters whose accents are set aside: Latin-1 and Latin Extended-A, the Romanian ș ț, Greek,
+#: Cyrillic, Armenian, Hebrew, Arabic. PostgreSQL's trigram index serves a character class only while its
+#: letters are few and all below U+0800: folding Latin Extended-B and Additional (Vietnamese ơ ộ) or
+#: polytonic Greek (ῆ) into o or η would cost every query with an o or an η its index. Other letters have
+#: their case set aside only (Ộ ~ ộ), in a class only the queries holding such a letter carry.
+_ACCENTED_LETTERS = ((0x00C0, 0x017F), (0x0218, 0x021B), (0x0370, 0x06FF))
 #: marks always written as characters of their own (Hebrew points, Arabic harakat, the tatweel that
-#: stretches a word): they fold to nothing, and on PostgreSQL any of them may follow a letter of their script
-_SCRIPTS_WRITTEN_WITH_MARKS = ((0x0590, 0x05FF), (0x0600, 0x06FF))
+#: stretches a word): left out of what the user types, kept in the text searched (a pattern allowing
+#: them between any two letters would cost the index); stored names seldom carry them
+_MARKS_APART = frozenset(chr(code) for code in range(0x0590, 0x0700)
+                         if code == 0x0640 or unicodedata.category(chr(code)) == "Mn")
 #: letters readers treat as their own, not as an accented и or у
 _KEPT = {"й", "Й", "ў", "Ў"}
 #: Latin letters whose stroke is no decomposable accent, read as the plain letter
-_STROKES = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "ƀ": "b", "ɨ": "i"}
+_STROKES = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t"}
 _LINE = "\n"
 
 
@@ -43,53 +53,53 @@ def _is_accent(char: str) -> bool:
     return unicodedata.category(char) == "Mn" and any(low <= code <= high for low, high in _ACCENT_RANGES)
 
 
-@functools.cache
-def _marks_apart(script: int) -> str:
-    low, high = _SCRIPTS_WRITTEN_WITH_MARKS[script]
-    return "".join(chr(code) for code in range(low, high + 1) if _is_accent(chr(code)) or code == 0x0640)
+def _accented(code: int) -> bool:
+    return any(low <= code <= high for low, high in _ACCENTED_LETTERS)
 
 
-def _script_with_marks(char: str) -> int | None:
-    return next((index for index, (low, high) in enumerate(_SCRIPTS_WRITTEN_WITH_MARKS)
-                 if low <= ord(char) <= high), None)
-
-
-def _fold_char(char: str) -> str:
-    if (script := _script_with_marks(char)) is not None and char in _marks_apart(script):
-        return ""
+def _fold_letter(char: str) -> str:
+    """A character of _ACCENTED_LETTERS folded: lower case, without its accents."""
     lowered = char.casefold()
-    if len(lowered) != 1:  # ß → ss, ﬁ → fi: kept, so that one character stays one
+    if len(lowered) != 1:  # ß → ss: kept, so that one character stays one
         lowered = char.lower() if len(char.lower()) == 1 else char
-    if char in _KEPT:
+    if char in _KEPT or char in _MARKS_APART:
         return lowered
-    base = "".join(c for c in unicodedata.normalize("NFD", lowered) if not _is_accent(c))
-    base = unicodedata.normalize("NFC", base)
-    if len(base) != 1:  # a lone accent, or a letter that does not decompose into one letter
+    base = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", lowered)
+                                                if not _is_accent(c)))
+    if len(base) != 1:  # a letter that does not decompose into one letter
         return lowered
     if len(base.casefold()) == 1:  # İ: its lower case is i with a dot above, the dot an accent
         base = base.casefold()
     return _STROKES.get(base, base)
 
 
+def _fold_other(char: str) -> str:
+    """Any other character: its lower case, unless that is a letter folded with accents (K, the Kelvin sign)."""
+    lowered = char.casefold()
+    if len(lowered) != 1 or lowered.isascii() or _accented(ord(lowered)):
+        return char
+    return lowered
+
+
 @functools.cache
 def _table() -> dict[int, str]:
-    """fold() as a str.translate table over the Basic Multilingual Plane (other planes are left as they are)."""
-    table = {}
-    for code in range(0x10000):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF or (char.casefold() == char and not unicodedata.decomposition(char)
-                                         and char not in _STROKES and _script_with_marks(char) is None):
+    """fold() as a str.translate table (the Basic Multilingual Plane; other planes stay as they are)."""
+    table = {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
             continue
-        folded = _fold_char(char)
+        char = chr(code)
+        folded = _fold_letter(char) if _accented(code) else _fold_other(char)
         if folded != char:
             table[code] = folded
     return table
 
 
 def fold(text: str | None) -> str | None:
-    """Text as the matcher compares it: lower case, accents removed; each character gives one or,
-    for the marks written apart (Arabic harakat, Hebrew points), none."""
-    return text.translate(_table()) if isinstance(text, str) else text
+    """Text as the matcher compares it: lower case, accents removed, one character for one."""
+    if not isinstance(text, str):
+        return text
+    return text.lower() if text.isascii() else text.translate(_table())
 
 
 @functools.cache
@@ -111,14 +121,13 @@ def _regex(folded: str) -> str:
     for char in folded:
         chars = _variants().get(char)
         pieces.append(f"[{''.join(_regex_char(c) for c in chars)}]" if chars else _regex_char(char))
-        if (script := _script_with_marks(char)) is not None:
-            pieces.append(f"[{_marks_apart(script)}]*")
     return "".join(pieces)
 
 
 def query_text(text: str) -> str:
-    """What the user typed, folded; composed first, so an accent typed apart (e + ́ ) is dropped too."""
-    return fold(unicodedata.normalize("NFC", text))
+    """What the user typed, folded: composed first, so an accent typed apart (e + ́ ) goes too, and
+    without Arabic harakat and Hebrew points."""
+    return "".join(char for char in fold(unicodedata.normalize("NFC", text)) if char not in _MARKS_APART)
 
 
 def _on_postgres() -> bool:
@@ -132,12 +141,22 @@ _BEFORE = {"anywhere": ("%", ""), "start": ("", "^"), "word": ("% ", " "), "line
 _AFTER = {"anywhere": ("%", ""), "end": ("", "$"), "line": (f"{_LINE}%", f"(?:{_LINE}|$)")}
 
 
+def _plain_run(folded: str) -> str:
+    """The longest run of characters that nothing else folds to (東京, digits): a matching text holds it
+    as it is, so a LIKE on it lets the trigram index narrow the rows (it cannot read CJK in a regex)."""
+    runs = "".join(_LINE if char in _variants() else char for char in folded).split(_LINE)
+    return max(runs, key=len)
+
+
 def _match(column, text: str, before: str, after: str):
-    folded = query_text(text)
-    if _on_postgres():
-        return column.regexp_match(_BEFORE[before][1] + _regex(folded) + _AFTER[after][1])
     from crm.database import like_escape
 
+    folded = query_text(text)
+    if _on_postgres():
+        matched = column.regexp_match(_BEFORE[before][1] + _regex(folded) + _AFTER[after][1])
+        if len(run := _plain_run(folded)) >= 3:
+            return and_(column.like(f"%{like_escape(run)}%", escape="\\"), matched)
+        return matched
     value = func.crm_fold(column)
     if "line" in (before, after):
         value = literal(_LINE) + value + literal(_LINE)
