@@ -509,3 +509,15 @@ def test_a_form_sent_during_a_database_outage_comes_back_and_sends_again_on_a_ph
     phone.wait_for_selector(".flash-success")
     with live_server.app.app_context():
         assert db.session.scalar(select(Engagement).where(Engagement.title == title)).notes.startswith("Agreed")
+
+
+def test_every_list_works_on_a_phone(live_server, phone, tmp_path):
+    """Each list page built on macros/lists.html: axe-core clean at 390 px (its table scrolls in a focusable region)."""
+    sign_in(phone, live_server, email="admin@demo.example")
+    for path in ("/partnerships/", "/engagements/", "/missions/", "/exchanges/", "/projects/", "/agreements/",
+                 "/contacts/", "/organizations/", "/admin/users/", "/admin/deleted/", "/audit/", "/admin/api-tokens"):
+        phone.goto(f"{live_server}{path}")
+        assert_accessible_on_a_phone(phone, tmp_path, "list" + path.replace("/", "-"))
+    phone.goto(f"{live_server}/partnerships/")
+    phone.click("th a:has-text('Country')")
+    assert "sort=country" in phone.url and phone.locator("th[aria-sort='ascending']").count() == 1
