@@ -82,6 +82,7 @@ def test_partnership_headers_sort_the_list_keeping_its_filters(client, login, ma
     make.partnership(partner=make.city("Kyoto", "京都市", "JP"))
     tags = Tags(client.get("/partnerships/", query_string={"q": "kyo", "sort": "country", "page": 1}).text)
     assert tags.all("div", **{"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": "Partnerships"})
+    assert not tags.all("div", **{"class": "actions"})  # list_head called without extra actions
     assert [th for th in tags.all("th") if "aria-sort" in th] == [{"scope": "col", "aria-sort": "ascending"}]
     sort_links = sorted(a["href"] for a in tags.all("a") if a.get("href", "").startswith("/partnerships/?"))
     assert sort_links == sorted(f"/partnerships/?q=kyo&sort={key}"
