@@ -9,14 +9,22 @@ top of the new version deliberately.
 from dataclasses import dataclass
 
 from sqlalchemy import Integer
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from wtforms import HiddenField
 
 
 class Versioned:
-    """Mixin: a version column that SQLAlchemy checks and increments on every UPDATE."""
+    """Mixin: a version column that SQLAlchemy checks and increments on every UPDATE.
 
+    A model with mapper arguments of its own (a polymorphic base) merges
+    them with ``version_mapper_args(cls)`` in its own ``__mapper_args__``."""
+
+    #: incremented on every change; a save based on an older version is refused (no lost updates)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return version_mapper_args(cls)
 
 
 def version_mapper_args(cls) -> dict:

@@ -3,13 +3,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
-from crm.versioning import Versioned, version_mapper_args
+from crm.versioning import Versioned
 
 
 class AgreementKind(enum.StrEnum):
@@ -48,7 +48,7 @@ class AgreementStatus(enum.StrEnum):
         }[self]
 
 
-class Agreement(Timestamped, db.Model):
+class Agreement(Versioned, Timestamped, db.Model):
     __tablename__ = "agreements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,9 +65,6 @@ class Agreement(Timestamped, db.Model):
     #: the timeline entry that signing created
     signing_engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     partnership: Mapped[Partnership] = relationship()
     renews: Mapped["Agreement | None"] = relationship(remote_side=[id], foreign_keys=[renews_id])
     signing_engagement: Mapped[Engagement | None] = relationship(foreign_keys=[signing_engagement_id])
@@ -76,7 +73,6 @@ class Agreement(Timestamped, db.Model):
     signatories: Mapped[list["Signatory"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="(Signatory.side, Signatory.position)")
 
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def languages(self) -> list[str]:
@@ -100,10 +96,6 @@ class AgreementText(Versioned, Timestamped, db.Model):
     agreement: Mapped[Agreement] = relationship(back_populates="texts")
 
     __table_args__ = (UniqueConstraint("agreement_id", "language", name="uq_agreement_texts_language"),)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
-        return version_mapper_args(cls)
 
 
 class Signatory(db.Model):

@@ -4,9 +4,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crm.database import Timestamped
 from crm.extensions import db
 from crm.search.indexes import trigram_index
+from crm.versioning import Versioned
 
 
-class City(Timestamped, db.Model):
+class City(Versioned, Timestamped, db.Model):
     __tablename__ = "cities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,12 +23,8 @@ class City(Timestamped, db.Model):
     #: other spellings and scripts, newline-separated, for search
     alternate_names: Mapped[str | None] = mapped_column(Text)
 
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     __table_args__ = (Index("ix_cities_name_lower", func.lower(name)),
                       trigram_index("ix_cities_names_trgm", "name", "native_name", "alternate_names"))
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def display_name(self) -> str:

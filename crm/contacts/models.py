@@ -9,6 +9,7 @@ from crm.engagements.models import Visibility
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
 from crm.search.indexes import trigram_index
+from crm.versioning import Versioned
 
 
 class OrganizationKind(enum.StrEnum):
@@ -35,7 +36,7 @@ class OrganizationKind(enum.StrEnum):
         }[self]
 
 
-class Organization(Timestamped, db.Model):
+class Organization(Versioned, Timestamped, db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,16 +46,12 @@ class Organization(Timestamped, db.Model):
     kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind))
     website: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     partnership: Mapped[Partnership] = relationship()
 
     __table_args__ = (trigram_index("ix_organizations_name_trgm", "name"),)
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Contact(Timestamped, db.Model):
+class Contact(Versioned, Timestamped, db.Model):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,10 +66,7 @@ class Contact(Timestamped, db.Model):
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
 
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     partnership: Mapped[Partnership] = relationship()
     organization: Mapped[Organization | None] = relationship()
 
     __table_args__ = (trigram_index("ix_contacts_search_trgm", "name", "email", "job_title"),)
-    __mapper_args__ = {"version_id_col": version}

@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.clock import office_today
@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
 from crm.search.indexes import trigram_index
 from crm.trash.models import SoftDeletable
+from crm.versioning import Versioned, version_mapper_args
 
 
 class EngagementKind(enum.StrEnum):
@@ -83,7 +84,7 @@ class Pillar(enum.StrEnum):
         }[self]
 
 
-class Engagement(SoftDeletable, Timestamped, db.Model):
+class Engagement(Versioned, SoftDeletable, Timestamped, db.Model):
     """One thing that happened (or is planned) in a partnership.
 
     Trade missions, exchanges and joint projects are subtypes in tables of
@@ -110,14 +111,14 @@ class Engagement(SoftDeletable, Timestamped, db.Model):
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: the side of the person who logged it (partner = a guest user)
     logged_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     partnership: Mapped[Partnership] = relationship()
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
 
-    __mapper_args__ = {"polymorphic_on": record_type, "polymorphic_identity": "engagement",
-                       "version_id_col": version}
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {**version_mapper_args(cls), "polymorphic_on": cls.__table__.c.record_type,
+                "polymorphic_identity": "engagement"}
+
     __table_args__ = (
         # Serves "latest substantive engagement per partnership" and every other
         # health figure; on PostgreSQL it covers them (index-only scans).

@@ -11,6 +11,7 @@ from crm.contacts.models import Contact, Organization
 from crm.database import UTCDateTime, enum_type
 from crm.engagements.models import Engagement, EngagementKind
 from crm.extensions import db
+from crm.versioning import Versioned
 
 
 class MissionDirection(enum.StrEnum):
@@ -73,7 +74,7 @@ class Delegate(db.Model):
     organization: Mapped[Organization | None] = relationship()
 
 
-class ItineraryItem(db.Model):
+class ItineraryItem(Versioned, db.Model):
     """One appointment of a mission, at a moment stored in UTC with the place's time zone."""
 
     __tablename__ = "itinerary_items"
@@ -87,13 +88,9 @@ class ItineraryItem(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     mission: Mapped[TradeMission] = relationship(back_populates="itinerary")
     contact: Mapped[Contact | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
 
 
 class OutcomeKind(enum.StrEnum):

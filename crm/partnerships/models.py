@@ -9,6 +9,7 @@ from crm.auth.models import User
 from crm.cities.models import City
 from crm.database import Timestamped, UTCDateTime, enum_type
 from crm.extensions import db
+from crm.versioning import Versioned
 
 
 class Side(enum.StrEnum):
@@ -87,7 +88,7 @@ class PartnershipPriority(db.Model):
 CURRENT = text("archived_at IS NULL AND status <> 'ended'")
 
 
-class Partnership(Timestamped, db.Model):
+class Partnership(Versioned, Timestamped, db.Model):
     __tablename__ = "partnerships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,9 +104,6 @@ class Partnership(Timestamped, db.Model):
     staff_notes: Mapped[str | None] = mapped_column(Text)  #: never shown to guests
     #: archived partnerships leave the lists but keep their history
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     home_city: Mapped[City] = relationship(foreign_keys=[home_city_id])
     partner_city: Mapped[City] = relationship(foreign_keys=[partner_city_id])
     liaison: Mapped[User | None] = relationship()
@@ -119,7 +117,6 @@ class Partnership(Timestamped, db.Model):
         Index("uq_partnerships_current_pair", "home_city_id", "partner_city_id", unique=True,
               postgresql_where=CURRENT, sqlite_where=CURRENT),
     )
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def priorities(self) -> list[Priority]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 from crm.database import enum_type
 from crm.engagements.models import Engagement, EngagementKind
 from crm.extensions import db
+from crm.versioning import Versioned
 
 
 class ProjectTheme(enum.StrEnum):
@@ -66,7 +67,7 @@ class JointProject(Engagement):
         super().__init__(**fields)
 
 
-class Milestone(db.Model):
+class Milestone(Versioned, db.Model):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,9 +79,5 @@ class Milestone(db.Model):
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
 
     project: Mapped[JointProject] = relationship(back_populates="milestones", foreign_keys=[project_id])
-    #: incremented on every change; a save based on an older version is refused (no lost updates)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     engagement: Mapped[Engagement | None] = relationship(foreign_keys=[engagement_id])
 
-    __mapper_args__ = {"version_id_col": version}

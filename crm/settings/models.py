@@ -1,12 +1,12 @@
 import uuid
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.cities.models import City
 from crm.database import Timestamped
 from crm.extensions import db
-from crm.versioning import Versioned, version_mapper_args
+from crm.versioning import Versioned
 
 DEFAULT_THRESHOLD_MONTHS = 12
 
@@ -25,13 +25,12 @@ class HomeCity(Versioned, Timestamped, db.Model):
 
     __table_args__ = (CheckConstraint("threshold_months > 0", name="home_threshold_positive"),)
 
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
-        return version_mapper_args(cls)
 
+class OfficeSettings(Versioned, Timestamped, db.Model):
+    """One row of office-wide settings.
 
-class OfficeSettings(Timestamped, db.Model):
-    """One row of office-wide settings."""
+    Versioned: the version moves on every edit of the settings, not on activity_stamp, which is written
+    past the ORM."""
 
     __tablename__ = "office_settings"
 
@@ -44,10 +43,6 @@ class OfficeSettings(Timestamped, db.Model):
     activity_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
     #: staff must sign in with a one-time code as well as their password
     require_two_factor: Mapped[bool] = mapped_column(default=False)
-    #: incremented on every edit of the settings (not on activity_stamp, which is written past the ORM)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
-    __mapper_args__ = {"version_id_col": version}
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")
