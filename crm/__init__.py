@@ -53,8 +53,8 @@ def configure_extensions(app: Flask) -> None:
     from crm.audit import trail  # noqa: F401  (records every change in the same transaction)
     from crm.database import render_migration_type
     from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
-    from crm.health import snapshot  # noqa: F401  (marks cached health stale on every change)
     from crm.i18n import select_locale, select_timezone
+    from crm.settings import activity  # noqa: F401  (marks cached health stale on every change)
     from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
 
     db.init_app(app)

@@ -217,8 +217,8 @@ def build_side(make, session, prefix: str, country: str):
     from crm.attachments.models import Attachment
     from crm.engagements.models import Visibility
     from crm.exchanges.models import Exchange
-    from crm.guests.models import GuestAccess, Invitation, ItineraryComment
-    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+    from crm.guests.models import GuestAccess, Invitation
+    from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
     from crm.projects.models import JointProject, Milestone
 
     shared, secret = Visibility.SHARED, Visibility.STAFF_ONLY

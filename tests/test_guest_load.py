@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from crm.api.models import ApiToken
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
-from crm.guests.models import GuestAccess, ItineraryComment
-from crm.missions.models import ItineraryItem, TradeMission
+from crm.guests.models import GuestAccess
+from crm.missions.models import ItineraryComment, ItineraryItem, TradeMission
 from crm.pdf_pool import RenderBusy
 from tests.test_concurrency import committed  # noqa: F401 (a fixture: real commits on PostgreSQL)
 

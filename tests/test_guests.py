@@ -11,7 +11,8 @@ from crm.auth.models import User
 from crm.auth.roles import Role
 from crm.engagements.models import Engagement, Visibility
 from crm.guests.invitations import token_hash
-from crm.guests.models import GuestAccess, Invitation, ItineraryComment
+from crm.guests.models import GuestAccess, Invitation
+from crm.missions.models import ItineraryComment
 from crm.partnerships.models import Side
 from tests.factories import PASSWORD
 

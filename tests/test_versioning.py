@@ -212,9 +212,9 @@ def no_version_needed() -> dict:
     from crm.attachments.models import Attachment
     from crm.audit.models import AuditEvent
     from crm.auth.models import PasswordReset, User, UserSession
-    from crm.guests.models import GuestAccess, Invitation, ItineraryComment
+    from crm.guests.models import GuestAccess, Invitation
     from crm.imports.models import ImportJob
-    from crm.missions.models import Delegate, MissionOutcome
+    from crm.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.partnerships.models import PartnershipPriority
     from crm.users.models import StaffInvitation
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crm.attachments.models import Attachment
 from crm.attachments.storage import _STORED_NAME, PART_SUFFIX
 from crm.extensions import db
-from crm.trash.operations import EVERYTHING
+from crm.soft_delete import EVERYTHING
 
 #: files younger than this are not judged: their upload may still be on its way to its commit
 DEFAULT_MIN_AGE_MINUTES = 60

@@ -6,7 +6,7 @@ from crm.database import Timestamped, enum_type
 from crm.extensions import db
 from crm.engagements.models import Visibility
 from crm.partnerships.models import Partnership, Side
-from crm.trash.models import SoftDeletable
+from crm.soft_delete import SoftDeletable
 
 
 class Attachment(SoftDeletable, Timestamped, db.Model):

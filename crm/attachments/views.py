@@ -15,7 +15,7 @@ from crm.forms import ConfirmForm
 from crm.i18n import safe_next
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 from crm.trash.operations import soft_delete
 
 bp = Blueprint("attachments", __name__)

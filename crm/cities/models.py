@@ -3,7 +3,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Timestamped
 from crm.extensions import db
-from crm.search.indexes import trigram_index
+from crm.indexes import trigram_index
 from crm.versioning import Versioned
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import Timestamped, enum_type
 from crm.engagements.models import Visibility
 from crm.extensions import db
+from crm.indexes import trigram_index
 from crm.partnerships.models import Partnership, Side
-from crm.search.indexes import trigram_index
 from crm.versioning import Versioned
 
 

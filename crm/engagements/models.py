@@ -5,13 +5,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from crm.activity import StampsActivity
 from crm.auth.models import User
 from crm.clock import office_today
 from crm.database import Timestamped, enum_type
 from crm.extensions import db
+from crm.indexes import trigram_index
 from crm.partnerships.models import Partnership, Side
-from crm.search.indexes import trigram_index
-from crm.trash.models import SoftDeletable
+from crm.soft_delete import SoftDeletable
 from crm.versioning import Versioned, version_mapper_args
 
 
@@ -84,7 +85,7 @@ class Pillar(enum.StrEnum):
         }[self]
 
 
-class Engagement(Versioned, SoftDeletable, Timestamped, db.Model):
+class Engagement(StampsActivity, Versioned, SoftDeletable, Timestamped, db.Model):
     """One thing that happened (or is planned) in a partnership.
 
     Trade missions, exchanges and joint projects are subtypes in tables of

@@ -16,7 +16,7 @@ from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.views import detail
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("engagements", __name__)

@@ -26,7 +26,7 @@ from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("exchanges", __name__)

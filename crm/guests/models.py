@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -72,18 +72,3 @@ class Invitation(Timestamped, db.Model):
         if (now or utcnow()) >= self.expires_at:
             return InvitationState.EXPIRED
         return InvitationState.SENT
-
-
-class ItineraryComment(db.Model):
-    """A remark on an itinerary item, from the partner side or from staff."""
-
-    __tablename__ = "itinerary_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("itinerary_items.id", ondelete="CASCADE"), index=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    author: Mapped[User | None] = relationship()

@@ -25,10 +25,10 @@ from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
 from crm.guests.limits import write_limit
-from crm.guests.models import GuestAccess, ItineraryComment
+from crm.guests.models import GuestAccess
 from crm.languages import language_label
 from crm.missions.itinerary import itinerary_days
-from crm.missions.models import ItineraryItem
+from crm.missions.models import ItineraryComment, ItineraryItem
 from crm.missions.queries import comments_by_item, get_mission_or_404
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership, Side

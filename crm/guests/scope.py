@@ -15,8 +15,8 @@ from crm.attachments.models import Attachment
 from crm.contacts.models import Contact, Organization
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
-from crm.guests.models import GuestAccess, Invitation, ItineraryComment
-from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+from crm.guests.models import GuestAccess, Invitation
+from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
 from crm.partnerships.models import Partnership
 from crm.projects.models import JointProject, Milestone
 

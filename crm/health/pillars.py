@@ -6,7 +6,6 @@ The chart puts the last three years and, inside each bar, the last 12 months sid
 presentation attributes only; in right-to-left pages it is drawn mirrored (labels on the right, bars
 growing leftwards) so it reads in the page's direction.
 """
-import threading
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -18,11 +17,10 @@ from crm.engagements.models import Engagement, Pillar
 from crm.extensions import db
 from crm.health.rules import window_start
 from crm.i18n import text_direction
+from crm.process_cache import ProcessCache
 
 LONG_MONTHS = 36
-_lock = threading.Lock()
-_cache: dict[tuple, dict] = {}
-_CACHE_SIZE = 4
+_cache = ProcessCache(size=4)
 
 
 def pillar_counts(as_of: date, *, partnership_id: int | None = None,
@@ -49,17 +47,8 @@ def pillar_counts(as_of: date, *, partnership_id: int | None = None,
 def portfolio_pillar_counts(as_of: date, activity_stamp: str) -> dict[Pillar | None, tuple[int, int]]:
     """pillar_counts over every partnership, kept per process until anything changes — keyed, like the
     health snapshot (crm.health.snapshot), by the office's activity stamp (OfficeSettings.activity_stamp),
-    which changes in the same transaction as any engagement or partnership."""
-    key = (str(db.engine.engine.url), as_of, activity_stamp)
-    with _lock:
-        cached = _cache.get(key)
-    if cached is None:
-        cached = pillar_counts(as_of)
-        with _lock:
-            if len(_cache) >= _CACHE_SIZE:
-                _cache.pop(next(iter(_cache)))
-            _cache[key] = cached
-    return cached
+    which changes in the same transaction as any engagement or partnership (crm.activity)."""
+    return _cache.get((as_of, activity_stamp), lambda: pillar_counts(as_of))
 
 
 def pillar_rows(counts: dict[Pillar | None, tuple[int, int]]) -> list[tuple[str, int, int]]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 from crm.auth.models import User
 from crm.cities.models import City
 from crm.contacts.models import Contact, Organization
-from crm.database import UTCDateTime, enum_type
+from crm.database import UTCDateTime, enum_type, utcnow
 from crm.engagements.models import Engagement, EngagementKind
 from crm.extensions import db
 from crm.versioning import Versioned
@@ -88,9 +88,24 @@ class ItineraryItem(Versioned, db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
+
     mission: Mapped[TradeMission] = relationship(back_populates="itinerary")
     contact: Mapped[Contact | None] = relationship()
 
+
+class ItineraryComment(db.Model):
+    """A remark on an itinerary item, from the partner side or from staff."""
+
+    __tablename__ = "itinerary_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("itinerary_items.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
 
 
 class OutcomeKind(enum.StrEnum):

@@ -5,8 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.contacts.models import Contact, Organization
 from crm.extensions import db
 from crm.forms import options
-from crm.guests.models import ItineraryComment
-from crm.missions.models import Delegate, ItineraryItem, TradeMission
+from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
 

@@ -34,7 +34,7 @@ from crm.pagination import paginate
 from crm.partnerships.choices import liaison_choices, partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.programs import ProgramFilterForm, scoped_program_list
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("missions", __name__)

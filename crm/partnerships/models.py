@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.activity import StampsActivity
 from crm.auth.models import User
 from crm.cities.models import City
 from crm.database import Timestamped, UTCDateTime, enum_type
@@ -88,7 +89,7 @@ class PartnershipPriority(db.Model):
 CURRENT = text("archived_at IS NULL AND status <> 'ended'")
 
 
-class Partnership(Versioned, Timestamped, db.Model):
+class Partnership(StampsActivity, Versioned, Timestamped, db.Model):
     __tablename__ = "partnerships"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,7 @@ from crm.programs import ProgramFilterForm, scoped_program_list
 from crm.projects import operations
 from crm.projects.forms import MilestoneForm, ProjectForm
 from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("projects", __name__)

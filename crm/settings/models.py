@@ -3,6 +3,7 @@ import uuid
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.activity import StampsActivity
 from crm.cities.models import City
 from crm.database import Timestamped
 from crm.extensions import db
@@ -11,7 +12,7 @@ from crm.versioning import Versioned
 DEFAULT_THRESHOLD_MONTHS = 12
 
 
-class HomeCity(Versioned, Timestamped, db.Model):
+class HomeCity(StampsActivity, Versioned, Timestamped, db.Model):
     """A city the office (or association) serves; partnerships start from one.
 
     Versioned: two admins setting a member city's threshold at once must not replace each other's choice."""

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
-from crm.guests.models import ItineraryComment
-from crm.missions.models import Delegate, ItineraryItem, MissionOutcome
+from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome
 from crm.projects.models import Milestone
+from crm.soft_delete import INCLUDE_DELETED
 
-INCLUDE_DELETED = "include_deleted"
 
 
 def _live(engagement_id_column):

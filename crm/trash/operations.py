@@ -11,10 +11,7 @@ from crm.database import utcnow
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.projects.models import JointProject, Milestone
-from crm.trash.filters import INCLUDE_DELETED
-from crm.trash.models import KEEP_DAYS
-
-EVERYTHING = {INCLUDE_DELETED: True}
+from crm.soft_delete import EVERYTHING, KEEP_DAYS
 
 
 class TooLate(Exception):

@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership
 from crm.trash import operations
-from crm.trash.models import KEEP_DAYS
+from crm.soft_delete import KEEP_DAYS
 
 bp = Blueprint("trash", __name__, url_prefix="/admin/deleted")
 

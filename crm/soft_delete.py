@@ -1,3 +1,8 @@
+"""Soft delete: a deleted record keeps its row, marked with when and by whom, until it is purged.
+
+Which records are left out of queries, and the deleting, restoring and purging,
+live in crm.trash; this module holds what a model needs to be deletable.
+"""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
@@ -7,6 +12,10 @@ from crm.database import UTCDateTime
 
 #: how long a deleted engagement or attachment can be restored
 KEEP_DAYS = 30
+
+#: execution option: a query that passes it True sees deleted rows too (the restore page and the purge)
+INCLUDE_DELETED = "include_deleted"
+EVERYTHING = {INCLUDE_DELETED: True}
 
 
 class SoftDeletable:
