@@ -52,7 +52,7 @@ def configure_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (the whole schema, for Alembic)
     from crm.audit import trail  # noqa: F401  (records every change in the same transaction)
     from crm.database import render_migration_type
-    from crm.guests import scope  # noqa: F401  (limits every query of a guest's request)
+    from crm.guests import scope  # limits every query of a guest's request
     from crm.i18n import select_locale, select_timezone
     from crm.settings import activity  # noqa: F401  (marks cached health stale on every change)
     from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
@@ -66,6 +66,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     limiter.init_app(app)
+    scope.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

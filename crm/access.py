@@ -2,6 +2,10 @@
 
 Every view declares its audience with @allow(...). A request to a view that
 declares nothing is refused, so a new route is closed until someone opens it.
+
+A guest's request is limited to the guest's partnerships by the guest-scope
+hook: a function of the user id that the guests package registers under
+app.extensions[GUEST_SCOPE] when the app starts (crm.guests.scope.init_app).
 """
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -15,6 +19,8 @@ STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.VIEWER})
 GUESTS = frozenset({Role.GUEST})
 # Flask's own endpoints that serve nothing from the database.
 OPEN_ENDPOINTS = {"static"}
+#: app.extensions key of the guest-scope hook: start_guest_scope(user_id) limits the request's queries
+GUEST_SCOPE = "crm.guest_scope"
 
 
 def allow(*audiences):
@@ -44,22 +50,26 @@ def enforce_declared_access():
         abort(403)
     if PUBLIC in allowed:
         if current_user.is_authenticated and current_user.role == Role.GUEST:
-            from crm.guests.scope import start_guest_request
-
-            start_guest_request(current_user.id)
+            _start_guest_scope(current_user.id)
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if current_user.role == Role.GUEST:
         # From here on every query of this request is limited to the guest's partnerships.
-        from crm.guests.scope import start_guest_request
-
-        start_guest_request(current_user.id)
+        _start_guest_scope(current_user.id)
         if current_user.role not in allowed:
             abort(404)  # the same answer as a missing record: nothing to probe
     elif current_user.role not in allowed:
         abort(403)
     return None
+
+
+def _start_guest_scope(user_id: int) -> None:
+    start = current_app.extensions.get(GUEST_SCOPE)
+    if start is None:  # no scope to apply: a guest sees nothing rather than everything
+        current_app.logger.error("no guest-scope hook registered; guest request refused")
+        abort(403)
+    start(user_id)
 
 
 def can(action: str) -> bool:

@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
+from crm.access import GUEST_SCOPE
 from crm.agreements.models import Agreement, AgreementStatus, AgreementText, Signatory
 from crm.attachments.models import Attachment
 from crm.contacts.models import Contact, Organization
@@ -30,6 +31,11 @@ def guest_partnership_ids(user_id: int) -> list[int]:
         .where(GuestAccess.user_id == user_id, GuestAccess.active, Partnership.archived_at.is_(None))
         .execution_options(**{SKIP: True})
     ))
+
+
+def init_app(app) -> None:
+    """Register the guest-scope hook that crm.access calls for every request of a guest."""
+    app.extensions[GUEST_SCOPE] = start_guest_request
 
 
 def start_guest_request(user_id: int) -> list[int]:
