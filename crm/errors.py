@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
-from crm.api import errors as api_errors
+from crm import api_errors
 from crm.extensions import db
 from crm.schema_version import describe_revisions, is_schema_error
 

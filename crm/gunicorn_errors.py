@@ -13,7 +13,7 @@ decides the status, logs the refusal and writes the access log line; only the bo
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
-from crm.api.errors import UNEXPECTED, error_bytes
+from crm.api_errors import UNEXPECTED, error_bytes
 
 MESSAGES = {
     400: "The request could not be read.",

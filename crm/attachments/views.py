@@ -5,9 +5,10 @@ from flask_login import current_user
 from crm.access import EDITORS, GUESTS, STAFF, allow
 from crm.agreements.models import Agreement
 from crm.attachments import storage
-from crm.attachments.forms import UploadForm, VisibilityForm
+from crm.attachments.forms import VisibilityForm
 from crm.attachments.models import Attachment
 from crm.attachments.queries import owner_of
+from crm.attachments.uploads import handle_upload
 from crm.downloads import content_disposition
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
@@ -30,27 +31,6 @@ def _back(partnership_id: int) -> str:
 
 def _upload(owner: Engagement | Agreement | Partnership):
     return handle_upload(owner, _back(owner.id if isinstance(owner, Partnership) else owner.partnership_id))
-
-
-def handle_upload(owner: Engagement | Agreement | Partnership, back: str):
-    """Validate, store and commit one uploaded file, then go back with a message either way."""
-    form = UploadForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return redirect(back)
-    try:
-        attachment = storage.save_upload(form.file.data, owner, Visibility(form.visibility.data))
-    except storage.UploadRefused as refusal:
-        flash(str(refusal.message), "error")
-        return redirect(back)
-    name = attachment.filename
-    # The file takes its name only when this commit succeeds; a failed commit's rollback removes it
-    # (crm.attachments.storage), and a database that does not answer gets the page to send the form again.
-    db.session.commit()
-    flash(_("“%(name)s” was uploaded.", name=name), "success")
-    return redirect(back)
 
 
 @bp.post("/engagements/<int:engagement_id>/attachments")

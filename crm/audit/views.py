@@ -45,10 +45,3 @@ def index():
     if until := form.value("until"):
         query = query.where(AuditEvent.occurred_at < until)
     return render_template("audit/index.html", form=form, page=paginate(query))
-
-
-def partnership_history(partnership_id: int, limit: int = 15) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.partnership_id == partnership_id)
-        .options(joinedload(AuditEvent.user)).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)))

@@ -7,6 +7,17 @@ from crm.auth.passwords import password_problems
 from crm.forms import Form, strip_filter
 
 
+class NewPasswordMixin:
+    """A new password, typed twice, that passes the policy."""
+
+    email_for_policy = ""
+
+    def validate_password(self, field):
+        problems = password_problems(field.data or "", self.email_for_policy)
+        if problems:
+            raise ValidationError(" ".join(str(problem) for problem in problems))
+
+
 class SignInForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[normalise_email])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])

@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from crm.bidi import without_bidi_controls
 from crm.clock import office_today
-from crm.documents.views import attachment_disposition
+from crm.downloads import content_disposition
 from crm.exports.formulas import FORMULA_STARTS, guard, quote_prefixed
 from crm.extensions import db
 from crm.money import from_minor
@@ -227,7 +227,7 @@ def export_response(fmt: str, columns: list[Column], rows: Iterable, *, title, s
     else:
         response = Response(stream_with_context(csv_chunks(columns, rows, csv_separator())), mimetype="text/csv")
         response.charset = "utf-8"
-    response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
+    response.headers["Content-Disposition"] = content_disposition(name, fallback=ascii_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     response.cache_control.no_store = True

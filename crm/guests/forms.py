@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from crm.auth.passwords import password_problems
+from crm.auth.forms import NewPasswordMixin
 from crm.cities.forms import timezone_choices
 from crm.engagements.models import LOGGABLE_KINDS
 from crm.forms import Form, none_if_empty, options, strip_filter
@@ -12,17 +12,6 @@ from crm.versioning import VersionField
 
 def language_choices():
     return options((code, language_name(code)) for code in LANGUAGES)
-
-
-class NewPasswordMixin:
-    """A new password, typed twice, that passes the policy."""
-
-    email_for_policy = ""
-
-    def validate_password(self, field):
-        problems = password_problems(field.data or "", self.email_for_policy)
-        if problems:
-            raise ValidationError(" ".join(str(problem) for problem in problems))
 
 
 class AcceptNewForm(NewPasswordMixin, Form):

@@ -15,7 +15,7 @@ from crm.access import GUESTS, allow
 from crm.agreements.models import Agreement, AgreementStatus
 from crm.attachments.forms import UploadForm
 from crm.attachments.queries import all_documents
-from crm.attachments.views import handle_upload
+from crm.attachments.uploads import handle_upload
 from crm.auth import sessions
 from crm.calendar.upcoming import upcoming_events
 from crm.clock import office_today

@@ -15,6 +15,7 @@ from crm.cities.forms import timezone_choices
 from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
+from crm.engagements.programs import ProgramFilterForm, scoped_program_list
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
@@ -33,7 +34,6 @@ from crm.missions.queries import (
 from crm.pagination import paginate
 from crm.partnerships.choices import liaison_choices, partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
-from crm.programs import ProgramFilterForm, scoped_program_list
 from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from crm.access import EDITORS, STAFF, allow
 from crm.agreements.queries import partnership_agreements
 from crm.attachments.queries import partnership_documents
-from crm.audit.views import partnership_history
+from crm.audit.history import partnership_history
 from crm.clock import office_today
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
