@@ -15,7 +15,7 @@ from crm.forms import ConfirmForm
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.queries import get_partnership_or_404
-from crm.partnerships.views import detail
+from crm.partnerships.page import detail_page
 from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 
@@ -61,7 +61,7 @@ def log(partnership_id: int):
         flash(_("“%(title)s” was added to the timeline.", title=engagement.title), "success")
         return redirect(url_for("partnerships.detail", partnership_id=partnership.id, _anchor="timeline"))
     flash(_("The engagement was not saved. Please correct the marked fields."), "error")
-    return detail(partnership_id, engagement_form=form), 422
+    return detail_page(partnership_id, engagement_form=form), 422
 
 
 PROGRAM_DETAIL_PAGES = {"trade_mission": ("missions.detail", "mission_id"),

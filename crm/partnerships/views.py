@@ -1,26 +1,16 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, STAFF, allow
-from crm.agreements.queries import partnership_agreements
-from crm.attachments.queries import partnership_documents
-from crm.audit.history import partnership_history
 from crm.clock import office_today
-from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
-from crm.engagements.queries import timeline
 from crm.exports import columns
 from crm.exports.writers import export_response
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.queries import flags as health_flags
-from crm.health.service import partnership_health
 from crm.i18n import country_choices
-from crm.outcomes import outcome_totals
 from crm.pagination import paginate, paginate_list
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
@@ -33,8 +23,8 @@ from crm.partnerships.listing import (
     matches_health,  # noqa: F401  (imported from here by other lists)
 )
 from crm.partnerships.models import Partnership
+from crm.partnerships.page import detail_page
 from crm.partnerships.queries import get_partnership_or_404
-from crm.programs import partnership_programs
 from crm.settings.service import office_settings
 from crm.versioning import save_unless_conflict
 
@@ -103,28 +93,7 @@ def create():
 @bp.get("/<int:partnership_id>")
 @allow(STAFF)
 def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
-    partnership = get_partnership_or_404(partnership_id)
-    timeline_page = paginate(timeline(partnership))
-    contacts = db.session.scalars(
-        select(Contact).where(Contact.partnership_id == partnership.id)
-        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)
-    ).all()
-    organizations = db.session.scalars(
-        select(Organization).where(Organization.partnership_id == partnership.id)
-        .order_by(Organization.side, Organization.name)
-    ).all()
-    as_of = office_today()
-    return render_template(
-        "partnerships/detail.html", partnership=partnership, timeline=timeline_page, contacts=contacts,
-        organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
-        threshold=partnership.threshold_months or office_settings().threshold_months,
-        agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
-        totals=outcome_totals(partnership.id), today=as_of,
-        health=partnership_health(partnership, as_of),
-        pillars=pillar_chart(pillar_counts(as_of, partnership_id=partnership.id),
-                             title=_("Substantive engagements per pillar")),
-        documents=partnership_documents(partnership.id), history=partnership_history(partnership.id),
-    )
+    return detail_page(partnership_id, engagement_form)
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
