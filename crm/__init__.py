@@ -55,6 +55,7 @@ def configure_extensions(app: Flask) -> None:
     from crm.guests import scope  # limits every query of a guest's request
     from crm.i18n import select_locale, select_timezone
     from crm.settings import activity  # noqa: F401  (marks cached health stale on every change)
+    from crm.settings import service as settings_service
     from crm.trash import filters  # noqa: F401  (leaves deleted engagements and files out of every query)
 
     db.init_app(app)
@@ -67,6 +68,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     scope.init_app(app)
+    settings_service.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

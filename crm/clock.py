@@ -9,6 +9,10 @@ Nothing else in the application reads the wall clock for a rule.
 """
 from datetime import UTC, date, datetime
 
+#: app.extensions key of the function that reads the office's time zone from its settings, registered by
+#: crm.settings.service.init_app when the app starts (the clock imports no feature)
+OFFICE_TIMEZONE = "crm.office_timezone"
+
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime."""
@@ -20,13 +24,11 @@ def office_timezone() -> str:
 
     Read once per application context (a request, a CLI command): it costs a
     query or two and does not change within one."""
-    from flask import g
+    from flask import current_app, g
 
     zone = g.get("_office_timezone")
     if zone is None:
-        from crm.settings.service import office_timezone as read_office_timezone
-
-        zone = g._office_timezone = read_office_timezone()
+        zone = g._office_timezone = current_app.extensions[OFFICE_TIMEZONE]()
     return zone
 
 

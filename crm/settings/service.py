@@ -1,8 +1,14 @@
 from sqlalchemy import select
 
 from crm.cities.models import City
+from crm.clock import OFFICE_TIMEZONE
 from crm.extensions import db
 from crm.settings.models import HomeCity, OfficeSettings
+
+
+def init_app(app) -> None:
+    """Register the reader of the office's time zone that crm.clock calls."""
+    app.extensions[OFFICE_TIMEZONE] = office_timezone
 
 
 def office_settings() -> OfficeSettings:
