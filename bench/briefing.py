@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bench.common import fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.models import City
 from crm.contacts.models import Contact
 from crm.documents.render import briefing_html
@@ -26,6 +25,7 @@ from crm.extensions import db
 from crm.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
 from crm.pdf import render_in_process
+from crm.roles import Role
 from crm.settings.service import add_home_city
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.extensions import db
 from crm.health.queries import activity_query
 from crm.partnerships.queries import visible_partnership_ids
+from crm.roles import Role
 from crm.settings.service import office_settings, office_today
 
 PILLARS = ["education", "business", "culture", "government", "connectivity", None]

@@ -18,7 +18,6 @@ from unittest import mock
 
 from bench.common import fresh_app
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.models import City
 from crm.documents import render
 from crm.engagements.models import Engagement
@@ -26,6 +25,7 @@ from crm.extensions import db
 from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.pdf_pool import RenderBusy, RenderPool
+from crm.roles import Role
 from crm.settings.service import add_home_city
 
 GUEST_ENGAGEMENTS = 2000

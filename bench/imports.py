@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.extensions import db
 from crm.imports.cli import import_file
 from crm.imports.matching import city_index
 from crm.partnerships.models import Partnership
+from crm.roles import Role
 from crm.settings.models import HomeCity
 from crm.settings.service import office_settings
 

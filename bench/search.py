@@ -25,8 +25,8 @@ from sqlalchemy import text
 from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm import create_app
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.extensions import db
+from crm.roles import Role
 from crm.search import queries
 from crm.settings.service import office_settings
 

@@ -10,7 +10,7 @@ app.extensions[GUEST_SCOPE] when the app starts (crm.guests.scope.init_app).
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from crm.auth.roles import Role
+from crm.roles import Role
 
 PUBLIC = "public"  # anyone, signed in or not
 ADMINS = frozenset({Role.ADMIN})

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.auth.passwords import password_problems
-from crm.auth.roles import Role
 from crm.extensions import db
+from crm.roles import Role
 
 
 @click.group("crm")

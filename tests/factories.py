@@ -3,11 +3,11 @@ import itertools
 from datetime import date
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.models import City
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.engagements.models import Engagement, EngagementKind, Visibility
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
+from crm.roles import Role
 from crm.settings.models import HomeCity, OfficeSettings
 
 PASSWORD = "correct horse battery"

@@ -1,8 +1,8 @@
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.models import City
 from crm.engagements.models import Engagement
 from crm.partnerships.models import Partnership
+from crm.roles import Role
 
 
 def test_seed_demo_loads_a_realistic_portfolio_once(app, session):

@@ -21,12 +21,12 @@ from crm.access import PUBLIC
 from crm.agreements.models import Agreement, AgreementText, Signatory
 from crm.api.models import ApiToken
 from crm.api.tokens import digest
-from crm.auth.roles import Role
 from crm.calendar.tokens import issue_feed_token
 from crm.engagements.models import Engagement, Visibility
 from crm.guests.models import GuestAccess
 from crm.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.projects.models import JointProject
+from crm.roles import Role
 
 MARK = "ZZSTAFFONLY"  #: in every staff-only title and note: it must never reach a guest
 #: words of the health verdict and its figures (staff only), in English

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.engagements.models import Engagement, Visibility
 from crm.guests.invitations import token_hash
 from crm.guests.models import GuestAccess, Invitation
 from crm.missions.models import ItineraryComment
 from crm.partnerships.models import Side
+from crm.roles import Role
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a long partner password"

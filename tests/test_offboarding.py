@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from crm.api.models import ApiToken
 from crm.audit.models import AuditEvent
 from crm.auth.models import User, UserSession
-from crm.auth.roles import Role
 from crm.extensions import db
 from crm.guests.models import GuestAccess
+from crm.roles import Role
 from crm.users.models import StaffInvitation
 from tests.factories import PASSWORD
 from tests.test_api import bearer, give_token

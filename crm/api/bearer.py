@@ -14,8 +14,8 @@ from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from crm.api.tokens import record_use, token_for_secret
-from crm.auth.roles import Role
 from crm.guests.scope import start_guest_request
+from crm.roles import Role
 
 REALM = 'Bearer realm="Sister City CRM API"'
 

@@ -5,9 +5,9 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
-from crm.auth.roles import Role
 from crm.database import Timestamped, UTCDateTime, enum_type, utcnow
 from crm.extensions import db
+from crm.roles import Role
 
 
 class User(UserMixin, Timestamped, db.Model):

@@ -16,9 +16,9 @@ from pyotp import utils
 from sqlalchemy import select
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.database import utcnow
 from crm.extensions import db
+from crm.roles import Role
 
 ISSUER = "Sister City CRM"
 RECOVERY_CODES = 8

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.gazetteer import gazetteer
 from crm.cities.service import city_from_gazetteer
 from crm.clock import office_today
@@ -20,6 +19,7 @@ from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibilit
 from crm.extensions import db
 from crm.guests.models import GuestAccess
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Priority, Side
+from crm.roles import Role
 from crm.settings.service import add_home_city, office_settings
 
 DEMO_PASSWORD = "sister-cities-demo"

@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 
 from crm.auth import sessions
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.extensions import db
 from crm.guests.models import GuestAccess, Invitation, InvitationState
 from crm.links import public_url_for
 from crm.mail import Delivery, build_message, send
+from crm.roles import Role
 
 
 class InvitationError(ValueError):

@@ -9,7 +9,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.cities.models import City
 from crm.extensions import db
 from crm.imports import staging
@@ -17,6 +16,7 @@ from crm.imports.apply import PROGRESS, apply
 from crm.imports.columns import ASSOCIATION, PARTNERS, PARTNERSHIPS, fields_for, guess_mapping
 from crm.imports.models import READY, ImportJob
 from crm.imports.reading import UnreadableFile, read_table
+from crm.roles import Role
 from crm.settings.models import HomeCity
 
 

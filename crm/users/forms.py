@@ -4,8 +4,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from crm.auth.addresses import normalise_email
 from crm.auth.forms import NewPasswordMixin
-from crm.auth.roles import Role
 from crm.forms import Form, options, strip_filter
+from crm.roles import Role
 
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.VIEWER)
 

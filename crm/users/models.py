@@ -4,9 +4,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.database import Timestamped, UTCDateTime, enum_type
 from crm.extensions import db
+from crm.roles import Role
 
 
 class StaffInvitation(Timestamped, db.Model):

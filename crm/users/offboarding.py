@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from crm.api.models import ApiToken
 from crm.auth import sessions
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.database import utcnow
 from crm.extensions import db
+from crm.roles import Role
 
 
 class LastAdminError(ValueError):

@@ -9,11 +9,11 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
 from crm.auth.models import User
-from crm.auth.roles import Role
 from crm.database import utcnow
 from crm.extensions import db
 from crm.links import public_url_for
 from crm.mail import Delivery, build_message, send
+from crm.roles import Role
 from crm.users.models import StaffInvitation
 
 

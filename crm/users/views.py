@@ -9,13 +9,13 @@ from crm.access import ADMINS, allow
 from crm.audit.models import AuditEvent
 from crm.auth import sessions, two_factor
 from crm.auth.models import User, UserSession
-from crm.auth.roles import Role
 from crm.confirm import confirm_then
 from crm.database import utcnow
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.links import public_url_for
 from crm.pagination import paginate
+from crm.roles import Role
 from crm.users import offboarding, staff_invitations
 from crm.users.forms import RoleForm, StaffInviteForm
 from crm.users.models import StaffInvitation
