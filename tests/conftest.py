@@ -6,8 +6,10 @@ TEST_DATABASE_URL, else a server on localhost; with none it is skipped,
 loudly, unless REQUIRE_POSTGRES=1 (CI), where that is an error.
 """
 import os
-import sys
 import re
+import select
+import sys
+import time
 import warnings
 from datetime import UTC, datetime
 
@@ -30,6 +32,25 @@ pytest_plugins = ["tests.markup_check"]
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@localhost/crm_test"
 IGNORED_STATEMENTS = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK TO|BEGIN|COMMIT|ROLLBACK)\b", re.I)
+
+
+
+def _sleep_on_select(seconds: float) -> None:
+    """time.sleep through select(): libfaketime with FAKETIME_DONT_FAKE_MONOTONIC=1 (as the date checks run it)
+    answers Python's clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) with EINVAL, so every time.sleep, and every
+    subprocess wait with a timeout, would fail for a reason that has nothing to do with the date."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        select.select([], [], [], left)
+
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    time.sleep = _sleep_on_select
+    # Programs the tests start (gunicorn, PDF workers, the markup checker) run on the real clock: they are
+    # checked for how they start, answer and end, never for a date, and would hit the same sleep failure.
+    os.environ.pop("LD_PRELOAD")
 
 # Real Argon2id, with parameters cheap enough for thousands of sign-ins.
 crm.auth.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
