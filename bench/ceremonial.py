@@ -21,7 +21,8 @@ from crm.extensions import db
 from crm.health.queries import activity_query
 from crm.partnerships.queries import visible_partnership_ids
 from crm.roles import Role
-from crm.settings.service import office_settings, office_today
+from crm.clock import office_today
+from crm.settings.service import office_settings
 
 PILLARS = ["education", "business", "culture", "government", "connectivity", None]
 KINDS = ["meeting", "call", "letter", "visit", "event", "ceremony"]

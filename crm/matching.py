@@ -15,7 +15,7 @@ both databases:
   text a class of every character that folds to it ([oOóÓöÖøØ…]), and, when
   the text holds a run of three characters nothing else folds to (京都市),
   a LIKE on that run too. The GIN trigram indexes on the raw columns
-  (crm/search/indexes.py) serve both as they served ILIKE; no extension
+  (declared with crm/indexes.py) serve both as they served ILIKE; no extension
   (unaccent), no new index.
 Both sides agree character for character. Stored text is not normalised
 first, so a name stored with separate combining accents (rare: browsers
