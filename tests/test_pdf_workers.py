@@ -110,7 +110,10 @@ from crm.pdf import renderer
 config = {"PDF_TIMEOUT_SECONDS": 120, "PDF_MEMORY_MB": 2048, "PDF_WORKERS": 2, "PDF_RENDERS_PER_USER": 1}
 pool = renderer(types.SimpleNamespace(config=config))
 pool.render("<html><body><p>Hello</p></body></html>")
-threading.Thread(target=pool.render, args=(%s,), daemon=True).start()
+def render_on():  # one render after another, so a worker is busy whenever the test looks, however fast it is
+    while True:
+        pool.render(%s)
+threading.Thread(target=render_on, daemon=True).start()
 print("rendering", flush=True)
 time.sleep(300)
 """ % LONG_DOCUMENT
