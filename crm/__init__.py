@@ -5,6 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from crm.bidi import text_direction
 from crm.caching import configure_caching
 from crm.config import load_config
 from crm.database import IdConverter
@@ -144,5 +145,6 @@ def configure_templates(app: Flask) -> None:
         export_url=export_url,
     )
     app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone
+    app.jinja_env.filters["text_dir"] = text_direction  # typed text in a PDF of the other direction
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

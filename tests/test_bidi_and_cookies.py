@@ -67,3 +67,13 @@ def test_exported_cells_carry_no_bidi_control(client, login, make, fmt):
     assert not any(BIDI_CONTROLS.search(cell) for cell in cells)
     # the override no longer hides a formula start from the guard
     assert not any(cell.startswith("=cmd") for cell in cells) if fmt == "csv" else True
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("Meet port and logistics companies.", "ltr"), ("لقاء شركات الموانئ.", "rtl"), ("2027: مهمة تجارية", "rtl"),
+    ("「京都」訪問", "ltr"), ("", "ltr"), (None, "ltr"), ("שלום", "rtl"),
+])
+def test_typed_text_takes_the_direction_of_its_first_strong_character(text, direction):
+    from crm.bidi import text_direction
+
+    assert text_direction(text) == direction
