@@ -22,9 +22,9 @@ from crm.contacts.models import Contact
 from crm.documents.render import briefing_html
 from crm.engagements.models import Engagement
 from crm.extensions import db
-from crm.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
 from crm.pdf import render_in_process
+from crm.programs.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.roles import Role
 from crm.settings.service import add_home_city
 

@@ -22,9 +22,9 @@ from crm.cities.models import City
 from crm.documents import render
 from crm.engagements.models import Engagement
 from crm.extensions import db
-from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
 from crm.pdf_pool import RenderBusy, RenderPool
+from crm.programs.missions.models import TradeMission
 from crm.roles import Role
 from crm.settings.service import add_home_city
 

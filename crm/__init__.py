@@ -92,16 +92,16 @@ def register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.documents.views import bp as documents_bp
     from crm.engagements.views import bp as engagements_bp
-    from crm.exchanges.views import bp as exchanges_bp
     from crm.guests.portal import bp as portal_bp
     from crm.guests.views import bp as guests_bp
     from crm.i18n import bp as i18n_bp
     from crm.imports.views import bp as imports_bp
     from crm.main.views import bp as main_bp
     from crm.maps.views import bp as maps_bp
-    from crm.missions.views import bp as missions_bp
     from crm.partnerships.views import bp as partnerships_bp
-    from crm.projects.views import bp as projects_bp
+    from crm.programs.exchanges.views import bp as exchanges_bp
+    from crm.programs.missions.views import bp as missions_bp
+    from crm.programs.projects.views import bp as projects_bp
     from crm.search.views import bp as search_bp
     from crm.security import add_security_headers
     from crm.security import bp as health_checks_bp

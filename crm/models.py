@@ -7,11 +7,11 @@ from crm.auth.models import PasswordReset, User, UserSession  # noqa: F401
 from crm.cities.models import City  # noqa: F401
 from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
-from crm.exchanges.models import Exchange  # noqa: F401
 from crm.guests.models import GuestAccess, Invitation  # noqa: F401
 from crm.imports.models import ImportJob  # noqa: F401
-from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
-from crm.projects.models import JointProject, Milestone  # noqa: F401
+from crm.programs.exchanges.models import Exchange  # noqa: F401
+from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401
+from crm.programs.projects.models import JointProject, Milestone  # noqa: F401
 from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
 from crm.users.models import StaffInvitation  # noqa: F401

@@ -216,10 +216,10 @@ def build_side(make, session, prefix: str, country: str):
     from crm.agreements.models import Agreement, AgreementText, Signatory
     from crm.attachments.models import Attachment
     from crm.engagements.models import Visibility
-    from crm.exchanges.models import Exchange
     from crm.guests.models import GuestAccess, Invitation
-    from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
-    from crm.projects.models import JointProject, Milestone
+    from crm.programs.exchanges.models import Exchange
+    from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
+    from crm.programs.projects.models import JointProject, Milestone
 
     shared, secret = Visibility.SHARED, Visibility.STAFF_ONLY
     partnership = make.partnership(partner=make.city(f"{prefix}ville", country_code=country),
@@ -265,8 +265,8 @@ def build_side(make, session, prefix: str, country: str):
                             token_hash=prefix.lower().ljust(64, "0"), expires_at=datetime.now(UTC) + timedelta(days=7))
     session.add_all([access, invitation])
     session.flush()
-    from crm.api.tokens import digest
     from crm.api.models import ApiToken
+    from crm.api.tokens import digest
     api_token = ApiToken(user=guest, name=f"{prefix} open data", token_hash=digest(f"{prefix} token"),
                          prefix="scc_" + prefix[:8])
     session.add(api_token)

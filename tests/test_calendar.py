@@ -12,11 +12,11 @@ from crm.calendar.feed import build_feed
 from crm.calendar.tokens import issue_feed_token, revoke_feed_token, user_for_feed_token
 from crm.calendar.upcoming import upcoming_events
 from crm.engagements.models import Visibility
-from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
 from crm.extensions import db
-from crm.missions.models import ItineraryItem, MissionDirection, TradeMission
 from crm.partnerships.models import Partnership
-from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.programs.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.programs.missions.models import ItineraryItem, MissionDirection, TradeMission
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
 
 FEED_URL = re.compile(r'value="(http://localhost/calendar/feed/[A-Za-z0-9_-]+\.ics)"')
 
@@ -449,8 +449,7 @@ def test_calendar_properties_are_escaped_text_and_real_durations(tricky_feed):
 @pytest.mark.parametrize("language", ["en", "ja", "ar", "de"])
 def test_the_description_survives_both_parsers_in_every_language(app_ctx, make, language):
     import vobject
-    from flask_babel import force_locale
-    from flask_babel import gettext
+    from flask_babel import force_locale, gettext
 
     owner = db.session.get(User, make.user("coordinator", language=language).id)
     data = build_feed(owner, select(Partnership.id), today())

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 import pytest
 
 from crm.engagements.models import Engagement, EngagementKind
-from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
-from crm.missions.models import MissionOutcome, OutcomeKind, TradeMission
-from crm.outcomes import outcome_totals
-from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.programs.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.programs.missions.models import MissionOutcome, OutcomeKind, TradeMission
+from crm.programs.outcomes import outcome_totals
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
 
 
 def exchange_data(**overrides):

@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 
 from crm.agreements.models import Agreement
 from crm.engagements.models import EngagementKind, Pillar
-from crm.exchanges.models import Exchange
 from crm.exports.writers import Column, csv_chunks, csv_text, sheet_title, xlsx_bytes
 from crm.imports.reading import sniff_delimiter
-from crm.missions.models import TradeMission
 from crm.partnerships.models import PartnershipStatus
-from crm.projects.models import JointProject
+from crm.programs.exchanges.models import Exchange
+from crm.programs.missions.models import TradeMission
+from crm.programs.projects.models import JointProject
 
 LISTS = {  # list page → (export path without extension, first header in English)
     "/partnerships/": ("/partnerships/export", "Partner city"),

@@ -24,8 +24,8 @@ from crm.api.tokens import digest
 from crm.calendar.tokens import issue_feed_token
 from crm.engagements.models import Engagement, Visibility
 from crm.guests.models import GuestAccess
-from crm.missions.models import Delegate, ItineraryItem, TradeMission
-from crm.projects.models import JointProject
+from crm.programs.missions.models import Delegate, ItineraryItem, TradeMission
+from crm.programs.projects.models import JointProject
 from crm.roles import Role
 
 MARK = "ZZSTAFFONLY"  #: in every staff-only title and note: it must never reach a guest

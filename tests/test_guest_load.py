@@ -13,8 +13,8 @@ from crm.api.models import ApiToken
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
 from crm.guests.models import GuestAccess
-from crm.missions.models import ItineraryComment, ItineraryItem, TradeMission
 from crm.pdf_pool import RenderBusy
+from crm.programs.missions.models import ItineraryComment, ItineraryItem, TradeMission
 from tests.test_concurrency import committed  # noqa: F401 (a fixture: real commits on PostgreSQL)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

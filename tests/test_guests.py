@@ -11,8 +11,8 @@ from crm.auth.models import User
 from crm.engagements.models import Engagement, Visibility
 from crm.guests.invitations import token_hash
 from crm.guests.models import GuestAccess, Invitation
-from crm.missions.models import ItineraryComment
 from crm.partnerships.models import Side
+from crm.programs.missions.models import ItineraryComment
 from crm.roles import Role
 from tests.factories import PASSWORD
 
@@ -199,7 +199,7 @@ def test_guest_uploads_a_document_and_staff_see_it(client, login, kyoto, guest, 
 
 
 def test_guest_comments_on_an_upcoming_itinerary_item(client, login, kyoto, guest, session):
-    from crm.missions.models import ItineraryItem, TradeMission
+    from crm.programs.missions.models import ItineraryItem, TradeMission
 
     partnership, _contact = kyoto
     soon = date.today() + timedelta(days=10)

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from crm.engagements.models import Engagement
-from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
+from crm.programs.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
 
 TOKYO = "Asia/Tokyo"
 

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.engagements.models import Engagement, EngagementKind
-from crm.missions.models import ItineraryItem, MissionDirection, TradeMission
-from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.programs.missions.models import ItineraryItem, MissionDirection, TradeMission
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
 from tests.test_api import bearer, give_token
 
 OFFICE_TODAY = date(2026, 11, 25)   # Portland
@@ -105,9 +105,9 @@ def test_milestones_due_today_are_not_overdue(client, login, office):
 
 
 def test_the_calendar_page_and_feed_start_on_the_office_date(client, login, office, app, session):
+    from crm.auth.models import User
     from crm.calendar.tokens import issue_feed_token
     from crm.extensions import db
-    from crm.auth.models import User
 
     login(office["reader"])
     page = client.get("/calendar/").text

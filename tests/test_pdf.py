@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from crm.agreements.models import Agreement, AgreementText, Signatory
-from crm.missions.models import Delegate, ItineraryItem, TradeMission
-from crm.pdf import RenderError, Renderer, render_in_process
+from crm.pdf import Renderer, RenderError, render_in_process
+from crm.programs.missions.models import Delegate, ItineraryItem, TradeMission
 
 
 def reader(data: bytes) -> PdfReader:

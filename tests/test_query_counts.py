@@ -1,6 +1,7 @@
 """Pages issue the same number of SQL statements whatever the data size."""
-import pytest
 from datetime import date, timedelta
+
+import pytest
 
 from crm.engagements.models import Engagement
 from crm.partnerships.models import Partnership, Priority
@@ -83,9 +84,9 @@ def add_programs(make, session, partnership, count):
 
     from crm.agreements.models import Agreement, AgreementText, Signatory
     from crm.attachments.models import Attachment
-    from crm.exchanges.models import Exchange
-    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
-    from crm.projects.models import JointProject, Milestone
+    from crm.programs.exchanges.models import Exchange
+    from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
+    from crm.programs.projects.models import JointProject, Milestone
 
     contact = make.contact(partnership)
     for n in range(count):
@@ -124,8 +125,8 @@ def grow_children(make, session, mission, project, agreement):
     from datetime import UTC, datetime
 
     from crm.agreements.models import Signatory
-    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome
-    from crm.projects.models import Milestone
+    from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
+    from crm.programs.projects.models import Milestone
 
     contact = make.contact(mission.partnership)
     for n in range(20):

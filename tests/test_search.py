@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from crm.engagements.models import Visibility
-from crm.missions.models import TradeMission
+from crm.programs.missions.models import TradeMission
 from crm.search.highlight import highlight
 from crm.search.queries import clean_query
 

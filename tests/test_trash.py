@@ -1,7 +1,7 @@
 """Deleted engagements and documents disappear everywhere at once, an admin can
 restore them for 30 days, and then they are purged with their files."""
 import io
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from crm.attachments.models import Attachment
 from crm.audit.models import AuditEvent
 from crm.engagements.models import Engagement, EngagementKind
-from crm.missions.models import ItineraryItem, MissionDirection, TradeMission
-from crm.projects.models import JointProject, Milestone
+from crm.programs.missions.models import ItineraryItem, MissionDirection, TradeMission
+from crm.programs.projects.models import JointProject, Milestone
 from crm.trash import operations
 from crm.trash.filters import INCLUDE_DELETED
 

@@ -59,7 +59,7 @@ def test_contacts_are_versioned_too(client, login, make, session):
 def test_missions_exchanges_and_projects_share_the_engagement_version(client, login, make, session):
     from datetime import date
 
-    from crm.missions.models import TradeMission
+    from crm.programs.missions.models import TradeMission
 
     login("coordinator")
     partnership = make.partnership()
@@ -81,8 +81,8 @@ def test_milestones_itinerary_items_cities_and_settings_are_versioned(client, lo
     from datetime import UTC, date, datetime
 
     from crm.cities.models import City
-    from crm.missions.models import ItineraryItem, TradeMission
-    from crm.projects.models import JointProject, Milestone
+    from crm.programs.missions.models import ItineraryItem, TradeMission
+    from crm.programs.projects.models import JointProject, Milestone
     from crm.settings.models import OfficeSettings
 
     partnership = make.partnership(partner=make.city("Kyoto", timezone="Asia/Tokyo"))
@@ -214,8 +214,8 @@ def no_version_needed() -> dict:
     from crm.auth.models import PasswordReset, User, UserSession
     from crm.guests.models import GuestAccess, Invitation
     from crm.imports.models import ImportJob
-    from crm.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.partnerships.models import PartnershipPriority
+    from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.users.models import StaffInvitation
 
     return {

@@ -17,14 +17,14 @@ from crm.api.openapi import openapi_document
 from crm.clock import office_today
 from crm.engagements.models import Engagement, EngagementKind, Visibility
 from crm.engagements.queries import get_engagement_or_404
-from crm.exchanges.models import Exchange
 from crm.extensions import csrf, db, limiter
 from crm.health.queries import flags as health_flags
 from crm.links import public_url_for
-from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import get_partnership_or_404, partnership_list, visible_partnership_ids
-from crm.projects.models import JointProject
+from crm.programs.exchanges.models import Exchange
+from crm.programs.missions.models import TradeMission
+from crm.programs.projects.models import JointProject
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only, and a bearer token is no ambient credential a form could ride on

@@ -28,9 +28,9 @@ def audited_classes():
     from crm.contacts.models import Contact, Organization
     from crm.engagements.models import Engagement
     from crm.guests.models import GuestAccess, Invitation
-    from crm.missions.models import Delegate, ItineraryItem, MissionOutcome
     from crm.partnerships.models import Partnership
-    from crm.projects.models import Milestone
+    from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
+    from crm.programs.projects.models import Milestone
     from crm.settings.models import HomeCity, OfficeSettings
     from crm.users.models import StaffInvitation
 

@@ -16,8 +16,8 @@ from crm.cities.models import City
 from crm.clock import utcnow
 from crm.extensions import db
 from crm.i18n import LANGUAGES
-from crm.missions.models import ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
+from crm.programs.missions.models import ItineraryItem, TradeMission
 
 PRODID = "-//Sister City CRM//EN"
 UID_DOMAIN = "sister-city-crm"

@@ -13,11 +13,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from crm.agreements.models import Agreement, AgreementStatus
 from crm.engagements.models import Visibility
-from crm.exchanges.models import Exchange
 from crm.extensions import db
-from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
-from crm.projects.models import JointProject, Milestone, ProjectStatus
+from crm.programs.exchanges.models import Exchange
+from crm.programs.missions.models import TradeMission
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus
 
 MISSION = "mission"
 EXCHANGE = "exchange"

@@ -20,9 +20,9 @@ from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, portfolio_map
-from crm.outcomes import outcome_totals
 from crm.partnerships.models import Partnership, PartnershipStatus
 from crm.partnerships.queries import visible_partnership_ids
+from crm.programs.outcomes import outcome_totals
 from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings
 
 bp = Blueprint("dashboard", __name__)

@@ -6,13 +6,20 @@ from crm.agreements import operations as agreement_operations
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus, AgreementText, Signatory
 from crm.contacts.models import Contact
 from crm.engagements.models import Pillar, Visibility
-from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
 from crm.extensions import db
 from crm.localtime import to_utc
-from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, OutcomeKind, TradeMission
 from crm.partnerships.models import Side
-from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
-from crm.projects.operations import sync_milestone_engagement
+from crm.programs.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.programs.missions.models import (
+    Delegate,
+    ItineraryItem,
+    MissionDirection,
+    MissionOutcome,
+    OutcomeKind,
+    TradeMission,
+)
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.programs.projects.operations import sync_milestone_engagement
 
 TEXTS = {
     "en": ("Agreement of Friendship and Cooperation",

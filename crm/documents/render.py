@@ -18,10 +18,10 @@ from crm.health.service import partnership_health
 from crm.i18n import LANGUAGES
 from crm.languages import direction, html_lang
 from crm.localtime import utc_offset_label
-from crm.missions.itinerary import itinerary_days
-from crm.missions.models import TradeMission
 from crm.partnerships.models import Partnership
-from crm.projects.models import JointProject, ProjectStatus
+from crm.programs.missions.itinerary import itinerary_days
+from crm.programs.missions.models import TradeMission
+from crm.programs.projects.models import JointProject, ProjectStatus
 
 #: engagements a briefing packet lists at most; a line counts the rest
 BRIEFING_MAX_ENGAGEMENTS = 100

@@ -11,10 +11,10 @@ from crm.documents.render import agreement_html, briefing_html, profile_html
 from crm.downloads import content_disposition
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
-from crm.missions.queries import get_mission_or_404
 from crm.partnerships.queries import get_partnership_or_404
 from crm.pdf import RenderError, renderer
 from crm.pdf_pool import RenderBusy
+from crm.programs.missions.queries import get_mission_or_404
 
 bp = Blueprint("documents", __name__)
 STILL_PREPARING = _l("A document of yours is still being prepared. Please wait until it is ready, then try again.")

@@ -27,12 +27,12 @@ from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementFor
 from crm.guests.limits import write_limit
 from crm.guests.models import GuestAccess
 from crm.languages import language_label
-from crm.missions.itinerary import itinerary_days
-from crm.missions.models import ItineraryComment, ItineraryItem
-from crm.missions.queries import comments_by_item, get_mission_or_404
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.programs.missions.itinerary import itinerary_days
+from crm.programs.missions.models import ItineraryComment, ItineraryItem
+from crm.programs.missions.queries import comments_by_item, get_mission_or_404
 from crm.versioning import Conflict
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")

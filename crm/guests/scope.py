@@ -17,9 +17,9 @@ from crm.contacts.models import Contact, Organization
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.guests.models import GuestAccess, Invitation
-from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
 from crm.partnerships.models import Partnership
-from crm.projects.models import JointProject, Milestone
+from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
+from crm.programs.projects.models import JointProject, Milestone
 
 SKIP = "skip_guest_scope"
 

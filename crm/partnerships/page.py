@@ -16,10 +16,9 @@ from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.service import partnership_health
-from crm.outcomes import outcome_totals
 from crm.pagination import paginate
 from crm.partnerships.queries import get_partnership_or_404
-from crm.programs import partnership_programs
+from crm.programs.partnership import partnership_programs
 from crm.settings.service import office_settings
 
 
@@ -35,12 +34,13 @@ def detail_page(partnership_id: int, engagement_form: EngagementForm | None = No
         .order_by(Organization.side, Organization.name)
     ).all()
     as_of = office_today()
+    programs = partnership_programs(partnership.id)
     return render_template(
         "partnerships/detail.html", partnership=partnership, timeline=timeline_page, contacts=contacts,
         organizations=organizations, engagement_form=engagement_form or EngagementForm(formdata=None),
         threshold=partnership.threshold_months or office_settings().threshold_months,
-        agreements=partnership_agreements(partnership.id), programs=partnership_programs(partnership.id),
-        totals=outcome_totals(partnership.id), today=as_of,
+        agreements=partnership_agreements(partnership.id), programs=programs,
+        totals=programs.totals, today=as_of,
         health=partnership_health(partnership, as_of),
         pillars=pillar_chart(pillar_counts(as_of, partnership_id=partnership.id),
                              title=_("Substantive engagements per pillar")),

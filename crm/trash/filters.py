@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement
-from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome
-from crm.projects.models import Milestone
+from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome
+from crm.programs.projects.models import Milestone
 from crm.soft_delete import INCLUDE_DELETED
-
 
 
 def _live(engagement_id_column):

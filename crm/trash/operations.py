@@ -10,7 +10,7 @@ from crm.claims import claim_or_raise
 from crm.database import utcnow
 from crm.engagements.models import Engagement
 from crm.extensions import db
-from crm.projects.models import JointProject, Milestone
+from crm.programs.projects.models import JointProject, Milestone
 from crm.soft_delete import EVERYTHING, KEEP_DAYS
 
 

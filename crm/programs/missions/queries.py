@@ -5,9 +5,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.contacts.models import Contact, Organization
 from crm.extensions import db
 from crm.forms import options
-from crm.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
+from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 
 
 def get_mission_or_404(mission_id: int) -> TradeMission:

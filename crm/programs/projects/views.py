@@ -12,7 +12,6 @@ from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.clock import office_today
 from crm.confirm import confirm_then
-from crm.engagements.programs import ProgramFilterForm, scoped_program_list
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
@@ -22,9 +21,10 @@ from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
-from crm.projects import operations
-from crm.projects.forms import MilestoneForm, ProjectForm
-from crm.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
+from crm.programs.lists import ProgramFilterForm, scoped_program_list
+from crm.programs.projects import operations
+from crm.programs.projects.forms import MilestoneForm, ProjectForm
+from crm.programs.projects.models import JointProject, Milestone, ProjectStatus, ProjectTheme
 from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 

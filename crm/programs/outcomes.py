@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import extract, func, select
 
 from crm.clock import office_today
-from crm.exchanges.models import Exchange
 from crm.extensions import db
-from crm.missions.models import MissionOutcome, OutcomeKind, TradeMission
 from crm.partnerships.queries import visible_partnership_ids
-from crm.projects.models import JointProject, ProjectStatus
+from crm.programs.exchanges.models import Exchange
+from crm.programs.missions.models import MissionOutcome, OutcomeKind, TradeMission
+from crm.programs.projects.models import JointProject, ProjectStatus
 
 
 @dataclass

@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crm.clock import office_today
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
-from crm.missions.forms import DateRangeMixin, MoneyMixin, currency_field
-from crm.projects.models import ProjectStatus, ProjectTheme
+from crm.programs.missions.forms import DateRangeMixin, MoneyMixin, currency_field
+from crm.programs.projects.models import ProjectStatus, ProjectTheme
 from crm.versioning import VersionField
 
 

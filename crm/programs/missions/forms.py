@@ -8,8 +8,8 @@ from crm.cities.fields import CityField
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.localtime import LocalTimeError, to_utc
-from crm.missions.models import MissionDirection, OutcomeKind
 from crm.money import currency_codes, is_real_currency, to_minor
+from crm.programs.missions.models import MissionDirection, OutcomeKind
 from crm.versioning import VersionField
 
 

@@ -15,25 +15,25 @@ from crm.cities.forms import timezone_choices
 from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
-from crm.engagements.programs import ProgramFilterForm, scoped_program_list
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import enum_choices
-from crm.missions import operations
-from crm.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
-from crm.missions.itinerary import itinerary_days
-from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
-from crm.missions.queries import (
+from crm.pagination import paginate
+from crm.partnerships.choices import liaison_choices, partnership_filter_choices
+from crm.partnerships.queries import get_partnership_or_404
+from crm.programs.lists import ProgramFilterForm, scoped_program_list
+from crm.programs.missions import operations
+from crm.programs.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
+from crm.programs.missions.itinerary import itinerary_days
+from crm.programs.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
+from crm.programs.missions.queries import (
     comments_by_item,
     contact_choices,
     get_child_or_404,
     get_mission_or_404,
     organization_choices,
 )
-from crm.pagination import paginate
-from crm.partnerships.choices import liaison_choices, partnership_filter_choices
-from crm.partnerships.queries import get_partnership_or_404
 from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 

@@ -3,9 +3,9 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.engagements.models import Visibility
-from crm.exchanges.models import ExchangeDirection, ExchangeKind
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
-from crm.missions.forms import DateRangeMixin
+from crm.programs.exchanges.models import ExchangeDirection, ExchangeKind
+from crm.programs.missions.forms import DateRangeMixin
 from crm.versioning import VersionField
 
 

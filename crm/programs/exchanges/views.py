@@ -14,18 +14,18 @@ from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.models import Pillar
 from crm.engagements.operations import delete_engagement
-from crm.engagements.programs import ProgramFilterForm, scoped_program_list
-from crm.exchanges.forms import ExchangeForm
-from crm.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import enum_choices
-from crm.missions.queries import organization_choices
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
+from crm.programs.exchanges.forms import ExchangeForm
+from crm.programs.exchanges.models import Exchange, ExchangeDirection, ExchangeKind
+from crm.programs.lists import ProgramFilterForm, scoped_program_list
+from crm.programs.missions.queries import organization_choices
 from crm.soft_delete import KEEP_DAYS
 from crm.versioning import save_unless_conflict
 

@@ -6,8 +6,8 @@ from crm.engagements.models import Engagement, EngagementKind, Pillar
 from crm.engagements.operations import delete_engagement
 from crm.extensions import db
 from crm.partnerships.models import Side
-from crm.projects.forms import MilestoneForm, ProjectForm
-from crm.projects.models import JointProject, Milestone, ProjectTheme
+from crm.programs.projects.forms import MilestoneForm, ProjectForm
+from crm.programs.projects.models import JointProject, Milestone, ProjectTheme
 
 PILLAR_OF_THEME = {
     ProjectTheme.SUSTAINABILITY: Pillar.GOVERNMENT, ProjectTheme.TECHNOLOGY: Pillar.BUSINESS,

@@ -2,9 +2,9 @@
 from crm.auth.models import User
 from crm.engagements.models import Pillar
 from crm.extensions import db
-from crm.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
-from crm.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
 from crm.partnerships.models import Partnership, Side
+from crm.programs.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
+from crm.programs.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
 
 
 def apply_form(mission: TradeMission, form: MissionForm, partnership: Partnership) -> TradeMission:
