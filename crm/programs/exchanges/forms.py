@@ -5,7 +5,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.programs.exchanges.models import ExchangeDirection, ExchangeKind
+from crm.programs.lists import ProgramFilterForm
 from crm.programs.missions.forms import DateRangeMixin
+from crm.programs.missions.queries import organization_choices
 from crm.versioning import VersionField
 
 
@@ -23,3 +25,18 @@ class ExchangeForm(DateRangeMixin, Form):
     visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
                             validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
+
+
+class ExchangeFilterForm(ProgramFilterForm):
+    kind = SelectField(_l("Kind of exchange"), choices=enum_choices(ExchangeKind, blank=_l("Any kind")),
+                       validators=[Optional()])
+    direction = SelectField(_l("Direction"), choices=enum_choices(ExchangeDirection, blank=_l("Any direction")),
+                            validators=[Optional()])
+
+
+def make_form(partnership_id: int, exchange=None) -> ExchangeForm:
+    form = ExchangeForm(obj=exchange)
+    form.host_organization_id.choices = organization_choices(partnership_id, _l("No organization"))
+    if exchange is not None and not form.is_submitted():
+        form.host_organization_id.data = exchange.host_organization_id or 0
+    return form

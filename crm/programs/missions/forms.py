@@ -9,6 +9,8 @@ from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.localtime import LocalTimeError, to_utc
 from crm.money import currency_codes, is_real_currency, to_minor
+from crm.partnerships.choices import liaison_choices
+from crm.programs.lists import ProgramFilterForm
 from crm.programs.missions.models import MissionDirection, OutcomeKind
 from crm.versioning import VersionField
 
@@ -139,3 +141,16 @@ class OutcomeForm(MoneyMixin, Form):
     def validate_kind(self, field):
         if field.data == OutcomeKind.INVESTMENT.value and self.amount.data is None:
             raise ValidationError(_l("An investment needs its amount and currency."))
+
+
+class MissionFilterForm(ProgramFilterForm):
+    direction = SelectField(_l("Direction"), choices=enum_choices(MissionDirection, blank=_l("Both directions")),
+                            validators=[Optional()])
+
+
+def make_form(partnership_id: int, mission=None) -> MissionForm:
+    form = MissionForm(obj=mission)
+    form.lead_id.choices = liaison_choices(_l("No lead"))
+    if mission is not None and not form.is_submitted():
+        form.lead_id.data = mission.lead_id or 0
+    return form

@@ -1,13 +1,17 @@
 """Changes to trade missions. They flush; the request commits."""
-from crm.auth.models import User
+from sqlalchemy.orm import joinedload
+
 from crm.engagements.models import Pillar
 from crm.extensions import db
-from crm.partnerships.models import Partnership, Side
+from crm.partnerships.models import Side
 from crm.programs.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
 from crm.programs.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
 
+LIST_LOADS = (joinedload(TradeMission.destination), joinedload(TradeMission.lead))
 
-def apply_form(mission: TradeMission, form: MissionForm, partnership: Partnership) -> TradeMission:
+
+def apply_form(mission: TradeMission, form: MissionForm) -> TradeMission:
+    partnership = mission.partnership
     mission.title = form.title.data
     mission.direction = form.direction.data
     mission.starts_on = form.starts_on.data
@@ -25,12 +29,6 @@ def apply_form(mission: TradeMission, form: MissionForm, partnership: Partnershi
     db.session.add(mission)
     db.session.flush()
     return mission
-
-
-def create_mission(partnership: Partnership, form: MissionForm, user: User) -> TradeMission:
-    mission = TradeMission(partnership_id=partnership.id, logged_by=user,
-                           logged_by_side=Side.HOME if user.is_staff else Side.PARTNER)
-    return apply_form(mission, form, partnership)
 
 
 def apply_itinerary_form(item: ItineraryItem, form: ItineraryForm) -> ItineraryItem:

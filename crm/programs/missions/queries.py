@@ -9,18 +9,21 @@ from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 
+#: what a mission's page shows, beyond its partnership and cities
+MISSION_LOADS = (
+    joinedload(TradeMission.destination), joinedload(TradeMission.lead),
+    selectinload(TradeMission.itinerary).joinedload(ItineraryItem.contact),
+    selectinload(TradeMission.delegates).joinedload(Delegate.contact),
+    selectinload(TradeMission.delegates).joinedload(Delegate.organization),
+    selectinload(TradeMission.outcomes),
+)
+
 
 def get_mission_or_404(mission_id: int) -> TradeMission:
     return get_in_scope_or_404(
         TradeMission, mission_id,
         joinedload(TradeMission.partnership).joinedload(Partnership.partner_city),
-        joinedload(TradeMission.partnership).joinedload(Partnership.home_city),
-        joinedload(TradeMission.destination), joinedload(TradeMission.lead),
-        selectinload(TradeMission.itinerary).joinedload(ItineraryItem.contact),
-        selectinload(TradeMission.delegates).joinedload(Delegate.contact),
-        selectinload(TradeMission.delegates).joinedload(Delegate.organization),
-        selectinload(TradeMission.outcomes),
-    )
+        joinedload(TradeMission.partnership).joinedload(Partnership.home_city), *MISSION_LOADS)
 
 
 def get_child_or_404(model, child_id: int):

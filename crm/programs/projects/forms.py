@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crm.clock import office_today
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
+from crm.money import from_minor
+from crm.programs.lists import ProgramFilterForm
 from crm.programs.missions.forms import DateRangeMixin, MoneyMixin, currency_field
 from crm.programs.projects.models import ProjectStatus, ProjectTheme
 from crm.versioning import VersionField
@@ -35,3 +37,18 @@ class MilestoneForm(Form):
     def validate_done_on(self, field):
         if field.data and field.data > office_today():
             raise ValidationError(_l("A milestone cannot be reached in the future."))
+
+
+class ProjectFilterForm(ProgramFilterForm):
+    theme = SelectField(_l("Theme"), choices=enum_choices(ProjectTheme, blank=_l("Any theme")),
+                        validators=[Optional()])
+    status = SelectField(_l("Status"), choices=enum_choices(ProjectStatus, blank=_l("Any status")),
+                         validators=[Optional()])
+
+
+def make_form(partnership_id: int, project=None) -> ProjectForm:
+    form = ProjectForm(obj=project)
+    if project is not None and not form.is_submitted() and project.budget_minor is not None:
+        form.amount.data = from_minor(project.budget_minor, project.budget_currency)
+        form.currency.data = project.budget_currency
+    return form

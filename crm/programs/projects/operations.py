@@ -3,7 +3,6 @@ from datetime import date
 
 from crm.auth.models import User
 from crm.engagements.models import Engagement, EngagementKind, Pillar
-from crm.engagements.operations import delete_engagement
 from crm.extensions import db
 from crm.partnerships.models import Side
 from crm.programs.projects.forms import MilestoneForm, ProjectForm
@@ -71,11 +70,6 @@ def delete_milestone(milestone: Milestone) -> None:
         db.session.delete(milestone.engagement)
     db.session.delete(milestone)
     db.session.flush()
-
-
-def delete_project(project: JointProject, user: User | None) -> None:
-    """The milestones and their timeline entries go with the project (and come back with it)."""
-    delete_engagement(project, user)
 
 
 def is_overdue(milestone: Milestone, today: date) -> bool:

@@ -1,0 +1,64 @@
+"""One way to create and edit every record, and to add a child row to it.
+
+Every editable record goes the same way: the view loads it through the reader's scope (a
+``get_..._or_404``), builds its form, and hands both to one of these functions with the record type's
+*apply* (form to model; it flushes). They validate, check the version (the conflict page on 409 when
+someone saved meanwhile, keeping what was typed), commit (the audit trail is written in the same
+transaction), flash, and redirect back to where the user came from (``?next=`` on this site) or to the
+record. A child row (itinerary item, delegate, outcome, milestone, signatory, timeline entry) is added from
+the form on its parent's page; when the form is invalid, the parent's page comes back with the form's errors
+and input (422), scrolled to it.
+"""
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
+
+from crm.extensions import db
+from crm.i18n import safe_next
+from crm.versioning import save_unless_conflict
+
+
+def back_to(default: str) -> str:
+    """Where the user came from (a ``next`` on this site), else the default."""
+    return safe_next(request.values.get("next"), default)
+
+
+def create_record(form, make: Callable, *, template: str, done: Callable[[object], str], saved, **context):
+    """The create form; once valid, ``make(form)`` builds the record (and flushes), then commit and go on.
+
+    ``saved`` is the flash message, or a function of the new record that gives it."""
+    if form.validate_on_submit():
+        record = make(form)
+        db.session.commit()
+        flash(saved(record) if callable(saved) else saved, "success")
+        return redirect(back_to(done(record)))
+    return render_template(template, form=form, **context)
+
+
+def edit_record(record, form, apply: Callable, *, compare: list[str], template: str, done: str, saved=None,
+                **context):
+    """The edit form; once valid and still based on the current version, ``apply(record, form)``, commit, go on.
+
+    ``compare`` names the fields the conflict page shows when the record changed since the form was opened."""
+    conflict = None
+    if form.validate_on_submit():
+        conflict = save_unless_conflict(form, record, compare, lambda: apply(record, form))
+        if conflict is None:
+            flash(saved or _("Your changes were saved."), "success")
+            return redirect(back_to(done))
+    return render_template(template, form=form, conflict=conflict, **context), 409 if conflict else 200
+
+
+def add_child(form, add: Callable, *, done: str, saved, not_saved: str, page: Callable):
+    """A child row from the form on its parent's page.
+
+    Valid: ``add(form)`` (it flushes), commit, flash ``saved`` (or ``saved(row)``) and go back to the parent's
+    section. Invalid: ``page(form)`` renders the parent's page with this form, its errors and input, 422."""
+    if form.validate_on_submit():
+        row = add(form)
+        db.session.commit()
+        flash(saved(row) if callable(saved) else saved, "success")
+        return redirect(done)
+    flash(not_saved, "error")
+    return page(form), 422
