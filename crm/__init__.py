@@ -129,9 +129,11 @@ def configure_templates(app: Flask) -> None:
     from crm.languages import language_label
     from crm.money import format_money
     from crm.pagination import page_url
+    from crm.programs.registry import program_url
 
     app.jinja_env.globals.update(
         can=can,
+        program_url=program_url,
         page_url=page_url,
         country_name=i18n.country_name,
         text_direction=i18n.text_direction,

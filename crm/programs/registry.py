@@ -8,6 +8,7 @@ and ``apply_form`` beside it, and a list filter form), its templates (``<name>/i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -88,3 +89,12 @@ PROJECTS = ProgramType(
 )
 
 PROGRAMS = (MISSIONS, EXCHANGES, PROJECTS)
+
+#: the program type of an engagement's record_type (its polymorphic identity)
+BY_RECORD_TYPE = {kind.model.__mapper__.polymorphic_identity: kind for kind in PROGRAMS}
+
+
+def program_url(record_type: str, record_id: int, action: str = "detail") -> str | None:
+    """The page (``detail`` or ``edit``) of a mission, exchange or project; None for an engagement without one."""
+    kind = BY_RECORD_TYPE.get(record_type)
+    return url_for(f"{kind.name}.{action}", **{f"{kind.singular}_id": record_id}) if kind else None
