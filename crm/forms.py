@@ -97,6 +97,14 @@ _HOLDS = {
 _ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
 
 
+def fill(record, form, *names: str) -> None:
+    """Copy the named fields of the form onto the record's attributes of the same names; an ``…_id`` left
+    at 0 (a "none" choice) becomes None."""
+    for name in names:
+        value = form[name].data
+        setattr(record, name, (value or None) if name.endswith("_id") else value)
+
+
 def _parses(parse, value: str, pattern: str) -> bool:
     try:
         return bool(re.fullmatch(pattern, value)) and parse(value) is not None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from crm.exports import columns
 from crm.programs.exchanges import forms as exchange_forms
@@ -73,7 +74,8 @@ EXCHANGES = ProgramType(
     delete_title=lambda exchange: _("Delete the exchange “%(title)s”?", title=exchange.title),
     delete_message=lambda days: _("Its documents go with it. An administrator can restore it within %(days)d "
                                   "days.", days=days),
-    deleted=_l("The exchange was deleted."), loads=exchanges.LOADS, list_loads=exchanges.LOADS,
+    deleted=_l("The exchange was deleted."), loads=(joinedload(Exchange.host_organization),),
+    list_loads=(joinedload(Exchange.host_organization),),
 )
 
 PROJECTS = ProgramType(

@@ -1,4 +1,3 @@
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -8,39 +7,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 from crm.contacts.models import Organization
 from crm.database import enum_type
 from crm.engagements.models import Engagement, EngagementKind
+from crm.enums import LabelledEnum
 
 
-class ExchangeKind(enum.StrEnum):
-    STUDENT = "student"
-    YOUTH = "youth"
-    ACADEMIC = "academic"
-    CULTURAL = "cultural"
-    PROFESSIONAL = "professional"
-    SPORTS = "sports"
-    MUNICIPAL_STAFF = "municipal_staff"
-
-    @property
-    def label(self):
-        return {
-            ExchangeKind.STUDENT: _l("Student"),
-            ExchangeKind.YOUTH: _l("Youth"),
-            ExchangeKind.ACADEMIC: _l("Academic"),
-            ExchangeKind.CULTURAL: _l("Cultural"),
-            ExchangeKind.PROFESSIONAL: _l("Professional"),
-            ExchangeKind.SPORTS: _l("Sports"),
-            ExchangeKind.MUNICIPAL_STAFF: _l("Municipal staff"),
-        }[self]
+class ExchangeKind(LabelledEnum):
+    STUDENT = "student", _l("Student")
+    YOUTH = "youth", _l("Youth")
+    ACADEMIC = "academic", _l("Academic")
+    CULTURAL = "cultural", _l("Cultural")
+    PROFESSIONAL = "professional", _l("Professional")
+    SPORTS = "sports", _l("Sports")
+    MUNICIPAL_STAFF = "municipal_staff", _l("Municipal staff")
 
 
-class ExchangeDirection(enum.StrEnum):
-    OUTGOING = "outgoing"
-    INCOMING = "incoming"
-    BOTH = "both"
-
-    @property
-    def label(self):
-        return {ExchangeDirection.OUTGOING: _l("Outgoing"), ExchangeDirection.INCOMING: _l("Incoming"),
-                ExchangeDirection.BOTH: _l("Both ways")}[self]
+class ExchangeDirection(LabelledEnum):
+    OUTGOING = "outgoing", _l("Outgoing")
+    INCOMING = "incoming", _l("Incoming")
+    BOTH = "both", _l("Both ways")
 
 
 class Exchange(Engagement):

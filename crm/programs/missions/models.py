@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,18 +9,14 @@ from crm.cities.models import City
 from crm.contacts.models import Contact, Organization
 from crm.database import UTCDateTime, enum_type, utcnow
 from crm.engagements.models import Engagement, EngagementKind
+from crm.enums import LabelledEnum
 from crm.extensions import db
 from crm.versioning import Versioned
 
 
-class MissionDirection(enum.StrEnum):
-    OUTBOUND = "outbound"
-    INBOUND = "inbound"
-
-    @property
-    def label(self):
-        return {MissionDirection.OUTBOUND: _l("Outbound (we travel)"),
-                MissionDirection.INBOUND: _l("Inbound (they visit us)")}[self]
+class MissionDirection(LabelledEnum):
+    OUTBOUND = "outbound", _l("Outbound (we travel)")
+    INBOUND = "inbound", _l("Inbound (they visit us)")
 
 
 class TradeMission(Engagement):
@@ -108,16 +103,11 @@ class ItineraryComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class OutcomeKind(enum.StrEnum):
-    LEAD = "lead"
-    DEAL = "deal"
-    AGREEMENT = "agreement"
-    INVESTMENT = "investment"
-
-    @property
-    def label(self):
-        return {OutcomeKind.LEAD: _l("Lead"), OutcomeKind.DEAL: _l("Deal"),
-                OutcomeKind.AGREEMENT: _l("Agreement signed"), OutcomeKind.INVESTMENT: _l("Investment announced")}[self]
+class OutcomeKind(LabelledEnum):
+    LEAD = "lead", _l("Lead")
+    DEAL = "deal", _l("Deal")
+    AGREEMENT = "agreement", _l("Agreement signed")
+    INVESTMENT = "investment", _l("Investment announced")
 
 
 class MissionOutcome(db.Model):

@@ -3,6 +3,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.engagements.models import Pillar
 from crm.extensions import db
+from crm.forms import fill
 from crm.partnerships.models import Side
 from crm.programs.missions.forms import DelegateForm, ItineraryForm, MissionForm, OutcomeForm
 from crm.programs.missions.models import Delegate, ItineraryItem, MissionDirection, MissionOutcome, TradeMission
@@ -12,17 +13,10 @@ LIST_LOADS = (joinedload(TradeMission.destination), joinedload(TradeMission.lead
 
 def apply_form(mission: TradeMission, form: MissionForm) -> TradeMission:
     partnership = mission.partnership
-    mission.title = form.title.data
-    mission.direction = form.direction.data
-    mission.starts_on = form.starts_on.data
-    mission.ends_on = form.ends_on.data
+    fill(mission, form, "title", "direction", "starts_on", "ends_on", "lead_id", "objectives", "visibility", "notes")
     outbound = form.direction.data == MissionDirection.OUTBOUND.value
     mission.destination = form.destination.data or (partnership.partner_city if outbound else partnership.home_city)
-    mission.lead_id = form.lead_id.data or None
-    mission.objectives = form.objectives.data
     mission.sectors = ", ".join(s.strip() for s in (form.sectors.data or "").split(",") if s.strip()) or None
-    mission.visibility = form.visibility.data
-    mission.notes = form.notes.data
     mission.substantive = True  # a mission always counts
     mission.pillar = mission.pillar or Pillar.BUSINESS
     mission.initiated_by = Side.HOME if outbound else Side.PARTNER
@@ -33,11 +27,7 @@ def apply_form(mission: TradeMission, form: MissionForm) -> TradeMission:
 
 def apply_itinerary_form(item: ItineraryItem, form: ItineraryForm) -> ItineraryItem:
     item.starts_at, item.ends_at = form.starts_at, form.ends_at
-    item.timezone = form.timezone.data
-    item.title = form.title.data
-    item.location = form.location.data
-    item.contact_id = form.contact_id.data or None
-    item.notes = form.notes.data
+    fill(item, form, "timezone", "title", "location", "contact_id", "notes")
     db.session.add(item)
     db.session.flush()
     return item

@@ -1,4 +1,3 @@
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -7,42 +6,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from crm.database import enum_type
 from crm.engagements.models import Engagement, EngagementKind
+from crm.enums import LabelledEnum
 from crm.extensions import db
 from crm.versioning import Versioned
 
 
-class ProjectTheme(enum.StrEnum):
-    SUSTAINABILITY = "sustainability"
-    TECHNOLOGY = "technology"
-    GOVERNANCE = "governance"
-    INFRASTRUCTURE = "infrastructure"
-    HEALTH = "health"
-    CULTURE = "culture"
-    ECONOMY = "economy"
-
-    @property
-    def label(self):
-        return {
-            ProjectTheme.SUSTAINABILITY: _l("Sustainability"),
-            ProjectTheme.TECHNOLOGY: _l("Technology"),
-            ProjectTheme.GOVERNANCE: _l("Governance"),
-            ProjectTheme.INFRASTRUCTURE: _l("Infrastructure"),
-            ProjectTheme.HEALTH: _l("Health"),
-            ProjectTheme.CULTURE: _l("Culture"),
-            ProjectTheme.ECONOMY: _l("Economy"),
-        }[self]
+class ProjectTheme(LabelledEnum):
+    SUSTAINABILITY = "sustainability", _l("Sustainability")
+    TECHNOLOGY = "technology", _l("Technology")
+    GOVERNANCE = "governance", _l("Governance")
+    INFRASTRUCTURE = "infrastructure", _l("Infrastructure")
+    HEALTH = "health", _l("Health")
+    CULTURE = "culture", _l("Culture")
+    ECONOMY = "economy", _l("Economy")
 
 
-class ProjectStatus(enum.StrEnum):
-    PLANNED = "planned"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return {ProjectStatus.PLANNED: _l("Planned"), ProjectStatus.ACTIVE: _l("Active"),
-                ProjectStatus.COMPLETED: _l("Completed"), ProjectStatus.CANCELLED: _l("Cancelled")}[self]
+class ProjectStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    ACTIVE = "active", _l("Active")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class JointProject(Engagement):

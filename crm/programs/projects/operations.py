@@ -4,6 +4,7 @@ from datetime import date
 from crm.auth.models import User
 from crm.engagements.models import Engagement, EngagementKind, Pillar
 from crm.extensions import db
+from crm.forms import fill
 from crm.partnerships.models import Side
 from crm.programs.projects.forms import MilestoneForm, ProjectForm
 from crm.programs.projects.models import JointProject, Milestone, ProjectTheme
@@ -16,15 +17,9 @@ PILLAR_OF_THEME = {
 
 
 def apply_form(project: JointProject, form: ProjectForm) -> JointProject:
-    project.title = form.title.data
-    project.theme = form.theme.data
-    project.status = form.status.data
-    project.starts_on = form.starts_on.data
-    project.ends_on = form.ends_on.data
+    fill(project, form, "title", "theme", "status", "starts_on", "ends_on", "visibility", "notes")
     project.budget_minor = form.amount_minor
     project.budget_currency = form.currency.data or None
-    project.visibility = form.visibility.data
-    project.notes = form.notes.data
     project.substantive = True
     project.pillar = PILLAR_OF_THEME[ProjectTheme(form.theme.data)]
     db.session.add(project)
