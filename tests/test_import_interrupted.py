@@ -9,8 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from crm.imports import apply as applying
-from crm.imports import liveness
+from crm.imports import liveness, running
 from crm.imports.liveness import HOST, WORKING, Worker, is_interrupted
 from crm.imports.models import APPLYING, DONE, MATCHING, READY, ImportJob
 from crm.partnerships.models import Partnership
@@ -150,7 +149,7 @@ def test_a_process_taken_for_dead_that_wakes_up_after_the_retry_writes_nothing(a
     client.post(f"/import/{job.token}/retry")
     assert partnerships_of(session, home) == 2
     with app.app_context():
-        applying.run_apply(job.id, None, worker=stale)  # the old process goes on where it stopped
+        running.run_apply(job.id, None, worker=stale)  # the old process goes on where it stopped
     assert partnerships_of(session, home) == 2
     assert session.get(ImportJob, job.id).status == DONE
 
@@ -173,7 +172,7 @@ def test_a_process_whose_job_is_taken_over_while_it_writes_rolls_back(app, sessi
         return progress
 
     with app.app_context():
-        applying.run_apply(job.id, None, taken_over_meanwhile, worker=stale)
+        running.run_apply(job.id, None, taken_over_meanwhile, worker=stale)
     assert partnerships_of(session, home) == 0
     assert session.get(ImportJob, job.id).status == APPLYING  # neither done nor failed: the retry's to finish
 

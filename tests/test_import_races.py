@@ -5,10 +5,9 @@ The one that saves keeps its outcome; the other waits for it, finds its rows rec
 instead of failing with a raw SQL error. The progress shows the phase the import is in."""
 import time
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-
-import pytest
 
 from tests.test_races import race, scalar, setup, staff
 
@@ -33,8 +32,7 @@ NAMES = ("Racetown", "Raceville", "Racebury")
 
 def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypatch):
     from crm.cities.models import City
-    from crm.imports import apply as applying
-    from crm.imports import views
+    from crm.imports import views, writing
     from tests.test_once import ready_job
 
     engine, created = committed
@@ -43,13 +41,13 @@ def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypa
     with Session(engine, expire_on_commit=False) as session:
         jobs = [ready_job(session, user, home, names=NAMES) for _ in range(2)]
     created += [("import_jobs", job.id) for job in jobs]
-    original = applying.ensure_cities
+    original = writing.ensure_cities
 
     def slow_cities(*args, **kwargs):  # the first to write is still at it when the second starts
         time.sleep(0.5)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(applying, "ensure_cities", slow_cities)
+    monkeypatch.setattr(writing, "ensure_cities", slow_cities)
     try:
         results = race(app, engine, monkeypatch, login, views, "ConfirmForm",
                        [(f"/import/{job.token}/confirm", {}) for job in jobs])
@@ -76,8 +74,7 @@ def test_two_imports_of_the_same_file_confirmed_at_once(app, committed, monkeypa
 
 def test_writing_starts_from_nothing_and_says_which_phase_it_is_in(client, login, make, session):
     """Matching's 100 % is not shown while the import prepares its cities; then it says it is saving."""
-    from crm.imports import apply as applying
-    from crm.imports import liveness
+    from crm.imports import liveness, progress
     from crm.imports.models import APPLYING, READY, ImportJob
     from tests.test_once import ready_job
 
@@ -95,10 +92,10 @@ def test_writing_starts_from_nothing_and_says_which_phase_it_is_in(client, login
         status = client.get(f"/import/{job.token}/status").json
         assert (status["done"], status["phase"], status["heading"]) == (0, "preparing", "Preparing the cities…")
         assert "Preparing the cities…" in client.get(f"/import/{job.token}").text
-        applying.PHASES[job.token] = applying.WAITING
+        progress.PHASES[job.token] = progress.WAITING
         assert client.get(f"/import/{job.token}/status").json["heading"] == \
             "Waiting for another import to finish saving…"
-        applying.PHASES.pop(job.token)
+        progress.PHASES.pop(job.token)
         session.execute(sa.update(ImportJob).where(ImportJob.id == job.id).values(processed=1))
         session.commit()
         status = client.get(f"/import/{job.token}/status").json

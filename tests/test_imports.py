@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from crm.audit.models import AuditEvent
 from crm.cities.models import City
 from crm.contacts.models import Contact
-from crm.imports import apply as applying
+from crm.imports import running, writing
 from crm.imports.columns import ASSOCIATION, PARTNERS, PARTNERSHIPS, fields_for, guess_mapping
 from crm.imports.countries import country_code
 from crm.imports.matching import AMBIGUOUS, MATCHED, Matcher
@@ -289,7 +289,7 @@ def test_association_every_first_city_becomes_a_home_city(app, make, session):
         reasons = [p[-1] for p in plan(job)]
         assert reasons == [None, SKIP_DUPLICATE, None, None]  # Gothenburg–Malmö from both sides is one partnership
         db.session.commit()
-        applying.run_apply(job.id, user.id)
+        running.run_apply(job.id, user.id)
     session.expire_all()
     homes = set(session.scalars(select(City.name).join(HomeCity, HomeCity.city_id == City.id)))
     assert {"Malmö", "Gothenburg", "Lund"} <= homes
@@ -310,14 +310,14 @@ def test_a_failure_midway_leaves_nothing(app, make, session, monkeypatch):
                 raise RuntimeError("disk full")
         return progress
 
-    monkeypatch.setattr(applying, "CHUNK", 1)
+    monkeypatch.setattr(writing, "CHUNK", 1)
     with app.app_context():
         from crm.extensions import db
 
         stage_partnerships(db.session.get(ImportJob, job.id))
         db.session.commit()
         with pytest.raises(RuntimeError):
-            applying.run_apply(job.id, user.id, progress_factory=failing_progress)
+            running.run_apply(job.id, user.id, progress_factory=failing_progress)
     session.expire_all()
     assert calls == [1, 2]  # one partnership was written before the failure…
     assert count(session, Partnership) == 0  # …and rolled back with everything else
@@ -388,7 +388,7 @@ def test_when_nothing_would_be_added_the_preview_says_why_and_offers_no_import(c
         "home_city": "0", "partner_city": "1", "partner_country": "2", "partner_lat": "-1", "partner_lng": "-1",
         "kind": "-1", "status": "-1", "established_on": "-1", "summary": "-1"})
     preview = client.get(f"/import/{token}").text
-    assert f'show=skipped" aria-current="page">' in preview  # the tab that says why
+    assert 'show=skipped" aria-current="page">' in preview  # the tab that says why
     assert "Import now</button>" in preview and "disabled" in preview.split("Import now</button>")[0].rsplit("<button", 1)[1]
 
 

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from crm.auth.forms import NewPasswordMixin
 from crm.cities.forms import timezone_choices
-from crm.engagements.models import LOGGABLE_KINDS
+from crm.engagements.forms import EngagementForm
 from crm.forms import Form, none_if_empty, options, strip_filter
 from crm.i18n import LANGUAGES, language_name
 from crm.versioning import VersionField
@@ -35,19 +35,15 @@ class AcceptExistingForm(Form):
 
 
 class GuestEngagementForm(Form):
-    """What a partner-side guest logs: always shared, always started by the partner side."""
+    """What a partner-side guest logs: always shared, always started by the partner side.
 
-    kind = SelectField(_l("Kind"), choices=options((kind.value, kind.label) for kind in LOGGABLE_KINDS),
-                       validators=[InputRequired()])
-    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
-    substantive = RadioField(
-        _l("Substance"),
-        choices=options([("yes", _l("Substantive (working contact)")),
-                         ("no", _l("Protocol only (greetings, ceremonies)"))]),
-        default="yes", validators=[InputRequired()],
-    )
+    Its fields are the staff form's own, so both ask the same way."""
+
+    kind = EngagementForm.kind
+    occurred_on = EngagementForm.occurred_on
+    title = EngagementForm.title
+    notes = EngagementForm.notes
+    substantive = EngagementForm.substantive
 
 
 class ProfileForm(Form):

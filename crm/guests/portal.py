@@ -4,45 +4,42 @@ Every view here is for guests only, and loads through the guest's scope
 (visible_partnerships and the loader criteria of crm.guests.scope).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.access import GUESTS, allow
-from crm.agreements.models import Agreement, AgreementStatus
 from crm.attachments.forms import UploadForm
 from crm.attachments.queries import all_documents
 from crm.attachments.uploads import handle_upload
 from crm.auth import sessions
-from crm.calendar.upcoming import upcoming_events
 from crm.clock import office_today
 from crm.contacts.models import Contact
-from crm.engagements.models import Engagement, Visibility
-from crm.engagements.queries import timeline
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
 from crm.guests.limits import write_limit
-from crm.guests.models import GuestAccess
+from crm.guests.operations import log_guest_engagement
+from crm.guests.queries import (
+    agreements_past_draft,
+    itinerary_item_or_404,
+    my_contacts,
+    my_partnerships,
+    shared_contacts,
+    shared_timeline,
+    shared_upcoming,
+)
 from crm.languages import language_label
 from crm.pagination import paginate
-from crm.partnerships.models import Partnership, Side
-from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.partnerships.queries import get_partnership_or_404
 from crm.programs.missions.itinerary import itinerary_days
-from crm.programs.missions.models import ItineraryComment, ItineraryItem
+from crm.programs.missions.models import ItineraryComment
 from crm.programs.missions.queries import comments_by_item, get_mission_or_404
+from crm.records import add_child
 from crm.versioning import Conflict
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 UPCOMING_DAYS = 180
-
-
-def my_partnerships() -> list[Partnership]:
-    return list(db.session.scalars(
-        visible_partnerships().options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city))
-        .order_by(Partnership.id)))
 
 
 @bp.get("/")
@@ -56,20 +53,13 @@ def home():
 
 def _overview(partnership_id: int, engagement_form=None, upload_form=None):
     partnership = get_partnership_or_404(partnership_id)
-    shared = timeline(partnership).where(Engagement.visibility == Visibility.SHARED)
-    agreements = db.session.scalars(
-        select(Agreement).where(Agreement.partnership_id == partnership.id,
-                                Agreement.status != AgreementStatus.DRAFT)
-        .order_by(Agreement.signed_on.desc().nulls_first())).all()
-    contacts = db.session.scalars(
-        select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
-        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
-    upcoming = upcoming_events(select(Partnership.id).where(Partnership.id == partnership.id), office_today(),
-                               UPCOMING_DAYS, include_staff_only=False)
+    agreements, contacts = agreements_past_draft(partnership.id), shared_contacts(partnership.id)
+    upcoming = shared_upcoming(partnership.id, office_today(), UPCOMING_DAYS)
     return render_template(
-        "portal/partnership.html", partnership=partnership, timeline=paginate(shared), agreements=agreements,
-        contacts=contacts, upcoming=upcoming, documents=all_documents(partnership.id),
-        partnerships=my_partnerships(), engagement_form=engagement_form or GuestEngagementForm(formdata=None),
+        "portal/partnership.html", partnership=partnership, timeline=paginate(shared_timeline(partnership)),
+        agreements=agreements, contacts=contacts, upcoming=upcoming, documents=all_documents(partnership.id),
+        partnerships=my_partnerships(),
+        engagement_form=engagement_form or GuestEngagementForm(formdata=None),
         upload_form=upload_form or UploadForm(formdata=None),
     )
 
@@ -86,18 +76,13 @@ def partnership(partnership_id: int):
 def log_engagement(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     form = GuestEngagementForm()
-    if form.validate_on_submit():
-        db.session.add(Engagement(
-            partnership_id=partnership.id, kind=form.kind.data, occurred_on=form.occurred_on.data,
-            title=form.title.data, notes=form.notes.data, substantive=form.substantive.data == "yes",
-            visibility=Visibility.SHARED, initiated_by=Side.PARTNER, logged_by=current_user,
-            logged_by_side=Side.PARTNER))
-        db.session.commit()
-        flash(_("“%(title)s” was added. The city's staff will see it on the timeline.", title=form.title.data),
-              "success")
-        return redirect(url_for(".partnership", partnership_id=partnership.id, _anchor="timeline"))
-    flash(_("The engagement was not saved. Please correct the marked fields."), "error")
-    return _overview(partnership.id, engagement_form=form), 422
+    return add_child(
+        form, lambda form: log_guest_engagement(partnership, form, current_user),
+        done=url_for(".partnership", partnership_id=partnership.id, _anchor="timeline"),
+        saved=lambda _engagement: _("“%(title)s” was added. The city's staff will see it on the timeline.",
+                                    title=form.title.data),
+        not_saved=_("The engagement was not saved. Please correct the marked fields."),
+        page=lambda form: _overview(partnership.id, engagement_form=form))
 
 
 @bp.post("/partnerships/<int:partnership_id>/documents")
@@ -123,8 +108,7 @@ def mission(mission_id: int, comment_form=None):
 @allow(GUESTS)
 @write_limit("GUEST_COMMENT_LIMIT")
 def comment(item_id: int):
-    item = db.session.get(ItineraryItem, item_id) or abort(404)
-    mission = get_mission_or_404(item.mission_id)
+    item, mission = itinerary_item_or_404(item_id)
     form = CommentForm()
     if mission.ends_on < office_today():
         flash(_("This mission is over; its itinerary is closed for comments."), "error")
@@ -136,12 +120,6 @@ def comment(item_id: int):
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for(".mission", mission_id=mission.id, _anchor=f"item-{item.id}"))
-
-
-def _my_contacts() -> list[Contact]:
-    """Every contact record the guest is: the same person in each partnership they were invited to."""
-    linked = select(GuestAccess.contact_id).where(GuestAccess.user_id == current_user.id)
-    return list(db.session.scalars(select(Contact).where(Contact.id.in_(linked)).order_by(Contact.id)))
 
 
 def _versions(contacts: list[Contact]) -> str:
@@ -188,7 +166,7 @@ def _save_profile(form: ProfileForm, contacts: list[Contact]) -> Conflict | None
 @bp.route("/profile", methods=["GET", "POST"])
 @allow(GUESTS)
 def profile():
-    contacts = _my_contacts()
+    contacts = my_contacts(current_user.id)
     form = ProfileForm(obj=contacts[0] if contacts else None)
     if request.method == "GET":
         form.name.data = current_user.name
@@ -218,7 +196,7 @@ def change_password():
         return redirect(url_for(".profile"))
     if form.current.data and not form.current.errors and not form.errors:
         form.current.errors.append(_("The current password is not right."))
-    contacts = _my_contacts()
+    contacts = my_contacts(current_user.id)
     profile_form = ProfileForm(formdata=None, obj=contacts[0] if contacts else None)
     profile_form.version.data = _versions(contacts)
     profile_form.name.data = current_user.name

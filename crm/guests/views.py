@@ -2,54 +2,31 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, PUBLIC, STAFF, allow
-from crm.attachments.models import Attachment
 from crm.auth import sessions
 from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
 from crm.confirm import confirm_then
-from crm.contacts.models import Contact
-from crm.engagements.models import Engagement
 from crm.extensions import db, limiter
 from crm.forms import ConfirmForm, options
 from crm.guests import invitations
 from crm.guests.forms import AcceptExistingForm, AcceptNewForm, InviteForm
 from crm.guests.models import GuestAccess, Invitation
+from crm.guests.queries import guest_accesses, guest_contributions, invitable_contacts, invitations_of, invited_contact
 from crm.i18n import LANGUAGES
-from crm.partnerships.models import Side
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 
 bp = Blueprint("guests", __name__)
-
-
-def invitable_contacts(partnership_id: int):
-    return db.session.scalars(select(Contact).where(
-        Contact.partnership_id == partnership_id, Contact.side == Side.PARTNER, Contact.email.is_not(None))
-        .order_by(Contact.name)).all()
 
 
 @bp.get("/partnerships/<int:partnership_id>/guests")
 @allow(STAFF)
 def index(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
-    invites = db.session.scalars(
-        select(Invitation).where(Invitation.partnership_id == partnership.id)
-        .options(joinedload(Invitation.contact), joinedload(Invitation.invited_by))
-        .order_by(Invitation.sent_at.desc())).all()
-    accesses = db.session.scalars(
-        select(GuestAccess).where(GuestAccess.partnership_id == partnership.id)
-        .options(joinedload(GuestAccess.user), joinedload(GuestAccess.contact))).all()
-    user_ids = [access.user_id for access in accesses]
-    added = dict(db.session.execute(
-        select(Engagement.logged_by_id, func.count()).where(Engagement.partnership_id == partnership.id,
-                                                            Engagement.logged_by_id.in_(user_ids))
-        .group_by(Engagement.logged_by_id)).all())
-    uploaded = dict(db.session.execute(
-        select(Attachment.uploaded_by_id, func.count()).where(Attachment.partnership_id == partnership.id,
-                                                              Attachment.uploaded_by_id.in_(user_ids))
-        .group_by(Attachment.uploaded_by_id)).all())
+    invites = invitations_of(partnership.id)
+    accesses = guest_accesses(partnership.id)
+    added, uploaded = guest_contributions(partnership.id, [access.user_id for access in accesses])
     form = InviteForm()
     form.contact_id.choices = options((c.id, f"{c.name} <{c.email}>") for c in invitable_contacts(partnership.id))
     return render_template("guests/index.html", partnership=partnership, invitations=invites, accesses=accesses,
@@ -73,7 +50,7 @@ def invite(partnership_id: int):
     if not form.validate():
         flash(_("Choose a partner-side contact with an e-mail address."), "error")
         return redirect(url_for(".index", partnership_id=partnership.id))
-    contact = db.session.get(Contact, form.contact_id.data)
+    contact = invited_contact(form.contact_id.data)
     invitation, token = invitations.invite(contact, current_user)
     return _sent_page(invitation, token)
 

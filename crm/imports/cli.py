@@ -12,10 +12,11 @@ from crm.auth.models import User
 from crm.cities.models import City
 from crm.extensions import db
 from crm.imports import staging
-from crm.imports.apply import PROGRESS, apply
 from crm.imports.columns import ASSOCIATION, PARTNERS, PARTNERSHIPS, fields_for, guess_mapping
 from crm.imports.models import READY, ImportJob
+from crm.imports.progress import PROGRESS
 from crm.imports.reading import UnreadableFile, read_table
+from crm.imports.writing import apply
 from crm.roles import Role
 from crm.settings.models import HomeCity
 

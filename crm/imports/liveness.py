@@ -126,3 +126,16 @@ def claim_job(job_id: int, seen_status: str, status: str, *, seen_worker: str | 
         return None
     WORKING.add(worker)
     return worker
+
+
+def discard_job(job: ImportJob) -> bool:
+    """Delete the job in the state (status and claim) the caller judged it in; False when it changed meanwhile.
+
+    A retry that took the job since goes on: only the state judged is discarded."""
+    from sqlalchemy import delete
+
+    from crm.extensions import db
+
+    return bool(db.session.execute(delete(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
+                                                           owned_by(job.worker))
+                                   .execution_options(synchronize_session=False)).rowcount)

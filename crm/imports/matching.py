@@ -51,32 +51,16 @@ def gazetteer_population() -> int:
     return int(value) if value in ("500", "1000", "5000", "15000") else 500
 
 
-@dataclass(frozen=True)
-class Place:
-    geonames_id: int
-    name: str
-    country_code: str
-    population: int
-    latitude: float
-    longitude: float
-    timezone: str
-    alternate_names: tuple[str, ...]
-
-    def as_gazetteer_city(self) -> GazetteerCity:
-        return GazetteerCity(self.geonames_id, self.name, self.country_code, self.population, self.latitude,
-                             self.longitude, self.timezone, self.alternate_names)
-
-
 class CityIndex:
     """Every spelling of every city, folded, by country."""
 
     def __init__(self, records):
-        self.places: dict[int, Place] = {}
+        self.places: dict[int, GazetteerCity] = {}
         self.exact: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.primary: dict[int, str] = {}
         for raw in records:
-            place = Place(raw["geonameid"], raw["name"], raw["countrycode"], raw["population"] or 0,
-                          raw["latitude"], raw["longitude"], raw["timezone"], tuple(raw["alternatenames"]))
+            place = GazetteerCity(raw["geonameid"], raw["name"], raw["countrycode"], raw["population"] or 0,
+                                  raw["latitude"], raw["longitude"], raw["timezone"], tuple(raw["alternatenames"]))
             self.places[place.geonames_id] = place
             self.primary[place.geonames_id] = fold(place.name)
             spellings = {fold(place.name)} | {fold(a) for a in place.alternate_names if _latin(a)}

@@ -6,24 +6,22 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import delete, select
-from sqlalchemy.orm import joinedload
 
 from crm.access import EDITORS, allow
-from crm.cities.models import City
 from crm.clock import utcnow
 from crm.extensions import db
 from crm.forms import ConfirmForm, options
-from crm.imports import apply as applying
 from crm.imports import liveness, staging
 from crm.imports.columns import ASSOCIATION, CONTACTS, PARTNERS, fields_for, guess_mapping
 from crm.imports.forms import UploadForm, column_form
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, UPLOADED, ImportJob
+from crm.imports.progress import PREPARING, PROGRESS, WAITING, WRITING, phase_of
+from crm.imports.queries import contact_targets, job_home_city, job_partnership, recent_jobs, users_job
 from crm.imports.reading import UnreadableFile, read_table
+from crm.imports.running import in_background, run_apply, run_matching
 from crm.pagination import paginate_list
 from crm.partnerships.choices import partnership_choices
-from crm.partnerships.models import Partnership
-from crm.partnerships.queries import get_partnership_or_404, visible_partnerships
+from crm.partnerships.queries import get_partnership_or_404
 from crm.settings.service import home_city_names, office_settings
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -42,19 +40,18 @@ REASONS = {
 def phase_heading(job: ImportJob) -> str:
     """What a running import is doing, in the words of its progress page."""
     contacts = job.kind == CONTACTS
-    phase = applying.phase_of(job)
-    if phase == applying.WAITING:
+    phase = phase_of(job)
+    if phase == WAITING:
         return _("Waiting for another import to finish saving…")
-    if phase == applying.PREPARING:
+    if phase == PREPARING:
         return _("Preparing the contacts…") if contacts else _("Preparing the cities…")
-    if phase == applying.WRITING:
+    if phase == WRITING:
         return _("Saving the contacts…") if contacts else _("Saving the partnerships…")
     return _("Matching the cities…")
 
 
 def _job(token: str) -> ImportJob:
-    job = db.session.scalar(select(ImportJob).where(ImportJob.token == token, ImportJob.user_id == current_user.id))
-    return job or abort(404)
+    return users_job(token, current_user.id) or abort(404)
 
 
 def _inline_limit() -> int:
@@ -91,8 +88,7 @@ def upload():
                 db.session.add(job)
                 db.session.commit()
                 return redirect(url_for(".columns", token=job.token))
-    recent = db.session.scalars(select(ImportJob).where(ImportJob.user_id == current_user.id)
-                                .order_by(ImportJob.id.desc()).limit(5)).all()
+    recent = recent_jobs(current_user.id)
     now = utcnow()
     interrupted = {r.id for r in recent if liveness.is_interrupted(r, now)}
     return render_template("imports/upload.html", form=form, recent=recent, interrupted=interrupted), \
@@ -118,7 +114,7 @@ def columns(token: str):
         if not missing:
             job.data = {**job.data, "mapping": mapping}
             if job.kind == CONTACTS:
-                staging.stage_contacts(job, _contact_targets(job))
+                staging.stage_contacts(job, contact_targets())
                 job.status = READY
             elif len(rows) <= _inline_limit():
                 staging.stage_partnerships(job)
@@ -129,8 +125,7 @@ def columns(token: str):
                     db.session.rollback()
                     return redirect(url_for(".job", token=token))
                 db.session.commit()
-                applying.in_background(current_app._get_current_object(), applying.run_matching, job.id,
-                                       worker=worker)
+                in_background(current_app._get_current_object(), run_matching, job.id, worker=worker)
                 return redirect(url_for(".job", token=token))
             db.session.commit()
             return redirect(url_for(".job", token=token))
@@ -138,18 +133,12 @@ def columns(token: str):
                            fields=fields), 422 if form.errors else 200
 
 
-def _contact_targets(job) -> list[Partnership]:
-    return list(db.session.scalars(
-        visible_partnerships().where(Partnership.archived_at.is_(None))
-        .options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city))))
-
-
 @bp.get("/<token>")
 @allow(EDITORS)
 def job(token: str):
     job = _job(token)
     if job.status in (MATCHING, APPLYING, FAILED, DONE):
-        done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
+        done, total = PROGRESS.get(job.token, (job.processed, job.total))
         return render_template("imports/progress.html", job=job, done=done, total=total,
                                heading=phase_heading(job), form=ConfirmForm(), reasons=REASONS,
                                interrupted=liveness.is_interrupted(job, utcnow()),
@@ -174,20 +163,19 @@ def job(token: str):
             "created": lambda c: c.get("choice") == "create",
         }[show]
         page = paginate_list([n for n, c in enumerate(cities) if wanted(c)])
-    home_city = db.session.get(City, job.home_city_id) if job.home_city_id else None
-    partnership = db.session.get(Partnership, job.partnership_id) if job.partnership_id else None
     return render_template("imports/preview.html", job=job, figures=figures, cities=cities, page=page, show=show,
-                           rows_per_city=rows_per_city, reasons=REASONS, form=ConfirmForm(), home_city=home_city,
-                           partnership=partnership, rows=job.data.get("rows", []), mapping=job.data["mapping"])
+                           rows_per_city=rows_per_city, reasons=REASONS, form=ConfirmForm(),
+                           home_city=job_home_city(job), partnership=job_partnership(job),
+                           rows=job.data.get("rows", []), mapping=job.data["mapping"])
 
 
 @bp.get("/<token>/status")
 @allow(EDITORS)
 def status(token: str):
     job = _job(token)
-    done, total = applying.PROGRESS.get(job.token, (job.processed, job.total))
+    done, total = PROGRESS.get(job.token, (job.processed, job.total))
     interrupted = liveness.is_interrupted(job, utcnow())
-    return jsonify(status=job.status, phase=applying.phase_of(job), heading=phase_heading(job), done=done,
+    return jsonify(status=job.status, phase=phase_of(job), heading=phase_heading(job), done=done,
                    total=total, interrupted=interrupted,
                    percent=round(100 * done / total) if total else 0,
                    finished=interrupted or job.status in (READY, DONE, FAILED), url=url_for(".job", token=token))
@@ -244,12 +232,11 @@ def _start_writing(job: ImportJob, worker: str) -> None:
     """Write a claimed job: small files in this request, large ones in the background."""
     if len(job.data.get("pairs", [])) <= _inline_limit():
         try:
-            applying.run_apply(job.id, current_user.id, worker=worker)
+            run_apply(job.id, current_user.id, worker=worker)
         except Exception:  # noqa: BLE001  (recorded on the job and shown on its page)
             current_app.logger.exception("import %s failed", job.id)
         return
-    applying.in_background(current_app._get_current_object(), applying.run_apply, job.id, current_user.id,
-                           worker=worker)
+    in_background(current_app._get_current_object(), run_apply, job.id, current_user.id, worker=worker)
 
 
 @bp.post("/<token>/retry")
@@ -267,7 +254,7 @@ def retry(token: str):
         return redirect(url_for(".job", token=token))
     db.session.commit()
     if status == MATCHING:
-        applying.in_background(current_app._get_current_object(), applying.run_matching, job.id, worker=worker)
+        in_background(current_app._get_current_object(), run_matching, job.id, worker=worker)
     else:
         _start_writing(job, worker)
     flash(_("The import was started again."), "success")
@@ -288,9 +275,7 @@ def discard(token: str):
                                message=_("The file and your choices will be deleted. Nothing from it has been saved."),
                                cancel_url=url_for(".job", token=token), button=_("Discard"))
     # Only the state judged here is discarded: if a retry took the job meanwhile, it goes on.
-    gone = db.session.execute(delete(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
-                                                      liveness.owned_by(job.worker))
-                              .execution_options(synchronize_session=False)).rowcount
+    gone = liveness.discard_job(job)
     db.session.commit()
     if not gone:
         flash(_("The import changed meanwhile and was not discarded."), "error")
