@@ -163,32 +163,20 @@ def _match(column, text: str, before: str, after: str):
     return value.like(_BEFORE[before][0] + like_escape(folded) + _AFTER[after][0], escape="\\")
 
 
-def _columns(columns):
-    return columns if isinstance(columns, (list, tuple)) else [columns]
+def _matcher(before: str, after: str, doc: str):
+    """A condition on one column or a list of them: one of them matches the text, folded (an OR over them)."""
+
+    def condition(columns, text: str):
+        columns = columns if isinstance(columns, (list, tuple)) else [columns]
+        return or_(*(_match(column, text, before, after) for column in columns))
+
+    condition.__doc__ = doc
+    return condition
 
 
-def contains(columns, text: str):
-    """The condition that one of the columns contains the text, folded (an OR over the columns)."""
-    return or_(*(_match(column, text, "anywhere", "anywhere") for column in _columns(columns)))
-
-
-def starts_with(columns, text: str):
-    return or_(*(_match(column, text, "start", "anywhere") for column in _columns(columns)))
-
-
-def equals(columns, text: str):
-    return or_(*(_match(column, text, "start", "end") for column in _columns(columns)))
-
-
-def word_starts_with(columns, text: str):
-    """A word after the first (after a space) starts with the text."""
-    return or_(*(_match(column, text, "word", "anywhere") for column in _columns(columns)))
-
-
-def line_equals(columns, text: str):
-    """For columns holding one name a line: one line is the text."""
-    return or_(*(_match(column, text, "line", "line") for column in _columns(columns)))
-
-
-def line_starts_with(columns, text: str):
-    return or_(*(_match(column, text, "line", "anywhere") for column in _columns(columns)))
+contains = _matcher("anywhere", "anywhere", "The condition that one of the columns contains the text, folded.")
+starts_with = _matcher("start", "anywhere", "One of the columns starts with the text.")
+equals = _matcher("start", "end", "One of the columns is the text.")
+word_starts_with = _matcher("word", "anywhere", "A word after the first (after a space) starts with the text.")
+line_equals = _matcher("line", "line", "For columns holding one name a line: one line is the text.")
+line_starts_with = _matcher("line", "anywhere", "For columns holding one name a line: one line starts with the text.")

@@ -1,51 +1,14 @@
-import enum
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
 from crm.engagements.models import Engagement
+from crm.enums import AgreementKind, AgreementStatus, Side
 from crm.extensions import db
-from crm.partnerships.models import Partnership, Side
+from crm.partnerships.models import Partnership
 from crm.versioning import Versioned
-
-
-class AgreementKind(enum.StrEnum):
-    SISTER_CITY = "sister_city"
-    MOU = "mou"
-    RENEWAL = "renewal"
-    ADDENDUM = "addendum"
-
-    @property
-    def label(self):
-        return {
-            AgreementKind.SISTER_CITY: _l("Sister-city agreement"),
-            AgreementKind.MOU: _l("Memorandum of understanding"),
-            AgreementKind.RENEWAL: _l("Renewal"),
-            AgreementKind.ADDENDUM: _l("Addendum"),
-        }[self]
-
-
-class AgreementStatus(enum.StrEnum):
-    DRAFT = "draft"
-    IN_NEGOTIATION = "in_negotiation"
-    SIGNED = "signed"
-    EXPIRED = "expired"
-    TERMINATED = "terminated"
-    RENEWED = "renewed"
-
-    @property
-    def label(self):
-        return {
-            AgreementStatus.DRAFT: _l("Draft"),
-            AgreementStatus.IN_NEGOTIATION: _l("In negotiation"),
-            AgreementStatus.SIGNED: _l("Signed"),
-            AgreementStatus.EXPIRED: _l("Expired"),
-            AgreementStatus.TERMINATED: _l("Terminated"),
-            AgreementStatus.RENEWED: _l("Renewed"),
-        }[self]
 
 
 class Agreement(Versioned, Timestamped, db.Model):

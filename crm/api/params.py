@@ -75,48 +75,53 @@ def text(name: str = "q") -> str | None:
     return clean_text(value).strip() or None
 
 
-def day(name: str) -> date | None:
+def _parsed(name: str, pattern: re.Pattern, read, message: str):
+    """The parameter as read(match) reads the pattern's match; None when absent. A value the pattern
+    does not match, or that read() refuses with ValueError, is a BadParameter saying message."""
     value = _raw(name)
     if value is None:
         return None
-    match = _DATE.fullmatch(value)
+    match = pattern.fullmatch(value)
     try:
         if match is None:
             raise ValueError
-        return date(*map(int, match.groups()))
+        return read(match)
     except ValueError:
-        raise BadParameter(name, f"{name} must be a date as YYYY-MM-DD.") from None
+        raise BadParameter(name, message) from None
+
+
+def day(name: str) -> date | None:
+    return _parsed(name, _DATE, lambda match: date(*map(int, match.groups())), f"{name} must be a date as YYYY-MM-DD.")
+
+
+def _local_moment(match: re.Match) -> datetime:
+    """The moment an RFC 3339 match names, aware, at its own offset; ValueError when there is none."""
+    year, month, dd, hour, minute, second = map(int, match.groups()[:6])
+    fraction, offset = match.group(7), match.group(8)
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    if offset in ("Z", "z"):
+        zone = UTC
+    else:
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        if minutes > 59:
+            raise ValueError
+        zone = timezone((-1 if offset[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    if second > 60:
+        raise ValueError
+    # RFC 3339 allows a leap second and the year 0: read them as the nearest moment Python holds
+    return datetime(max(year, 1), month, dd, hour, minute, min(second, 59), micro, tzinfo=zone)
 
 
 def moment(name: str) -> datetime | None:
     """An RFC 3339 date-time, as an aware datetime in UTC."""
-    value = _raw(name)
-    if value is None:
+    local = _parsed(name, _MOMENT, _local_moment,
+                    f"{name} must be an RFC 3339 date-time, e.g. 2025-03-01T09:30:00Z.")
+    if local is None:
         return None
-    match = _MOMENT.fullmatch(value)
-    try:
-        if match is None:
-            raise ValueError
-        year, month, dd, hour, minute, second = map(int, match.groups()[:6])
-        fraction, offset = match.group(7), match.group(8)
-        micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-        if offset in ("Z", "z"):
-            zone = UTC
-        else:
-            hours, minutes = int(offset[1:3]), int(offset[4:6])
-            if minutes > 59:
-                raise ValueError
-            zone = timezone((-1 if offset[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
-        if second > 60:
-            raise ValueError
-        # RFC 3339 allows a leap second and the year 0: read them as the nearest moment Python holds
-        local = datetime(max(year, 1), month, dd, hour, minute, min(second, 59), micro, tzinfo=zone)
-    except ValueError:
-        raise BadParameter(name, f"{name} must be an RFC 3339 date-time, e.g. 2025-03-01T09:30:00Z.") from None
     try:
         return local.astimezone(UTC)
     except OverflowError:  # the first or last hours Python can hold, shifted out of range
-        return (datetime.min if year < 5000 else datetime.max).replace(tzinfo=UTC)
+        return (datetime.min if local.year < 5000 else datetime.max).replace(tzinfo=UTC)
 
 
 def page_and_size() -> tuple[int, int]:

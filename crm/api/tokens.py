@@ -41,12 +41,6 @@ def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
-def revoke_token(token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        db.session.flush()
-
-
 def token_for_secret(secret: str) -> ApiToken | None:
     """The live token with this secret, its owner loaded: not revoked, owner active; else None."""
     # Anything not shaped like a token is refused before it reaches the database.
@@ -86,6 +80,12 @@ def record_use(token: ApiToken) -> bool:
         current_app.logger.warning("API token %s: last use not recorded: %s", token_id, error.orig)
         return False
     return written == 1
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -3,9 +3,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.database import Timestamped, enum_type
+from crm.enums import Side, Visibility
 from crm.extensions import db
-from crm.engagements.models import Visibility
-from crm.partnerships.models import Partnership, Side
+from crm.partnerships.models import Partnership
 from crm.soft_delete import SoftDeletable
 
 

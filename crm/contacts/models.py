@@ -1,39 +1,12 @@
-import enum
-
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
-from crm.engagements.models import Visibility
+from crm.enums import OrganizationKind, Side, Visibility
 from crm.extensions import db
 from crm.indexes import trigram_index
-from crm.partnerships.models import Partnership, Side
+from crm.partnerships.models import Partnership
 from crm.versioning import Versioned
-
-
-class OrganizationKind(enum.StrEnum):
-    UNIVERSITY = "university"
-    COMPANY = "company"
-    CHAMBER = "chamber"
-    EVENT_ORGANISER = "event_organiser"
-    BILATERAL = "bilateral"
-    AIRLINE = "airline"
-    GOVERNMENT = "government"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return {
-            OrganizationKind.UNIVERSITY: _l("University"),
-            OrganizationKind.COMPANY: _l("Company"),
-            OrganizationKind.CHAMBER: _l("Chamber of commerce"),
-            OrganizationKind.EVENT_ORGANISER: _l("Event organiser"),
-            OrganizationKind.BILATERAL: _l("Bilateral organization"),
-            OrganizationKind.AIRLINE: _l("Airline"),
-            OrganizationKind.GOVERNMENT: _l("Government"),
-            OrganizationKind.OTHER: _l("Other"),
-        }[self]
 
 
 class Organization(Versioned, Timestamped, db.Model):

@@ -4,8 +4,10 @@ Deterministic (a fixed random seed) and relative to today, so the demo
 always shows thriving, quiet, at-risk and greetings-only partnerships.
 """
 import random
+import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -43,48 +45,21 @@ class Partner:
     contact: tuple[str, str, str]  # name, title, language
     organization: tuple[str, OrganizationKind]
 
+    @classmethod
+    def from_toml(cls, spec: dict) -> "Partner":
+        contact, organization = spec["contact"], spec["organization"]
+        return cls(spec["geonames_id"], spec.get("native_name"), PartnershipKind(spec["kind"]),
+                   PartnershipStatus(spec["status"]), spec["since"], spec["pattern"],
+                   tuple(Priority(p) for p in spec["priorities"]),
+                   (contact["name"], contact["title"], contact["language"]),
+                   (organization["name"], OrganizationKind(organization["kind"])))
 
-P, S, K = PartnershipKind, PartnershipStatus, OrganizationKind
-PARTNERS = [
-    Partner(1857910, "京都市", P.SISTER_CITY, S.ACTIVE, 1985, "thriving", (Priority.CULTURE, Priority.EDUCATION, Priority.TOURISM),
-            ("山田 花子", "International Relations Division", "ja"), ("Kyoto University", K.UNIVERSITY)),
-    Partner(360630, "القاهرة", P.SISTER_CITY, S.ACTIVE, 1996, "greetings", (Priority.CULTURE, Priority.TOURISM),
-            ("ليلى حسن", "Governorate protocol office", "ar"), ("Cairo Chamber of Commerce", K.CHAMBER)),
-    Partner(524901, "Москва", P.SISTER_CITY, S.SUSPENDED, 1991, "quiet", (Priority.CULTURE,),
-            ("Ирина Петрова", "Department of External Relations", "ru"), ("Moscow State University", K.UNIVERSITY)),
-    Partner(1886760, "苏州", P.FRIENDSHIP_CITY, S.ACTIVE, 2004, "thriving", (Priority.TRADE, Priority.TECHNOLOGY),
-            ("王 伟", "Foreign Affairs Office", "zh"), ("Suzhou Industrial Park Administration", K.GOVERNMENT)),
-    Partner(1838524, "부산", P.SISTER_CITY, S.ACTIVE, 2010, "steady", (Priority.TRADE, Priority.TOURISM),
-            ("김 민준", "International Cooperation Division", "ko"), ("Busan Port Authority", K.GOVERNMENT)),
-    Partner(264371, "Αθήνα", P.SISTER_CITY, S.ACTIVE, 1999, "quiet", (Priority.CULTURE, Priority.TOURISM),
-            ("Ελένη Παπαδοπούλου", "Mayor's office", "el"), ("Athens Festival", K.EVENT_ORGANISER)),
-    Partner(293397, "תל אביב-יפו", P.COOPERATION, S.ACTIVE, 2016, "at_risk", (Priority.TECHNOLOGY,),
-            ("Noa Levi", "Tel Aviv Global", "he"), ("Tel Aviv University", K.UNIVERSITY)),
-    Partner(1259229, "पुणे", P.COOPERATION, S.ACTIVE, 2018, "steady", (Priority.EDUCATION, Priority.TECHNOLOGY),
-            ("Priya Deshmukh", "Pune Municipal Corporation", "mr"), ("Savitribai Phule Pune University", K.UNIVERSITY)),
-    Partner(1609350, "กรุงเทพมหานคร", P.FRIENDSHIP_CITY, S.ACTIVE, 2002, "greetings", (Priority.TOURISM,),
-            ("Somchai Wongsakul", "Bangkok Metropolitan Administration", "th"), ("Thai Airways", K.AIRLINE)),
-    Partner(611717, "თბილისი", P.COOPERATION, S.PROPOSED, 2025, "new", (Priority.GOVERNANCE, Priority.CULTURE),
-            ("Nino Beridze", "Tbilisi City Hall", "ka"), ("Tbilisi City Hall", K.GOVERNMENT)),
-    Partner(4005539, None, P.SISTER_CITY, S.ACTIVE, 1983, "thriving", (Priority.TRADE, Priority.CULTURE, Priority.EDUCATION),
-            ("María Fernanda López", "Coordinación de Asuntos Internacionales", "es"), ("Universidad de Guadalajara", K.UNIVERSITY)),
-    Partner(3464975, None, P.SISTER_CITY, S.ACTIVE, 2001, "planned_revival", (Priority.SUSTAINABILITY,),
-            ("João Pereira", "Secretaria Municipal do Meio Ambiente", "pt"), ("Instituto de Pesquisa e Planejamento Urbano", K.GOVERNMENT)),
-    Partner(186301, None, P.SISTER_CITY, S.ACTIVE, 2012, "steady", (Priority.HEALTH, Priority.EDUCATION),
-            ("Amina Odhiambo", "County Government of Mombasa", "sw"), ("Technical University of Mombasa", K.UNIVERSITY)),
-    Partner(2192362, None, P.SISTER_CITY, S.ACTIVE, 2008, "steady", (Priority.SUSTAINABILITY, Priority.GOVERNANCE),
-            ("Aroha Ngata", "Christchurch City Council", "en"), ("ChristchurchNZ", K.BILATERAL)),
-    Partner(3181928, None, P.SISTER_CITY, S.ACTIVE, 1991, "thriving", (Priority.CULTURE, Priority.EDUCATION),
-            ("Giulia Rossi", "Relazioni internazionali", "it"), ("Università di Bologna", K.UNIVERSITY)),
-    Partner(2745912, None, P.FRIENDSHIP_CITY, S.ACTIVE, 2006, "quiet", (Priority.SUSTAINABILITY,),
-            ("Pieter de Vries", "Gemeente Utrecht", "nl"), ("Utrecht Bicycle Council", K.OTHER)),
-    Partner(1673820, "高雄市", P.SISTER_CITY, S.ENDED, 1988, "quiet", (Priority.TRADE,),
-            ("陳 美玲", "Bureau of Economic Development", "zh"), ("Kaohsiung Chamber of Commerce", K.CHAMBER)),
-    Partner(2553604, "الدار البيضاء", P.COOPERATION, S.ACTIVE, 2014, "at_risk", (Priority.TRADE, Priority.SUSTAINABILITY),
-            ("Youssef El Amrani", "Casablanca Events & Animation", "ar"), ("Casablanca Finance City", K.BILATERAL)),
-    Partner(703448, "Київ", P.SISTER_CITY, S.ACTIVE, 2022, "thriving", (Priority.GOVERNANCE, Priority.HEALTH),
-            ("Олена Коваленко", "Kyiv City State Administration", "uk"), ("Kyiv School of Economics", K.UNIVERSITY)),
-]
+
+def partners() -> list[Partner]:
+    """The partner cities, in order, from portfolio.toml beside this module (data, kept out of the code)."""
+    with (Path(__file__).parent / "portfolio.toml").open("rb") as file:
+        return [Partner.from_toml(spec) for spec in tomllib.load(file)["partner"]]
+
 
 SUBSTANTIVE = [
     (EngagementKind.MEETING, "Working meeting on the joint work plan", Pillar.GOVERNMENT),
@@ -148,7 +123,7 @@ def seed_demo(today: date | None = None) -> bool:
     office_settings().office_name = "Portland Office of International Affairs"
 
     partnerships_by_geonames = {}
-    for index, spec in enumerate(PARTNERS):
+    for index, spec in enumerate(partners()):
         city = city_from_gazetteer(gazetteer().get(spec.geonames_id))
         if spec.native_name:
             city.native_name = spec.native_name

@@ -1,7 +1,5 @@
-import enum
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -9,80 +7,18 @@ from crm.activity import StampsActivity
 from crm.auth.models import User
 from crm.clock import office_today
 from crm.database import Timestamped, enum_type
+from crm.enums import EngagementKind, Pillar, Side, Visibility
 from crm.extensions import db
 from crm.indexes import trigram_index
-from crm.partnerships.models import Partnership, Side
+from crm.partnerships.models import Partnership
 from crm.soft_delete import SoftDeletable
 from crm.versioning import Versioned, version_mapper_args
-
-
-class EngagementKind(enum.StrEnum):
-    MEETING = "meeting"
-    CALL = "call"
-    LETTER = "letter"
-    VISIT = "visit"
-    EVENT = "event"
-    CEREMONY = "ceremony"
-    OTHER = "other"
-    # Kinds that other records put on the timeline:
-    TRADE_MISSION = "trade_mission"
-    EXCHANGE = "exchange"
-    JOINT_PROJECT = "joint_project"
-    AGREEMENT = "agreement"  #: an agreement was signed
-    MILESTONE = "milestone"  #: a joint project's milestone was reached
-
-    @property
-    def label(self):
-        return {
-            EngagementKind.MEETING: _l("Meeting"),
-            EngagementKind.CALL: _l("Call"),
-            EngagementKind.LETTER: _l("Letter"),
-            EngagementKind.VISIT: _l("Visit"),
-            EngagementKind.EVENT: _l("Event"),
-            EngagementKind.CEREMONY: _l("Ceremony"),
-            EngagementKind.OTHER: _l("Other"),
-            EngagementKind.TRADE_MISSION: _l("Trade mission"),
-            EngagementKind.EXCHANGE: _l("Exchange"),
-            EngagementKind.JOINT_PROJECT: _l("Joint project"),
-            EngagementKind.AGREEMENT: _l("Agreement signed"),
-            EngagementKind.MILESTONE: _l("Milestone reached"),
-        }[self]
-
 
 #: kinds staff and partners log by hand; the others come from their own records
 LOGGABLE_KINDS = (EngagementKind.MEETING, EngagementKind.CALL, EngagementKind.LETTER, EngagementKind.VISIT,
                   EngagementKind.EVENT, EngagementKind.CEREMONY, EngagementKind.OTHER)
 #: kinds whose timeline entry is kept in step by an agreement or a project
 DERIVED_KINDS = (EngagementKind.AGREEMENT, EngagementKind.MILESTONE)
-
-
-class Visibility(enum.StrEnum):
-    SHARED = "shared"
-    STAFF_ONLY = "staff_only"
-
-    @property
-    def label(self):
-        return {Visibility.SHARED: _l("Shared with the partner"), Visibility.STAFF_ONLY: _l("Staff only")}[self]
-
-
-class Pillar(enum.StrEnum):
-    """The five kinds of international connection a healthy partnership spreads across."""
-
-    EDUCATION = "education"
-    BUSINESS = "business"
-    CULTURE = "culture"
-    GOVERNMENT = "government"
-    CONNECTIVITY = "connectivity"
-
-    @property
-    def label(self):
-        return {
-            Pillar.EDUCATION: _l("Universities and education"),
-            Pillar.BUSINESS: _l("Business and trade"),
-            Pillar.CULTURE: _l("Recurring events and culture"),
-            Pillar.GOVERNMENT: _l("Bilateral organizations and government"),
-            Pillar.CONNECTIVITY: _l("Air links and connectivity"),
-        }[self]
 
 
 class Engagement(StampsActivity, Versioned, SoftDeletable, Timestamped, db.Model):

@@ -37,6 +37,14 @@ def _user(user) -> str | None:
     return user.name if user is not None else None
 
 
+#: columns several lists share
+TITLE = Column(_l("Title"), lambda r: r.title, 40)
+PARTNERSHIP = Column(_l("Partnership"), _partnership, 24)
+STARTS_ON = Column(_l("Starts on"), lambda r: r.occurred_on, 12)
+ENDS_ON = Column(_l("Ends on"), lambda r: r.ends_on, 12)
+VISIBLE_TO = Column(_l("Visible to"), lambda r: r.visibility, 20)
+
+
 PARTNERSHIPS = [  # rows: (partnership, health flag or None)
     Column(_l("Partner city"), lambda r: r[0].partner_city.name, 22),
     Column(_l("Name in its own script"), lambda r: r[0].partner_city.native_name, 18),
@@ -54,53 +62,47 @@ PARTNERSHIPS = [  # rows: (partnership, health flag or None)
 
 ENGAGEMENTS = [
     Column(_l("Date"), lambda e: e.occurred_on, 12),
-    Column(_l("Title"), lambda e: e.title, 40),
+    TITLE,
     Column(_l("Kind"), lambda e: e.kind, 16),
-    Column(_l("Partnership"), _partnership, 24),
+    PARTNERSHIP,
     Column(_l("Substance"), lambda e: SUBSTANTIVE if e.substantive else PROTOCOL_ONLY, 14),
     Column(_l("Pillar"), lambda e: e.pillar, 24),
     Column(_l("Started by"), lambda e: e.initiated_by, 14),
-    Column(_l("Visible to"), lambda e: e.visibility, 20),
+    VISIBLE_TO,
     Column(_l("Logged by"), lambda e: _user(e.logged_by), 18),
     Column(_l("Notes"), lambda e: e.notes, 60),
 ]
 
-MISSIONS = [
-    Column(_l("Mission"), lambda m: m.title, 40),
-    Column(_l("Partnership"), _partnership, 24),
+
+def _program(noun, *own: Column, after: tuple[Column, ...] = ()) -> list[Column]:
+    """A program type's list: its title and partnership, its own columns, its dates, then any after them."""
+    return [Column(noun, lambda p: p.title, 40), PARTNERSHIP, *own, STARTS_ON, ENDS_ON, *after]
+
+
+MISSIONS = _program(
+    _l("Mission"),
     Column(_l("Direction"), lambda m: m.direction, 12),
     Column(_l("Destination"), lambda m: city_name(m.destination), 22),
-    Column(_l("Starts on"), lambda m: m.occurred_on, 12),
-    Column(_l("Ends on"), lambda m: m.ends_on, 12),
-    Column(_l("Mission lead"), lambda m: _user(m.lead), 18),
-    Column(_l("Sectors"), lambda m: m.sectors, 30),
-]
-
-EXCHANGES = [
-    Column(_l("Exchange"), lambda x: x.title, 40),
-    Column(_l("Partnership"), _partnership, 24),
+    after=(Column(_l("Mission lead"), lambda m: _user(m.lead), 18), Column(_l("Sectors"), lambda m: m.sectors, 30)),
+)
+EXCHANGES = _program(
+    _l("Exchange"),
     Column(_l("Kind of exchange"), lambda x: x.exchange_kind, 18),
     Column(_l("Direction"), lambda x: x.direction, 12),
     Column(_l("Participants"), lambda x: x.participants, 12),
     Column(_l("Hosting institution"), lambda x: x.host_organization.name if x.host_organization else None, 24),
-    Column(_l("Starts on"), lambda x: x.occurred_on, 12),
-    Column(_l("Ends on"), lambda x: x.ends_on, 12),
-]
-
-PROJECTS = [
-    Column(_l("Project"), lambda p: p.title, 40),
-    Column(_l("Partnership"), _partnership, 24),
+)
+PROJECTS = _program(
+    _l("Project"),
     Column(_l("Theme"), lambda p: p.theme, 18),
     Column(_l("Status"), lambda p: p.status, 14),
     Column(_l("Budget"), lambda p: money(p.budget_minor, p.budget_currency), 16),
     Column(_l("Currency"), lambda p: p.budget_currency if p.budget_minor is not None else None, 10),
-    Column(_l("Starts on"), lambda p: p.occurred_on, 12),
-    Column(_l("Ends on"), lambda p: p.ends_on, 12),
-]
+)
 
 AGREEMENTS = [
-    Column(_l("Title"), lambda a: a.title, 40),
-    Column(_l("Partnership"), _partnership, 24),
+    TITLE,
+    PARTNERSHIP,
     Column(_l("Kind"), lambda a: a.kind, 22),
     Column(_l("Status"), lambda a: a.status, 16),
     Column(_l("Signed on"), lambda a: a.signed_on, 12),
@@ -113,18 +115,18 @@ CONTACTS = [
     Column(_l("Name"), lambda c: c.name, 24),
     Column(_l("Title or role"), lambda c: c.job_title, 24),
     Column(_l("Organization"), lambda c: c.organization.name if c.organization else None, 24),
-    Column(_l("Partnership"), _partnership, 24),
+    PARTNERSHIP,
     Column(_l("Side"), lambda c: c.side, 14),
     Column(_l("E-mail"), lambda c: c.email, 28),
     Column(_l("Phone"), lambda c: c.phone, 16),
     Column(_l("Language"), lambda c: _language(c.language), 14),
-    Column(_l("Visible to"), lambda c: c.visibility, 20),
+    VISIBLE_TO,
 ]
 
 ORGANIZATIONS = [
     Column(_l("Name"), lambda o: o.name, 32),
     Column(_l("Kind"), lambda o: o.kind, 22),
-    Column(_l("Partnership"), _partnership, 24),
+    PARTNERSHIP,
     Column(_l("Side"), lambda o: o.side, 14),
     Column(_l("Website"), lambda o: o.website, 30),
 ]

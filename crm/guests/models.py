@@ -1,13 +1,12 @@
-import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import Timestamped, UTCDateTime, utcnow
+from crm.enums import InvitationState
 from crm.extensions import db
 from crm.partnerships.models import Partnership
 
@@ -28,18 +27,6 @@ class GuestAccess(Timestamped, db.Model):
     contact: Mapped[Contact | None] = relationship()
 
     __table_args__ = (UniqueConstraint("user_id", "partnership_id", name="uq_guest_access_user_partnership"),)
-
-
-class InvitationState(enum.StrEnum):
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-    @property
-    def label(self):
-        return {InvitationState.SENT: _l("Sent"), InvitationState.ACCEPTED: _l("Accepted"),
-                InvitationState.EXPIRED: _l("Expired"), InvitationState.REVOKED: _l("Revoked")}[self]
 
 
 class Invitation(Timestamped, db.Model):

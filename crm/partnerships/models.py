@@ -1,7 +1,5 @@
-import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,73 +7,14 @@ from crm.activity import StampsActivity
 from crm.auth.models import User
 from crm.cities.models import City
 from crm.database import Timestamped, UTCDateTime, enum_type
+from crm.enums import (
+    PartnershipKind,
+    PartnershipStatus,
+    Priority,
+    Side,  # noqa: F401  (imported from here across the features)
+)
 from crm.extensions import db
 from crm.versioning import Versioned
-
-
-class Side(enum.StrEnum):
-    """Which side of a partnership a person, organization or action belongs to."""
-
-    HOME = "home"
-    PARTNER = "partner"
-
-    @property
-    def label(self):
-        return {Side.HOME: _l("Our side"), Side.PARTNER: _l("Partner side")}[self]
-
-
-class PartnershipKind(enum.StrEnum):
-    SISTER_CITY = "sister_city"
-    FRIENDSHIP_CITY = "friendship_city"
-    COOPERATION = "cooperation"
-
-    @property
-    def label(self):
-        return {
-            PartnershipKind.SISTER_CITY: _l("Sister city"),
-            PartnershipKind.FRIENDSHIP_CITY: _l("Friendship city"),
-            PartnershipKind.COOPERATION: _l("Cooperation agreement (MOU)"),
-        }[self]
-
-
-class PartnershipStatus(enum.StrEnum):
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    ENDED = "ended"
-
-    @property
-    def label(self):
-        return {
-            PartnershipStatus.PROPOSED: _l("Proposed"),
-            PartnershipStatus.ACTIVE: _l("Active"),
-            PartnershipStatus.SUSPENDED: _l("Suspended"),
-            PartnershipStatus.ENDED: _l("Ended"),
-        }[self]
-
-
-class Priority(enum.StrEnum):
-    TRADE = "trade"
-    EDUCATION = "education"
-    CULTURE = "culture"
-    SUSTAINABILITY = "sustainability"
-    TECHNOLOGY = "technology"
-    GOVERNANCE = "governance"
-    TOURISM = "tourism"
-    HEALTH = "health"
-
-    @property
-    def label(self):
-        return {
-            Priority.TRADE: _l("Trade"),
-            Priority.EDUCATION: _l("Education"),
-            Priority.CULTURE: _l("Culture"),
-            Priority.SUSTAINABILITY: _l("Sustainability"),
-            Priority.TECHNOLOGY: _l("Technology"),
-            Priority.GOVERNANCE: _l("Governance"),
-            Priority.TOURISM: _l("Tourism"),
-            Priority.HEALTH: _l("Health"),
-        }[self]
 
 
 class PartnershipPriority(db.Model):

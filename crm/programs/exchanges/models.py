@@ -1,29 +1,12 @@
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from crm.contacts.models import Organization
 from crm.database import enum_type
-from crm.engagements.models import Engagement, EngagementKind
-from crm.enums import LabelledEnum
-
-
-class ExchangeKind(LabelledEnum):
-    STUDENT = "student", _l("Student")
-    YOUTH = "youth", _l("Youth")
-    ACADEMIC = "academic", _l("Academic")
-    CULTURAL = "cultural", _l("Cultural")
-    PROFESSIONAL = "professional", _l("Professional")
-    SPORTS = "sports", _l("Sports")
-    MUNICIPAL_STAFF = "municipal_staff", _l("Municipal staff")
-
-
-class ExchangeDirection(LabelledEnum):
-    OUTGOING = "outgoing", _l("Outgoing")
-    INCOMING = "incoming", _l("Incoming")
-    BOTH = "both", _l("Both ways")
+from crm.engagements.models import Engagement
+from crm.enums import EngagementKind, ExchangeDirection, ExchangeKind
 
 
 class Exchange(Engagement):

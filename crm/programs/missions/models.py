@@ -1,6 +1,5 @@
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
@@ -8,15 +7,10 @@ from crm.auth.models import User
 from crm.cities.models import City
 from crm.contacts.models import Contact, Organization
 from crm.database import UTCDateTime, enum_type, utcnow
-from crm.engagements.models import Engagement, EngagementKind
-from crm.enums import LabelledEnum
+from crm.engagements.models import Engagement
+from crm.enums import EngagementKind, MissionDirection, OutcomeKind
 from crm.extensions import db
 from crm.versioning import Versioned
-
-
-class MissionDirection(LabelledEnum):
-    OUTBOUND = "outbound", _l("Outbound (we travel)")
-    INBOUND = "inbound", _l("Inbound (they visit us)")
 
 
 class TradeMission(Engagement):
@@ -101,13 +95,6 @@ class ItineraryComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
-
-
-class OutcomeKind(LabelledEnum):
-    LEAD = "lead", _l("Lead")
-    DEAL = "deal", _l("Deal")
-    AGREEMENT = "agreement", _l("Agreement signed")
-    INVESTMENT = "investment", _l("Investment announced")
 
 
 class MissionOutcome(db.Model):

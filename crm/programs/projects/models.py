@@ -1,31 +1,13 @@
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from crm.database import enum_type
-from crm.engagements.models import Engagement, EngagementKind
-from crm.enums import LabelledEnum
+from crm.engagements.models import Engagement
+from crm.enums import EngagementKind, ProjectStatus, ProjectTheme
 from crm.extensions import db
 from crm.versioning import Versioned
-
-
-class ProjectTheme(LabelledEnum):
-    SUSTAINABILITY = "sustainability", _l("Sustainability")
-    TECHNOLOGY = "technology", _l("Technology")
-    GOVERNANCE = "governance", _l("Governance")
-    INFRASTRUCTURE = "infrastructure", _l("Infrastructure")
-    HEALTH = "health", _l("Health")
-    CULTURE = "culture", _l("Culture")
-    ECONOMY = "economy", _l("Economy")
-
-
-class ProjectStatus(LabelledEnum):
-    PLANNED = "planned", _l("Planned")
-    ACTIVE = "active", _l("Active")
-    COMPLETED = "completed", _l("Completed")
-    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class JointProject(Engagement):

@@ -1,0 +1,177 @@
+"""The closed vocabularies of the records: each enumeration a column holds, its values and their labels.
+
+Every one is a LabelledEnum: a member is declared with its value (what the database stores, forms
+submit and the API speaks) and its label (what people read, translated), in one line. The models of
+each feature import theirs from here, and keep them importable from the models module as before.
+"""
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enumeration whose members each carry a translatable label.
+
+    Declare a member as ``STUDENT = "student", _l("Student")``: the member is the string
+    "student" (its value, what the database stores and forms submit; equal to that string,
+    ordered and hashed as it) and ``member.label`` is the lazy string for people to read.
+    """
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self):
+        return self._label
+
+
+# Partnerships
+class Side(LabelledEnum):
+    """Which side of a partnership a person, organization or action belongs to."""
+
+    HOME = "home", _l("Our side")
+    PARTNER = "partner", _l("Partner side")
+
+
+class PartnershipKind(LabelledEnum):
+    SISTER_CITY = "sister_city", _l("Sister city")
+    FRIENDSHIP_CITY = "friendship_city", _l("Friendship city")
+    COOPERATION = "cooperation", _l("Cooperation agreement (MOU)")
+
+
+class PartnershipStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("Proposed")
+    ACTIVE = "active", _l("Active")
+    SUSPENDED = "suspended", _l("Suspended")
+    ENDED = "ended", _l("Ended")
+
+
+class Priority(LabelledEnum):
+    TRADE = "trade", _l("Trade")
+    EDUCATION = "education", _l("Education")
+    CULTURE = "culture", _l("Culture")
+    SUSTAINABILITY = "sustainability", _l("Sustainability")
+    TECHNOLOGY = "technology", _l("Technology")
+    GOVERNANCE = "governance", _l("Governance")
+    TOURISM = "tourism", _l("Tourism")
+    HEALTH = "health", _l("Health")
+
+
+# Engagements (the timeline)
+class EngagementKind(LabelledEnum):
+    MEETING = "meeting", _l("Meeting")
+    CALL = "call", _l("Call")
+    LETTER = "letter", _l("Letter")
+    VISIT = "visit", _l("Visit")
+    EVENT = "event", _l("Event")
+    CEREMONY = "ceremony", _l("Ceremony")
+    OTHER = "other", _l("Other")
+    # Kinds that other records put on the timeline:
+    TRADE_MISSION = "trade_mission", _l("Trade mission")
+    EXCHANGE = "exchange", _l("Exchange")
+    JOINT_PROJECT = "joint_project", _l("Joint project")
+    AGREEMENT = "agreement", _l("Agreement signed")  #: an agreement was signed
+    MILESTONE = "milestone", _l("Milestone reached")  #: a joint project's milestone was reached
+
+
+class Visibility(LabelledEnum):
+    SHARED = "shared", _l("Shared with the partner")
+    STAFF_ONLY = "staff_only", _l("Staff only")
+
+
+class Pillar(LabelledEnum):
+    """The five kinds of international connection a healthy partnership spreads across."""
+
+    EDUCATION = "education", _l("Universities and education")
+    BUSINESS = "business", _l("Business and trade")
+    CULTURE = "culture", _l("Recurring events and culture")
+    GOVERNMENT = "government", _l("Bilateral organizations and government")
+    CONNECTIVITY = "connectivity", _l("Air links and connectivity")
+
+
+# Contacts and organizations
+class OrganizationKind(LabelledEnum):
+    UNIVERSITY = "university", _l("University")
+    COMPANY = "company", _l("Company")
+    CHAMBER = "chamber", _l("Chamber of commerce")
+    EVENT_ORGANISER = "event_organiser", _l("Event organiser")
+    BILATERAL = "bilateral", _l("Bilateral organization")
+    AIRLINE = "airline", _l("Airline")
+    GOVERNMENT = "government", _l("Government")
+    OTHER = "other", _l("Other")
+
+
+# Agreements
+class AgreementKind(LabelledEnum):
+    SISTER_CITY = "sister_city", _l("Sister-city agreement")
+    MOU = "mou", _l("Memorandum of understanding")
+    RENEWAL = "renewal", _l("Renewal")
+    ADDENDUM = "addendum", _l("Addendum")
+
+
+class AgreementStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    IN_NEGOTIATION = "in_negotiation", _l("In negotiation")
+    SIGNED = "signed", _l("Signed")
+    EXPIRED = "expired", _l("Expired")
+    TERMINATED = "terminated", _l("Terminated")
+    RENEWED = "renewed", _l("Renewed")
+
+
+# Trade missions
+class MissionDirection(LabelledEnum):
+    OUTBOUND = "outbound", _l("Outbound (we travel)")
+    INBOUND = "inbound", _l("Inbound (they visit us)")
+
+
+class OutcomeKind(LabelledEnum):
+    LEAD = "lead", _l("Lead")
+    DEAL = "deal", _l("Deal")
+    AGREEMENT = "agreement", _l("Agreement signed")
+    INVESTMENT = "investment", _l("Investment announced")
+
+
+# Exchanges
+class ExchangeKind(LabelledEnum):
+    STUDENT = "student", _l("Student")
+    YOUTH = "youth", _l("Youth")
+    ACADEMIC = "academic", _l("Academic")
+    CULTURAL = "cultural", _l("Cultural")
+    PROFESSIONAL = "professional", _l("Professional")
+    SPORTS = "sports", _l("Sports")
+    MUNICIPAL_STAFF = "municipal_staff", _l("Municipal staff")
+
+
+class ExchangeDirection(LabelledEnum):
+    OUTGOING = "outgoing", _l("Outgoing")
+    INCOMING = "incoming", _l("Incoming")
+    BOTH = "both", _l("Both ways")
+
+
+# Joint projects
+class ProjectTheme(LabelledEnum):
+    SUSTAINABILITY = "sustainability", _l("Sustainability")
+    TECHNOLOGY = "technology", _l("Technology")
+    GOVERNANCE = "governance", _l("Governance")
+    INFRASTRUCTURE = "infrastructure", _l("Infrastructure")
+    HEALTH = "health", _l("Health")
+    CULTURE = "culture", _l("Culture")
+    ECONOMY = "economy", _l("Economy")
+
+
+class ProjectStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    ACTIVE = "active", _l("Active")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+# Guest invitations
+class InvitationState(LabelledEnum):
+    SENT = "sent", _l("Sent")
+    ACCEPTED = "accepted", _l("Accepted")
+    EXPIRED = "expired", _l("Expired")
+    REVOKED = "revoked", _l("Revoked")
