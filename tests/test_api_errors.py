@@ -23,7 +23,7 @@ def outage(*args, **kwargs):
     raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
 
 
-@pytest.mark.parametrize("where", ["crm.api.views.partnership_list", "crm.api.bearer.token_for_secret"])
+@pytest.mark.parametrize("where", ["crm.api.queries.partnership_list", "crm.api.bearer.token_for_secret"])
 def test_a_database_outage_is_a_json_503_under_the_api(client, make, session, monkeypatch, where):
     secret = give_token(session, make.user("viewer"))
     monkeypatch.setattr(where, outage)
@@ -45,7 +45,7 @@ def test_a_schema_behind_the_migrations_is_a_json_500_that_says_so(client, make,
     def missing_table(*args, **kwargs):
         raise sqlalchemy.exc.OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: agreements"))
 
-    monkeypatch.setattr("crm.api.views.agreement_list", missing_table)
+    monkeypatch.setattr("crm.api.queries.agreement_list", missing_table)
     response = client.get("/api/v1/agreements", headers=bearer(secret))
     assert_documented_error(response, 500, "internal_error")
     assert "database update" in response.json["error"]["message"] and "flask db upgrade" in caplog.text
@@ -57,7 +57,7 @@ def test_an_unexpected_failure_is_a_json_500(app, client, make, session, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("crm.api.views.agreement_list", broken)
+    monkeypatch.setattr("crm.api.queries.agreement_list", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
     response = client.get("/api/v1/agreements", headers=bearer(secret))
     assert_documented_error(response, 500, "internal_error")

@@ -5,26 +5,22 @@ token's owner: staff see what the staff lists show, a partner-city guest what
 their portal shows (never staff notes, staff-only engagements or drafts).
 """
 from flask import Blueprint, abort, current_app, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from crm.access import PUBLIC, allow
-from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
-from crm.agreements.queries import agreement_list, get_agreement_or_404
+from crm.agreements.models import AgreementKind, AgreementStatus
+from crm.agreements.queries import get_agreement_or_404
 from crm.api import params, serializers
 from crm.api.bearer import client_key, is_staff, token_required
 from crm.api.openapi import openapi_document
+from crm.api.queries import api_agreements, api_engagements, api_partnerships
 from crm.clock import office_today
-from crm.engagements.models import Engagement, EngagementKind, Visibility
+from crm.engagements.models import EngagementKind, Visibility
 from crm.engagements.queries import get_engagement_or_404
 from crm.extensions import csrf, db, limiter
 from crm.health.queries import flags as health_flags
 from crm.links import public_url_for
-from crm.partnerships.models import Partnership, PartnershipStatus
-from crm.partnerships.queries import get_partnership_or_404, partnership_list, visible_partnership_ids
-from crm.programs.exchanges.models import Exchange
-from crm.programs.missions.models import TradeMission
-from crm.programs.projects.models import JointProject
+from crm.partnerships.models import PartnershipStatus
+from crm.partnerships.queries import get_partnership_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only, and a bearer token is no ambient credential a form could ride on
@@ -33,6 +29,15 @@ DEFAULT_RATE_LIMIT = "120 per minute"
 # One budget per token across every endpoint.
 per_token_limit = limiter.shared_limit(lambda: current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT),
                                        scope="api", key_func=client_key)
+
+
+def read(rule: str):
+    """Register a GET endpoint for a bearer token's holder, on the token's budget; what it answers comes
+    through the scoped queries, as the token's owner."""
+    def register(view):
+        return bp.get(rule)(allow(PUBLIC)(per_token_limit(token_required(view))))
+
+    return register
 
 
 @bp.after_request
@@ -83,27 +88,18 @@ def listing(result, items: list[dict]):
 
 # -- partnerships -------------------------------------------------------------------------------------------------
 
-@bp.get("/partnerships")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/partnerships")
 def partnerships():
     params.expect("page", "per_page", "status", "country", "q", "updated_since")
-    query = partnership_list(q=params.text("q"), status=params.choice("status", PartnershipStatus),
-                             country=params.country("country"))
-    if since := params.moment("updated_since"):
-        query = query.where(Partnership.updated_at >= since)
-    result = page_of(query.order_by(None).order_by(Partnership.id))
+    result = page_of(api_partnerships(q=params.text("q"), status=params.choice("status", PartnershipStatus),
+                                      country=params.country("country"), since=params.moment("updated_since")))
     staff, today = is_staff(), office_today()
     flags = health_flags(today, [p.id for p in result.items]) if staff and result.items else {}
     return listing(result, [serializers.partnership(p, staff=staff, flag=flags.get(p.id), as_of=today)
                             for p in result.items])
 
 
-@bp.get("/partnerships/<int:partnership_id>")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/partnerships/<int:partnership_id>")
 def partnership(partnership_id: int):
     params.expect()
     found = get_partnership_or_404(partnership_id)
@@ -118,23 +114,11 @@ ENGAGEMENT_PARAMETERS = ("page", "per_page", "kind", "from", "to", "updated_sinc
 
 
 def engagement_query(partnership_id: int | None = None):
-    query = (select(Engagement).where(Engagement.partnership_id.in_(visible_partnership_ids()))
-             .options(selectin_polymorphic(Engagement, [TradeMission, Exchange, JointProject])))
-    if not is_staff():
-        query = query.where(Engagement.visibility == Visibility.SHARED)
+    """The engagements the parameters ask for (the partnership in the URL, else ?partnership)."""
     if partnership_id is None:
         partnership_id = params.integer("partnership")
-    if partnership_id is not None:
-        query = query.where(Engagement.partnership_id == partnership_id)
-    if kind := params.choice("kind", EngagementKind):
-        query = query.where(Engagement.kind == kind)
-    if start := params.day("from"):
-        query = query.where(Engagement.occurred_on >= start)
-    if end := params.day("to"):
-        query = query.where(Engagement.occurred_on <= end)
-    if since := params.moment("updated_since"):
-        query = query.where(Engagement.updated_at >= since)
-    return query.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+    return api_engagements(staff=is_staff(), partnership_id=partnership_id, kind=params.choice("kind", EngagementKind),
+                           start=params.day("from"), end=params.day("to"), since=params.moment("updated_since"))
 
 
 def engagement_listing(query):
@@ -143,29 +127,20 @@ def engagement_listing(query):
     return listing(result, [serializers.engagement(e, staff=staff) for e in result.items])
 
 
-@bp.get("/engagements")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/engagements")
 def engagements():
     params.expect(*ENGAGEMENT_PARAMETERS, "partnership")
     return engagement_listing(engagement_query())
 
 
-@bp.get("/partnerships/<int:partnership_id>/engagements")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/partnerships/<int:partnership_id>/engagements")
 def partnership_engagements(partnership_id: int):
     params.expect(*ENGAGEMENT_PARAMETERS)
     found = get_partnership_or_404(partnership_id)
     return engagement_listing(engagement_query(found.id))
 
 
-@bp.get("/engagements/<int:engagement_id>")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/engagements/<int:engagement_id>")
 def engagement(engagement_id: int):
     params.expect()
     found = get_engagement_or_404(engagement_id)
@@ -176,27 +151,17 @@ def engagement(engagement_id: int):
 
 # -- agreements ---------------------------------------------------------------------------------------------------
 
-@bp.get("/agreements")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/agreements")
 def agreements():
     params.expect("page", "per_page", "status", "kind", "partnership", "q", "updated_since")
-    query = agreement_list(q=params.text("q"), status=params.choice("status", AgreementStatus),
-                           kind=params.choice("kind", AgreementKind), partnership=params.integer("partnership"))
-    if not is_staff():
-        query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    if since := params.moment("updated_since"):
-        query = query.where(Agreement.updated_at >= since)
-    result = page_of(query.options(selectinload(Agreement.texts)))
     staff = is_staff()
+    result = page_of(api_agreements(staff=staff, q=params.text("q"), status=params.choice("status", AgreementStatus),
+                                    kind=params.choice("kind", AgreementKind),
+                                    partnership=params.integer("partnership"), since=params.moment("updated_since")))
     return listing(result, [serializers.agreement(a, staff=staff) for a in result.items])
 
 
-@bp.get("/agreements/<int:agreement_id>")
-@allow(PUBLIC)
-@per_token_limit
-@token_required
+@read("/agreements/<int:agreement_id>")
 def agreement(agreement_id: int):
     params.expect()
     found = get_agreement_or_404(agreement_id)

@@ -8,9 +8,14 @@ from crm.forms import Form, strip_filter
 
 
 class NewPasswordMixin:
-    """A new password, typed twice, that passes the policy."""
+    """A new password, typed twice, that passes the policy; email= is the account's address, which the
+    password may not be."""
 
     email_for_policy = ""
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email_for_policy = email
 
     def validate_password(self, field):
         problems = password_problems(field.data or "", self.email_for_policy)
@@ -28,19 +33,10 @@ class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[normalise_email])
 
 
-class ResetPasswordForm(Form):
+class ResetPasswordForm(NewPasswordMixin, Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("Type it again"), validators=[DataRequired(), EqualTo(
         "password", message=_l("The two passwords are not the same."))])
-
-    def __init__(self, *args, email: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.email_for_policy = email
-
-    def validate_password(self, field):
-        problems = password_problems(field.data or "", self.email_for_policy)
-        if problems:
-            raise ValidationError(" ".join(str(problem) for problem in problems))
 
 
 def _code_field(label, description):

@@ -1,23 +1,20 @@
 import logging
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, gettext
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from flask_login import current_user, logout_user
 
 from crm.access import PUBLIC, STAFF, allow
 from crm.auth import pending, resets, sessions, two_factor
-from crm.auth.addresses import account_key, limit_password_guesses, normalise_email
-from crm.auth.forms import (ForgotPasswordForm, MailedCodeForm, PasswordCheckForm, ResetPasswordForm, SignInForm,
-                            TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorTurnOnForm)
+from crm.auth.addresses import limit_password_guesses, normalise_email
+from crm.auth.enrolment import confirm_by_mail, forget_own_enrolment_secret, own_enrolment_secret, render_enrolment
+from crm.auth.forms import (ForgotPasswordForm, PasswordCheckForm, ResetPasswordForm, SignInForm, TwoFactorCodeForm,
+                            TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorTurnOnForm)
 from crm.auth.models import User
-from crm.auth.passwords import verify_password
-from crm.database import utcnow
+from crm.auth.signing_in import (authenticate, finish_pending, form_account_key, second_step, sign_in_now,
+                                 wrong_code)
 from crm.extensions import db, limiter, login_manager
-from crm.forms import ConfirmForm
 from crm.i18n import safe_next
-from crm.mail import Delivery, build_message, send
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("crm.auth")
@@ -28,24 +25,10 @@ def load_user(user_id: str):
     return sessions.load(user_id)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (whatever was wrong)."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active:
-        verify_password(None, password)  # same cost as a real check
-        return None
-    return user if user.check_password(password) else None
-
-
-def _account_key() -> str:
-    # The same normalised address the form authenticates, so invisible or case variants count as one account.
-    return account_key(request.form.get("email"))
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])  # per address
-@limit_password_guesses(_account_key)
+@limit_password_guesses(form_account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -68,96 +51,39 @@ def sign_in():
                 return redirect(url_for(".two_factor_code" if enrolled else ".two_factor_enroll"))
             log.info("sign-in succeeded for %s from %s", email, request.remote_addr)
             pending.clear()
-            sessions.start(user)
-            login_user(user, remember=form.remember.data)
-            user.last_sign_in_at = utcnow()
-            db.session.commit()
+            sign_in_now(user, form.remember.data)
             return redirect(next_url)
     return render_template("auth/sign_in.html", form=form)
 
 
-def _log_too_many(limit) -> None:
-    user = pending.pending_user()
-    log.warning("sign-in code refused (too many attempts) for %s from %s", user.email if user else "?",
-                request.remote_addr)
-
-
-def _code_limits(view):
-    """The rate limits on entering a one-time code: per address, per account and per password sign-in."""
-    view = limiter.limit("5 per 10 minutes", methods=["POST"], key_func=pending.attempt_key,
-                         exempt_when=pending.absent, on_breach=_log_too_many)(view)
-    view = limiter.limit("5 per minute; 20 per hour", methods=["POST"], key_func=pending.account_key,
-                         exempt_when=pending.absent, on_breach=_log_too_many)(view)
-    return limiter.limit("30 per minute; 200 per hour", methods=["POST"], on_breach=_log_too_many)(view)
-
-
-def _finish_sign_in(user: User) -> str:
-    """Sign the pending user in; returns where to go next."""
-    data = pending.clear()
-    sessions.start(user)
-    login_user(user, remember=data.get("remember", False))
-    user.last_sign_in_at = utcnow()
-    db.session.commit()
-    return data.get("next") or url_for("main.home")
-
-
-def _no_pending_sign_in():
-    flash(_("Your sign-in has expired. Please sign in again."), "info")
-    return redirect(url_for(".sign_in"))
-
-
-def _wrong_code(user: User, form) -> object | None:
-    """Count a wrong code: a redirect to the sign-in page once the pending sign-in is locked, else None."""
-    log.info("sign-in code refused for %s from %s", user.email, request.remote_addr)
-    if pending.wrong_code() >= pending.MAX_WRONG_CODES:
-        log.warning("sign-in locked after %d wrong codes for %s from %s", pending.MAX_WRONG_CODES, user.email,
-                    request.remote_addr)
-        flash(_("Too many wrong codes. Please sign in again with your password."), "error")
-        return redirect(url_for(".sign_in"))
-    form.code.errors.append(_("That code is not right, or it was already used."))
-    return None
-
-
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@allow(PUBLIC)
-@_code_limits
-def two_factor_code():
-    if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    user = pending.pending_user()
-    if user is None:
-        return _no_pending_sign_in()
+@second_step
+def two_factor_code(user: User):
     if not user.two_factor_enabled:  # reset by an administrator meanwhile
         return redirect(url_for(".two_factor_enroll"))
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         if two_factor.verify(user, form.code.data):
             log.info("sign-in code accepted; sign-in succeeded for %s from %s", user.email, request.remote_addr)
-            return redirect(_finish_sign_in(user))
+            return redirect(finish_pending(user))
         db.session.rollback()
-        if (locked := _wrong_code(user, form)) is not None:
+        if (locked := wrong_code(user, form)) is not None:
             return locked
     return render_template("auth/two_factor_code.html", form=form)
 
 
 @bp.route("/sign-in/enroll", methods=["GET", "POST"])
-@allow(PUBLIC)
-@_code_limits
-def two_factor_enroll():
-    if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    user = pending.pending_user()
-    if user is None:
-        return _no_pending_sign_in()
+@second_step
+def two_factor_enroll(user: User):
     if user.two_factor_enabled:
         return redirect(url_for(".two_factor_code"))
     if not two_factor.required_for(user):  # no longer required: the password was enough
         log.info("sign-in succeeded for %s from %s", user.email, request.remote_addr)
-        return redirect(_finish_sign_in(user))
+        return redirect(finish_pending(user))
     if not pending.mail_confirmed():
         # A stolen password alone must not tie the account to the thief's authenticator: the code we
         # e-mail to the account's own address comes first.
-        return _confirm_by_mail(user)
+        return confirm_by_mail(user)
     secret = pending.enrolment_secret()
     form = TwoFactorEnrolForm()
     if form.validate_on_submit():
@@ -166,51 +92,11 @@ def two_factor_enroll():
             codes = two_factor.enable(user, secret, step)
             log.info("two-factor sign-in turned on for %s from %s; sign-in succeeded", user.email,
                      request.remote_addr)
-            next_url = _finish_sign_in(user)
+            next_url = finish_pending(user)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
-        if (locked := _wrong_code(user, form)) is not None:
+        if (locked := wrong_code(user, form)) is not None:
             return locked
-    return _render_enrolment(user, secret, form, signing_in=True)
-
-
-def _mail_code(user: User) -> Delivery | None:
-    """E-mail a new confirmation code for this sign-in; None when it has had as many as it may."""
-    code = pending.new_mailed_code()
-    if code is None:
-        return None
-    language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
-        text = render_template("email/enrolment_code.txt", user=user, code=code)
-        message = build_message(user.email, user.name, gettext("Your code to set up two-factor sign-in"), text,
-                                language=language, automatic=True)
-    delivery = send(message)
-    log.info("enrolment confirmation code for %s from %s: %s", user.email, request.remote_addr, delivery)
-    return delivery
-
-
-def _confirm_by_mail(user: User):
-    form = MailedCodeForm()
-    delivery = None
-    if request.method == "POST" and request.form.get("resend"):
-        if ConfirmForm().validate_on_submit():
-            delivery = _mail_code(user) or "exhausted"
-        form = MailedCodeForm(formdata=None)
-    elif not pending.mailed_code_sent():
-        delivery = _mail_code(user) or "exhausted"
-    elif form.validate_on_submit():
-        if pending.confirm_mailed_code(form.code.data):
-            log.info("enrolment confirmed by e-mail for %s from %s", user.email, request.remote_addr)
-            return redirect(url_for(".two_factor_enroll"))
-        if (locked := _wrong_code(user, form)) is not None:
-            return locked
-    return render_template("auth/enrolment_mail.html", form=form, resend_form=ConfirmForm(formdata=None),
-                           email=user.email, delivery=delivery), 422 if form.errors else 200
-
-
-def _render_enrolment(user: User, secret: str, form, signing_in: bool):
-    uri = two_factor.provisioning_uri(user, secret)
-    return render_template("auth/two_factor_enroll.html", form=form, secret=secret, signing_in=signing_in,
-                           qr=two_factor.qr_svg(uri, _("QR code for your authenticator app")))
+    return render_enrolment(user, secret, form, signing_in=True)
 
 
 @bp.post("/sign-out")
@@ -229,7 +115,7 @@ def sign_out():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("10 per hour", methods=["POST"])
-@limiter.limit("3 per hour", methods=["POST"], key_func=_account_key)
+@limiter.limit("3 per hour", methods=["POST"], key_func=form_account_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -261,18 +147,6 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form)
 
 
-ENROLMENT_KEY = "two_factor_enrolment"
-
-
-def _own_enrolment_secret() -> str:
-    """The secret offered to the signed-in user while they turn two-factor sign-in on."""
-    data = session.get(ENROLMENT_KEY)
-    if not isinstance(data, dict) or data.get("user") != current_user.id:
-        data = {"user": current_user.id, "secret": two_factor.new_secret()}
-        session[ENROLMENT_KEY] = data
-    return data["secret"]
-
-
 def _user_key() -> str:
     return f"user:{getattr(current_user, 'id', '')}"
 
@@ -296,7 +170,7 @@ def security():
 def security_enable():
     if current_user.two_factor_enabled:
         return redirect(url_for(".security"))
-    secret = _own_enrolment_secret()
+    secret = own_enrolment_secret()
     form = TwoFactorTurnOnForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.password.data):
@@ -306,7 +180,7 @@ def security_enable():
         elif (step := two_factor.check_new_code(secret, form.code.data)) is not None:
             codes = two_factor.enable(current_user, secret, step)
             db.session.commit()
-            session.pop(ENROLMENT_KEY, None)
+            forget_own_enrolment_secret()
             log.info("two-factor sign-in turned on for %s from %s", current_user.email, request.remote_addr)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for(".security"))
         else:
@@ -314,7 +188,7 @@ def security_enable():
                      request.remote_addr)
             form.code.errors.append(_("That code is not right. Check that the app shows this account, then try "
                                       "the newest code."))
-    return _render_enrolment(current_user, secret, form, signing_in=False)
+    return render_enrolment(current_user, secret, form, signing_in=False)
 
 
 @bp.post("/account/security/disable")

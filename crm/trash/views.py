@@ -1,19 +1,16 @@
 """Admins see what was deleted in the last 30 days and put it back."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from crm.access import ADMINS, allow
 from crm.attachments.models import Attachment
-from crm.auth.models import User
 from crm.claims import AlreadyDone
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.pagination import paginate
-from crm.partnerships.models import Partnership
-from crm.trash import operations
 from crm.soft_delete import KEEP_DAYS
+from crm.trash import operations
+from crm.trash.queries import deleted_records, live_attachment, live_engagement, names_of
 
 bp = Blueprint("trash", __name__, url_prefix="/admin/deleted")
 
@@ -25,25 +22,16 @@ SHOW = ("engagements", "documents")
 def index():
     show = request.args.get("show") if request.args.get("show") in SHOW else "engagements"
     model = Engagement if show == "engagements" else Attachment
-    query = (select(model).where(model.deleted_at >= operations.restorable_since())
-             .options(joinedload(model.partnership).joinedload(Partnership.partner_city))
-             .order_by(model.deleted_at.desc(), model.id.desc())
-             .execution_options(**operations.EVERYTHING))
-    page = paginate(query)
+    page = paginate(deleted_records(model))
     return render_template("trash/index.html", show=show, page=page, keep_days=KEEP_DAYS,
-                           deleted_by=_names_of({record.deleted_by_id for record in page.items}))
-
-
-def _names_of(user_ids: set[int | None]) -> dict[int, str]:
-    """The names of the people who deleted what this page shows, in one query."""
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids - {None}))).all())
+                           deleted_by=names_of({record.deleted_by_id for record in page.items}))
 
 
 @bp.post("/engagements/<int:engagement_id>/restore")
 @allow(ADMINS)
 def restore_engagement(engagement_id: int):
     return _restore(operations.deleted_engagement(engagement_id), "engagements",
-                    lambda: db.session.get(Engagement, engagement_id))
+                    lambda: live_engagement(engagement_id))
 
 
 @bp.post("/documents/<int:attachment_id>/restore")
@@ -53,7 +41,7 @@ def restore_document(attachment_id: int):
     if attachment is not None and operations.engagement_is_deleted(attachment.engagement_id):
         flash(_("This document belongs to a deleted engagement; restore the engagement first."), "error")
         return redirect(url_for(".index", show="documents"))
-    return _restore(attachment, "documents", lambda: db.session.get(Attachment, attachment_id))
+    return _restore(attachment, "documents", lambda: live_attachment(attachment_id))
 
 
 def _restore(record, show: str, live=lambda: None):

@@ -36,7 +36,3 @@ class JoinForm(NewPasswordMixin, Form):
     password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("Type it again"), validators=[DataRequired(), EqualTo(
         "password", message=_l("The two passwords are not the same."))])
-
-    def __init__(self, *args, email: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.email_for_policy = email

@@ -15,6 +15,11 @@ bp = Blueprint("staff_invitations", __name__)
 log = logging.getLogger("crm.auth")
 
 
+def _problem(error: staff_invitations.StaffInvitationError):
+    """The page that says why the link cannot be used (410: it will not work again)."""
+    return render_template("guests/invitation_problem.html", message=str(error)), 410
+
+
 @bp.route("/join/<token>", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])
@@ -22,7 +27,7 @@ def accept(token: str):
     try:
         invitation = staff_invitations.find_usable(token)
     except staff_invitations.StaffInvitationError as error:
-        return render_template("guests/invitation_problem.html", message=str(error)), 410
+        return _problem(error)
     if current_user.is_authenticated:
         # The link alone never ends anyone's session: whoever is signed in here signs out first.
         flash(_("Sign out first to accept an invitation for another account."), "info")
@@ -33,7 +38,7 @@ def accept(token: str):
             user = staff_invitations.accept(invitation, name=form.name.data, password=form.password.data)
         except staff_invitations.StaffInvitationError as error:
             db.session.rollback()
-            return render_template("guests/invitation_problem.html", message=str(error)), 410
+            return _problem(error)
         sessions.start(user)
         db.session.commit()
         login_user(user)

@@ -7,11 +7,12 @@ would take the last one away counts the active administrators under a row lock
 (PostgreSQL) in the same transaction, so two admins demoting each other at once
 cannot both succeed.
 """
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from crm.api.models import ApiToken
+from crm.audit.models import AuditEvent
 from crm.auth import sessions
-from crm.auth.models import User
+from crm.auth.models import User, UserSession
 from crm.database import utcnow
 from crm.extensions import db
 from crm.roles import Role
@@ -45,6 +46,19 @@ def end_everything(user_id: int) -> None:
     sessions.end_all(user_id)
     db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
                        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def end_session(user: User, record: UserSession, ended_by: User) -> bool:
+    """End one live session of the user and write it in the audit trail (the bulk update that ends it is one the
+    trail does not see); False when it had ended already."""
+    if not sessions.end(user.id, record.id):
+        return False
+    db.session.execute(insert(AuditEvent), {
+        "occurred_at": utcnow(), "user_id": ended_by.id, "action": "update",
+        "record_type": "user_sessions", "record_id": record.id, "partnership_id": None,
+        "changes": {"user_id": [user.id, user.id], "device": [record.device, record.device],
+                    "revoked_at": [None, utcnow().isoformat()]}})
+    return True
 
 
 def change_role(user: User, role: Role) -> User:

@@ -1,16 +1,12 @@
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import insert, select
 
 from crm.access import ADMINS, allow
-from crm.audit.models import AuditEvent
 from crm.auth import sessions, two_factor
-from crm.auth.models import User, UserSession
 from crm.confirm import confirm_then
-from crm.database import utcnow
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.links import public_url_for
@@ -18,7 +14,8 @@ from crm.pagination import paginate
 from crm.roles import Role
 from crm.users import offboarding, staff_invitations
 from crm.users.forms import RoleForm, StaffInviteForm
-from crm.users.models import StaffInvitation
+from crm.users.queries import (email_taken, get_invitation_or_404, get_live_session_or_404, get_staff_or_404,
+                               get_user_or_404, user_list)
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 log = logging.getLogger("crm.auth")
@@ -28,21 +25,15 @@ log = logging.getLogger("crm.auth")
 @allow(ADMINS)
 def index():
     guests = request.args.get("show") == "guests"
-    query = (select(User).where(User.role == Role.GUEST if guests else User.role != Role.GUEST)
-             .order_by(User.name, User.id))
-    return render_template("users/index.html", page=paginate(query), guests=guests,
+    return render_template("users/index.html", page=paginate(user_list(guests)), guests=guests,
                            invitations=[] if guests else staff_invitations.open_invitations(),
                            form=ConfirmForm(formdata=None))
-
-
-def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
 
 
 @bp.get("/<int:user_id>")
 @allow(ADMINS)
 def show(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id)
     return render_template("users/show.html", user=user, sessions=sessions.live_sessions(user.id),
                            this_session=sessions.current_id(current_user))
 
@@ -54,9 +45,7 @@ def _last_admin_message() -> str:
 @bp.route("/<int:user_id>/role", methods=["GET", "POST"])
 @allow(ADMINS)
 def change_role(user_id: int):
-    user = _user_or_404(user_id)
-    if not user.is_staff:
-        abort(404)
+    user = get_staff_or_404(user_id)
     form = RoleForm(data={"role": user.role.value})
     status = 200
     if form.validate_on_submit():
@@ -78,7 +67,7 @@ def change_role(user_id: int):
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
 @allow(ADMINS)
 def deactivate(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id)
     back = url_for(".show", user_id=user.id)
     if not user.active:
         return redirect(back)
@@ -104,7 +93,7 @@ def deactivate(user_id: int):
 @bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
 @allow(ADMINS)
 def reactivate(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id)
     back = url_for(".show", user_id=user.id)
 
     def act():
@@ -121,21 +110,12 @@ def reactivate(user_id: int):
 @bp.route("/<int:user_id>/sessions/<int:session_id>/end", methods=["GET", "POST"])
 @allow(ADMINS)
 def end_session(user_id: int, session_id: int):
-    user = _user_or_404(user_id)
-    record = db.session.scalar(select(UserSession).where(UserSession.id == session_id,
-                                                         UserSession.user_id == user.id,
-                                                         UserSession.revoked_at.is_(None)))
-    if record is None:
-        abort(404)
+    user = get_user_or_404(user_id)
+    record = get_live_session_or_404(user, session_id)
     back = url_for(".show", user_id=user.id)
 
     def act():
-        if sessions.end(user.id, record.id):
-            db.session.execute(insert(AuditEvent), {
-                "occurred_at": utcnow(), "user_id": current_user.id, "action": "update",
-                "record_type": "user_sessions", "record_id": record.id, "partnership_id": None,
-                "changes": {"user_id": [user.id, user.id], "device": [record.device, record.device],
-                            "revoked_at": [None, utcnow().isoformat()]}})
+        if offboarding.end_session(user, record, current_user):
             log.info("session %d of %s ended by %s", record.id, user.email, current_user.email)
 
     return confirm_then(
@@ -147,9 +127,8 @@ def end_session(user_id: int, session_id: int):
 @bp.route("/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
 @allow(ADMINS)
 def reset_two_factor(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not user.is_staff:
-        abort(404)
+    user = get_staff_or_404(user_id)
+    back = url_for(".index")
 
     def reset():
         two_factor.disable(user)
@@ -162,8 +141,7 @@ def reset_two_factor(user_id: int):
         message=_("Their authenticator app and recovery codes stop working and they are signed out everywhere. "
                   "They sign in with their password alone, or set up a new app if the office requires it."),
         button=_("Reset two-factor sign-in"),
-        cancel_url=url_for(".index"), done_url=url_for(".index"),
-        done_message=_("Two-factor sign-in was reset for %(name)s.", name=user.name))
+        cancel_url=back, done_url=back, done_message=_("Two-factor sign-in was reset for %(name)s.", name=user.name))
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -171,7 +149,7 @@ def reset_two_factor(user_id: int):
 def invite():
     form = StaffInviteForm()
     if form.validate_on_submit():
-        if db.session.scalar(select(User.id).where(User.email == form.email.data)) is not None:
+        if email_taken(form.email.data):
             form.email.errors.append(_("An account with this e-mail address exists already."))
         else:
             invitation, token = staff_invitations.invite(form.email.data, Role(form.role.data), current_user)
@@ -187,7 +165,7 @@ def invite():
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @allow(ADMINS)
 def revoke_invitation(invitation_id: int):
-    invitation = db.get_or_404(StaffInvitation, invitation_id)
+    invitation = get_invitation_or_404(invitation_id)
     back = url_for(".index")
     return confirm_then(
         lambda: staff_invitations.revoke(invitation),
