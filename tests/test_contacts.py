@@ -85,3 +85,24 @@ def test_organizations_create_edit_and_list(client, login, make, session):
     page = client.get("/organizations/?kind=chamber").text
     assert "Kyoto Chamber of Commerce" in page
     assert "Kyoto Chamber" not in client.get("/organizations/?kind=airline").text
+
+
+def test_a_contact_or_organization_moved_to_another_partnership_leads_to_that_partnerships_page(
+        client, login, make, session):
+    login("coordinator")
+    first, second = make.partnership(), make.partnership()
+    contact, organization = make.contact(first, name="Ana"), make.organization(first, name="Chamber")
+    response = client.post(f"/contacts/{contact.id}/edit", data={
+        "partnership_id": second.id, "side": "partner", "name": "Ana", "organization_id": 0, "language": "",
+        "visibility": "shared", "version": "1"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/partnerships/{second.id}#contacts"
+    response = client.post(f"/organizations/{organization.id}/edit", data={
+        "partnership_id": second.id, "side": "partner", "name": "Chamber", "kind": "chamber", "version": "1"})
+    assert response.headers["Location"] == f"/partnerships/{second.id}#organizations"
+    created = client.post("/organizations/new", data={
+        "partnership_id": second.id, "side": "home", "name": "Airline", "kind": "airline"})
+    assert created.headers["Location"] == f"/partnerships/{second.id}#organizations"
+    session.expire_all()
+    assert session.get(Contact, contact.id).partnership_id == second.id
+    assert session.get(Organization, organization.id).partnership_id == second.id

@@ -1,25 +1,26 @@
 from dataclasses import dataclass
+from functools import cache
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.local import LocalProxy
 
 from crm.access import ADMINS, allow
-from crm.cities.models import City
 from crm.extensions import db
 from crm.forms import options
 from crm.pagination import paginate_list
+from crm.records import edit_record
 from crm.settings.forms import HomeCityForm, SettingsForm
-from crm.settings.models import HomeCity
+from crm.settings.operations import SETTINGS_FIELDS, apply_form
+from crm.settings.queries import cities_by_id, get_home_city_or_404, home_city_thresholds
 from crm.settings.service import add_home_city, home_city_names, office_settings
-from crm.versioning import Conflict, save_unless_conflict
+from crm.versioning import Conflict
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 HOME_CITIES_PER_PAGE = 50
-SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"]
 
 
 @dataclass
@@ -32,22 +33,36 @@ class ThresholdConflict:
     version: int  #: the current version: saving again replaces theirs deliberately
 
 
+HOME_COLUMN = ("home_cities", "home_page", "home_thresholds", "home_versions")
+
+
+def _home_cities(names: list[tuple[int, str]]) -> dict:
+    """The page's home-cities column: this page of them (an association may have thousands), with their
+    thresholds and versions."""
+    page = paginate_list(names, per_page=HOME_CITIES_PER_PAGE)
+    shown = [city_id for city_id, _name in page.items]
+    cities = cities_by_id(shown)
+    rows = home_city_thresholds(shown)
+    return {"home_cities": [cities[city_id] for city_id in shown if city_id in cities], "home_page": page,
+            "home_thresholds": {row.city_id: row.threshold_months for row in rows},
+            "home_versions": {row.city_id: row.version for row in rows}}
+
+
+def _read_if_shown(read, keys) -> dict:
+    """Template values read on first use: if the page is not rendered (a save redirects), nothing is read."""
+    read = cache(read)
+    return {key: LocalProxy(lambda key=key: read()[key]) for key in keys}
+
+
 def _render(settings_form=None, home_form=None, conflict=None, threshold_conflict=None):
+    """The page with its forms together: the office's, a threshold for each home city, and adding a home city."""
     settings = office_settings()
     names = home_city_names()
     settings_form = settings_form or SettingsForm(obj=settings)
     settings_form.default_home_city_id.choices = options(names)
-    page = paginate_list(names, per_page=HOME_CITIES_PER_PAGE)  # an association may have thousands
-    shown = [city_id for city_id, _name in page.items]
-    cities = {c.id: c for c in db.session.scalars(select(City).where(City.id.in_(shown)))}
-    rows = db.session.execute(select(HomeCity.city_id, HomeCity.threshold_months, HomeCity.version)
-                              .where(HomeCity.city_id.in_(shown))).all()
     return render_template("settings/index.html", settings_form=settings_form, conflict=conflict,
-                           home_form=home_form or HomeCityForm(formdata=None),
-                           home_cities=[cities[city_id] for city_id in shown if city_id in cities],
-                           home_page=page, home_thresholds={row.city_id: row.threshold_months for row in rows},
-                           home_versions={row.city_id: row.version for row in rows},
-                           threshold_conflict=threshold_conflict)
+                           home_form=home_form or HomeCityForm(formdata=None), threshold_conflict=threshold_conflict,
+                           **_home_cities(names))
 
 
 @bp.get("/")
@@ -59,22 +74,17 @@ def index():
 @bp.post("/")
 @allow(ADMINS)
 def update():
+    """The office's form; shown again on its page, beside the others (422 when invalid, 409 on a conflict)."""
     settings = office_settings()
     form = SettingsForm()
-    form.default_home_city_id.choices = options(home_city_names())
-    if form.validate():
-        conflict = save_unless_conflict(form, settings, SETTINGS_FIELDS, lambda: _apply(form, settings))
-        if conflict is None:
-            flash(_("The settings were saved."), "success")
-            return redirect(url_for(".index"))
-        return _render(settings_form=form, conflict=conflict), 409
-    return _render(settings_form=form), 422
-
-
-def _apply(form: SettingsForm, settings) -> None:
-    for name in SETTINGS_FIELDS:  # not the version: that is SQLAlchemy's to change
-        setattr(settings, name, form[name].data)
-    db.session.flush()
+    names = home_city_names()
+    form.default_home_city_id.choices = options(names)
+    if not form.validate():
+        return _render(settings_form=form), 422
+    return edit_record(settings, form, apply_form, compare=SETTINGS_FIELDS, template="settings/index.html",
+                       done=url_for(".index"), saved=_("The settings were saved."), settings_form=form,
+                       home_form=HomeCityForm(formdata=None), threshold_conflict=None,
+                       **_read_if_shown(lambda: _home_cities(names), HOME_COLUMN))
 
 
 @bp.post("/home-cities")
@@ -93,7 +103,7 @@ def add_home():
 @allow(ADMINS)
 def home_threshold(city_id: int):
     """A member city of an association may keep its own ceremonial threshold (empty: the office's)."""
-    home = db.session.get(HomeCity, city_id) or abort(404)
+    home = get_home_city_or_404(city_id)
     raw = (request.form.get("threshold_months") or "").strip()
     if raw and not (raw.isdigit() and 1 <= int(raw) <= 120):
         flash(_("The threshold must be a whole number of months between 1 and 120."), "error")

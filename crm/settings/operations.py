@@ -1,0 +1,14 @@
+"""Changes to the office settings. They flush; the request commits."""
+from crm.extensions import db
+from crm.settings.forms import SettingsForm
+from crm.settings.models import OfficeSettings
+
+#: what the settings form changes (not the version: that is SQLAlchemy's to change)
+SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"]
+
+
+def apply_form(settings: OfficeSettings, form: SettingsForm) -> OfficeSettings:
+    for name in SETTINGS_FIELDS:
+        setattr(settings, name, form[name].data)
+    db.session.flush()
+    return settings
