@@ -36,17 +36,22 @@ def create_record(form, make: Callable, *, template: str, done: Callable[[object
     return render_template(template, form=form, **context)
 
 
-def edit_record(record, form, apply: Callable, *, compare: list[str], template: str, done: str, saved=None,
-                **context):
+def edit_record(record, form, apply: Callable, *, compare: list[str], done, template: str | None = None,
+                page: Callable | None = None, saved=None, **context):
     """The edit form; once valid and still based on the current version, ``apply(record, form)``, commit, go on.
 
-    ``compare`` names the fields the conflict page shows when the record changed since the form was opened."""
+    ``compare`` names the fields the conflict page shows when the record changed since the form was opened;
+    ``done`` is where to go after saving (or a function of the saved record that gives it). The form is
+    rendered with ``template``, or, on a page that holds other forms too, by ``page(form=, conflict=)``,
+    which answers 422 when the form is invalid."""
     conflict = None
     if form.validate_on_submit():
         conflict = save_unless_conflict(form, record, compare, lambda: apply(record, form))
         if conflict is None:
             flash(saved or _("Your changes were saved."), "success")
-            return redirect(back_to(done))
+            return redirect(back_to(done(record) if callable(done) else done))
+    if page is not None:
+        return page(form=form, conflict=conflict), 409 if conflict else 422 if form.errors else 200
     return render_template(template, form=form, conflict=conflict, **context), 409 if conflict else 200
 
 
