@@ -1,45 +1,44 @@
-"""Backup and restore: everything (every table, every attachment) in one archive.
+"""Backup: everything (every table, every attachment) in one archive.
 
 `flask crm export PATH` writes a zip with one JSON document per table and the
 attachment files; `flask crm import PATH` restores it into an empty database
-of the same schema revision. Values are written as JSON with dates and
-times in ISO 8601, so an export from SQLite restores into PostgreSQL and back.
+of the same schema revision (crm.backup_restore). Values are written as JSON
+with dates and times in ISO 8601, so an export from SQLite restores into
+PostgreSQL and back.
 
 The archive holds password hashes, two-factor secrets and session tokens: it is
 written readable by its owner only (0600), and sealed with a passphrase on
 request (crm.backup_encryption). Every table is read in one snapshot (one
 read-only transaction, as `pg_dump` does), the attachments are the files of the
-attachment rows in it, and the export checks the archive it wrote before it
-succeeds. An archive to restore is checked whole before anything is written —
-entry names, entry count, sizes and compression ratios, from the zip headers
-and again while reading, since headers can lie; row counts, references and
-checksums (crm.backup_checks) — so a refused archive leaves neither rows nor
-files behind; `crm import --check` runs the same checks and stops there.
+attachment rows in it, and the export checks the archive it wrote, as a restore
+would, before it succeeds: how it is packed — entry names, entry count, sizes
+and compression ratios, from the zip headers and again while reading, since
+headers can lie (crm.backup_checks) — and what it holds — row counts,
+references and checksums (crm.backup_contents).
 """
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
 
 from crm.attachments.models import Attachment
-from crm.attachments.storage import attachment_path, temporary_path
-from crm.backup_checks import (FORMAT, RAISE_LIMITS, READ_CHUNK, ZIP_ERRORS, Contents, Limits, RestoreError,
-                               check_archive, drain, load_table, verify_contents)
-from crm.backup_encryption import DecryptionError, EncryptingWriter, WrongPassphrase, decrypt, is_encrypted
+from crm.attachments.storage import temporary_path
+from crm.backup_checks import FORMAT, RAISE_LIMITS, READ_CHUNK, Limits, RestoreError, check_archive, open_archive
+from crm.backup_contents import locate, verify_contents
+from crm.backup_encryption import EncryptingWriter
 from crm.extensions import db
 
 #: how long the export waits for a transaction deleting an attachment whose file has gone
@@ -54,23 +53,6 @@ def _plain(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
-
-
-def _revision() -> str | None:
-    """The schema revision of the database restored into; None when it was never upgraded."""
-    connection = db.session.connection()
-    if not sa.inspect(connection).has_table("alembic_version"):
-        return None
-    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _locate(row: dict) -> PurePosixPath:
-    """Where an attachment row's file lives, relative to ATTACHMENTS_DIR (as crm.attachments.storage puts it)."""
-    try:
-        path = attachment_path(Attachment(id=row.get("id"), stored_name=row.get("stored_name")))
-    except (ValueError, TypeError):
-        raise RestoreError(f"attachment {row.get('id')!r} has a stored name this CRM never makes") from None
-    return PurePosixPath(path.relative_to(current_app.config["ATTACHMENTS_DIR"]).as_posix())
 
 
 class ExportError(RuntimeError):
@@ -149,7 +131,7 @@ def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
     """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records;
     False when the file and its row were deleted since the snapshot. Raises ExportError for a lost file."""
     try:
-        relative = _locate(row)
+        relative = locate(row)
     except RestoreError as error:
         raise ExportError(f"{error}; delete that document") from None
     file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
@@ -213,149 +195,10 @@ def _check_written(path: Path, passphrase: str | None, limits: Limits) -> None:
     """The archive just written, checked as a restore would check it."""
     try:
         with ExitStack() as stack:
-            archive = _open_zip(path, passphrase, stack)
+            archive = open_archive(path, passphrase, stack)
             revision = json.loads(archive.read("manifest.json"))["revision"]
-            verify_contents(archive, check_archive(archive, limits, revision), _locate)
+            verify_contents(archive, check_archive(archive, limits, revision))
     except RestoreError as error:
         advice = error.advice if error.advice == RAISE_LIMITS else "Run the export again; report it if it fails again."
         raise ExportError(f"the archive failed its own check: {error}. {advice.rstrip('.')}") from None
 
-
-def check_archive_file(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> Contents:
-    """Check an archive as completely as a restore would, against this database's schema revision, and write
-    nothing (a restore drill): raises RestoreError, else says what the archive holds."""
-    limits = limits or Limits.from_config(current_app.config)
-    with ExitStack() as stack:
-        archive = _open_zip(Path(path), passphrase, stack)
-        return verify_contents(archive, check_archive(archive, limits, _revision()), _locate)
-
-
-def import_archive(path: Path, passphrase: str | None = None, limits: Limits | None = None) -> dict[str, int]:
-    """Restore an archive into an empty database, and commit; refuses a non-empty one, another schema revision,
-    and any archive that breaks the limits or does not hold together (crm.backup_checks) — before writing a row
-    or a file. Raises RestoreError, with the session to be rolled back."""
-    limits = limits or Limits.from_config(current_app.config)
-    with ExitStack() as stack:
-        archive = _open_zip(Path(path), passphrase, stack)
-        checked = check_archive(archive, limits, _revision())
-        verify_contents(archive, checked, _locate)
-        _check_free_space(sum(entry.file_size for entry, _ in checked.attachments))
-        for table in db.metadata.sorted_tables:
-            if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
-                raise RestoreError(f"the database is not empty (table {table.name} has rows)",
-                                   advice="Restore into a new database (`flask --app wsgi db upgrade` creates its "
-                                          "tables).")
-        target = Path(current_app.config["ATTACHMENTS_DIR"])
-        for _, relative in checked.attachments:
-            if (target / relative).exists() or (target / relative).is_symlink():
-                raise RestoreError(f"the attachments folder is not empty ({target / relative} exists)",
-                                   advice="Restore into an empty attachments folder (CRM_ATTACHMENTS_DIR).")
-        counts = {}
-        for table in db.metadata.sorted_tables:
-            rows = load_table(archive, checked, table)
-            if rows:
-                try:
-                    db.session.execute(table.insert(), rows)
-                except sa.exc.StatementError as error:
-                    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-                    raise RestoreError(f"the database refused the rows of table {table.name} ({reason})") from None
-            counts[table.name] = len(rows)
-        _reset_sequences()
-        db.session.flush()
-        _restore_files(archive, checked.attachments)
-    return counts
-
-
-def _open_zip(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.ZipFile:
-    """The archive as a zip; a sealed one is opened into an unnamed temporary file (0600, gone when closed)."""
-    source = path
-    if is_encrypted(path):
-        if not passphrase:
-            raise RestoreError("the archive is encrypted: give its passphrase", advice="")
-        plain = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
-        try:
-            with open(path, "rb") as sealed:
-                decrypt(sealed, plain, passphrase)
-        except WrongPassphrase:
-            raise RestoreError("wrong passphrase: the archive cannot be opened with it", advice="") from None
-        except DecryptionError as error:
-            raise RestoreError(f"the encrypted archive is damaged ({error})") from None
-        plain.seek(0)
-        source = plain
-    try:
-        return stack.enter_context(zipfile.ZipFile(source))
-    except ZIP_ERRORS as error:
-        raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None
-
-
-def _check_free_space(needed: int) -> None:
-    """Refuse up front rather than fill the disk halfway through."""
-    folder = Path(current_app.config["ATTACHMENTS_DIR"])
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    free = shutil.disk_usage(folder).free
-    if needed > free:
-        raise RestoreError(f"the attachments need {needed} bytes, but the disk holding {folder} has only {free} free",
-                           advice="Free some space, then restore.")
-
-
-def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
-    """Unpack into a hidden folder beside the attachments, move into place, then commit the rows: a failure
-    anywhere removes the files already moved, and the caller rolls the rows back."""
-    target = Path(current_app.config["ATTACHMENTS_DIR"])
-    created: list[Path] = []  # folders made here, removed again on failure
-    _make_folder(target, created)
-    root = target.resolve()
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restore-"))
-    moved: list[Path] = []
-    try:
-        for entry, relative in attachments:
-            destination = target / relative
-            if not destination.parent.resolve().is_relative_to(root) or destination.is_symlink():
-                raise RestoreError(f"unsafe path in the archive: {entry.filename!r}")
-            staged = staging / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            with open(staged, "xb") as file:
-                drain(archive, entry, file.write, 0)
-        for entry, relative in attachments:
-            destination = target / relative
-            _make_folder(destination.parent, created)
-            os.replace(staging / relative, destination)
-            moved.append(destination)
-        try:
-            db.session.commit()
-        except sa.exc.SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-            raise RestoreError(f"the database refused the restored rows ({reason})") from None
-    except BaseException as error:
-        for file in moved:
-            file.unlink(missing_ok=True)
-        for folder in reversed(created):
-            with suppress(OSError):
-                folder.rmdir()
-        if isinstance(error, OSError):  # a full disk, read-only storage: a message, not a traceback
-            raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})",
-                               advice="") from None
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _make_folder(folder: Path, created: list[Path]) -> None:
-    """mkdir -p, noting each folder it makes (outermost first)."""
-    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    created.extend(reversed(missing))
-
-
-def _reset_sequences() -> None:
-    """PostgreSQL's id sequences continue after the restored ids."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    for table in db.metadata.sorted_tables:
-        key = list(table.primary_key.columns)
-        if len(key) == 1 and isinstance(key[0].type, sa.Integer) and key[0].autoincrement is not False:
-            db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key[0].name}'), "
-                f"coalesce((SELECT max({key[0].name}) FROM {table.name}), 0) + 1, false) "
-                f"WHERE pg_get_serial_sequence('{table.name}', '{key[0].name}') IS NOT NULL"))

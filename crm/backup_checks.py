@@ -1,30 +1,30 @@
-"""Checking a backup archive before anything is restored from it (crm.backup).
+"""Checking a backup archive before anything is restored from it (crm.backup_restore): how it is packed.
 
-Every entry's name, the number of entries, each entry's size and compression
+An archive is opened (a sealed one decrypted into an unnamed temporary file);
+every entry's name, the number of entries, each entry's size and compression
 ratio and the total size are read from the zip headers; then every byte is
 read once, held to what its header declares, since headers can lie. Then the
-contents: each table holds the rows its manifest counts, every foreign key
-resolves within the archive, and every attachment row has its file with the
-size and SHA-256 the row records. Nothing is written while checking: a
-refused archive leaves neither rows nor files. `crm export` runs the same
-checks on the archive it has just written before it reports success.
+contents are checked (crm.backup_contents). Nothing is written while
+checking: a refused archive leaves neither rows nor files. `crm export`
+(crm.backup) runs the same checks on the archive it has just written before
+it reports success.
 """
 import hashlib
 import json
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask import current_app
 
+from crm.backup_encryption import DecryptionError, WrongPassphrase, decrypt, is_encrypted
 from crm.extensions import db
 
 FORMAT = 1
@@ -224,90 +224,23 @@ def drain(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sink, read_before: i
     return read
 
 
-@dataclass
-class Contents:
-    """What a sound archive holds."""
-    rows: int
-    tables: int
-    files: int
-    file_bytes: int
-    #: files in the archive that no attachment row names (an older export copied the whole folder)
-    unclaimed_files: int
-
-
-def verify_contents(archive: zipfile.ZipFile, checked: CheckedArchive,
-                    locate: Callable[[dict], PurePosixPath]) -> Contents:
-    """Check what the archive says, not only how it is packed: every table holds the rows its manifest counts,
-    with this schema's columns; every foreign key resolves to a row in the archive; every attachment row has its
-    file (at `locate(row)`) with the recorded size and SHA-256. Reads one table at a time; raises RestoreError."""
-    tables = db.metadata.sorted_tables
-    wanted = {(key.referred_table.name, tuple(element.column.name for element in key.elements))
-              for table in tables for key in table.foreign_key_constraints}
-    present: dict[tuple[str, tuple[str, ...]], set] = {}
-    references: list[tuple[str, sa.ForeignKeyConstraint, set]] = []
-    rows_total = files = file_bytes = 0
-    claimed: set[PurePosixPath] = set()
-    sizes = {relative: entry.file_size for entry, relative in checked.attachments}
-    for table in tables:
-        rows = load_table(archive, checked, table)
-        rows_total += len(rows)
-        for referred, columns in wanted:
-            if referred == table.name:
-                present[(referred, columns)] = {tuple(row[column] for column in columns) for row in rows}
-        for key in table.foreign_key_constraints:
-            values = {tuple(row[column.name] for column in key.columns) for row in rows}
-            references.append((table.name, key, {value for value in values if None not in value}))
-        if table.name == "attachments":
-            for row in rows:
-                relative = locate(row)
-                digest, entry_size = checked.digests.get(relative), sizes.get(relative)
-                if digest is None:
-                    raise RestoreError(f"the archive is incomplete: the file of attachment {row['id']} "
-                                       f"({relative}) is missing")
-                if digest != row["sha256"] or entry_size != row["size"]:
-                    raise RestoreError(f"the file of attachment {row['id']} ({relative}) is not the one its row "
-                                       "records (size or SHA-256 differ)")
-                claimed.add(relative)
-                files += 1
-                file_bytes += entry_size
-    for table_name, key, values in references:
-        referred = (key.referred_table.name, tuple(element.column.name for element in key.elements))
-        dangling = values - present[referred]
-        if dangling:
-            columns = ", ".join(column.name for column in key.columns)
-            raise RestoreError(f"the archive is inconsistent: {len(dangling)} row(s) of {table_name} refer "
-                               f"through {columns} to {key.referred_table.name} rows it does not hold, "
-                               f"e.g. {sorted(dangling, key=repr)[0]}")
-    return Contents(rows_total, len(tables), files, file_bytes, len(checked.digests.keys() - claimed))
-
-
-def load_table(archive: zipfile.ZipFile, checked: CheckedArchive, table: sa.Table) -> list[dict]:
-    """One table's rows, each a dict of this schema's columns with values as the columns take them, as many as
-    the manifest counts."""
+def open_archive(path: Path, passphrase: str | None, stack: ExitStack) -> zipfile.ZipFile:
+    """The archive as a zip; a sealed one is opened into an unnamed temporary file (0600, gone when closed)."""
+    source = path
+    if is_encrypted(path):
+        if not passphrase:
+            raise RestoreError("the archive is encrypted: give its passphrase", advice="")
+        plain = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
+        try:
+            with open(path, "rb") as sealed:
+                decrypt(sealed, plain, passphrase)
+        except WrongPassphrase:
+            raise RestoreError("wrong passphrase: the archive cannot be opened with it", advice="") from None
+        except DecryptionError as error:
+            raise RestoreError(f"the encrypted archive is damaged ({error})") from None
+        plain.seek(0)
+        source = plain
     try:
-        with archive.open(checked.tables[table.name]) as stream:
-            rows = json.load(stream)
+        return stack.enter_context(zipfile.ZipFile(source))
     except ZIP_ERRORS as error:
-        raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
-    if not isinstance(rows, list) or len(rows) != checked.counts.get(table.name):
-        raise RestoreError(f"the archive's table {table.name} does not hold the rows its manifest counts")
-    columns = {column.name: column for column in table.columns}
-    for row in rows:
-        if not isinstance(row, dict) or row.keys() != columns.keys():
-            raise RestoreError(f"the archive's table {table.name} is damaged (a row without this schema's columns)")
-    try:
-        return [{key: typed_value(columns[key], value) for key, value in row.items()} for row in rows]
-    except (ValueError, TypeError) as error:
-        raise RestoreError(f"the archive's table {table.name} is damaged ({error})") from None
-
-
-def typed_value(column: sa.Column, value):
-    """A value as JSON holds it, as the column takes it (dates and times come as ISO 8601 text)."""
-    if value is None:
-        return None
-    kind = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
-    if isinstance(kind, sa.DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, sa.Date):
-        return date.fromisoformat(value)
-    return value
+        raise RestoreError(f"this is not an archive made by `crm export`, or it is damaged ({error})") from None

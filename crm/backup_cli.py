@@ -1,5 +1,5 @@
-"""`flask crm export`, `flask crm import` and `flask crm import --check`: the backup archive (crm.backup) from the
-command line."""
+"""`flask crm export`, `flask crm import` and `flask crm import --check`: the backup archive (crm.backup,
+crm.backup_restore) from the command line."""
 import os
 from pathlib import Path
 
@@ -68,7 +68,8 @@ def export_command(path: str, encrypt: bool, passphrase_file: str | None):
 @with_appcontext
 def import_command(path: str, check_only: bool, passphrase_file: str | None):
     """Restore an archive made by `crm export` into an empty database (asks for the passphrase if it is encrypted)."""
-    from crm.backup import RestoreError, check_archive_file, import_archive
+    from crm.backup_checks import RestoreError
+    from crm.backup_restore import check_archive_file, import_archive
     from crm.extensions import db
 
     passphrase = _passphrase(passphrase_file, confirm=False) if is_encrypted(path) else None

@@ -8,7 +8,7 @@ from flask_login import login_user
 from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement, AgreementKind
-from crm.attachments import storage
+from crm.attachments import filenames, storage
 from crm.attachments.models import Attachment
 from crm.attachments.queries import attachments_for
 from crm.auth.models import User
@@ -304,18 +304,18 @@ def test_attachments_for_loads_uploaders_in_one_query(app_ctx, make, session, en
     ("/", "file"),
 ])
 def test_safe_filename(name, expected):
-    assert storage.safe_filename(name) == expected
+    assert filenames.safe_filename(name) == expected
 
 
 def test_safe_filename_caps_the_length_and_keeps_the_extension():
-    name = storage.safe_filename("京" * 300 + ".pdf")
+    name = filenames.safe_filename("京" * 300 + ".pdf")
     assert len(name) == 200 and name.endswith("京.pdf")
 
 
 def test_display_name_adds_the_detected_extension_when_the_name_does_not_say_it():
-    assert storage.display_name("scan", "pdf") == "scan.pdf"
-    assert storage.display_name("photo.JPEG", "jpg") == "photo.JPEG"
-    assert storage.display_name("photo.png", "jpg") == "photo.png.jpg"
+    assert filenames.display_name("scan", "pdf") == "scan.pdf"
+    assert filenames.display_name("photo.JPEG", "jpg") == "photo.JPEG"
+    assert filenames.display_name("photo.png", "jpg") == "photo.png.jpg"
 
 
 @pytest.mark.parametrize("head, expected", [

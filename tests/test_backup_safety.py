@@ -130,9 +130,10 @@ def test_hostile_archive_is_refused_with_nothing_written(attack, good_archive, e
 
 def test_archive_bigger_than_the_free_space_is_refused_up_front(good_archive, empty_app, restore_target,
                                                                 monkeypatch):
-    import crm.backup
+    import crm.backup_restore
 
-    monkeypatch.setattr(crm.backup.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 10))
+    monkeypatch.setattr(crm.backup_restore.shutil, "disk_usage",
+                        lambda path: shutil._ntuple_diskusage(10**9, 10**9, 10))
     result = empty_app.test_cli_runner().invoke(args=["crm", "import", str(good_archive)])
     assert result.exit_code == 1 and "only 10 free" in result.output
     assert restore_target()

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from crm.attachments.models import Attachment
 from crm.attachments.storage import attachment_path, temporary_path
-from crm.backup import export_archive, import_archive
+from crm.backup import export_archive
+from crm.backup_restore import import_archive
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.extensions import db
 from crm.partnerships.models import Side

@@ -1,5 +1,6 @@
 """Storing uploaded files: checked from their content, kept outside the static
-folder under generated names. These functions flush; the request commits.
+folder under generated names (crm.attachments.filenames makes the name shown).
+These functions flush; the request commits.
 
 A file is written under a temporary name (`<stored name>.part`) and takes its
 real name only when the transaction that adds its row commits; a rollback, or
@@ -13,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import unicodedata
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +29,7 @@ from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement
 from crm.attachments import quota
+from crm.attachments.filenames import display_name
 from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
@@ -49,9 +50,6 @@ ALLOWED_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "odp": "application/vnd.oasis.opendocument.presentation",
 }
-#: other spellings of an allowed extension, so "photo.jpeg" keeps its name
-_EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
-MAX_NAME_LENGTH = 200
 HEAD_BYTES = 8192  # as much as filetype ever looks at
 _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
@@ -59,10 +57,6 @@ PART_SUFFIX = ".part"  #: a file written but not yet committed with its row
 _PENDING = "crm.attachments.pending"  #: Session.info key: [(temporary path, final path)] awaiting the commit
 _DOOMED = "crm.attachments.doomed"  #: Session.info key: [path] of files whose rows are deleted, awaiting the commit
 log = logging.getLogger(__name__)
-# Explicit bidi embeddings, overrides and isolates: "report" + U+202E + "fdp.exe"
-# displays as "reportexe.pdf". Joiners stay: Arabic and Persian names use them.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class UploadRefused(Exception):
@@ -103,40 +97,6 @@ def detect_type(head: bytes) -> tuple[str, str] | None:
         return None
     return kind.extension, ALLOWED_TYPES[kind.extension]
 
-
-def _cap(name: str, limit: int = MAX_NAME_LENGTH) -> str:
-    if len(name) <= limit:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if dot and stem and len(extension) <= 16:
-        return stem[:limit - len(extension) - 1].rstrip() + "." + extension
-    return name[:limit].rstrip()
-
-
-def safe_filename(name: str | None) -> str:
-    """A name fit to show and to offer on download: the last part of whatever
-    path the browser sent, without control characters, at most 200 characters.
-    It is never used to name the stored file."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))
-    name = _BIDI_CONTROLS.sub("", name)
-    # Old browsers send the full client path, with either separator.
-    name = _WINDOWS_DRIVE.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
-    name = " ".join(name.split())
-    # Leading dots hide a file on download; trailing dots and spaces vanish on Windows.
-    name = name.lstrip(".").rstrip(". ")
-    return _cap(name) or "file"
-
-
-def display_name(name: str | None, extension: str) -> str:
-    """The safe name, with the detected extension added when the name does not
-    already say what the file is, so the download opens in the right program."""
-    safe = safe_filename(name)
-    stem, dot, given = safe.rpartition(".")
-    given = given.lower()
-    if dot and stem and _EXTENSION_ALIASES.get(given, given) == extension:
-        return safe
-    return _cap(f"{safe}.{extension}")
 
 
 def attachment_path(attachment: Attachment) -> Path:
