@@ -1,10 +1,8 @@
 from dataclasses import dataclass
-from functools import cache
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.local import LocalProxy
 
 from crm.access import ADMINS, allow
 from crm.extensions import db
@@ -33,9 +31,6 @@ class ThresholdConflict:
     version: int  #: the current version: saving again replaces theirs deliberately
 
 
-HOME_COLUMN = ("home_cities", "home_page", "home_thresholds", "home_versions")
-
-
 def _home_cities(names: list[tuple[int, str]]) -> dict:
     """The page's home-cities column: this page of them (an association may have thousands), with their
     thresholds and versions."""
@@ -46,12 +41,6 @@ def _home_cities(names: list[tuple[int, str]]) -> dict:
     return {"home_cities": [cities[city_id] for city_id in shown if city_id in cities], "home_page": page,
             "home_thresholds": {row.city_id: row.threshold_months for row in rows},
             "home_versions": {row.city_id: row.version for row in rows}}
-
-
-def _read_if_shown(read, keys) -> dict:
-    """Template values read on first use: if the page is not rendered (a save redirects), nothing is read."""
-    read = cache(read)
-    return {key: LocalProxy(lambda key=key: read()[key]) for key in keys}
 
 
 def _render(settings_form=None, home_form=None, conflict=None, threshold_conflict=None):
@@ -75,16 +64,11 @@ def index():
 @allow(ADMINS)
 def update():
     """The office's form; shown again on its page, beside the others (422 when invalid, 409 on a conflict)."""
-    settings = office_settings()
     form = SettingsForm()
-    names = home_city_names()
-    form.default_home_city_id.choices = options(names)
-    if not form.validate():
-        return _render(settings_form=form), 422
-    return edit_record(settings, form, apply_form, compare=SETTINGS_FIELDS, template="settings/index.html",
-                       done=url_for(".index"), saved=_("The settings were saved."), settings_form=form,
-                       home_form=HomeCityForm(formdata=None), threshold_conflict=None,
-                       **_read_if_shown(lambda: _home_cities(names), HOME_COLUMN))
+    form.default_home_city_id.choices = options(home_city_names())
+    return edit_record(office_settings(), form, apply_form, compare=SETTINGS_FIELDS, done=url_for(".index"),
+                       saved=_("The settings were saved."),
+                       page=lambda form, conflict: _render(settings_form=form, conflict=conflict))
 
 
 @bp.post("/home-cities")
