@@ -108,10 +108,9 @@ def _add_pages(kind: Directory) -> None:
     @allow(EDITORS)
     def edit(**ids):
         record = get_in_scope_or_404(kind.model, ids[f"{kind.singular}_id"])
-        form = record_form(record)
         # once saved, the record is in the partnership chosen on the form (it may have been moved)
-        return edit_record(record, form, apply_form, compare=kind.compare, template=kind.form_template,
-                           done=section(_chosen_partnership(form) or record.partnership_id),
+        return edit_record(record, record_form(record), apply_form, compare=kind.compare,
+                           template=kind.form_template, done=lambda saved: section(saved.partnership_id),
                            **{kind.singular: record})
 
     bp.add_url_rule(f"/{kind.name}/", kind.name, index, methods=["GET"])
