@@ -7,11 +7,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, false, select
 
 from crm.access import PUBLIC, STAFF, allow
-from crm.auth.models import User
 from crm.calendar.feed import DAYS_AHEAD, DAYS_BACK, build_feed
+from crm.calendar.queries import feed_scope
 from crm.calendar.tokens import has_feed, issue_feed_token, revoke_feed_token, user_for_feed_token
 from crm.calendar.upcoming import UpcomingEvent, upcoming_events
 from crm.clock import office_today
@@ -19,7 +18,6 @@ from crm.downloads import content_disposition
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.links import public_url_for
-from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
 
 bp = Blueprint("calendar", __name__)
@@ -30,14 +28,6 @@ UPCOMING_DAYS = 90
 NEW_FEED_URL = "calendar_new_feed_url"
 
 Days = list[tuple[date, list[UpcomingEvent]]]
-
-
-def feed_scope(user: User) -> Select:
-    """The partnerships a feed owner may see; the feed request has no signed-in user to ask."""
-    if user.is_staff:
-        return select(Partnership.id)
-    # The guest portal issue supplies a guest's own partnerships; until then a guest's feed is empty.
-    return select(Partnership.id).where(false())
 
 
 def partnership_page(partnership_id: int) -> str:

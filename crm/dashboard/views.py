@@ -3,15 +3,11 @@ from collections import Counter
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from crm.access import STAFF, allow
-from crm.agreements.models import Agreement
-from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.calendar.upcoming import upcoming_events
 from crm.clock import office_today
-from crm.extensions import db
+from crm.dashboard.queries import dashboard_scope, expiring_agreements, with_cities
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts, portfolio_pillar_counts
 from crm.health.queries import monthly_counts
@@ -20,8 +16,7 @@ from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, portfolio_map
-from crm.partnerships.models import Partnership, PartnershipStatus
-from crm.partnerships.queries import visible_partnership_ids
+from crm.partnerships.models import PartnershipStatus
 from crm.programs.outcomes import outcome_totals
 from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings
 
@@ -42,23 +37,15 @@ def index():
     home = request.args.get("home", type=int) or next(
         (city_id for city_id, name in names.items() if wanted_name and name.casefold() == wanted_name), None)
     home = home if home in names else None
-    scope = visible_partnership_ids()
-    if home is not None:  # one member city of an association
-        scope = scope.where(Partnership.home_city_id == home)
+    scope = dashboard_scope(home)
     snapshot = portfolio_snapshot(today)
     cities = partner_cities(scope)  # the map's rows also say which partnerships the reader sees
     visible = {row.id for row in cities}
     portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
     flags = {pid: evaluate(activity, today) for pid, activity in portfolio.items()}
     attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
-    shown = attention_ids[:ATTENTION_LIMIT]
-    partnerships = {p.id: p for p in db.session.scalars(
-        select(Partnership).where(Partnership.id.in_(shown))
-        .options(joinedload(Partnership.partner_city), joinedload(Partnership.home_city)))}
-    expiring = db.session.scalars(
-        select(Agreement).where(Agreement.partnership_id.in_(scope), *expiring_filter(today))
-        .options(*WITH_PARTNERSHIP).order_by(Agreement.expires_on)
-    ).all()
+    attention = [(partnership, flags[partnership.id]) for partnership in with_cities(attention_ids[:ATTENTION_LIMIT])]
+    expiring = expiring_agreements(scope, today)
     upcoming = [event for event in upcoming_events(scope, today, days=30,
                                                    include_staff_only=current_user.is_staff)
                 if event.kind in ("mission", "exchange")]
@@ -72,7 +59,7 @@ def index():
     map_homes = map_homes if len(map_homes) <= HOMES_LIMIT else []
     world_map, map_left_out = portfolio_map(cities, flags, map_homes, today)
     return render_template(
-        "dashboard/index.html", today=today, attention=[(partnerships[pid], flags[pid]) for pid in shown],
+        "dashboard/index.html", today=today, attention=attention,
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,
         pillars=pillars, world_map=world_map, map_left_out=map_left_out,
         by_health=Counter(flag.state for flag in flags.values()),

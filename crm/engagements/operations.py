@@ -3,24 +3,21 @@ from crm.auth.models import User
 from crm.engagements.forms import EngagementForm
 from crm.engagements.models import Engagement
 from crm.extensions import db
+from crm.forms import fill
 from crm.partnerships.models import Partnership, Side
 
 
 def apply_form(engagement: Engagement, form: EngagementForm) -> Engagement:
-    engagement.kind = form.kind.data
-    engagement.occurred_on = form.occurred_on.data
-    engagement.title = form.title.data
-    engagement.notes = form.notes.data
+    fill(engagement, form, "kind", "occurred_on", "title", "notes", "visibility", "initiated_by")
     engagement.substantive = form.substantive.data == "yes"
-    engagement.visibility = form.visibility.data
     engagement.pillar = form.pillar.data or None
-    engagement.initiated_by = form.initiated_by.data
     db.session.add(engagement)
     db.session.flush()
     return engagement
 
 
 def log_engagement(partnership: Partnership, form: EngagementForm, user: User) -> Engagement:
+    """A new entry on the partnership's timeline, logged by the user on their side."""
     engagement = Engagement(
         partnership=partnership, logged_by=user,
         logged_by_side=Side.HOME if user.is_staff else Side.PARTNER,

@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload
 from crm.engagements.models import Engagement
 from crm.matching import contains
 from crm.partnerships.models import Partnership
-from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids
+from crm.partnerships.queries import get_in_scope_or_404, visible_partnership_ids, where_equal
 
 
 def timeline(partnership: Partnership) -> Select:
@@ -18,6 +18,7 @@ def timeline(partnership: Partnership) -> Select:
 
 
 def get_engagement_or_404(engagement_id: int) -> Engagement:
+    """The engagement with its partnership's cities, if the reader may see its partnership; otherwise 404."""
     return get_in_scope_or_404(
         Engagement, engagement_id,
         joinedload(Engagement.partnership).joinedload(Partnership.partner_city),
@@ -35,12 +36,8 @@ def engagement_list(*, q=None, partnership=None, kind=None, pillar=None, substan
     )
     if q:
         query = query.where(contains(Engagement.title, q))
-    if partnership:
-        query = query.where(Engagement.partnership_id == partnership)
-    if kind:
-        query = query.where(Engagement.kind == kind)
-    if pillar:
-        query = query.where(Engagement.pillar == pillar)
+    query = where_equal(query, (Engagement.partnership_id, partnership), (Engagement.kind, kind),
+                        (Engagement.pillar, pillar))
     if substantive in ("yes", "no"):
         query = query.where(Engagement.substantive.is_(substantive == "yes"))
     if date_from:

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,10 +16,10 @@ from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
-from crm.partnerships.queries import get_partnership_or_404
 from crm.partnerships.page import detail_page
+from crm.partnerships.queries import get_partnership_or_404
+from crm.records import add_child, edit_record
 from crm.soft_delete import KEEP_DAYS
-from crm.versioning import save_unless_conflict
 
 bp = Blueprint("engagements", __name__)
 FILTERS = ("q", "partnership", "kind", "pillar", "substantive", "date_from", "date_until")
@@ -50,18 +52,19 @@ def export(fmt: str):
                            title=_("Engagements"), slug="engagements")
 
 
+def _timeline(partnership_id: int) -> str:
+    return url_for("partnerships.detail", partnership_id=partnership_id, _anchor="timeline")
+
+
 @bp.post("/partnerships/<int:partnership_id>/engagements")
 @allow(EDITORS)
 def log(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
-    form = EngagementForm()
-    if form.validate_on_submit():
-        engagement = operations.log_engagement(partnership, form, current_user)
-        db.session.commit()
-        flash(_("“%(title)s” was added to the timeline.", title=engagement.title), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership.id, _anchor="timeline"))
-    flash(_("The engagement was not saved. Please correct the marked fields."), "error")
-    return detail_page(partnership_id, engagement_form=form), 422
+    return add_child(EngagementForm(), lambda form: operations.log_engagement(partnership, form, current_user),
+                     done=_timeline(partnership.id),
+                     saved=lambda engagement: _("“%(title)s” was added to the timeline.", title=engagement.title),
+                     not_saved=_("The engagement was not saved. Please correct the marked fields."),
+                     page=lambda form: detail_page(partnership_id, engagement_form=form))
 
 
 PROGRAM_DETAIL_PAGES = {"trade_mission": ("missions.detail", "mission_id"),
@@ -71,46 +74,60 @@ PROGRAM_PAGES = {"trade_mission": ("missions.edit", "mission_id"), "exchange": (
                  "joint_project": ("projects.edit", "project_id")}
 
 
-def _changed_elsewhere(engagement):
-    """Missions, exchanges and projects have their own pages; signings and
-    milestones follow their agreement or project."""
+def _unless_changed_elsewhere(engagement_id: int, page):
+    """The engagement's own page, ``page(engagement)``; missions, exchanges and projects have pages of their own,
+    and signings and milestones follow their agreement or project."""
+    engagement = get_engagement_or_404(engagement_id)
     if engagement.record_type in PROGRAM_PAGES:
         endpoint, argument = PROGRAM_PAGES[engagement.record_type]
         return redirect(url_for(endpoint, **{argument: engagement.id}))
     if engagement.is_derived:
         flash(_("This entry follows its agreement or project; change it there."), "info")
-        return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id, _anchor="timeline"))
-    return None
+        return redirect(_timeline(engagement.partnership_id))
+    return page(engagement)
+
+
+class _Attachments:
+    """An engagement's attachments, read when the form is shown (a saved edit redirects without them)."""
+
+    def __init__(self, engagement_id: int):
+        self.engagement_id = engagement_id
+
+    @cached_property
+    def rows(self) -> list:
+        return attachments_for(engagement_id=self.engagement_id)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 @bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
 @allow(EDITORS)
 def edit(engagement_id: int):
-    engagement = get_engagement_or_404(engagement_id)
-    if (elsewhere := _changed_elsewhere(engagement)) is not None:
-        return elsewhere
+    return _unless_changed_elsewhere(engagement_id, _edit)
+
+
+def _edit(engagement):
     form = EngagementForm(obj=engagement)
     if request.method == "GET":
         form.substantive.data = "yes" if engagement.substantive else "no"
         form.pillar.data = engagement.pillar.value if engagement.pillar else ""
-    conflict = None
-    if form.validate_on_submit():
-        conflict = save_unless_conflict(form, engagement, ["kind", "occurred_on", "title", "notes", "visibility"],
-                                        lambda: operations.apply_form(engagement, form))
-        if conflict is None:
-            flash(_("Your changes were saved."), "success")
-            return redirect(url_for("partnerships.detail", partnership_id=engagement.partnership_id,
-                                    _anchor="timeline"))
-    return render_template("engagements/form.html", form=form, engagement=engagement, conflict=conflict,
-                           attachments=attachments_for(engagement_id=engagement.id)), 409 if conflict else 200
+    return edit_record(engagement, form, operations.apply_form,
+                       compare=["kind", "occurred_on", "title", "notes", "visibility"], template="engagements/form.html",
+                       done=_timeline(engagement.partnership_id), engagement=engagement,
+                       attachments=_Attachments(engagement.id))
 
 
 @bp.route("/engagements/<int:engagement_id>/delete", methods=["GET", "POST"])
 @allow(EDITORS)
 def delete(engagement_id: int):
-    engagement = get_engagement_or_404(engagement_id)
-    if (elsewhere := _changed_elsewhere(engagement)) is not None:
-        return elsewhere
+    return _unless_changed_elsewhere(engagement_id, _delete)
+
+
+def _delete(engagement):
     form = ConfirmForm()
     if form.validate_on_submit():
         partnership_id = engagement.partnership_id
@@ -118,5 +135,5 @@ def delete(engagement_id: int):
         operations.delete_engagement(engagement, current_user)
         db.session.commit()
         flash(_("“%(title)s” was deleted.", title=title), "success")
-        return redirect(url_for("partnerships.detail", partnership_id=partnership_id, _anchor="timeline"))
+        return redirect(_timeline(partnership_id))
     return render_template("engagements/delete.html", engagement=engagement, form=form, keep_days=KEEP_DAYS)

@@ -9,9 +9,10 @@ from crm.extensions import db
 from crm.health.rules import Flag, evaluate
 from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
+from crm.pagination import ListPage, paginate_list
 from crm.partnerships.forms import PartnershipFilterForm
 from crm.partnerships.models import Partnership
-from crm.partnerships.queries import partnership_list
+from crm.partnerships.queries import in_order, partnership_list
 
 FILTERS = ("q", "status", "country", "priority", "liaison", "home")
 
@@ -66,6 +67,14 @@ def health_order(choice: ListChoice, query: Select, today: date) -> tuple[list[i
     else:
         ordered = [pid for pid in db.session.scalars(query.with_only_columns(Partnership.id)) if pid in flags]
     return [pid for pid in ordered if matches_health(flags[pid], choice.health)], flags
+
+
+def health_page(choice: ListChoice, query: Select, today: date) -> tuple[ListPage, dict[int, Flag]]:
+    """One page of the list when health sorts or filters it (see health_order), and every matching flag."""
+    ordered, flags = health_order(choice, query, today)
+    page = paginate_list(ordered)
+    page.items = in_order(query, page.items)
+    return page, flags
 
 
 def every_row(choice: ListChoice, today: date) -> Iterator[tuple[Partnership, Flag | None]]:

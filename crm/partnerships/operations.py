@@ -1,25 +1,30 @@
-"""Changes to partnerships. They flush; the request commits."""
+"""Changes to partnerships. They flush; the request commits.
+
+A partnership saved from its form or taken out of the archive may not become a second current one of its
+pair of cities: those changes raise DuplicatePair (crm.partnerships.duplicates) instead."""
 from crm.claims import claim
 from crm.database import utcnow
 from crm.extensions import db
+from crm.forms import fill
+from crm.partnerships.duplicates import one_current_pair
 from crm.partnerships.forms import PartnershipForm
 from crm.partnerships.models import Partnership
 
 
 def apply_form(partnership: Partnership, form: PartnershipForm) -> Partnership:
-    partnership.home_city_id = form.home_city_id.data
-    partnership.partner_city = form.partner_city.data
-    partnership.kind = form.kind.data
-    partnership.status = form.status.data
-    partnership.established_on = form.established_on.data
-    partnership.liaison_id = form.liaison_id.data or None
+    fill(partnership, form, "home_city_id", "partner_city", "kind", "status", "established_on", "liaison_id",
+         "threshold_months", "summary", "staff_notes")
     partnership.priorities = form.priorities.data
-    partnership.threshold_months = form.threshold_months.data
-    partnership.summary = form.summary.data
-    partnership.staff_notes = form.staff_notes.data
     db.session.add(partnership)
     db.session.flush()
     return partnership
+
+
+def apply_form_unless_duplicate(partnership: Partnership, form: PartnershipForm) -> Partnership:
+    """apply_form, or DuplicatePair when another current partnership already joins the form's two cities."""
+    with one_current_pair(form.home_city_id.data, form.partner_city.data.id, form.status.data,
+                          archived=partnership.is_archived, excluding=partnership.id):
+        return apply_form(partnership, form)
 
 
 def archive(partnership: Partnership) -> None:
@@ -32,9 +37,11 @@ def archive(partnership: Partnership) -> None:
 
 
 def restore(partnership: Partnership) -> None:
-    """Take out of the archive once (see archive)."""
-    if claim(Partnership, partnership.id, Partnership.archived_at.is_not(None), archived_at=None):
-        partnership.archived_at = None
-        db.session.flush()
-    else:
-        db.session.refresh(partnership)
+    """Take out of the archive once (see archive), or DuplicatePair while another one of the pair is current."""
+    with one_current_pair(partnership.home_city_id, partnership.partner_city_id, partnership.status,
+                          excluding=partnership.id):
+        if claim(Partnership, partnership.id, Partnership.archived_at.is_not(None), archived_at=None):
+            partnership.archived_at = None
+            db.session.flush()
+        else:
+            db.session.refresh(partnership)

@@ -24,6 +24,7 @@ def visible_partnerships() -> Select:
 
 
 def get_partnership_or_404(partnership_id: int) -> Partnership:
+    """The partnership with what its pages show, if the reader may see it; otherwise 404."""
     partnership = db.session.scalar(
         visible_partnerships()
         .where(Partnership.id == partnership_id)
@@ -40,6 +41,7 @@ def get_partnership_or_404(partnership_id: int) -> Partnership:
 
 
 def visible_partnership_ids() -> Select:
+    """The ids of every partnership the signed-in user may see (a subquery for other queries' scope)."""
     return visible_partnerships().with_only_columns(Partnership.id)
 
 
@@ -53,6 +55,14 @@ def get_in_scope_or_404(model, record_id: int, *options):
     if record is None:
         abort(404)
     return record
+
+
+def where_equal(query: Select, *filters) -> Select:
+    """The query narrowed by each (column, value) filter the reader set: the column equals the value."""
+    for column, value in filters:
+        if value:
+            query = query.where(column == value)
+    return query
 
 
 def partnership_list(*, q=None, status=None, country=None, priority=None, liaison=None, home=None,
@@ -76,17 +86,11 @@ def partnership_list(*, q=None, status=None, country=None, priority=None, liaiso
         # the partner city in any of its names, as the search finds it, or the home city
         query = query.where(contains([partner_city.name, partner_city.native_name, partner_city.alternate_names,
                                       home_city.name, home_city.native_name], q))
-    if status:
-        query = query.where(Partnership.status == status)
-    if country:
-        query = query.where(partner_city.country_code == country)
+    query = where_equal(query, (Partnership.status, status), (partner_city.country_code, country),
+                        (Partnership.liaison_id, liaison), (Partnership.home_city_id, home))
     if priority:
         query = query.where(exists().where(
             PartnershipPriority.partnership_id == Partnership.id, PartnershipPriority.priority == priority))
-    if liaison:
-        query = query.where(Partnership.liaison_id == liaison)
-    if home:
-        query = query.where(Partnership.home_city_id == home)
     order = {
         "partner": [func.lower(partner_city.name)],
         "country": [partner_city.country_code, func.lower(partner_city.name)],
@@ -95,3 +99,10 @@ def partnership_list(*, q=None, status=None, country=None, priority=None, liaiso
         "updated": [Partnership.updated_at.desc()],
     }[sort if sort in SORTS else "partner"]
     return query.order_by(*order, Partnership.id)
+
+
+def in_order(query: Select, ids: list[int]) -> list[Partnership]:
+    """The partnerships of the list query with these ids, in the order of the ids (one it no longer matches is
+    left out)."""
+    rows = {p.id: p for p in db.session.scalars(query.where(Partnership.id.in_(ids)))}
+    return [rows[pid] for pid in ids if pid in rows]

@@ -11,24 +11,25 @@ from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.health.queries import flags as health_flags
 from crm.i18n import country_choices
-from crm.pagination import paginate, paginate_list
+from crm.pagination import paginate
 from crm.partnerships import operations
 from crm.partnerships.choices import fill_filter_form, fill_partnership_form
-from crm.partnerships.duplicates import DuplicatePair, one_current_pair
+from crm.partnerships.duplicates import DuplicatePair
 from crm.partnerships.forms import PartnershipFilterForm, PartnershipForm
 from crm.partnerships.listing import (
     ListChoice,
     every_row,
-    health_order,
+    health_page,
     matches_health,  # noqa: F401  (imported from here by other lists)
 )
 from crm.partnerships.models import Partnership
 from crm.partnerships.page import detail_page
 from crm.partnerships.queries import get_partnership_or_404
+from crm.records import create_record, edit_record
 from crm.settings.service import office_settings
-from crm.versioning import save_unless_conflict
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
+FORM = "partnerships/form.html"
 PARTNERSHIP_FIELDS = ["kind", "status", "established_on", "threshold_months", "summary", "staff_notes"]
 
 
@@ -39,13 +40,8 @@ def index():
     choice = ListChoice.from_form(form)
     query = choice.query()
     today = office_today()
-    if choice.by_health:
-        # Health is decided by the rule, in Python: evaluate every matching
-        # partnership from one aggregate query, then page through the result.
-        ordered, flags = health_order(choice, query, today)
-        page = paginate_list(ordered)
-        rows = {p.id: p for p in db.session.scalars(query.where(Partnership.id.in_(page.items)))}
-        page.items = [rows[pid] for pid in page.items if pid in rows]
+    if choice.by_health:  # health is decided by the rule, in Python (see health_order)
+        page, flags = health_page(choice, query, today)
     else:
         page = paginate(query)
         flags = health_flags(today, [p.id for p in page.items])
@@ -68,26 +64,37 @@ def _filter_form() -> PartnershipFilterForm:
     return form
 
 
+def _partnership_form(partnership: Partnership | None = None) -> PartnershipForm:
+    form = PartnershipForm(obj=partnership)
+    fill_partnership_form(form)
+    return form
+
+
+def _refused(form: PartnershipForm, partnership: Partnership | None, found: DuplicatePair):
+    """The form again, with what was typed and a link to the partnership that already joins the two cities."""
+    return render_template(FORM, form=form, partnership=partnership, conflict=None, duplicate=found), 409
+
+
+def _page(partnership: Partnership) -> str:
+    return url_for(".detail", partnership_id=partnership.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @allow(EDITORS)
 def create():
-    form = PartnershipForm()
-    fill_partnership_form(form)
+    form = _partnership_form()
     if request.method == "GET":
         settings = office_settings()
         form.home_city_id.data = settings.default_home_city_id
         form.status.data = "active"
-    if form.validate_on_submit():
-        try:
-            with one_current_pair(form.home_city_id.data, form.partner_city.data.id, form.status.data):
-                partnership = operations.apply_form(Partnership(), form)
-                db.session.commit()
-        except DuplicatePair as found:  # what was typed stays in the form
-            return render_template("partnerships/form.html", form=form, partnership=None,
-                                   duplicate=found), 409
-        flash(_("The partnership with %(city)s was created.", city=partnership.partner_city.name), "success")
-        return redirect(url_for(".detail", partnership_id=partnership.id))
-    return render_template("partnerships/form.html", form=form, partnership=None)
+    try:
+        return create_record(
+            form, lambda form: operations.apply_form_unless_duplicate(Partnership(), form), template=FORM,
+            done=_page, saved=lambda created: _("The partnership with %(city)s was created.",
+                                                city=created.partner_city.name),
+            partnership=None, duplicate=None)
+    except DuplicatePair as found:
+        return _refused(form, None, found)
 
 
 @bp.get("/<int:partnership_id>")
@@ -100,26 +107,15 @@ def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
 @allow(EDITORS)
 def edit(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
-    form = PartnershipForm(obj=partnership)
-    fill_partnership_form(form)
+    form = _partnership_form(partnership)
     if request.method == "GET":
         form.priorities.data = [p.value for p in partnership.priorities]
         form.liaison_id.data = partnership.liaison_id or 0
-    conflict = duplicate = None
-    if form.validate_on_submit():
-        try:
-            with one_current_pair(form.home_city_id.data, form.partner_city.data.id, form.status.data,
-                                  archived=partnership.is_archived, excluding=partnership.id):
-                conflict = save_unless_conflict(form, partnership, PARTNERSHIP_FIELDS,
-                                                lambda: operations.apply_form(partnership, form))
-        except DuplicatePair as found:
-            duplicate = found
-        else:
-            if conflict is None:
-                flash(_("Your changes were saved."), "success")
-                return redirect(url_for(".detail", partnership_id=partnership.id))
-    return render_template("partnerships/form.html", form=form, partnership=partnership, conflict=conflict,
-                           duplicate=duplicate), 409 if conflict or duplicate else 200
+    try:
+        return edit_record(partnership, form, operations.apply_form_unless_duplicate, compare=PARTNERSHIP_FIELDS,
+                           template=FORM, done=_page(partnership), partnership=partnership, duplicate=None)
+    except DuplicatePair as found:
+        return _refused(form, partnership, found)
 
 
 @bp.route("/<int:partnership_id>/archive", methods=["GET", "POST"])
@@ -143,10 +139,8 @@ def restore(partnership_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            with one_current_pair(partnership.home_city_id, partnership.partner_city_id, partnership.status,
-                                  excluding=partnership.id):
-                operations.restore(partnership)
-                db.session.commit()
+            operations.restore(partnership)
+            db.session.commit()
         except DuplicatePair as found:
             return render_template("partnerships/duplicate.html", partnership=partnership, duplicate=found), 409
         flash(_("The partnership with %(city)s was restored.", city=partnership.partner_city.name), "success")

@@ -1,0 +1,31 @@
+"""What the dashboard reads for itself; the rest it asks of the features it summarises."""
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from crm.agreements.models import Agreement
+from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
+from crm.extensions import db
+from crm.partnerships.models import Partnership
+from crm.partnerships.queries import in_order, visible_partnership_ids
+
+
+def dashboard_scope(home: int | None) -> Select:
+    """The ids of the partnerships the reader sees; of one home city (a member city of an association) when given."""
+    scope = visible_partnership_ids()
+    return scope if home is None else scope.where(Partnership.home_city_id == home)
+
+
+def with_cities(ids: list[int]) -> list[Partnership]:
+    """These partnerships (already in the reader's scope) with both their cities, in the order of the ids."""
+    return in_order(select(Partnership).options(joinedload(Partnership.partner_city),
+                                                joinedload(Partnership.home_city)), ids)
+
+
+def expiring_agreements(scope: Select, today: date) -> list[Agreement]:
+    """The agreements of the partnerships in scope that expire soon (see expiring_filter), soonest first."""
+    return list(db.session.scalars(
+        select(Agreement).where(Agreement.partnership_id.in_(scope), *expiring_filter(today))
+        .options(*WITH_PARTNERSHIP).order_by(Agreement.expires_on)
+    ))
