@@ -166,6 +166,7 @@ def test_a_language_added_meanwhile_is_reported_not_a_server_error(client, login
     """Two saves of the same language at once: the one-text-per-language index refuses the second, and the
     person is told, with what they typed kept."""
     from crm.agreements import views
+    from crm.agreements.forms import TextForm
 
     partnership = make.partnership()
     agreement = Agreement(partnership=partnership, kind="sister_city", title="Friendship", status="draft")
@@ -174,11 +175,11 @@ def test_a_language_added_meanwhile_is_reported_not_a_server_error(client, login
     session.commit()
 
     def checked_before_the_other_save(agreement, text):  # the language was still free when the form was checked
-        form = views.TextForm(obj=text)
+        form = TextForm(obj=text)
         form.language.choices = [("en", "English"), ("ja", "Japanese")]
         return form
 
-    monkeypatch.setattr(views, "_text_form", checked_before_the_other_save)
+    monkeypatch.setattr(views, "make_text_form", checked_before_the_other_save)
     login("coordinator")
     response = client.post(f"/agreements/{agreement.id}/texts/new", data={"language": "ja", "body": "私の訳文。"})
     assert response.status_code == 409

@@ -129,7 +129,7 @@ def test_two_saves_of_the_same_agreement_text_cannot_both_win(app, committed):
     """Both editors pass the version check before either commits; the database's WHERE version decides."""
     from werkzeug.datastructures import MultiDict
 
-    from crm.agreements import views
+    from crm.agreements import operations
     from crm.agreements.forms import TextForm
     from crm.agreements.models import Agreement, AgreementText
     from crm.cities.models import City
@@ -160,9 +160,9 @@ def test_two_saves_of_the_same_agreement_text_cannot_both_win(app, committed):
 
                 def apply():
                     barrier.wait()  # both are past the version check; now both write
-                    views._apply_text(record, form)
+                    operations.apply_text_form(record, form)
 
-                conflict = save_unless_conflict(form, record, views.TEXT_FIELDS, apply)
+                conflict = save_unless_conflict(form, record, operations.TEXT_FIELDS, apply)
                 outcomes.append("saved" if conflict is None else ("refused", form.version.data))
             finally:
                 db.session.remove()
@@ -241,7 +241,7 @@ def test_a_text_saved_as_the_agreement_is_signed_is_signed_with_it_or_refused(ap
 
     from werkzeug.datastructures import MultiDict
 
-    from crm.agreements import lifecycle, operations, views
+    from crm.agreements import lifecycle, operations
     from crm.agreements.forms import TextForm
     from crm.agreements.models import Agreement, AgreementStatus, AgreementText
     from crm.auth.models import User
@@ -299,13 +299,13 @@ def test_a_text_saved_as_the_agreement_is_signed_is_signed_with_it_or_refused(ap
                     signed.wait(30)
 
                 def apply():
-                    views._apply_text(record, form)
+                    operations.apply_text_form(record, form)
                     if first == "saving":
                         claimed.set()
                         time.sleep(0.5)  # the signing starts now, while this save is not yet committed
 
                 try:
-                    conflict = save_unless_conflict(form, record, views.TEXT_FIELDS, apply)
+                    conflict = save_unless_conflict(form, record, operations.TEXT_FIELDS, apply)
                     outcomes["saving"] = "saved" if conflict is None else "conflict"
                 except operations.TermsFrozen:
                     db.session.rollback()

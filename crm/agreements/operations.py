@@ -14,6 +14,10 @@ from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibilit
 from crm.extensions import db
 from crm.partnerships.models import Side
 
+#: the fields of a text that its form edits, and that the conflict page compares (not the version: that is
+#: SQLAlchemy's to change)
+TEXT_FIELDS = ["language", "title", "body"]
+
 
 class LifecycleError(ValueError):
     """A move the lifecycle does not allow."""
@@ -35,6 +39,19 @@ def claim_open_terms(agreement_id: int) -> None:
     agreement running at the same moment must not fail because a text was saved."""
     if not claim(Agreement, agreement_id, Agreement.status.in_(lifecycle.TERMS_OPEN), updated_at=utcnow()):
         raise TermsFrozen()
+
+
+def apply_form(agreement: Agreement, form) -> None:
+    """The agreement form (crm.agreements.forms.AgreementForm) onto the agreement."""
+    agreement.title = form.title.data
+    agreement.kind = form.kind.data
+    agreement.renews_id = form.renews_id.data or None
+    agreement.signed_at = form.signed_at.data
+    agreement.effective_from = form.effective_from.data
+    agreement.expires_on = form.expires_on.data
+    agreement.notes = form.notes.data
+    db.session.add(agreement)
+    db.session.flush()
 
 
 def move(agreement: Agreement, target: AgreementStatus, user: User, *, signed_on: date | None = None,
@@ -131,6 +148,11 @@ def edit_text(text: AgreementText, **values) -> None:
     for name, value in values.items():
         setattr(text, name, value)
     db.session.flush()
+
+
+def apply_text_form(text: AgreementText, form) -> None:
+    """The text form (crm.agreements.forms.TextForm) onto the text; TermsFrozen once the agreement is signed."""
+    edit_text(text, **{name: form[name].data for name in TEXT_FIELDS})
 
 
 def delete_text(text: AgreementText) -> None:

@@ -5,7 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.lifecycle import EXPIRY_WARNING_DAYS, IN_FORCE
-from crm.agreements.models import Agreement, AgreementText, Signatory
+from crm.agreements.models import Agreement, AgreementStatus, AgreementText, Signatory
 from crm.clock import office_today
 from crm.extensions import db
 from crm.matching import contains
@@ -53,6 +53,12 @@ def agreement_list(*, q=None, status=None, kind=None, partnership=None, expiring
     return query.order_by(Agreement.signed_on.desc().nulls_first(), Agreement.id.desc())
 
 
+def filtered_agreements(form) -> Select:
+    """The agreements the list shows with the values of its filter form (the page and its export)."""
+    return agreement_list(q=form.value("q"), status=form.value("status"), kind=form.value("kind"),
+                          partnership=form.value("partnership"), expiring=form.value("expiring") == "90")
+
+
 def expiring_filter(today: date, within_days: int = EXPIRY_WARNING_DAYS):
     return (Agreement.status.in_(IN_FORCE), Agreement.expires_on >= today,
             Agreement.expires_on <= today + timedelta(days=within_days))
@@ -63,3 +69,17 @@ def partnership_agreements(partnership_id: int) -> list[Agreement]:
         select(Agreement).where(Agreement.partnership_id == partnership_id)
         .order_by(Agreement.signed_on.desc().nulls_first(), Agreement.id.desc())
     ))
+
+
+def renewable_agreements(partnership_id: int, exclude_id: int | None = None) -> list:
+    """(id, title) of the partnership's agreements a new one can renew (signed, expired or renewed), by title."""
+    return list(db.session.execute(
+        select(Agreement.id, Agreement.title).where(
+            Agreement.partnership_id == partnership_id, Agreement.id != (exclude_id or 0),
+            Agreement.status.in_([AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.RENEWED]))
+        .order_by(Agreement.title)).all())
+
+
+def agreement_exists(agreement_id: int) -> bool:
+    """Whether the agreement is still there (a save may find it deleted meanwhile)."""
+    return db.session.get(Agreement, agreement_id) is not None
