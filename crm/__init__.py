@@ -124,6 +124,7 @@ def configure_templates(app: Flask) -> None:
 
     from crm import i18n
     from crm.access import can
+    from crm.engagements.pages import PROGRAM_URL
     from crm.exports.writers import export_url
     from crm.health.reasons import reason, state_label
     from crm.languages import language_label
@@ -131,6 +132,7 @@ def configure_templates(app: Flask) -> None:
     from crm.pagination import page_url
     from crm.programs.registry import program_url
 
+    app.extensions[PROGRAM_URL] = program_url  # engagements find the programs' pages through it
     app.jinja_env.globals.update(
         can=can,
         program_url=program_url,

@@ -9,6 +9,7 @@ from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.engagements import operations
 from crm.engagements.forms import EngagementFilterForm, EngagementForm
+from crm.engagements.pages import program_url
 from crm.engagements.queries import engagement_list, get_engagement_or_404
 from crm.exports import columns
 from crm.exports.writers import export_response, stream
@@ -40,8 +41,7 @@ def _filtered(form: EngagementFilterForm):
 def index():
     """Every engagement of every partnership, on one list."""
     form = _filter_form()
-    return render_template("engagements/index.html", form=form, page=paginate(_filtered(form)),
-                           program_pages=PROGRAM_DETAIL_PAGES)
+    return render_template("engagements/index.html", form=form, page=paginate(_filtered(form)))
 
 
 @bp.get("/engagements/export.csv", defaults={"fmt": "csv"})
@@ -67,20 +67,12 @@ def log(partnership_id: int):
                      page=lambda form: detail_page(partnership_id, engagement_form=form))
 
 
-PROGRAM_DETAIL_PAGES = {"trade_mission": ("missions.detail", "mission_id"),
-                        "exchange": ("exchanges.detail", "exchange_id"),
-                        "joint_project": ("projects.detail", "project_id")}
-PROGRAM_PAGES = {"trade_mission": ("missions.edit", "mission_id"), "exchange": ("exchanges.edit", "exchange_id"),
-                 "joint_project": ("projects.edit", "project_id")}
-
-
 def _unless_changed_elsewhere(engagement_id: int, page):
     """The engagement's own page, ``page(engagement)``; missions, exchanges and projects have pages of their own,
     and signings and milestones follow their agreement or project."""
     engagement = get_engagement_or_404(engagement_id)
-    if engagement.record_type in PROGRAM_PAGES:
-        endpoint, argument = PROGRAM_PAGES[engagement.record_type]
-        return redirect(url_for(endpoint, **{argument: engagement.id}))
+    if program_page := program_url(engagement.record_type, engagement.id, "edit"):
+        return redirect(program_page)
     if engagement.is_derived:
         flash(_("This entry follows its agreement or project; change it there."), "info")
         return redirect(_timeline(engagement.partnership_id))
