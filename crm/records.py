@@ -7,7 +7,7 @@ someone saved meanwhile, keeping what was typed), commit (the audit trail is wri
 transaction), flash, and redirect back to where the user came from (``?next=`` on this site) or to the
 record. A child row (itinerary item, delegate, outcome, milestone, signatory, timeline entry) is added from
 the form on its parent's page; when the form is invalid, the parent's page comes back with the form's errors
-and input (422), scrolled to it.
+and input (422).
 """
 from collections.abc import Callable
 
