@@ -17,7 +17,8 @@ class EngagementForm(Form):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
     substantive = RadioField(
         _l("Substance"),
-        choices=options([("yes", _l("Substantive (working contact)")), ("no", _l("Protocol only (greetings, ceremonies)"))]),
+        choices=options([("yes", _l("Substantive (working contact)")),
+                         ("no", _l("Protocol only (greetings, ceremonies)"))]),
         default="yes", validators=[InputRequired()],
     )
     visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,

@@ -108,7 +108,8 @@ def _edit(engagement):
         form.substantive.data = "yes" if engagement.substantive else "no"
         form.pillar.data = engagement.pillar.value if engagement.pillar else ""
     return edit_record(engagement, form, operations.apply_form,
-                       compare=["kind", "occurred_on", "title", "notes", "visibility"], template="engagements/form.html",
+                       compare=["kind", "occurred_on", "title", "notes", "visibility"],
+                       template="engagements/form.html",
                        done=_timeline(engagement.partnership_id), engagement=engagement,
                        attachments=_Attachments(engagement.id))
 

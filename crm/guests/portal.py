@@ -140,7 +140,8 @@ def _profile_conflict(form: ProfileForm, contacts: list[Contact]) -> Conflict | 
     for name in PROFILE_CONTACT_FIELDS:
         current = getattr(changed[0], name) or ""
         if current != (form[name].data or ""):
-            theirs.append((str(form[name].label.text), language_label(current) if name == "language" and current else current))
+            shown = language_label(current) if name == "language" and current else current
+            theirs.append((str(form[name].label.text), shown))
     return Conflict(theirs)
 
 

@@ -53,7 +53,8 @@ def matches_health(flag: Flag, wanted: str | None) -> bool:
 
 
 def portfolio_flags(query: Select, today: date) -> dict[int, Flag]:
-    """The flag of every partnership the query matches, from the cached portfolio aggregate (archived ones have none)."""
+    """The flag of every partnership the query matches, from the cached portfolio aggregate (archived ones have
+    none)."""
     matching = set(db.session.scalars(query.with_only_columns(Partnership.id).order_by(None)))
     snapshot = portfolio_snapshot(today)
     return {pid: evaluate(a, today) for pid, a in snapshot.activities.items() if pid in matching}
