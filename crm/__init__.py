@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.attachments.views import bp as attachments_bp
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
+    from crm.bulk.views import bp as bulk_bp
     from crm.calendar.views import bp as calendar_bp
     from crm.cities.views import bp as cities_bp
     from crm.contacts.views import bp as contacts_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.main.views import bp as main_bp
     from crm.maps.views import bp as maps_bp
     from crm.partnerships.views import bp as partnerships_bp
+    from crm.preferences.views import bp as preferences_bp
     from crm.programs.exchanges.views import bp as exchanges_bp
     from crm.programs.missions.views import bp as missions_bp
     from crm.programs.projects.views import bp as projects_bp
@@ -115,7 +117,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, i18n_bp, cities_bp, partnerships_bp, engagements_bp, contacts_bp, settings_bp,
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
-                      users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp):
+                      users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
+                      bulk_bp, preferences_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""Bulk actions on the lists: several records changed at once, after a confirmation naming how many."""
