@@ -2,7 +2,6 @@
 from sqlalchemy import select
 
 from crm.audit.models import AuditEvent
-from crm.auth.models import User
 
 
 def test_changes_to_a_partnership_are_recorded_with_old_and_new_values(client, login, make, session):

@@ -5,11 +5,14 @@ from wtforms.validators import Length, Optional
 
 from crm.access import ADMINS, allow
 from crm.audit.queries import audit_events, people
+from crm.audit.reading import read_events
 from crm.forms import FilterForm, options
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_filter_choices
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+#: the history on a partnership's page reads its events too (templates/audit/_events.html)
+bp.add_app_template_global(read_events, "read_events")
 
 
 class AuditFilterForm(FilterForm):

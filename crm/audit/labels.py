@@ -1,0 +1,102 @@
+"""What the columns of the audited records are called, in the reader's language.
+
+One mapping, record type + column → lazy label. The labels are the forms' own (the same msgids, so
+their translations apply); the few columns no form shows have labels of their own here. What a column
+holds (an enumeration, a reference to another record, a date) is read from the models themselves.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+#: a column's label inside a sentence must read as a noun: "Visible to" does not
+_VISIBILITY = lazy_pgettext("audit column", "Visibility")
+#: columns every engagement (and every program, a joined subtype of it) has
+_ENGAGEMENT = {
+    "partnership_id": _l("Partnership"), "kind": _l("Kind"), "occurred_on": _l("Date"), "title": _l("Title"),
+    "notes": _l("Notes"), "substantive": _l("Substance"), "visibility": _VISIBILITY, "pillar": _l("Pillar"),
+    "initiated_by": lazy_pgettext("audit column", "Side that started it"),
+    "logged_by_id": lazy_pgettext("audit column", "Person who logged it"),
+    "logged_by_side": lazy_pgettext("audit column", "Side of who logged it"),
+}
+_PROGRAM = {**_ENGAGEMENT, "occurred_on": _l("Starts on"), "ends_on": _l("Ends on"), "direction": _l("Direction")}
+_INVITATION = {
+    "email": _l("E-mail"), "token_hash": lazy_pgettext("audit column", "Link"),
+    "expires_at": lazy_pgettext("audit column", "Expires"), "invited_by_id": lazy_pgettext("audit column", "Invited by"),
+    "accepted_at": _l("Accepted"), "revoked_at": _l("Revoked"), "user_id": lazy_pgettext("audit column", "Account"),
+}
+_THRESHOLD = _l("Inactivity threshold (months)")
+
+FIELD_LABELS = {
+    "partnerships": {
+        "home_city_id": _l("Home city"), "partner_city_id": _l("Partner city"), "kind": _l("Kind"),
+        "status": _l("Status"), "established_on": _l("Established on"), "liaison_id": _l("Staff liaison"),
+        "threshold_months": _THRESHOLD, "summary": _l("Summary (shared with the partner)"),
+        "staff_notes": _l("Staff notes (never shown to the partner)"), "archived_at": _l("Archived"),
+    },
+    "engagement": _ENGAGEMENT,
+    "trade_mission": {**_PROGRAM, "destination_city_id": _l("Destination"), "lead_id": _l("Mission lead"),
+                      "objectives": _l("Objectives"), "sectors": _l("Sectors")},
+    "exchange": {**_PROGRAM, "exchange_kind": _l("Kind of exchange"), "participants": _l("Participants"),
+                 "host_organization_id": _l("Hosting institution")},
+    "joint_project": {**_PROGRAM, "theme": _l("Theme"), "status": _l("Status"), "budget_minor": _l("Budget"),
+                      "budget_currency": _l("Currency"), "notes": _l("Description")},
+    "agreements": {
+        "partnership_id": _l("Partnership"), "kind": _l("Kind"), "status": _l("Status"), "title": _l("Title"),
+        "signed_on": _l("Signed on"), "signed_at": _l("Place of signing"), "effective_from": _l("Effective from"),
+        "expires_on": _l("Expires on"), "renews_id": lazy_pgettext("audit column", "Agreement it renews"), "notes": _l("Staff notes"),
+        "signing_engagement_id": lazy_pgettext("audit column", "Timeline entry"),
+    },
+    "agreement_texts": {"agreement_id": lazy_pgettext("audit column", "Agreement"), "language": _l("Language"),
+                        "position": lazy_pgettext("order of printing", "Position"),
+                        "title": _l("Title in this language"), "body": _l("Text")},
+    "signatories": {"agreement_id": lazy_pgettext("audit column", "Agreement"), "side": _l("Side"),
+                    "position": lazy_pgettext("order of printing", "Position"), "name": _l("Name"),
+                    "title": _l("Title or office"), "city": _l("City")},
+    "itinerary_items": {"mission_id": _l("Trade mission"), "starts_at": lazy_pgettext("audit column", "Start"),
+                        "ends_at": lazy_pgettext("audit column", "End"),
+                        "timezone": _l("Time zone of the place"), "title": _l("Title"), "location": lazy_pgettext("audit column", "Place"),
+                        "contact_id": lazy_pgettext("audit column", "Person met"), "notes": _l("Notes")},
+    "mission_delegates": {"mission_id": _l("Trade mission"), "contact_id": _l("Person"),
+                          "organization_id": _l("Organization"), "role": _l("Role in the delegation")},
+    "mission_outcomes": {"mission_id": _l("Trade mission"), "kind": _l("Outcome"), "description": _l("Description"),
+                         "amount_minor": _l("Amount"), "currency": _l("Currency")},
+    "milestones": {"project_id": _l("Joint project"), "title": _l("Milestone"), "due_on": _l("Due on"),
+                   "done_on": _l("Reached on"), "engagement_id": lazy_pgettext("audit column", "Timeline entry")},
+    "contacts": {"partnership_id": _l("Partnership"), "side": _l("Side"), "name": _l("Name"),
+                 "job_title": _l("Title or role"), "email": _l("E-mail"), "phone": _l("Phone"),
+                 "language": _l("Language"), "organization_id": _l("Organization"), "visibility": _VISIBILITY,
+                 "notes": _l("Staff notes")},
+    "organizations": {"partnership_id": _l("Partnership"), "side": _l("Side"), "name": _l("Name"), "kind": _l("Kind"),
+                      "website": _l("Website"), "notes": _l("Staff notes")},
+    "attachments": {"partnership_id": _l("Partnership"), "filename": _l("File"), "visibility": _VISIBILITY,
+                    "engagement_id": lazy_pgettext("audit column", "Engagement"),
+                    "agreement_id": lazy_pgettext("audit column", "Agreement"),
+                    "content_type": lazy_pgettext("audit column", "File type"),
+                    "size": lazy_pgettext("file size", "Size"),
+                    "uploaded_by_id": lazy_pgettext("audit column", "Uploaded by")},
+    "users": {"email": _l("E-mail"), "name": _l("Name"), "password_hash": _l("Password"), "role": _l("Role"),
+              "language": _l("Language"), "timezone": _l("Time zone"),
+              "active": lazy_pgettext("account", "Active"),
+              "calendar_token_hash": lazy_pgettext("audit column", "Calendar link"),
+              "totp_secret": lazy_pgettext("audit column", "Two-step sign-in"),
+              "totp_enabled_at": lazy_pgettext("audit column", "Two-step sign-in"),
+              "totp_recovery_hashes": lazy_pgettext("audit column", "Recovery codes")},
+    "office_settings": {"office_name": _l("Office name"), "default_home_city_id": _l("Default home city"),
+                        "threshold_months": _l("Default inactivity threshold (months)"),
+                        "require_two_factor": lazy_pgettext("audit column", "Two-step sign-in required")},
+    "home_cities": {"city_id": _l("City"), "threshold_months": _THRESHOLD},
+    "guest_access": {"user_id": lazy_pgettext("audit column", "Account"), "partnership_id": _l("Partnership"),
+                     "contact_id": _l("Contact"), "active": lazy_pgettext("account", "Active")},
+    "invitations": {**_INVITATION, "partnership_id": _l("Partnership"), "contact_id": _l("Contact"),
+                    "sent_at": _l("Sent")},
+    "api_tokens": {"user_id": lazy_pgettext("audit column", "Account"), "name": _l("Name"),
+                   "token_hash": lazy_pgettext("audit column", "Secret"), "revoked_at": _l("Revoked")},
+    "staff_invitations": {**_INVITATION, "role": _l("Role")},
+}
+
+#: columns the sentences leave out (bookkeeping); the raw details still show them
+UNSPOKEN = {"version", "record_type", "deleted_at", "stored_name", "sha256", "prefix", "id"}
+
+
+def field_label(record_type: str, column: str):
+    """The column's label in the reader's language; a column no mapping names reads as its own name."""
+    return FIELD_LABELS.get(record_type, {}).get(column) or column.replace("_", " ")
