@@ -172,3 +172,25 @@ def test_a_partnerships_history_reads_its_names_in_a_fixed_number_of_queries(cli
         page = client.get(f"/partnerships/{partnership.id}?section=history").text
     assert "set the staff liaison of" in page
     assert small.count == large.count, (small.statements, large.statements)
+
+
+def test_a_part_is_named_with_the_program_it_belongs_to_and_amounts_read_as_money(client, login, make, session):
+    from datetime import date
+
+    from crm.programs.projects.models import JointProject
+
+    admin = login(make.user("admin", name="Carlos Mendoza"))
+    partnership = _portland_kyoto(make)
+    project = JointProject(partnership=partnership, title="Smart port pilot", theme="technology",
+                           occurred_on=date(2026, 1, 5))
+    session.add(project)
+    session.commit()
+    _event(session, admin, "create", "milestones", 424242, None,
+           {"project_id": [None, project.id], "title": [None, "Kickoff"], "due_on": [None, "2026-02-01"]})
+    _event(session, admin, "update", "joint_project", project.id, partnership.id,
+           {"budget_minor": [None, 150000], "budget_currency": [None, "USD"]})
+    page = client.get("/audit/").text
+    text = _sentences(page)
+    assert "Carlos Mendoza added the milestone Kickoff to the joint project Smart port pilot" in text
+    assert f'<a href="/projects/{project.id}"><bdi>Smart port pilot</bdi></a>' in page
+    assert "set the budget of Smart port pilot to $1,500.00" in text

@@ -19,6 +19,7 @@ from crm.audit.names import Name, kind_of_table, record_names
 from crm.extensions import db
 from crm.i18n import labelled_datetime
 from crm.languages import language_label
+from crm.money import format_money
 
 SECRET = "•••"
 #: the tables that hold a record type's columns (a program's are its engagement's and its own)
@@ -30,6 +31,11 @@ NAMING_COLUMNS = ("name", "title", "description", "filename", "email", "office_n
 #: languages whose nouns keep their capital inside a sentence
 CAPITALISED_NOUNS = {"de"}
 LONGEST_VALUE = 120
+#: amounts in minor units → the column of their currency
+MONEY = {"amount_minor": "currency", "budget_minor": "budget_currency"}
+#: the column of a part that names the record it is part of (its sentences name that record)
+PARENTS = {"agreement_texts": "agreement_id", "signatories": "agreement_id", "itinerary_items": "mission_id",
+           "mission_delegates": "mission_id", "mission_outcomes": "mission_id", "milestones": "project_id"}
 
 
 @dataclass
@@ -66,6 +72,8 @@ def _wanted(events) -> dict[str, set[int]]:
             wanted.setdefault(kind, set()).add(event.record_id)
         if event.partnership_id:
             wanted.setdefault("partnerships", set()).add(event.partnership_id)
+        if event.user_id:
+            wanted.setdefault("users", set()).add(event.user_id)
         for column, pair in (event.changes or {}).items():
             target = _reference(event.record_type, column)
             if target:
@@ -98,8 +106,10 @@ def _named(kind: str | None, record_id, names: dict, text: str | None = None) ->
     return Markup("<bdi>%s</bdi>") % text
 
 
-def _value(record_type: str, column: str, raw, names: dict) -> Markup:
-    """A column's value as people read it: a label, a name, a date in their language."""
+def _value(record_type: str, column: str, raw, names: dict, currency: str | None = None) -> Markup:
+    """A column's value as people read it: a label, a name, a date or an amount in their language."""
+    if column in MONEY and type(raw) is int and currency:
+        return Markup("<bdi>%s</bdi>") % format_money(raw, currency)
     target = _reference(record_type, column)
     if target and isinstance(raw, int):
         return _named(target, raw, names)
@@ -127,8 +137,9 @@ def _value(record_type: str, column: str, raw, names: dict) -> Markup:
 def _in_sentence(label) -> str:
     """A label inside a sentence: "Status" reads "status" where nouns take no capital."""
     text = str(label)
-    if get_locale().language in CAPITALISED_NOUNS or len(text) < 2 or not text[1].islower():
-        return text
+    first_word = text.split()[0] if text.split() else text
+    if get_locale().language in CAPITALISED_NOUNS or (len(first_word) > 1 and first_word.isupper()):
+        return text  # German nouns, and acronyms ("API token")
     return text[0].lower() + text[1:]
 
 
@@ -139,7 +150,7 @@ def _record(event, names: dict) -> Markup:
         text = language_label(name.text) if event.record_type == "agreement_texts" else None
         return _named(kind, event.record_id, names, text)
     changes = event.changes or {}
-    for column in NAMING_COLUMNS:
+    for column in ("language",) if event.record_type == "agreement_texts" else NAMING_COLUMNS:
         pair = changes.get(column)
         value = next((v for v in (pair or []) if v is not None), None)
         if value is not None:
@@ -152,6 +163,12 @@ def _record(event, names: dict) -> Markup:
 
 def _say(message, **values) -> Markup:
     return Markup(str(message)) % values
+
+
+def _currency(event, column: str, side: int) -> str | None:
+    """The currency of an amount in an event: the one it changed to or from, if the event says."""
+    pair = (event.changes or {}).get(MONEY.get(column, ""))
+    return pair[side] if pair else None
 
 
 def _updates(event, who, record, names) -> list[Markup]:
@@ -167,19 +184,20 @@ def _updates(event, who, record, names) -> list[Markup]:
             lines.append(_say(say.CHANGED_UNSHOWN, who=who, field=label, record=record))
         elif old is None:
             lines.append(_say(say.SET, who=who, field=label, record=record,
-                              new=_value(event.record_type, column, new, names)))
+                              new=_value(event.record_type, column, new, names, _currency(event, column, 1))))
         elif new is None:
             lines.append(_say(say.CLEARED, who=who, field=label, record=record,
-                              old=_value(event.record_type, column, old, names)))
+                              old=_value(event.record_type, column, old, names, _currency(event, column, 0))))
         else:
             lines.append(_say(say.CHANGED, who=who, field=label, record=record,
-                              old=_value(event.record_type, column, old, names),
-                              new=_value(event.record_type, column, new, names)))
+                              old=_value(event.record_type, column, old, names, _currency(event, column, 0)),
+                              new=_value(event.record_type, column, new, names, _currency(event, column, 1))))
     return lines or [_say(say.CHANGED_ANY, who=who, record=record)]
 
 
 def _sentences(event, names: dict) -> list[Markup]:
-    who = Markup("<bdi>%s</bdi>") % (event.user.name if event.user else _("The system"))
+    who = (_named("users", event.user_id, names, event.user.name) if event.user
+           else Markup("<bdi>%s</bdi>") % _("The system"))
     if event.record_type == "user_sessions":
         user = (event.changes or {}).get("user_id", [None])[0]
         return [_say(say.SESSION_ENDED, who=who, record=_named("users", user, names))]
@@ -187,6 +205,7 @@ def _sentences(event, names: dict) -> list[Markup]:
     if event.action == "update":
         return _updates(event, who, record, names)
     partnership = _named("partnerships", event.partnership_id, names) if event.partnership_id else "—"
+    parent = _parent(event, names)
     if event.action == "create":
         message = say.CREATED.get(event.record_type) or (
             say.IN_PARTNERSHIP["create"] if event.partnership_id else say.CREATED_ANY)
@@ -195,7 +214,15 @@ def _sentences(event, names: dict) -> list[Markup]:
             say.IN_PARTNERSHIP["delete"] if event.partnership_id else say.DELETED_ANY)
     else:
         message = say.IN_PARTNERSHIP["restore"] if event.partnership_id else say.RESTORED
-    return [_say(message, who=who, record=record, partnership=partnership)]
+    return [_say(message, who=who, record=record, partnership=partnership, parent=parent)]
+
+
+def _parent(event, names: dict) -> Markup | str:
+    """The agreement, mission or project a part was added to or removed from (its create and delete say)."""
+    column = PARENTS.get(event.record_type)
+    pair = (event.changes or {}).get(column) if column else None
+    value = next((v for v in (pair or []) if v is not None), None)
+    return _named(_reference(event.record_type, column), value, names) if value is not None else "—"
 
 
 def read_events(events) -> list[Entry]:

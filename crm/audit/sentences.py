@@ -1,7 +1,8 @@
 """The sentences of the audit trail: each a whole msgid with named placeholders.
 
 ``who`` is the person who acted, ``record`` the record's name (a link where it has a page),
-``partnership`` the partnership it belongs to, ``field`` a column's label, ``old`` and ``new`` its values.
+``partnership`` the partnership it belongs to, ``parent`` the
+agreement, trade mission or joint project a part of one belongs to, ``field`` a column's label, ``old`` and ``new`` its values.
 """
 from flask_babel import lazy_gettext as _l
 
@@ -21,12 +22,12 @@ CREATED = {
     "exchange": _l("%(who)s added the exchange %(record)s to %(partnership)s"),
     "joint_project": _l("%(who)s added the joint project %(record)s to %(partnership)s"),
     "agreements": _l("%(who)s added the agreement %(record)s to %(partnership)s"),
-    "agreement_texts": _l("%(who)s added a text in %(record)s to an agreement of %(partnership)s"),
-    "signatories": _l("%(who)s added the signatory %(record)s to an agreement of %(partnership)s"),
-    "itinerary_items": _l("%(who)s added %(record)s to a mission itinerary of %(partnership)s"),
-    "mission_delegates": _l("%(who)s added %(record)s to a mission delegation of %(partnership)s"),
-    "mission_outcomes": _l("%(who)s recorded the mission outcome %(record)s in %(partnership)s"),
-    "milestones": _l("%(who)s added the milestone %(record)s to a joint project of %(partnership)s"),
+    "agreement_texts": _l("%(who)s added a text in %(record)s to the agreement %(parent)s"),
+    "signatories": _l("%(who)s added the signatory %(record)s to the agreement %(parent)s"),
+    "itinerary_items": _l("%(who)s added %(record)s to the itinerary of the trade mission %(parent)s"),
+    "mission_delegates": _l("%(who)s added %(record)s to the delegation of the trade mission %(parent)s"),
+    "mission_outcomes": _l("%(who)s recorded the outcome %(record)s of the trade mission %(parent)s"),
+    "milestones": _l("%(who)s added the milestone %(record)s to the joint project %(parent)s"),
     "contacts": _l("%(who)s added the contact %(record)s to %(partnership)s"),
     "organizations": _l("%(who)s added the organization %(record)s to %(partnership)s"),
     "attachments": _l("%(who)s uploaded the document %(record)s to %(partnership)s"),
@@ -47,12 +48,12 @@ DELETED = {
     "exchange": _l("%(who)s deleted the exchange %(record)s from %(partnership)s"),
     "joint_project": _l("%(who)s deleted the joint project %(record)s from %(partnership)s"),
     "agreements": _l("%(who)s deleted the agreement %(record)s from %(partnership)s"),
-    "agreement_texts": _l("%(who)s deleted the text in %(record)s of an agreement of %(partnership)s"),
-    "signatories": _l("%(who)s removed the signatory %(record)s from an agreement of %(partnership)s"),
-    "itinerary_items": _l("%(who)s removed %(record)s from a mission itinerary of %(partnership)s"),
-    "mission_delegates": _l("%(who)s removed %(record)s from a mission delegation of %(partnership)s"),
-    "mission_outcomes": _l("%(who)s deleted the mission outcome %(record)s from %(partnership)s"),
-    "milestones": _l("%(who)s deleted the milestone %(record)s from a joint project of %(partnership)s"),
+    "agreement_texts": _l("%(who)s deleted the text in %(record)s of the agreement %(parent)s"),
+    "signatories": _l("%(who)s removed the signatory %(record)s from the agreement %(parent)s"),
+    "itinerary_items": _l("%(who)s removed %(record)s from the itinerary of the trade mission %(parent)s"),
+    "mission_delegates": _l("%(who)s removed %(record)s from the delegation of the trade mission %(parent)s"),
+    "mission_outcomes": _l("%(who)s deleted the outcome %(record)s of the trade mission %(parent)s"),
+    "milestones": _l("%(who)s deleted the milestone %(record)s from the joint project %(parent)s"),
     "contacts": _l("%(who)s deleted the contact %(record)s from %(partnership)s"),
     "organizations": _l("%(who)s deleted the organization %(record)s from %(partnership)s"),
     "attachments": _l("%(who)s deleted the document %(record)s from %(partnership)s"),
