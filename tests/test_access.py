@@ -168,6 +168,16 @@ POLICY = {
     "api_tokens.admin_index": "admins",
     "api_tokens.admin_revoke": "admins",
     "search.results": "staff",
+    "agreements.new": "editors",
+    "missions.new": "editors",
+    "exchanges.new": "editors",
+    "projects.new": "editors",
+    "bulk.archive_partnerships": "editors",
+    "bulk.assign_liaison": "editors",
+    "bulk.export_partnerships": "editors",
+    "bulk.share_engagements": "editors",
+    "bulk.hide_engagements": "editors",
+    "bulk.export_contacts": "editors",
 }
 
 

@@ -17,6 +17,7 @@ from crm.agreements.queries import (
     get_text_or_404,
 )
 from crm.attachments.queries import attachments_for
+from crm.bulk.chooser import new_record_view
 from crm.claims import AlreadyDone
 from crm.clock import office_today
 from crm.confirm import confirm_then
@@ -31,6 +32,7 @@ from crm.records import add_child, back_to, create_record, edit_record
 from crm.versioning import save_unless_conflict
 
 bp = Blueprint("agreements", __name__)
+bp.add_url_rule("/agreements/new", "new", new_record_view(lambda: _("New agreement"), "agreements"))  # which one?
 
 
 def _page(agreement: Agreement, anchor: str | None = None) -> str:
@@ -188,8 +190,7 @@ def _signed_meanwhile(agreement_id: int, message: str | None = None) -> None:
 
 
 def _text_page(form, agreement: Agreement, text: AgreementText | None, status: int = 200, **context):
-    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text,
-                           **context), status
+    return render_template("agreements/text_form.html", form=form, agreement=agreement, text=text, **context), status
 
 
 def _frozen(form, agreement: Agreement, text: AgreementText | None):
@@ -254,11 +255,10 @@ def delete_text(text_id: int):
         return _terms_locked(agreement)
     back = _page(agreement, "texts")
     try:
-        return confirm_then(
-            lambda: operations.delete_text(text),
-            title=_("Delete the %(language)s text?", language=language_label(text.language)),
-            message=_("The other languages are kept."), cancel_url=back, done_url=back,
-            done_message=_("The text was deleted."))
+        return confirm_then(lambda: operations.delete_text(text),
+                            title=_("Delete the %(language)s text?", language=language_label(text.language)),
+                            message=_("The other languages are kept."), cancel_url=back, done_url=back,
+                            done_message=_("The text was deleted."))
     except operations.TermsFrozen:
         _signed_meanwhile(agreement.id)
         return redirect(back)

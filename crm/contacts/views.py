@@ -2,10 +2,12 @@
 one piece of code (``_add_pages``) told what differs between the two (a ``Directory``)."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from crm.access import EDITORS, STAFF, allow
 from crm.contacts.forms import ContactFilterForm, ContactForm, OrganizationFilterForm, OrganizationForm
@@ -19,6 +21,7 @@ from crm.forms import id_arg, options
 from crm.i18n import LANGUAGES, language_name
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices, partnership_filter_choices
+from crm.partnerships.models import Side
 from crm.partnerships.queries import get_in_scope_or_404
 from crm.records import create_record, edit_record
 
@@ -41,6 +44,38 @@ class Directory:
     form_template: str
     compare: list[str]  #: the fields the conflict page shows
     choices: Callable = lambda form, record: None  #: fills the form's other choices (a contact's organization)
+
+
+#: the pages whose "new contact" link is a detour (the user comes back to them), and the side the new contact is on
+#: there (None: the form's default)
+DETOURS = {"missions.detail": None, "guests.index": Side.PARTNER}
+
+
+def _detour() -> dict | None:
+    """When the form was opened from a detour page without saying where to return (``next``): that page, and
+    its side unless ``side`` was given, as query arguments of the form's address; otherwise None."""
+    if "next" in request.args or not request.referrer:
+        return None
+    came_from = urlsplit(request.referrer)
+    if came_from.netloc != request.host:
+        return None
+    try:
+        endpoint, _args = current_app.create_url_adapter(request).match(came_from.path, method="GET")
+    except HTTPException:  # not a page of this site (404, 405) or not its address (a redirect)
+        return None
+    if endpoint not in DETOURS:
+        return None
+    back = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    side = DETOURS[endpoint]
+    return {"next": back} | ({"side": side.value} if side and "side" not in request.args else {})
+
+
+def _side_arg() -> Side | None:
+    """The side asked for by ``?side=`` (a detour presets it), if it is one."""
+    try:
+        return Side(request.args.get("side"))
+    except ValueError:
+        return None
 
 
 def _chosen_partnership(form) -> int | None:
@@ -82,6 +117,8 @@ def _add_pages(kind: Directory) -> None:
         form.partnership_id.choices = partnership_choices()
         if record is None and request.method == "GET" and id_arg("partnership"):
             form.partnership_id.data = id_arg("partnership")
+        if record is None and request.method == "GET" and _side_arg():
+            form.side.data = _side_arg().value
         kind.choices(form, record)
         return form
 
@@ -100,6 +137,8 @@ def _add_pages(kind: Directory) -> None:
 
     @allow(EDITORS)
     def create():
+        if request.method == "GET" and (detour := _detour()):  # remember where to return, and the side there
+            return redirect(url_for(request.endpoint, **request.args.to_dict(), **detour))
         return create_record(record_form(None), lambda form: apply_form(kind.model(), form),
                              template=kind.form_template, done=lambda record: section(record.partnership_id),
                              saved=lambda record: _("%(name)s was added.", name=record.name),

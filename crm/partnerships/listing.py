@@ -28,8 +28,12 @@ class ListChoice:
 
     @classmethod
     def from_form(cls, form: PartnershipFilterForm) -> "ListChoice":
+        """The choice the form holds; the form's sort control then shows the order actually applied (by partner
+        city when none or an unknown one was asked for, not the control's first option)."""
+        sort = form.value("sort") or "partner"
+        form.sort.data = sort
         return cls(filters={name: form.value(name) for name in FILTERS}, archived=form.value("archived") == "only",
-                   sort=form.value("sort") or "partner", health=form.value("health"))
+                   sort=sort, health=form.value("health"))
 
     @property
     def filtered(self) -> bool:

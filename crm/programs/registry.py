@@ -46,6 +46,7 @@ class ProgramType:
     delete_title: Callable  #: record → the confirmation's question
     delete_message: Callable  #: () → what goes with it
     deleted: str  #: the flash after deleting
+    new: str  #: the New button's label and its first page's heading (which partnership?)
     loads: tuple = ()  #: loader options of the record's page, beyond its partnership and cities
     list_loads: tuple = ()  #: loader options of the list
     page: Callable = field(default=lambda record, **forms: {})  #: record, child forms → the page's own context
@@ -62,7 +63,7 @@ MISSIONS = ProgramType(
     delete_title=lambda mission: _("Delete the trade mission “%(title)s”?", title=mission.title),
     delete_message=lambda days: _("Its itinerary, delegation, outcomes and documents go with it. An administrator "
                                   "can restore it within %(days)d days.", days=days),
-    deleted=_l("The trade mission was deleted."), loads=MISSION_LOADS, page=mission_page,
+    deleted=_l("The trade mission was deleted."), new=_l("New trade mission"), loads=MISSION_LOADS, page=mission_page,
     list_loads=missions.LIST_LOADS,
 )
 
@@ -76,7 +77,7 @@ EXCHANGES = ProgramType(
     delete_title=lambda exchange: _("Delete the exchange “%(title)s”?", title=exchange.title),
     delete_message=lambda days: _("Its documents go with it. An administrator can restore it within %(days)d "
                                   "days.", days=days),
-    deleted=_l("The exchange was deleted."), loads=(joinedload(Exchange.host_organization),),
+    deleted=_l("The exchange was deleted."), new=_l("New exchange"), loads=(joinedload(Exchange.host_organization),),
     list_loads=(joinedload(Exchange.host_organization),),
 )
 
@@ -89,7 +90,7 @@ PROJECTS = ProgramType(
     delete_title=lambda project: _("Delete the joint project “%(title)s”?", title=project.title),
     delete_message=lambda days: _("Its milestones, their timeline entries and its documents go with it. An "
                                   "administrator can restore it within %(days)d days.", days=days),
-    deleted=_l("The joint project was deleted."), loads=PROJECT_LOADS, page=project_page,
+    deleted=_l("The joint project was deleted."), new=_l("New joint project"), loads=PROJECT_LOADS, page=project_page,
 )
 
 PROGRAMS = (MISSIONS, EXCHANGES, PROJECTS)

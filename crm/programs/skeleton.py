@@ -1,16 +1,18 @@
 """The one skeleton of every program type's pages: list, export, create, detail, edit and delete.
 
 ``program_blueprint(kind)`` gives a type its blueprint, named after it, with the endpoints ``index``,
-``export``, ``create``, ``detail``, ``edit`` and ``delete``; everything type-specific comes from its entry
-in ``registry.py``."""
-from flask import Blueprint, render_template, url_for
+``export``, ``new`` (which partnership? then ``create``), ``create``, ``detail``, ``edit`` and ``delete``;
+everything type-specific comes from its entry in ``registry.py``."""
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, func
+from sqlalchemy.orm import aliased, joinedload
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
+from crm.bulk.chooser import new_record_view
+from crm.cities.models import City
 from crm.clock import office_today
 from crm.confirm import confirm_then
 from crm.engagements.operations import delete_engagement
@@ -33,13 +35,31 @@ def get_program_or_404(kind: ProgramType, record_id: int):
         joinedload(kind.model.partnership).joinedload(Partnership.home_city), *kind.loads)
 
 
+#: the orders a program list offers (?sort=, its sortable headers), the first by default: newest first
+SORTS = ("dates", "title", "partner")
+
+
+def list_sort() -> str:
+    """The order the reader asked the list for, if it is one, else the default."""
+    return request.args.get("sort") if request.args.get("sort") in SORTS else SORTS[0]
+
+
 def program_list(kind: ProgramType, form) -> Select:
-    """The records the list shows with these filters, newest first (the page and its export)."""
+    """The records the list shows with these filters, in the order asked (see ``list_sort``; the page and its
+    export)."""
     query = scoped_program_list(kind.model, form, *kind.list_loads)
     for name, column in kind.filters.items():
         if value := form.value(name):
             query = query.where(column == value)
-    return query.order_by(kind.model.occurred_on.desc(), kind.model.id.desc())
+    model, sort = kind.model, list_sort()
+    if sort == "partner":
+        partner_city = aliased(City)
+        query = (query.join(Partnership, model.partnership_id == Partnership.id)
+                 .join(partner_city, Partnership.partner_city_id == partner_city.id)
+                 .order_by(func.lower(partner_city.name)))
+    elif sort == "title":
+        query = query.order_by(func.lower(model.title))
+    return query.order_by(model.occurred_on.desc(), model.id.desc())
 
 
 def detail_page(kind: ProgramType, record, **forms) -> str:
@@ -65,7 +85,7 @@ def program_blueprint(kind: ProgramType) -> Blueprint:
     def index():
         form = filter_form()
         return render_template(f"{kind.name}/index.html", form=form, page=paginate(program_list(kind, form)),
-                               today=office_today())
+                               today=office_today(), sort=list_sort())
 
     @allow(STAFF)
     def export(fmt: str):
@@ -109,6 +129,7 @@ def program_blueprint(kind: ProgramType) -> Blueprint:
     bp.add_url_rule(f"/{kind.name}/", view_func=index, methods=["GET"])
     bp.add_url_rule(f"/{kind.name}/export.csv", view_func=export, defaults={"fmt": "csv"}, methods=["GET"])
     bp.add_url_rule(f"/{kind.name}/export.xlsx", view_func=export, defaults={"fmt": "xlsx"}, methods=["GET"])
+    bp.add_url_rule(f"/{kind.name}/new", "new", new_record_view(lambda: str(kind.new), kind.name), methods=["GET"])
     bp.add_url_rule(f"/partnerships/<int:partnership_id>/{kind.name}/new", view_func=create,
                     methods=["GET", "POST"])
     bp.add_url_rule(f"/{kind.name}/<int:{record_id}>", view_func=detail, methods=["GET"])
