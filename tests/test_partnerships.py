@@ -106,9 +106,14 @@ def test_create_with_a_gazetteer_city(client, login, make, session):
 
 
 def test_create_with_a_typed_name_and_no_javascript(client, login, make, session):
+    """Without JavaScript the typed name is not guessed: the page offers its cities, and one is chosen."""
     login("coordinator")
     home = make.home_city()
-    assert client.post("/partnerships/new", data=form_data(home, partner_city="Москва")).status_code == 302
+    page = client.post("/partnerships/new", data=form_data(home, partner_city="Москва"))
+    assert page.status_code == 200 and session.query(Partnership).count() == 0
+    moscow = page.text.split('type="radio" name="partner_city-ref" value="')[1].split('"')[0]  # the first offer
+    chosen = form_data(home, partner_city="Москва", **{"partner_city-ref": ["", moscow]})
+    assert client.post("/partnerships/new", data=chosen).status_code == 302
     assert session.query(City).filter_by(name="Moscow").one().native_name == "Москва"
 
 

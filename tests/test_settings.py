@@ -31,7 +31,10 @@ def test_bad_threshold_is_refused(client, login, make, session):
 def test_admin_adds_a_home_city_from_the_gazetteer(client, login, make, session):
     login("admin")
     make.home_city()
-    response = client.post("/settings/home-cities", data={"city": "Eugene", "city-ref": ""})
+    refused = client.post("/settings/home-cities", data={"city": "Eugene", "city-ref": ""})
+    assert refused.status_code == 422 and session.query(HomeCity).count() == 1  # typed, not chosen: not guessed
+    eugene = refused.text.split('type="radio" name="city-ref" value="')[1].split('"')[0]  # Eugene, Oregon
+    response = client.post("/settings/home-cities", data={"city": "Eugene", "city-ref": ["", eugene]})
     assert response.status_code == 302
     assert session.query(HomeCity).count() == 2
     assert "Eugene" in client.get("/partnerships/new").text.split("Partner city")[0]

@@ -1,36 +1,76 @@
-from flask import url_for
+"""The city picker's form field: a city is chosen from the suggestions or added by hand, never guessed."""
+from flask import request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
 
-from crm.cities.service import resolve_city
+from crm.cities.service import lookup, resolve_city
+
+OFFERS = 8  #: suggestions listed under a name typed and not chosen
+
+
+def describe(city: dict) -> str:
+    """One suggestion as a line: "Springfield (region, country · population)"."""
+    name = city["name"]
+    if city.get("native_name") and city["native_name"] != name:
+        name = f"{name} ({city['native_name']})"
+    place = ", ".join(part for part in (city.get("region"), city.get("country")) if part)
+    if city.get("population"):
+        place = _("%(place)s · %(population)s people", place=place, population=format_decimal(city["population"]))
+    return f"{name} — {place}"
+
+
+def add_by_hand_url(typed: str = "") -> str:
+    """The page that adds a city the gazetteer lacks, the typed name preset, coming back here after."""
+    return url_for("cities.create", name=typed or None, next=request.full_path.rstrip("?"))
 
 
 class CityPickerWidget:
-    """A text box with type-ahead suggestions (city-picker.js) and a hidden reference."""
+    """A combobox with type-ahead suggestions (static/js/picker.js) filling a hidden reference; without
+    JavaScript, or after a name was typed and not chosen, the suggestions are offered as radio buttons."""
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         typed = field.raw_query if field.raw_query is not None else (field.data.name if field.data else "")
         reference = field.raw_reference if field.raw_reference is not None else (
             f"city:{field.data.id}" if field.data is not None and field.data.id else "")
+        results = f"{kwargs['id']}-results"
         return Markup(
-            '<div class="city-picker" data-lookup-url="{url}">'
-            '<input type="text" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" {attrs}>'
+            '<div class="city-picker" data-lookup-url="{url}" data-add-url="{add}" data-add-label="{add_label}"'
+            ' data-count-label="{count_label}">'
+            '<input type="text" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false"'
+            ' aria-controls="{results}" {attrs}>'
             '<input type="hidden" name="{name}-ref" value="{ref}">'
-            '<ul class="city-picker-results" role="listbox" hidden></ul></div>'
+            '<ul class="city-picker-results" id="{results}" role="listbox" aria-label="{label}" hidden></ul>'
+            '<p class="visually-hidden" role="status" aria-live="polite"></p>{offers}</div>'
         ).format(
-            url=escape(url_for("cities.lookup")),
+            url=escape(url_for("cities.lookup")), add=escape(url_for("cities.create")),
+            add_label=_("Add “%(name)s” by hand", name="{name}"), results=results,
+            count_label=_("Suggestions: %(count)s", count="{count}"),
             attrs=Markup(html_params(name=field.name, value=typed, **kwargs)),
-            name=escape(field.name),
-            ref=escape(reference),
+            name=escape(field.name), ref=escape(reference), label=_("Suggestions"), offers=self.offers(field, typed),
         )
+
+    def offers(self, field, typed: str) -> Markup:
+        if not field.refused:
+            return Markup("")
+        choices = Markup("").join(
+            Markup('<label class="check"><input type="radio" name="{name}-ref" value="{ref}"> {text}</label>').format(
+                name=field.name, ref=city["ref"], text=describe(city)) for city in field.offers)
+        return Markup(
+            '<fieldset class="city-picker-offers"><legend>{legend}</legend><div class="choices">{choices}</div>'
+            '<p><a href="{add}">{add_text}</a></p></fieldset>'
+        ).format(legend=_("Which city did you mean?") if field.offers else _("No city of that name was found."),
+                 choices=choices, add=add_by_hand_url(typed), add_text=_("Add “%(name)s” by hand", name=typed))
 
 
 class CityField(Field):
-    """Holds a City; accepts a picker reference or a typed exact name."""
+    """Holds a City chosen in the picker (its reference). A name typed and not chosen is refused with the
+    suggestions for it, the typed text kept: the field never picks a city for the user."""
 
     widget = CityPickerWidget()
 
@@ -38,11 +78,15 @@ class CityField(Field):
         super().__init__(label, validators, **kwargs)
         self.raw_query = None
         self.raw_reference = None
+        self.offers: list[dict] = []
+        self.refused = False  #: a name was typed and not chosen
 
     def process_formdata(self, valuelist):
         form_data = self._formdata
         self.raw_query = (valuelist[0] if valuelist else "").strip()[:200]
-        self.raw_reference = (form_data.get(f"{self.name}-ref") or "")[:40] if form_data else ""
+        # the hidden reference, or the radio button chosen among the offers (the first one not empty)
+        references = form_data.getlist(f"{self.name}-ref") if form_data else []
+        self.raw_reference = next((ref for ref in references if ref), "")[:40]
         self.data = None
 
     def process(self, formdata, data=None, **kwargs):
@@ -54,7 +98,9 @@ class CityField(Field):
             return
         if not self.raw_query and not self.raw_reference:
             return  # left empty: the field's validators decide
-        self.data = resolve_city(self.raw_reference, self.raw_query)
+        self.data = resolve_city(self.raw_reference) if self.raw_reference else None
         if self.data is None:
+            self.refused = bool(self.raw_query)
+            self.offers = lookup(self.raw_query, limit=OFFERS) if self.raw_query else []
             # StopValidation: DataRequired would otherwise replace this clearer message.
             raise StopValidation(_l("Choose a city from the suggestions, or add the city first."))

