@@ -194,3 +194,20 @@ def test_a_part_is_named_with_the_program_it_belongs_to_and_amounts_read_as_mone
     assert "Carlos Mendoza added the milestone Kickoff to the joint project Smart port pilot" in text
     assert f'<a href="/projects/{project.id}"><bdi>Smart port pilot</bdi></a>' in page
     assert "set the budget of Smart port pilot to $1,500.00" in text
+
+
+def test_archiving_restoring_and_moments_read_as_sentences(client, login, make, session):
+    admin = login(make.user("admin", name="Carlos Mendoza"))
+    partnership = _portland_kyoto(make)
+    engagement = make.engagement(partnership, title="Call with the port")
+    _event(session, admin, "update", "partnerships", partnership.id, partnership.id,
+           {"archived_at": [None, "2026-03-01T09:30:00+00:00"]})
+    _event(session, admin, "restore", "engagement", engagement.id, partnership.id,
+           {"deleted_at": ["2026-03-01T09:30:00+00:00", None]})
+    _event(session, admin, "update", "invitations", 77, partnership.id,
+           {"expires_at": ["2026-03-01T09:30:00+00:00", "2026-03-08T09:30:00"]})
+    text = _sentences(client.get("/audit/").text)
+    assert "Carlos Mendoza archived Portland – Kyoto" in text
+    assert "Carlos Mendoza restored Call with the port in Portland – Kyoto from the trash" in text
+    # moments in the reader's zone and language, never as stored
+    assert "2026-03-0" not in text and "3/1/26" in text and "3/8/26" in text

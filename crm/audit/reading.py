@@ -61,7 +61,7 @@ def _reference(record_type: str, name: str) -> str | None:
 
 
 def _record_kind(record_type: str) -> str | None:
-    return kind_of_table(TABLES.get(record_type, (record_type,))[-1] if record_type in TABLES else record_type)
+    return kind_of_table(TABLES[record_type][-1] if record_type in TABLES else record_type)
 
 
 def _wanted(events) -> dict[str, set[int]]:
@@ -114,21 +114,23 @@ def _value(record_type: str, column: str, raw, names: dict, currency: str | None
     if target and isinstance(raw, int):
         return _named(target, raw, names)
     sql_column = _column(record_type, column)
-    kind = sql_column.type if sql_column is not None else None
-    enum_class = getattr(kind, "enum_class", None)
+    kind = getattr(sql_column.type, "impl", sql_column.type) if sql_column is not None else None  # UTCDateTime
+    enum_class = getattr(sql_column.type if sql_column is not None else None, "enum_class", None)
     text = str(raw)
-    if enum_class is not None and raw in {member.value for member in enum_class}:
-        member = enum_class(raw)
-        text = str(getattr(member, "label", raw))
-    elif isinstance(raw, bool) or isinstance(kind, Boolean):
-        text = _("Yes") if raw else _("No")
-    elif isinstance(kind, DateTime) and isinstance(raw, str):
-        moment = datetime.fromisoformat(raw)
-        text = labelled_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "short")
-    elif isinstance(kind, Date) and isinstance(raw, str):
-        text = format_date(date.fromisoformat(raw))
-    elif column == "language" and raw:
-        text = language_label(raw)
+    try:
+        if enum_class is not None and raw in {member.value for member in enum_class}:
+            text = str(getattr(enum_class(raw), "label", raw))
+        elif isinstance(raw, bool) or isinstance(kind, Boolean):
+            text = _("Yes") if raw else _("No")
+        elif isinstance(kind, DateTime) and isinstance(raw, str):
+            moment = datetime.fromisoformat(raw)
+            text = labelled_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "short")
+        elif isinstance(kind, Date) and isinstance(raw, str):
+            text = format_date(date.fromisoformat(raw))
+        elif column == "language" and raw:
+            text = language_label(raw)
+    except ValueError:  # a value the trail wrote before its column changed type: shown as written
+        text = str(raw)
     if len(text) > LONGEST_VALUE:
         text = text[:LONGEST_VALUE - 1] + "…"
     return Markup("<bdi>%s</bdi>") % text
