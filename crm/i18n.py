@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import MethodNotAllowed
 
 from crm.access import PUBLIC, allow
+from crm.clock import office_timezone
 from crm.extensions import db
 
 # Languages whose catalogs are complete; the switcher offers exactly these.
@@ -45,9 +46,16 @@ def _signed_in_language() -> str | None:
 
 
 def select_timezone() -> str | None:
-    if has_request_context() and _signed_in() and current_user and current_user.timezone:
+    """The zone times are shown in: the signed-in reader's own, else the office's (never bare UTC for
+    a Portland coordinator who has not chosen one); None (the configured default) for anyone else."""
+    if not (has_request_context() and _signed_in() and current_user):
+        return None
+    if current_user.timezone:
         return current_user.timezone
-    return None
+    try:
+        return office_timezone()
+    except (KeyError, SQLAlchemyError):  # no settings registered, or the database is down
+        return None
 
 
 def labelled_datetime(moment, format: str = "medium") -> str:

@@ -85,6 +85,8 @@ POLICY = {
     "calendar.feed": "public",
     "calendar.revoke_feed": "staff",
     "calendar.upcoming": "staff",
+    "calendar.month": "staff+guests",
+    "preferences.page": "staff",
     "dashboard.index": "staff",
     "dashboard.portfolio": "staff",
     "maps.world": "staff",

@@ -36,7 +36,8 @@ HEALTH_WORDS = ("Relationship health", "ceremonial", "Ceremonial", "At risk", "H
 
 #: every GET endpoint a guest can reach that hands out partnership data, each compared below
 COMPARED = {"documents.agreement", "documents.briefing", "api.partnerships", "api.partnership", "api.engagements",
-            "api.partnership_engagements", "api.engagement", "api.agreements", "api.agreement", "calendar.feed"}
+            "api.partnership_engagements", "api.engagement", "api.agreements", "api.agreement", "calendar.feed",
+            "calendar.month"}  # the month calendar: compared in tests/test_calendar_month.py
 #: every other GET endpoint a guest can reach, and why it needs no comparison
 NOT_COMPARED = {
     "main.home": "sends a guest on to the portal",

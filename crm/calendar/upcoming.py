@@ -23,13 +23,18 @@ MISSION = "mission"
 EXCHANGE = "exchange"
 MILESTONE = "milestone"
 AGREEMENT_EXPIRY = "agreement_expiry"
+#: the month calendar's own kinds: a planned engagement (a future-dated timeline entry), a signing's anniversary
+ENGAGEMENT = "engagement"
+ANNIVERSARY = "anniversary"
 #: the page each kind of event links to, and its id argument
 PAGES = {MISSION: ("missions.detail", "mission_id"), EXCHANGE: ("exchanges.detail", "exchange_id"),
-         MILESTONE: ("projects.detail", "project_id"), AGREEMENT_EXPIRY: ("agreements.detail", "agreement_id")}
+         MILESTONE: ("projects.detail", "project_id"), AGREEMENT_EXPIRY: ("agreements.detail", "agreement_id"),
+         ENGAGEMENT: ("partnerships.detail", "partnership_id"), ANNIVERSARY: ("agreements.detail", "agreement_id")}
 KIND_LABELS = {MISSION: _l("Trade mission"), EXCHANGE: _l("Exchange"), MILESTONE: _l("Milestone due"),
-               AGREEMENT_EXPIRY: _l("Agreement expires")}
+               AGREEMENT_EXPIRY: _l("Agreement expires"), ENGAGEMENT: _l("Planned engagement"),
+               ANNIVERSARY: _l("Anniversary of signing")}
 #: on one day, what happens in the order people plan around it
-KIND_ORDER = {MISSION: 0, EXCHANGE: 1, MILESTONE: 2, AGREEMENT_EXPIRY: 3}
+KIND_ORDER = {ANNIVERSARY: 0, MISSION: 1, EXCHANGE: 2, ENGAGEMENT: 3, MILESTONE: 4, AGREEMENT_EXPIRY: 5}
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,19 @@ class UpcomingEvent:
     @property
     def url_kwargs(self) -> dict:
         return {PAGES[self.kind][1]: self.page_id or self.record_id}
+
+    @property
+    def portal_link(self) -> tuple[str, dict]:
+        """The guest portal's page for it: a mission's own page, else its partnership's."""
+        if self.kind == MISSION:
+            return "portal.mission", {"mission_id": self.record_id}
+        return "portal.partnership", {"partnership_id": self.partnership_id}
+
+
+def partner_city_fields(partnership: Partnership) -> dict:
+    """An event's partnership fields: its id and its partner city's names."""
+    city = partnership.partner_city
+    return {"partnership_id": partnership.id, "partner_city": city.name, "partner_city_native": city.native_name}
 
 
 def _partner_city(relationship):
@@ -135,11 +153,9 @@ def upcoming_events(partnership_ids: Select, start: date, days: int = 90, *,
 
     def add(on: date, until: date, kind: str, title: str, partnership: Partnership, record_id: int,
             detail: str | None = None, page_id: int | None = None) -> None:
-        city = partnership.partner_city
         events.append(UpcomingEvent(
-            date=on, end_date=until, kind=kind, title=title, partnership_id=partnership.id, partner_city=city.name,
-            partner_city_native=city.native_name, record_id=record_id, listed_on=max(on, start), detail=detail,
-            page_id=page_id))
+            date=on, end_date=until, kind=kind, title=title, record_id=record_id, listed_on=max(on, start),
+            detail=detail, page_id=page_id, **partner_city_fields(partnership)))
 
     for mission in session.scalars(missions_between(partnership_ids, start, last,
                                                     include_staff_only=include_staff_only)):

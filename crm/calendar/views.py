@@ -3,13 +3,15 @@ from datetime import date
 from itertools import groupby
 
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.access import PUBLIC, STAFF, allow
+from crm.access import GUESTS, PUBLIC, STAFF, allow
 from crm.calendar.feed import DAYS_AHEAD, DAYS_BACK, build_feed
+from crm.calendar.forms import MonthFilterForm
+from crm.calendar.month import add_months, by_day, month_events, month_key, parse_month
 from crm.calendar.queries import feed_scope
 from crm.calendar.tokens import has_feed, issue_feed_token, revoke_feed_token, user_for_feed_token
 from crm.calendar.upcoming import UpcomingEvent, upcoming_events
@@ -18,6 +20,7 @@ from crm.downloads import content_disposition
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.links import public_url_for
+from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
 
 bp = Blueprint("calendar", __name__)
@@ -56,6 +59,30 @@ def upcoming():
     if new_feed_url:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/calendar/month")
+@allow(STAFF, GUESTS)
+def month():
+    """One month, day by day (?month=YYYY-MM; the office's month by default), filtered by partnership and kind.
+
+    Guests see their own partnerships and what is shared with them; their links go to the portal."""
+    today = office_today()
+    asked = request.args.get("month")
+    first = parse_month(asked) if asked else today.replace(day=1)
+    if first is None:
+        abort(404)
+    form = MonthFilterForm()
+    scope = visible_partnership_ids()
+    if partnership_id := form.value("partnership"):
+        scope = scope.where(Partnership.id == partnership_id)
+    events = month_events(scope, first, today, include_staff_only=current_user.is_staff, kind=form.value("kind"))
+    filters = {name: request.args[name] for name in ("partnership", "kind") if request.args.get(name)}
+    return render_template(
+        "calendar/month.html", form=form, days=by_day(events), today=today, first=first,
+        title=format_skeleton("yMMMM", first, locale=get_locale()), month=month_key(first),
+        previous=month_key(add_months(first, -1)), next=month_key(add_months(first, 1)),
+        this_month=month_key(today), filters=filters)
 
 
 @bp.post("/calendar/feed")
