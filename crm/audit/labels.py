@@ -5,23 +5,25 @@ their translations apply); the few columns no form shows have labels of their ow
 holds (an enumeration, a reference to another record, a date) is read from the models themselves.
 """
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+
+# Lazy, under the name message extraction knows (babel's default keywords take pgettext(context, message)).
+from flask_babel import lazy_pgettext as pgettext
 
 #: a column's label inside a sentence must read as a noun: "Visible to" does not
-_VISIBILITY = lazy_pgettext("audit column", "Visibility")
+_VISIBILITY = pgettext("audit column", "Visibility")
 #: columns every engagement (and every program, a joined subtype of it) has
 _ENGAGEMENT = {
     "partnership_id": _l("Partnership"), "kind": _l("Kind"), "occurred_on": _l("Date"), "title": _l("Title"),
     "notes": _l("Notes"), "substantive": _l("Substance"), "visibility": _VISIBILITY, "pillar": _l("Pillar"),
-    "initiated_by": lazy_pgettext("audit column", "Side that started it"),
-    "logged_by_id": lazy_pgettext("audit column", "Person who logged it"),
-    "logged_by_side": lazy_pgettext("audit column", "Side of who logged it"),
+    "initiated_by": pgettext("audit column", "Side that started it"),
+    "logged_by_id": pgettext("audit column", "Person who logged it"),
+    "logged_by_side": pgettext("audit column", "Side of who logged it"),
 }
 _PROGRAM = {**_ENGAGEMENT, "occurred_on": _l("Starts on"), "ends_on": _l("Ends on"), "direction": _l("Direction")}
 _INVITATION = {
-    "email": _l("E-mail"), "token_hash": lazy_pgettext("audit column", "Link"),
-    "expires_at": lazy_pgettext("audit column", "Expires"), "invited_by_id": lazy_pgettext("audit column", "Invited by"),
-    "accepted_at": _l("Accepted"), "revoked_at": _l("Revoked"), "user_id": lazy_pgettext("audit column", "Account"),
+    "email": _l("E-mail"), "token_hash": pgettext("audit column", "Link"),
+    "expires_at": pgettext("audit column", "Expires"), "invited_by_id": pgettext("audit column", "Invited by"),
+    "accepted_at": _l("Accepted"), "revoked_at": _l("Revoked"), "user_id": pgettext("audit column", "Account"),
 }
 _THRESHOLD = _l("Inactivity threshold (months)")
 
@@ -42,25 +44,27 @@ FIELD_LABELS = {
     "agreements": {
         "partnership_id": _l("Partnership"), "kind": _l("Kind"), "status": _l("Status"), "title": _l("Title"),
         "signed_on": _l("Signed on"), "signed_at": _l("Place of signing"), "effective_from": _l("Effective from"),
-        "expires_on": _l("Expires on"), "renews_id": lazy_pgettext("audit column", "Agreement it renews"), "notes": _l("Staff notes"),
-        "signing_engagement_id": lazy_pgettext("audit column", "Timeline entry"),
+        "expires_on": _l("Expires on"), "notes": _l("Staff notes"),
+        "renews_id": pgettext("audit column", "Agreement it renews"),
+        "signing_engagement_id": pgettext("audit column", "Timeline entry"),
     },
-    "agreement_texts": {"agreement_id": lazy_pgettext("audit column", "Agreement"), "language": _l("Language"),
-                        "position": lazy_pgettext("order of printing", "Position"),
+    "agreement_texts": {"agreement_id": pgettext("audit column", "Agreement"), "language": _l("Language"),
+                        "position": pgettext("order of printing", "Position"),
                         "title": _l("Title in this language"), "body": _l("Text")},
-    "signatories": {"agreement_id": lazy_pgettext("audit column", "Agreement"), "side": _l("Side"),
-                    "position": lazy_pgettext("order of printing", "Position"), "name": _l("Name"),
+    "signatories": {"agreement_id": pgettext("audit column", "Agreement"), "side": _l("Side"),
+                    "position": pgettext("order of printing", "Position"), "name": _l("Name"),
                     "title": _l("Title or office"), "city": _l("City")},
-    "itinerary_items": {"mission_id": _l("Trade mission"), "starts_at": lazy_pgettext("audit column", "Start"),
-                        "ends_at": lazy_pgettext("audit column", "End"),
-                        "timezone": _l("Time zone of the place"), "title": _l("Title"), "location": lazy_pgettext("audit column", "Place"),
-                        "contact_id": lazy_pgettext("audit column", "Person met"), "notes": _l("Notes")},
+    "itinerary_items": {"mission_id": _l("Trade mission"), "starts_at": pgettext("audit column", "Start"),
+                        "ends_at": pgettext("audit column", "End"),
+                        "timezone": _l("Time zone of the place"), "title": _l("Title"),
+                        "location": pgettext("audit column", "Place"),
+                        "contact_id": pgettext("audit column", "Person met"), "notes": _l("Notes")},
     "mission_delegates": {"mission_id": _l("Trade mission"), "contact_id": _l("Person"),
                           "organization_id": _l("Organization"), "role": _l("Role in the delegation")},
     "mission_outcomes": {"mission_id": _l("Trade mission"), "kind": _l("Outcome"), "description": _l("Description"),
                          "amount_minor": _l("Amount"), "currency": _l("Currency")},
     "milestones": {"project_id": _l("Joint project"), "title": _l("Milestone"), "due_on": _l("Due on"),
-                   "done_on": _l("Reached on"), "engagement_id": lazy_pgettext("audit column", "Timeline entry")},
+                   "done_on": _l("Reached on"), "engagement_id": pgettext("audit column", "Timeline entry")},
     "contacts": {"partnership_id": _l("Partnership"), "side": _l("Side"), "name": _l("Name"),
                  "job_title": _l("Title or role"), "email": _l("E-mail"), "phone": _l("Phone"),
                  "language": _l("Language"), "organization_id": _l("Organization"), "visibility": _VISIBILITY,
@@ -68,28 +72,28 @@ FIELD_LABELS = {
     "organizations": {"partnership_id": _l("Partnership"), "side": _l("Side"), "name": _l("Name"), "kind": _l("Kind"),
                       "website": _l("Website"), "notes": _l("Staff notes")},
     "attachments": {"partnership_id": _l("Partnership"), "filename": _l("File"), "visibility": _VISIBILITY,
-                    "engagement_id": lazy_pgettext("audit column", "Engagement"),
-                    "agreement_id": lazy_pgettext("audit column", "Agreement"),
-                    "content_type": lazy_pgettext("audit column", "File type"),
-                    "size": lazy_pgettext("file size", "Size"),
-                    "uploaded_by_id": lazy_pgettext("audit column", "Uploaded by")},
+                    "engagement_id": pgettext("audit column", "Engagement"),
+                    "agreement_id": pgettext("audit column", "Agreement"),
+                    "content_type": pgettext("audit column", "File type"),
+                    "size": pgettext("file size", "Size"),
+                    "uploaded_by_id": pgettext("audit column", "Uploaded by")},
     "users": {"email": _l("E-mail"), "name": _l("Name"), "password_hash": _l("Password"), "role": _l("Role"),
               "language": _l("Language"), "timezone": _l("Time zone"),
-              "active": lazy_pgettext("account", "Active"),
-              "calendar_token_hash": lazy_pgettext("audit column", "Calendar link"),
-              "totp_secret": lazy_pgettext("audit column", "Two-step sign-in"),
-              "totp_enabled_at": lazy_pgettext("audit column", "Two-step sign-in"),
-              "totp_recovery_hashes": lazy_pgettext("audit column", "Recovery codes")},
+              "active": pgettext("account", "Active"),
+              "calendar_token_hash": pgettext("audit column", "Calendar link"),
+              "totp_secret": pgettext("audit column", "Two-step sign-in"),
+              "totp_enabled_at": pgettext("audit column", "Two-step sign-in"),
+              "totp_recovery_hashes": pgettext("audit column", "Recovery codes")},
     "office_settings": {"office_name": _l("Office name"), "default_home_city_id": _l("Default home city"),
                         "threshold_months": _l("Default inactivity threshold (months)"),
-                        "require_two_factor": lazy_pgettext("audit column", "Two-step sign-in required")},
+                        "require_two_factor": pgettext("audit column", "Two-step sign-in required")},
     "home_cities": {"city_id": _l("City"), "threshold_months": _THRESHOLD},
-    "guest_access": {"user_id": lazy_pgettext("audit column", "Account"), "partnership_id": _l("Partnership"),
-                     "contact_id": _l("Contact"), "active": lazy_pgettext("account", "Active")},
+    "guest_access": {"user_id": pgettext("audit column", "Account"), "partnership_id": _l("Partnership"),
+                     "contact_id": _l("Contact"), "active": pgettext("account", "Active")},
     "invitations": {**_INVITATION, "partnership_id": _l("Partnership"), "contact_id": _l("Contact"),
                     "sent_at": _l("Sent")},
-    "api_tokens": {"user_id": lazy_pgettext("audit column", "Account"), "name": _l("Name"),
-                   "token_hash": lazy_pgettext("audit column", "Secret"), "revoked_at": _l("Revoked")},
+    "api_tokens": {"user_id": pgettext("audit column", "Account"), "name": _l("Name"),
+                   "token_hash": pgettext("audit column", "Secret"), "revoked_at": _l("Revoked")},
     "staff_invitations": {**_INVITATION, "role": _l("Role")},
 }
 
