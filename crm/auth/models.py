@@ -31,6 +31,10 @@ class User(UserMixin, Timestamped, db.Model):
     totp_last_step: Mapped[int | None]
     #: SHA-256 of each unused recovery code, space-separated
     totp_recovery_hashes: Mapped[str | None] = mapped_column(Text)
+    #: when the user last marked the dashboard's "New from partners" as seen; None: never
+    partner_news_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how the user hears of what partners did on their partnerships: at_once, daily or never
+    partner_news_mail: Mapped[str] = mapped_column(String(16), default="at_once", server_default="at_once")
 
     def get_id(self) -> str:
         # The signed-in session this user object was loaded for (crm.auth.sessions): its secret, never stored.

@@ -19,7 +19,8 @@ class ContactForm(Form):
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[none_if_empty])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[none_if_empty])
     language = SelectField(_l("Language"), validators=[Optional()])
-    visibility = SelectField(_l("Visible to"), choices=enum_choices(Visibility), validators=[InputRequired()])
+    visibility = SelectField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.STAFF_ONLY.value,
+                             validators=[InputRequired()])
     notes = TextAreaField(_l("Staff notes"), validators=[Optional(), Length(max=10000)], filters=[none_if_empty])
 
 

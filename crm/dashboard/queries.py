@@ -1,11 +1,12 @@
 """What the dashboard reads for itself; the rest it asks of the features it summarises."""
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
+from crm.calendar.upcoming import EXCHANGE, MISSION, UpcomingEvent, exchanges_between, missions_between
 from crm.extensions import db
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import in_order, visible_partnership_ids
@@ -29,3 +30,20 @@ def expiring_agreements(scope: Select, today: date) -> list[Agreement]:
         select(Agreement).where(Agreement.partnership_id.in_(scope), *expiring_filter(today))
         .options(*WITH_PARTNERSHIP).order_by(Agreement.expires_on)
     ))
+
+
+def upcoming_programs(scope: Select, start: date, days: int, *, include_staff_only: bool) -> list[UpcomingEvent]:
+    """The missions and exchanges of the partnerships in scope under way or starting within `days` days, by the
+    day they are listed under (two queries: the dashboard shows no other kind of event)."""
+    last = start + timedelta(days=days - 1)
+    events = []
+    for kind, between in ((MISSION, missions_between), (EXCHANGE, exchanges_between)):
+        for program in db.session.scalars(between(scope, start, last, include_staff_only=include_staff_only)):
+            city = program.partnership.partner_city
+            events.append(UpcomingEvent(
+                date=program.occurred_on, end_date=program.ends_on, kind=kind, title=program.title,
+                partnership_id=program.partnership_id, partner_city=city.name, partner_city_native=city.native_name,
+                record_id=program.id, listed_on=max(program.occurred_on, start)))
+    order = {MISSION: 0, EXCHANGE: 1}
+    events.sort(key=lambda e: (e.listed_on, order[e.kind], e.title.casefold(), e.record_id))
+    return events

@@ -1,13 +1,16 @@
 from collections import Counter
+from datetime import datetime
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import STAFF, allow
-from crm.calendar.upcoming import upcoming_events
 from crm.clock import office_today
-from crm.dashboard.queries import dashboard_scope, expiring_agreements, with_cities
+from crm.dashboard.forms import PartnerMailForm, SeenForm
+from crm.dashboard.partner_activity import last_looked, mark_seen, partner_news, partnerships_with_partner_news
+from crm.dashboard.queries import dashboard_scope, expiring_agreements, upcoming_programs, with_cities
+from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts, portfolio_pillar_counts
 from crm.health.queries import monthly_counts
@@ -21,6 +24,7 @@ from crm.programs.outcomes import outcome_totals
 from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings
 
 bp = Blueprint("dashboard", __name__)
+bp.add_app_template_global(partnerships_with_partner_news)
 ATTENTION_LIMIT = 25
 
 
@@ -46,15 +50,15 @@ def index():
     attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
     attention = [(partnership, flags[partnership.id]) for partnership in with_cities(attention_ids[:ATTENTION_LIMIT])]
     expiring = expiring_agreements(scope, today)
-    upcoming = [event for event in upcoming_events(scope, today, days=30,
-                                                   include_staff_only=current_user.is_staff)
-                if event.kind in ("mission", "exchange")]
+    upcoming = upcoming_programs(scope, today, 30, include_staff_only=current_user.is_staff)
+    news = partner_news(dashboard_scope(None), last_looked(current_user))
     quarters = snapshot.quarters if home is None else by_quarter(monthly_counts(today, partnership_ids=scope), today)
     chart = quarterly_chart(quarters, title=_("Engagements per quarter across the portfolio, last three years"))
     counts = (portfolio_pillar_counts(today, settings.activity_stamp) if home is None
               else pillar_counts(today, partnership_ids=scope))
-    pillars = pillar_chart(counts, id_prefix="portfolio-pillars",
-                           title=_("Substantive engagements per pillar across the portfolio"))
+    pillars = pillar_chart(counts, id_prefix="portfolio-pillars",  # none when there is nothing to draw
+                           title=_("Substantive engagements per pillar across the portfolio")) if any(
+        three_years for _recent, three_years in counts.values()) else None
     map_homes = [row for row in homes if home in (None, row.id)]
     map_homes = map_homes if len(map_homes) <= HOMES_LIMIT else []
     world_map, map_left_out = portfolio_map(cities, flags, map_homes, today)
@@ -66,7 +70,38 @@ def index():
         by_status=Counter(activity.status for activity in portfolio.values()),
         states=list(HealthState), statuses=list(PartnershipStatus), homes=homes, home=home,
         many_homes=len(homes) > MANY_HOME_CITIES, home_name=names.get(home, ""),
+        news=news, news_ids={item.partnership_id for item in news},
+        seen_form=SeenForm(formdata=None, until=news[0].at.isoformat() if news else ""),
+        mail_form=PartnerMailForm(formdata=None, partner_news_mail=current_user.partner_news_mail),
     )
+
+
+@bp.post("/dashboard/partner-news/seen")
+@allow(STAFF)
+def mark_partner_news_seen():
+    form = SeenForm()
+    if form.validate_on_submit():
+        try:
+            until = datetime.fromisoformat(form.until.data or "")
+        except ValueError:
+            until = None
+        mark_seen(current_user, until if until and until.tzinfo else None)
+        db.session.commit()
+        flash(_("Marked as seen. New activity from partners will show here."), "success")
+    return redirect(url_for(".index", _anchor="partner-news"))
+
+
+@bp.post("/dashboard/partner-news/mail")
+@allow(STAFF)
+def partner_news_mail():
+    form = PartnerMailForm()
+    if form.validate_on_submit():
+        current_user.partner_news_mail = form.partner_news_mail.data
+        db.session.commit()
+        flash(_("Your choice was saved."), "success")
+    else:
+        flash(_("Choose how you want to hear of it."), "error")
+    return redirect(url_for(".index", _anchor="partner-news"))
 
 
 @bp.get("/portfolio")

@@ -21,7 +21,7 @@ class EngagementForm(Form):
                          ("no", _l("Protocol only (greetings, ceremonies)"))]),
         default="yes", validators=[InputRequired()],
     )
-    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.STAFF_ONLY.value,
                             validators=[InputRequired()])
     pillar = SelectField(_l("Pillar"), choices=enum_choices(Pillar, blank=_l("No pillar")), validators=[Optional()])
     initiated_by = SelectField(_l("Started by"), choices=enum_choices(Side), default=Side.HOME.value,

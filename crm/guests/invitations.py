@@ -129,6 +129,7 @@ def accept(invitation: Invitation, *, password: str, language: str | None, timez
     user.language = language or user.language
     user.timezone = timezone or user.timezone
     user.active = True
+    user.last_sign_in_at = utcnow()  # accepting is the guest's first sign-in
     db.session.flush()
     access = db.session.scalar(select(GuestAccess).where(GuestAccess.user_id == user.id,
                                                           GuestAccess.partnership_id == invitation.partnership_id))

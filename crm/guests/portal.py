@@ -4,7 +4,7 @@ Every view here is for guests only, and loads through the guest's scope
 (visible_partnerships and the loader criteria of crm.guests.scope).
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,8 +14,9 @@ from crm.attachments.forms import UploadForm
 from crm.attachments.queries import all_documents
 from crm.attachments.uploads import handle_upload
 from crm.auth import sessions
-from crm.clock import office_today
+from crm.clock import office_today, utcnow
 from crm.contacts.models import Contact
+from crm.dashboard.partner_mail import tell_liaisons_at_once
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
 from crm.guests.limits import write_limit
@@ -40,6 +41,21 @@ from crm.versioning import Conflict
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 UPCOMING_DAYS = 180
+
+
+@bp.before_request
+def _note_the_start():
+    g.partner_news_since = utcnow()
+
+
+@bp.after_request
+def _tell_the_liaisons(response):
+    """What a guest saved (an engagement, a document, a comment, their details) goes to the liaisons who want
+    to hear of it at once; the others read it on their dashboard or in their daily digest."""
+    if (request.method == "POST" and response.status_code in (302, 303) and current_user.is_authenticated
+            and not current_user.is_staff and g.get("guest_scope")):
+        tell_liaisons_at_once(current_user.id, g.partner_news_since, g.guest_scope)
+    return response
 
 
 @bp.get("/")

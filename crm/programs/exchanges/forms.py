@@ -22,7 +22,7 @@ class ExchangeForm(DateRangeMixin, Form):
     participants = IntegerField(_l("Participants"), default=0, validators=[InputRequired(), NumberRange(min=0,
                                                                                                        max=100000)])
     host_organization_id = SelectField(_l("Hosting institution"), coerce=int, validators=[Optional()])
-    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.STAFF_ONLY.value,
                             validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
 

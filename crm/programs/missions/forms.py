@@ -35,7 +35,7 @@ class MissionForm(DateRangeMixin, Form):
     objectives = TextAreaField(_l("Objectives"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
     sectors = StringField(_l("Sectors"), description=_l("Separate sectors with commas, e.g. clean energy, ports."),
                           validators=[Optional(), Length(max=500)], filters=[none_if_empty])
-    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.STAFF_ONLY.value,
                             validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
 

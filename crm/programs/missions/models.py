@@ -91,6 +91,8 @@ class ItineraryComment(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("itinerary_items.id", ondelete="CASCADE"), index=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the comment this one answers (a staff reply to a partner's comment); None: a comment of its own
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("itinerary_comments.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

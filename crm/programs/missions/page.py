@@ -9,6 +9,7 @@ from crm.programs.missions.forms import DelegateForm, ItineraryForm, OutcomeForm
 from crm.programs.missions.itinerary import itinerary_days
 from crm.programs.missions.models import ItineraryItem, TradeMission
 from crm.programs.missions.queries import comments_by_item, contact_choices, organization_choices
+from crm.programs.missions.replies import ReplyForm
 
 
 def make_itinerary_form(mission: TradeMission, item: ItineraryItem | None = None, blank: bool = False) -> ItineraryForm:
@@ -36,9 +37,12 @@ def make_delegate_form(mission: TradeMission, **kwargs) -> DelegateForm:
     return form
 
 
-def mission_page(mission: TradeMission, itinerary_form=None, delegate_form=None, outcome_form=None) -> dict:
+def mission_page(mission: TradeMission, itinerary_form=None, delegate_form=None, outcome_form=None,
+                 reply_form=None, replying_to: int | None = None) -> dict:
+    """The page's context; a reply form that came back invalid shows open under the comment it answers."""
     zone = mission.partnership.home_city.timezone
     return dict(
+        reply_form=reply_form or ReplyForm(formdata=None), replying_to=replying_to,
         days=itinerary_days(mission.itinerary, zone), home_zone=zone, comments=comments_by_item(mission),
         itinerary_form=itinerary_form or make_itinerary_form(mission, blank=True),
         delegate_form=delegate_form or make_delegate_form(mission, formdata=None),

@@ -46,6 +46,12 @@ def organization_choices(partnership_id: int, blank):
     return options([(0, blank)] + [(row.id, row.name) for row in rows])
 
 
+def get_comment_or_404(comment_id: int) -> tuple[ItineraryComment, TradeMission]:
+    """A comment on an itinerary and its mission, if the reader may see the mission."""
+    comment = db.session.get(ItineraryComment, comment_id) or abort(404)
+    item = db.session.get(ItineraryItem, comment.item_id) or abort(404)
+    return comment, get_mission_or_404(item.mission_id)
+
 
 def comments_by_item(mission: TradeMission) -> dict[int, list]:
     """Comments on the mission's itinerary, by item, oldest first (one query)."""

@@ -1,6 +1,7 @@
 """The pages of trade missions: the skeleton's, and those of their itinerary, delegation and outcomes."""
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from crm.access import EDITORS, allow
 from crm.confirm import confirm_then
@@ -9,7 +10,8 @@ from crm.programs.missions import operations
 from crm.programs.missions.forms import OutcomeForm
 from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome, TradeMission
 from crm.programs.missions.page import make_delegate_form, make_itinerary_form
-from crm.programs.missions.queries import get_child_or_404, get_mission_or_404
+from crm.programs.missions.queries import get_child_or_404, get_comment_or_404, get_mission_or_404
+from crm.programs.missions.replies import ReplyForm, add_reply
 from crm.programs.registry import MISSIONS
 from crm.programs.skeleton import detail_page, program_blueprint
 from crm.records import add_child, edit_record
@@ -56,6 +58,18 @@ def delete_itinerary_item(item_id: int):
     item = get_child_or_404(ItineraryItem, item_id)
     return _confirm_child_delete(item, item.mission, "itinerary",
                                  _("Remove “%(title)s” from the itinerary?", title=item.title))
+
+
+@bp.post("/itinerary/comments/<int:comment_id>/replies")
+@allow(EDITORS)
+def reply_to_comment(comment_id: int):
+    comment, mission = get_comment_or_404(comment_id)
+    return add_child(
+        ReplyForm(), lambda form: add_reply(comment, form, current_user),
+        done=url_for(".detail", mission_id=mission.id, _anchor=f"comment-{comment.id}"),
+        saved=_("Your reply was added. The partner sees it in their portal."),
+        not_saved=_("The reply was not sent. Write a reply first."),
+        page=lambda form: detail_page(MISSIONS, mission, reply_form=form, replying_to=comment.id))
 
 
 @bp.post("/missions/<int:mission_id>/delegates")

@@ -22,7 +22,7 @@ class ProjectForm(DateRangeMixin, MoneyMixin, Form):
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     amount = DecimalField(_l("Budget"), places=None, validators=[Optional(), NumberRange(min=0, max=10**13)])
     currency = currency_field(_l("Currency"))
-    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
+    visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.STAFF_ONLY.value,
                             validators=[InputRequired()])
     notes = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], filters=[none_if_empty])
 
