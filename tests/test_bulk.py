@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crm.audit.models import AuditEvent
 from crm.enums import Visibility
 from crm.partnerships.models import Partnership
+from tests.test_browser import chromium, live_server  # noqa: F401  (module fixtures: one browser, one database)
 
 
 def events(session, action, ids, record_type="partnerships"):
@@ -194,3 +195,35 @@ def test_lists_offer_the_bulk_actions_to_editors_only(client, login, make):
     assert f'name="ids" value="{partnership.id}"' in listing and 'aria-label="Select Kyoto"' in listing
     assert 'formaction="/bulk/engagements/share"' in client.get("/engagements/").text
     assert 'formaction="/bulk/contacts/export"' in client.get("/contacts/").text
+
+
+@pytest.mark.browser
+def test_select_two_partnerships_and_archive_them_on_a_phone(live_server, chromium, tmp_path):  # noqa: F811
+    """At 390 px: tick two rows, Archive, the confirmation names both and the count, confirm, back on the list
+    without them; every page axe-core clean and no wider than the screen."""
+    from tests.test_browser import assert_accessible_on_a_phone, sign_in
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    try:
+        sign_in(phone, live_server)
+        assert_accessible_on_a_phone(phone, tmp_path, "bulk-list")
+        boxes = phone.locator("input[type=checkbox][name=ids]")
+        names = [boxes.nth(i).get_attribute("aria-label").removeprefix("Select ") for i in (0, 1)]
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        phone.click(".bulk-actions button:has-text('Archive')")
+        phone.wait_for_url("**/bulk/partnerships/archive?**")
+        assert phone.inner_text("h1") == "Archive 2 partnerships?"
+        assert all(phone.locator(".bulk-names li", has_text=name).count() == 1 for name in names)
+        assert_accessible_on_a_phone(phone, tmp_path, "bulk-confirm")
+        phone.click(".bulk-confirm button:has-text('Archive')")
+        phone.wait_for_selector(".flash-success")
+        assert "2 partnerships were archived." in phone.inner_text(".flash-success")
+        assert "/partnerships/" in phone.url
+        for name in names:
+            assert phone.locator(f"input[name=ids][aria-label='Select {name}']").count() == 0
+        assert_accessible_on_a_phone(phone, tmp_path, "bulk-done")
+    finally:
+        context.close()

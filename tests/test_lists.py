@@ -50,7 +50,7 @@ def test_the_chooser_leads_nowhere_unseen(client, login, make):
 
 def sort_control(page: str) -> str:
     """The option the list's Sort by select shows as chosen."""
-    select = re.search(r'<select[^>]*name="sort".*?</select>', page, re.S).group(0)
+    select = re.search(r'<select[^>]*name="sort".*?</select>', page, re.DOTALL).group(0)
     chosen = re.search(r'<option selected value="(\w+)"|<option value="(\w+)" selected', select)
     return (chosen.group(1) or chosen.group(2)) if chosen else "the first option"
 
@@ -123,7 +123,7 @@ def test_program_lists_sort_by_their_headers(client, login, make, session, name)
     extra = {"missions": {"direction": MissionDirection.OUTBOUND},
              "exchanges": {"exchange_kind": ExchangeKind.STUDENT, "direction": ExchangeDirection.OUTGOING,
                            "participants": 3},
-             "projects": {"theme": list(ProjectTheme)[0]}}[name]
+             "projects": {"theme": next(iter(ProjectTheme))}}[name]
     for title, city, day in (("Beta", "Osaka", date(2025, 3, 1)), ("Alpha", "Cairo", date(2025, 1, 1)),
                              ("Gamma", "Lyon", date(2025, 2, 1))):
         partnership = make.partnership(partner=make.city(city))
