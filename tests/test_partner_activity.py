@@ -13,6 +13,7 @@ from sqlalchemy import select
 from crm.auth.models import User
 from crm.roles import Role
 from tests.factories import PASSWORD
+from tests.test_browser import chromium, live_server, phone  # noqa: F401  (the browser fixtures)
 
 
 @pytest.fixture
@@ -319,3 +320,39 @@ def test_a_mail_server_that_is_down_does_not_fail_the_guest(app, client, login, 
     assert guest_logs(client, partnership).status_code == 302
     from crm.engagements.models import Engagement
     assert session.scalars(select(Engagement).where(Engagement.title == "Youth orchestra planning")).one()
+
+
+# ---- in a browser: the panel and the reply form on a phone, axe-clean -----------------------------------------
+
+@pytest.mark.browser
+def test_a_guests_engagement_on_the_coordinators_phone_dashboard(live_server, chromium, phone, tmp_path):  # noqa: F811
+    from tests.test_browser import assert_accessible_on_a_phone, sign_in
+
+    guest_context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    guest = guest_context.new_page()
+    guest.set_default_timeout(10_000)
+    guest.goto(f"{live_server}/sign-in")
+    guest.fill("#email", "guest.kyoto@demo.example")
+    guest.fill("#password", "sister-cities-demo")
+    guest.click("button.primary")
+    guest.wait_for_selector("text=Add what happened")
+    guest.click("#timeline summary")
+    guest.select_option("#kind", "meeting")
+    guest.fill("#occurred_on", str(live_server.office_today()))
+    guest.fill("#title", "Tea ceremony rehearsal")
+    guest.click("#timeline button[type=submit]")
+    guest.wait_for_selector(".flash-success")
+    guest_context.close()
+
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/dashboard")
+    news = phone.locator("#partner-news")
+    assert "added the engagement “Tea ceremony rehearsal”" in news.inner_text()
+    assert_accessible_on_a_phone(phone, tmp_path, "dashboard-partner-news")
+    phone.select_option("#partner_news_mail", "daily")
+    phone.click("#partner-news form.inline-filter button")
+    phone.wait_for_selector(".flash-success")
+    phone.click("#partner-news button:has-text('Mark as seen')")
+    phone.wait_for_selector("text=Nothing new from partners since you last looked.")
+    assert phone.input_value("#partner_news_mail") == "daily"
+    assert_accessible_on_a_phone(phone, tmp_path, "dashboard-partner-news-seen")
