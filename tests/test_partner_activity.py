@@ -254,6 +254,21 @@ def test_the_partnerships_with_unseen_news_for_templates(app, client, login, kyo
         assert render_template_string(template, partnership_id=partnership.id) == "False"
 
 
+def test_a_document_the_guest_uploads_is_news_and_mailed(app, client, login, kyoto, tmp_path, monkeypatch, outbox):
+    import io
+
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    partnership, liaison, guest = kyoto
+    login(guest)
+    response = client.post(f"/portal/partnerships/{partnership.id}/documents",
+                           data={"file": (io.BytesIO(pdf), "Minutes.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert any("Minutes.pdf" in m.get_body(("plain",)).get_content() for m in messages(outbox))
+    login(liaison)
+    assert "Hanako Yamada uploaded the document “Minutes.pdf”" in client.get("/dashboard").text
+
+
 # ---- e-mail ------------------------------------------------------------------------------------------------------
 
 def messages(outbox):

@@ -48,8 +48,9 @@ def _send(liaison: User, news: list[PartnerNews], daily: bool) -> Delivery:
             subject = ngettext("%(num)d new item from partners", "%(num)d new items from partners", len(news))
         else:
             subject = gettext("New from %(city)s: %(what)s", city=news[0].partner_city, what=news[0].sentence)
-        text = render_template("dashboard/partner_news_mail.txt", liaison=liaison, lines=_lines(news, liaison, language),
-                               daily=daily, dashboard=public_url_for("dashboard.index", _anchor="partner-news"))
+        text = render_template("dashboard/partner_news_mail.txt", liaison=liaison, daily=daily,
+                               lines=_lines(news, liaison, language),
+                               dashboard=public_url_for("dashboard.index", _anchor="partner-news"))
         message = build_message(liaison.email, liaison.name, subject, text, language=language, automatic=True)
     return send(message)
 
