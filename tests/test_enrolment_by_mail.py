@@ -132,14 +132,16 @@ def test_a_guest_invitation_with_the_mail_server_down_still_shows_the_link(clien
     partnership = make.partnership()
     contact = make.contact(partnership, name="Hanako", email="hanako@kyoto.example")
     login("coordinator")
-    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id})
+    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id},
+                           follow_redirects=True)
     assert response.status_code == 200
     assert "The mail server did not answer" in response.text and 'id="invitation-link"' in response.text
 
 
 def test_a_staff_invitation_with_the_mail_server_down_still_shows_the_link(client, login, mail_server_down):
     login("admin")
-    response = client.post("/admin/users/invite", data={"email": "new.person@city.example", "role": "viewer"})
+    response = client.post("/admin/users/invite", data={"email": "new.person@city.example", "role": "viewer"},
+                           follow_redirects=True)
     assert response.status_code == 200
     assert "The mail server did not answer" in response.text and 'id="invitation-link"' in response.text
 

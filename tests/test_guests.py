@@ -37,7 +37,8 @@ def kyoto(make):
 
 
 def invite(client, partnership, contact) -> str:
-    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id})
+    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id},
+                           follow_redirects=True)
     assert response.status_code == 200
     return re.search(r'value="(http[^"]+/invitations/[^"]+)"', response.text).group(1)
 
@@ -116,7 +117,7 @@ def test_resend_replaces_the_link(client, app, login, kyoto, session, outbox):
     partnership, contact = kyoto
     old = invite(client, partnership, contact)
     invitation = session.scalars(select(Invitation)).one()
-    response = client.post(f"/invitations/{invitation.id}/resend")
+    response = client.post(f"/invitations/{invitation.id}/resend", follow_redirects=True)
     new = re.search(r'value="(http[^"]+/invitations/[^"]+)"', response.text).group(1)
     assert new != old
     assert app.test_client().get(path_of(old)).status_code == 410

@@ -22,7 +22,8 @@ def invitation_for_an_existing_guest(client, login, make, session):
     second_contact = make.contact(second, name="Hanako", email="hanako@kyoto.example")
     session.commit()
     login("coordinator")
-    response = client.post(f"/partnerships/{second.id}/invitations", data={"contact_id": second_contact.id})
+    response = client.post(f"/partnerships/{second.id}/invitations", data={"contact_id": second_contact.id},
+                           follow_redirects=True)
     link = re.search(r'value="(http[^"]+/invitations/[^"]+)"', response.text).group(1)
     client.post("/sign-out")
     return "/" + link.split("/", 3)[3], guest

@@ -20,7 +20,8 @@ def invitation_path(client, login, make, outbox):
     partnership = make.partnership(partner=make.city("Kyoto"))
     contact = make.contact(partnership, name="Hanako", email="hanako@kyoto.example")
     login("coordinator")
-    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id})
+    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id},
+                           follow_redirects=True)
     link = re.search(r'value="(http[^"]+/invitations/[^"]+)"', response.text).group(1)
     return "/" + link.split("/", 3)[3]
 

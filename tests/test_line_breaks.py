@@ -43,7 +43,8 @@ def test_an_invitation_to_a_contact_with_a_broken_name_is_sent(client, login, ma
     partnership = make.partnership(partner=make.city("Kyo\r\nto"))
     contact = make.contact(partnership, name=BROKEN, email="ann@kyoto.example")
     login("coordinator")
-    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id})
+    response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id},
+                           follow_redirects=True)
     assert response.status_code == 200
     message = only_message(outbox)
     assert message["Bcc"] is None and message["To"].addresses[0].addr_spec == "ann@kyoto.example"

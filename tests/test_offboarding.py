@@ -208,7 +208,8 @@ def test_an_admin_invites_a_staff_member_who_joins_once(app, client, login, make
     assert client.get("/admin/users/invite").status_code == 200
     kept = client.post("/admin/users/invite", data={"email": "not an address", "role": "coordinator"})
     assert kept.status_code == 422 and 'value="not an address"' in kept.text
-    sent = client.post("/admin/users/invite", data={"email": "New.Staff@Example.org", "role": "coordinator"})
+    sent = client.post("/admin/users/invite", data={"email": "New.Staff@Example.org", "role": "coordinator"},
+                       follow_redirects=True)
     assert sent.status_code == 200 and "/join/" in sent.text
     invitation = session.scalars(select(StaffInvitation)).one()
     assert invitation.email == "new.staff@example.org" and invitation.role == Role.COORDINATOR

@@ -67,7 +67,7 @@ def test_an_invitation_made_through_a_forged_host_links_to_the_public_address(cl
     contact = make.contact(partnership, name="Hanako", email="hanako@kyoto.example")
     sign_in_at(client, make.user("coordinator"), ATTACKER)
     response = client.post(f"/partnerships/{partnership.id}/invitations", data={"contact_id": contact.id},
-                           headers={"Host": ATTACKER})
+                           headers={"Host": ATTACKER}, follow_redirects=True)
     assert response.status_code == 200
     assert ATTACKER not in response.text  # the copy-this-link page
     shown = re.search(r'value="(http[^"]+/invitations/[^"]+)"', response.text).group(1)

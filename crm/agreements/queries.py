@@ -72,12 +72,13 @@ def partnership_agreements(partnership_id: int) -> list[Agreement]:
 
 
 def renewable_agreements(partnership_id: int, exclude_id: int | None = None) -> list:
-    """(id, title) of the partnership's agreements a new one can renew (signed, expired or renewed), by title."""
+    """(id, title, signed_on, effective_from) of the partnership's agreements a new one can renew (signed, expired
+    or renewed), by title, then by date."""
     return list(db.session.execute(
-        select(Agreement.id, Agreement.title).where(
+        select(Agreement.id, Agreement.title, Agreement.signed_on, Agreement.effective_from).where(
             Agreement.partnership_id == partnership_id, Agreement.id != (exclude_id or 0),
             Agreement.status.in_([AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.RENEWED]))
-        .order_by(Agreement.title)).all())
+        .order_by(Agreement.title, Agreement.signed_on, Agreement.id)).all())
 
 
 def agreement_exists(agreement_id: int) -> bool:

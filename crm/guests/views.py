@@ -1,5 +1,5 @@
 """Invitations: staff invite, resend, revoke and deactivate; the invited contact accepts."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
@@ -33,12 +33,40 @@ def index(partnership_id: int):
                            added=added, uploaded=uploaded, form=form)
 
 
+#: the session key that carries a new invitation's link to its result page, for one showing
+SENT_LINK = "guest_invitation_link"
+
+
+def _keep_link_once(invitation: Invitation, link: str, delivery) -> None:
+    session[SENT_LINK] = {"id": invitation.id, "link": link, "delivery": str(delivery)}
+
+
+def _take_link(invitation: Invitation) -> tuple[str | None, str | None]:
+    """The link and delivery kept for this invitation's result page, removed as they are read: shown once."""
+    kept = session.get(SENT_LINK)
+    if not kept or kept.get("id") != invitation.id:
+        return None, None
+    session.pop(SENT_LINK)
+    return kept["link"], kept["delivery"]
+
+
 def _sent_page(invitation: Invitation, token: str):
-    """Always show the link: cities often pass it on through their own channels."""
+    """Send, then redirect to the result page, so that reloading it sends nothing.
+
+    Always show the link: cities often pass it on through their own channels. It goes to the result page in
+    the session (never in its address), for that one page only."""
     delivery = invitations.send_invitation(invitation, token)
     db.session.commit()
-    return render_template("guests/invitation_sent.html", invitation=invitation,
-                           link=invitations.invitation_link(token), delivery=delivery)
+    _keep_link_once(invitation, invitations.invitation_link(token), delivery)
+    return redirect(url_for(".sent", invitation_id=invitation.id), 303)
+
+
+@bp.get("/invitations/<int:invitation_id>/sent")
+@allow(EDITORS)
+def sent(invitation_id: int):
+    invitation = _invitation_or_404(invitation_id)
+    link, delivery = _take_link(invitation)
+    return render_template("guests/invitation_sent.html", invitation=invitation, link=link, delivery=delivery)
 
 
 @bp.post("/partnerships/<int:partnership_id>/invitations")

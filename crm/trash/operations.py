@@ -12,6 +12,7 @@ from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.programs.projects.models import JointProject, Milestone
 from crm.soft_delete import EVERYTHING, KEEP_DAYS
+from crm.trash import undo
 
 
 class TooLate(Exception):
@@ -31,13 +32,16 @@ def _milestone_entries(project: JointProject) -> list[Engagement]:
 
 
 def soft_delete(record: Engagement | Attachment, user: User | None) -> None:
-    """Hide the record everywhere at once; its files stay on disk until it is purged."""
+    """Hide the record everywhere at once; its files stay on disk until it is purged.
+
+    The person who deleted it is offered to undo it for a few minutes (crm.trash.undo)."""
     now = utcnow()
     related = _milestone_entries(record) if isinstance(record, JointProject) else []
     for item in (record, *related):
         item.deleted_at = now
         item.deleted_by_id = user.id if user is not None else None
     db.session.flush()
+    undo.offer(record, user)
 
 
 def restore(record: Engagement | Attachment, now: datetime | None = None) -> None:

@@ -1,6 +1,6 @@
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,8 +14,14 @@ from crm.pagination import paginate
 from crm.roles import Role
 from crm.users import offboarding, staff_invitations
 from crm.users.forms import RoleForm, StaffInviteForm
-from crm.users.queries import (email_taken, get_invitation_or_404, get_live_session_or_404, get_staff_or_404,
-                               get_user_or_404, user_list)
+from crm.users.queries import (
+    email_taken,
+    get_invitation_or_404,
+    get_live_session_or_404,
+    get_staff_or_404,
+    get_user_or_404,
+    user_list,
+)
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 log = logging.getLogger("crm.auth")
@@ -157,9 +163,29 @@ def invite():
             db.session.commit()
             log.info("staff invitation for %s as %s sent by %s", invitation.email, invitation.role,
                      current_user.email)
-            return render_template("users/invitation_sent.html", invitation=invitation, delivery=delivery,
-                                   link=public_url_for("staff_invitations.accept", token=token))
+            # Redirect after sending, so reloading the result page sends nothing; the link goes to that page
+            # in the session (never in its address), for one showing.
+            session[SENT_LINK] = {"id": invitation.id, "delivery": str(delivery),
+                                  "link": public_url_for("staff_invitations.accept", token=token)}
+            return redirect(url_for(".invitation_sent", invitation_id=invitation.id), 303)
     return render_template("users/invite.html", form=form), 422 if form.errors else 200
+
+
+#: the session key that carries a new staff invitation's link to its result page, for one showing
+SENT_LINK = "staff_invitation_link"
+
+
+@bp.get("/invitations/<int:invitation_id>/sent")
+@allow(ADMINS)
+def invitation_sent(invitation_id: int):
+    """The result of an invitation: the link and what became of the e-mail, the first time only."""
+    invitation = get_invitation_or_404(invitation_id)
+    kept = session.get(SENT_LINK)
+    link = delivery = None
+    if kept and kept.get("id") == invitation.id:
+        session.pop(SENT_LINK)
+        link, delivery = kept["link"], kept["delivery"]
+    return render_template("users/invitation_sent.html", invitation=invitation, delivery=delivery, link=link)
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])

@@ -1,3 +1,4 @@
+from flask import has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -5,13 +6,17 @@ from wtforms import DateField, DecimalField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.cities.fields import CityField
+from crm.clock import office_today
 from crm.engagements.models import Visibility
+from crm.extensions import db
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
 from crm.localtime import LocalTimeError, to_utc
-from crm.money import currency_codes, is_real_currency, to_minor
+from crm.money import country_currencies, currency_choices, currency_codes, is_real_currency, to_minor
 from crm.partnerships.choices import liaison_choices
+from crm.partnerships.models import Partnership
 from crm.programs.lists import ProgramFilterForm
-from crm.programs.missions.models import MissionDirection, OutcomeKind
+from crm.programs.missions.models import MissionDirection, OutcomeKind, TradeMission
+from crm.settings.service import stored_office_settings
 from crm.versioning import VersionField
 
 
@@ -100,9 +105,19 @@ class DelegateForm(Form):
 
 
 class MoneyMixin:
-    """An optional amount with its currency; fills .amount_minor when valid."""
+    """An optional amount with its currency; fills .amount_minor when valid.
+
+    The currency select lists the current currencies, the office's and the partner's first: those of the
+    partnership given (``partnership=``), else of the record's (``obj=``), else of the one the page is about."""
 
     amount_minor = None
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = kwargs.get("obj")
+        partnership = partnership or getattr(record, "partnership", None) or _partnership_of_the_page()
+        stored = getattr(record, "currency", None) or getattr(record, "budget_currency", None)
+        self.currency.choices = options([("", "—")] + currency_choices(_local_currencies(partnership), keep=stored))
 
     def validate(self, extra_validators=None):
         # Not inline validators: Optional() on either field would stop them when it is empty.
@@ -126,8 +141,33 @@ class MoneyMixin:
 
 
 def currency_field(label):
+    """The currency select; MoneyMixin puts the choices in, in the order that suits the partnership."""
     return SelectField(label, choices=options([("", "—")] + [(code, code) for code in currency_codes()]),
                        validators=[Optional()])
+
+
+def _partnership_of_the_page():
+    """The partnership the page's view loaded (a program's create page, a mission's page), from the session's
+    identity map: no query."""
+    args = (request.view_args or {}) if has_request_context() else {}
+    if "partnership_id" in args:
+        return db.session.get(Partnership, args["partnership_id"])
+    if "mission_id" in args:
+        mission = db.session.get(TradeMission, args["mission_id"])
+        return mission.partnership if mission is not None else None
+    return None
+
+
+def _local_currencies(partnership) -> list[str]:
+    """The office's currency, then the partner's: the home city's country's, the partner city's; without a
+    partnership, the office's default home city's."""
+    today = office_today()
+    if partnership is None:
+        settings = stored_office_settings()
+        home = settings.default_home_city if settings is not None else None
+        return country_currencies(home.city.country_code, today) if home is not None else []
+    return [*country_currencies(partnership.home_city.country_code, today),
+            *country_currencies(partnership.partner_city.country_code, today)]
 
 
 class OutcomeForm(MoneyMixin, Form):
