@@ -371,3 +371,23 @@ def test_a_guests_engagement_on_the_coordinators_phone_dashboard(live_server, ch
     phone.wait_for_selector("text=Nothing new from partners since you last looked.")
     assert phone.input_value("#partner_news_mail") == "daily"
     assert_accessible_on_a_phone(phone, tmp_path, "dashboard-partner-news-seen")
+
+
+def test_the_digest_skips_liaisons_with_nothing_new_and_says_what_the_mail_server_did(app, client, login, kyoto,
+                                                                                       make, session, outbox, clock):
+    from datetime import timedelta
+
+    from crm.dashboard.partner_mail import send_partner_digests
+    from crm.mail import Delivery
+
+    partnership, liaison, guest = kyoto
+    quiet = make.user("coordinator", partner_news_mail="daily")
+    make.partnership(liaison=quiet)
+    liaison.partner_news_mail = "daily"
+    session.commit()
+    login(guest)
+    guest_logs(client, partnership)
+    with app.app_context():
+        sent = send_partner_digests(clock.today() + timedelta(days=1))
+    assert [(user.id, bool(path)) for user, path in sent] == [(liaison.id, True)]  # an outbox path: no SMTP
+    assert sent[0][1] is not Delivery.FAILED

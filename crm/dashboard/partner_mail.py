@@ -3,6 +3,7 @@
 crm.mail); a mail server that is down is logged and never fails the guest's request."""
 import logging
 from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -15,7 +16,7 @@ from crm.clock import office_timezone
 from crm.dashboard.partner_activity import AT_ONCE, DAILY, PartnerNews, partner_news
 from crm.extensions import db
 from crm.links import public_url_for
-from crm.mail import Delivery, build_message, send
+from crm.mail import Delivery, MailNotSent, build_message, deliver, send
 from crm.partnerships.models import Partnership
 from crm.roles import Role
 
@@ -41,7 +42,7 @@ def _lines(news: list[PartnerNews], liaison: User, language: str) -> list[dict]:
              "url": public_url_for(item.link[0], **item.link[1])} for item in news]
 
 
-def _send(liaison: User, news: list[PartnerNews], daily: bool) -> Delivery:
+def _message(liaison: User, news: list[PartnerNews], daily: bool) -> EmailMessage:
     language = liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         if daily:
@@ -51,8 +52,7 @@ def _send(liaison: User, news: list[PartnerNews], daily: bool) -> Delivery:
         text = render_template("dashboard/partner_news_mail.txt", liaison=liaison, daily=daily,
                                lines=_lines(news, liaison, language),
                                dashboard=public_url_for("dashboard.index", _anchor="partner-news"))
-        message = build_message(liaison.email, liaison.name, subject, text, language=language, automatic=True)
-    return send(message)
+        return build_message(liaison.email, liaison.name, subject, text, language=language, automatic=True)
 
 
 def _by_liaison(news: list[PartnerNews], liaisons: dict[int, User]) -> dict[int, tuple[User, list[PartnerNews]]]:
@@ -71,7 +71,7 @@ def tell_liaisons_at_once(guest_id: int, since: datetime, partnership_ids: list[
         if not news:
             return []
         liaisons = _liaisons({item.partnership_id for item in news}, AT_ONCE)
-        return [(liaison, _send(liaison, items, daily=False))
+        return [(liaison, send(_message(liaison, items, daily=False)))
                 for liaison, items in _by_liaison(news, liaisons).values()]
     except Exception:  # what the guest saved is saved: a message that could not be made never fails their request
         log.exception("partner activity mail not sent")
@@ -85,14 +85,22 @@ def digest_window(as_of: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(as_of, time(0), tzinfo=zone).astimezone(UTC)
 
 
-def send_partner_digests(as_of: date) -> list[tuple[User, Delivery]]:
+def _deliver(message: EmailMessage):
+    try:
+        return deliver(message)
+    except MailNotSent:  # logged; the others are still sent, and the command says who was missed
+        return Delivery.FAILED
+
+
+def send_partner_digests(as_of: date) -> list[tuple[User, object]]:
     """E-mail each liaison who chose the daily digest what partners did on their partnerships the day before
-    `as_of` (nothing to those with nothing new). Returns (liaison, what became of the message)."""
+    `as_of` (nothing to those with nothing new). Returns, like crm.health.digest.send_digests, (liaison, outbox
+    path, None for SMTP, or Delivery.FAILED when the mail server did not take it)."""
     start, end = digest_window(as_of)
     liaisons = _liaisons(select(Partnership.id).where(Partnership.liaison_id.is_not(None)), DAILY)
     if not liaisons:
         return []
     news = partner_news(list(liaisons), start - TICK, end - TICK, limit=MAIL_LIMIT * 10)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return [(liaison, _send(liaison, items[:MAIL_LIMIT], daily=True))
+        return [(liaison, _deliver(_message(liaison, items[:MAIL_LIMIT], daily=True)))
                 for liaison, items in _by_liaison(news, liaisons).values()]
