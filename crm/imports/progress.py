@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 from crm.clock import utcnow
 from crm.extensions import db
 from crm.imports.liveness import owned_by
-from crm.imports.models import APPLYING, ImportJob
+from crm.imports.models import APPLYING, MATCHING, ImportJob
 
 #: progress of running jobs in this process (SQLite cannot take a second writer while the import writes)
 PROGRESS: dict[str, tuple[int, int]] = {}
 #: the phase each running job of this process is in (see phase_of)
 PHASES: dict[str, str] = {}
 WAITING, PREPARING, WRITING = "waiting", "preparing", "writing"
+LOADING = "loading"  #: matching, the gazetteer still loading
 
 
 class Superseded(Exception):
@@ -42,7 +43,10 @@ def report_progress(job: ImportJob):
 
 
 def phase_of(job: ImportJob) -> str:
-    """matching, waiting (for another import to finish writing), preparing (its cities) or writing."""
+    """matching (loading the gazetteer first), waiting (for another import to finish writing), preparing (its
+    cities) or writing."""
+    if job.status == MATCHING and PHASES.get(job.token) == LOADING:
+        return LOADING
     if job.status != APPLYING:
         return job.status
     return PHASES.get(job.token) or (WRITING if job.processed else PREPARING)

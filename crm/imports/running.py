@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from crm.claims import claim
 from crm.extensions import db
 from crm.imports.liveness import WORKING, claim_job, owned_by
+from crm.imports.matching import city_index, index_ready
 from crm.imports.models import APPLYING, FAILED, MATCHING, READY, ImportJob
-from crm.imports.progress import PHASES, PROGRESS, Superseded, report_progress
+from crm.imports.progress import LOADING, PHASES, PROGRESS, Superseded, report_progress
 from crm.imports.staging import stage_partnerships
 from crm.imports.writing import apply
 from crm.partnerships.duplicates import is_pair_violation
@@ -77,7 +78,13 @@ def run_matching(job_id: int, progress_factory=report_progress, *, worker: str |
     try:
         if job is None or job.status != MATCHING or job.worker != worker:
             raise Superseded(job_id)
-        stage_partnerships(job, progress=progress_factory(job))
+        progress = progress_factory(job)
+        if not index_ready():  # the first file since the process started: say so while the gazetteer loads
+            PHASES[token] = LOADING
+            progress(0, job.total)
+            city_index()
+            PHASES.pop(token, None)
+        stage_partnerships(job, progress=progress)
         if not claim(ImportJob, job_id, ImportJob.status == MATCHING, owned_by(worker), status=READY):
             raise Superseded(job_id)
         job.status = READY
@@ -90,6 +97,7 @@ def run_matching(job_id: int, progress_factory=report_progress, *, worker: str |
         raise
     finally:
         PROGRESS.pop(token, None)
+        PHASES.pop(token, None)
         WORKING.discard(worker)
 
 

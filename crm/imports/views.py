@@ -12,10 +12,12 @@ from crm.clock import utcnow
 from crm.extensions import db
 from crm.forms import ConfirmForm, options
 from crm.imports import liveness, staging
+from crm.imports.choices import save_choices
 from crm.imports.columns import ASSOCIATION, CONTACTS, PARTNERS, fields_for, guess_mapping
 from crm.imports.forms import UploadForm, column_form
+from crm.imports.matching import index_ready, warm_up
 from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, UPLOADED, ImportJob
-from crm.imports.progress import PREPARING, PROGRESS, WAITING, WRITING, phase_of
+from crm.imports.progress import LOADING, PREPARING, PROGRESS, WAITING, WRITING, phase_of
 from crm.imports.queries import contact_targets, job_home_city, job_partnership, recent_jobs, users_job
 from crm.imports.reading import UnreadableFile, read_table
 from crm.imports.running import in_background, run_apply, run_matching
@@ -43,6 +45,8 @@ def phase_heading(job: ImportJob) -> str:
     phase = phase_of(job)
     if phase == WAITING:
         return _("Waiting for another import to finish saving…")
+    if phase == LOADING:
+        return _("Loading the list of the world’s cities (the first import since a restart takes longer)…")
     if phase == PREPARING:
         return _("Preparing the contacts…") if contacts else _("Preparing the cities…")
     if phase == WRITING:
@@ -101,6 +105,8 @@ def columns(token: str):
     job = _job(token)
     if job.status not in (UPLOADED, READY):
         return redirect(url_for(".job", token=token))
+    if job.kind != CONTACTS:
+        warm_up()  # the gazetteer loads while the user maps the columns
     headers, rows = job.data["headers"], job.data["rows"]
     fields = fields_for(job.kind, job.mode)
     form = column_form(fields, headers, rows[:3], job.data.get("mapping") or guess_mapping(headers, fields))
@@ -116,7 +122,7 @@ def columns(token: str):
             if job.kind == CONTACTS:
                 staging.stage_contacts(job, contact_targets())
                 job.status = READY
-            elif len(rows) <= _inline_limit():
+            elif len(rows) <= _inline_limit() and index_ready():  # else the progress page, at once
                 staging.stage_partnerships(job)
                 job.status = READY
             else:
@@ -189,19 +195,7 @@ def resolve(token: str):
     form = ConfirmForm()
     if job.status != READY or not form.validate():
         abort(409) if job.status != READY else abort(400)
-    cities = [dict(c) for c in job.data.get("cities", [])]
-    changed = 0
-    for key, value in request.form.items():
-        if not key.startswith("city-") or not key[5:].isdigit() or int(key[5:]) >= len(cities):
-            continue
-        entry = cities[int(key[5:])]
-        allowed = {"skip", ""} | ({"create"} if entry.get("cc") and job.kind != CONTACTS else set())
-        allowed |= {f"gn:{c['geonames_id']}" for c in entry["match"]["candidates"] if "geonames_id" in c}
-        allowed |= {f"p:{c['partnership_id']}" for c in entry["match"]["candidates"] if "partnership_id" in c}
-        if value in allowed and value != (entry.get("choice") or ""):
-            entry["choice"] = value or None
-            changed += 1
-    job.data = {**job.data, "cities": cities}
+    save_choices(job, request.form.items())
     db.session.commit()
     flash(_("Your choices were saved."), "success")
     return redirect(url_for(".job", token=token, show=request.form.get("show") or None,
@@ -214,6 +208,8 @@ def confirm(token: str):
     job = _job(token)
     if not ConfirmForm().validate():
         return redirect(url_for(".job", token=token))
+    if job.status == READY and save_choices(job, request.form.items()):  # "Import now" sends the decisions too
+        db.session.commit()
     # A double-click or a second tab: only the request whose UPDATE still finds the job ready writes it.
     job_id, ready = job.id, job.status == READY
     db.session.commit()  # only read so far; on SQLite a write must start from a fresh snapshot
