@@ -391,3 +391,17 @@ def test_the_digest_skips_liaisons_with_nothing_new_and_says_what_the_mail_serve
         sent = send_partner_digests(clock.today() + timedelta(days=1))
     assert [(user.id, bool(path)) for user, path in sent] == [(liaison.id, True)]  # an outbox path: no SMTP
     assert sent[0][1] is not Delivery.FAILED
+
+
+# ---- the dashboard's smaller defects -----------------------------------------------------------------------------
+
+def test_dashboard_links_end_with_their_text_and_no_empty_pillar_chart(client, login, make):
+    from datetime import date
+
+    login("coordinator")
+    make.partnership(partner=make.city("Kyoto"), established_on=date(2001, 1, 1))
+    page = client.get("/dashboard").text
+    assert ">Kyoto</span></span></a>" in page  # the partner city's link: no trailing underlined space
+    links = re.findall(r"<a\b[^>]*>(.*?)</a>", page, re.DOTALL)
+    assert [text for text in links if text != text.rstrip()] == []
+    assert "Pillar not set" not in page and "No substantive engagements in the last three years." in page
