@@ -113,3 +113,67 @@ def test_an_edit_form_shows_no_offers(client, login, make):
     partnership = make.partnership()
     page = client.get(f"/partnerships/{partnership.id}/edit").text
     assert "city-picker-offers" not in page
+
+
+def test_creating_a_partnership_that_exists_warns_and_links_to_it(client, login, make, session):
+    login("coordinator")
+    home = make.home_city()
+    existing = make.partnership(home=home, partner=make.city("Kyoto", country_code="JP"))
+    response = client.post("/partnerships/new", data=_form(home, **{
+        "partner_city": "Kyoto", "partner_city-ref": f"city:{existing.partner_city_id}"}))
+    assert response.status_code == 409
+    assert "already have a current partnership" in response.text
+    assert f'href="/partnerships/{existing.id}"' in response.text and 'value="Kyoto"' in response.text
+    assert session.query(Partnership).count() == 1
+
+
+# In a real Chromium ------------------------------------------------------------------------------------------------
+
+from tests.test_browser import (  # noqa: E402, F401  (fixtures)
+    assert_accessible_on_a_phone,
+    chromium,
+    live_server,
+    phone,
+    sign_in,
+)
+
+
+@pytest.mark.browser
+def test_the_picker_by_keyboard_on_a_phone(live_server, phone, tmp_path):  # noqa: F811
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/partnerships/new")
+    box = phone.locator("#partner_city")
+    assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
+    box.focus()
+    phone.keyboard.type("Springfield", delay=20)
+    phone.wait_for_selector("#partner_city-results li[role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert box.get_attribute("aria-controls") == "partner_city-results"
+    options = phone.locator("#partner_city-results li[role=option]")
+    texts = options.all_inner_texts()
+    assert any("Illinois" in t for t in texts) and any("Missouri" in t for t in texts)
+    assert "by hand" in texts[-1]  # the explicit way out
+    assert_accessible_on_a_phone(phone, tmp_path, "city-picker-open")
+    phone.keyboard.press("ArrowDown")
+    first = options.nth(0)
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    phone.keyboard.press("ArrowDown")
+    second_id = options.nth(1).get_attribute("id")
+    assert box.get_attribute("aria-activedescendant") == second_id
+    phone.keyboard.press("Enter")
+    assert box.get_attribute("aria-expanded") == "false" and box.get_attribute("aria-activedescendant") is None
+    assert phone.input_value("input[type=hidden][name='partner_city-ref']").startswith("gn:")
+    assert phone.input_value("#partner_city") == "Springfield"
+
+    # typed again and not chosen: refused, the text kept, the suggestions offered
+    box.fill("")
+    box.focus()
+    phone.keyboard.type("Springfiel", delay=20)
+    phone.keyboard.press("Escape")
+    phone.select_option("#kind", "sister_city")
+    phone.click("button:has-text('Save')")
+    phone.wait_for_selector(".city-picker-offers")
+    assert phone.input_value("#partner_city") == "Springfiel"
+    assert phone.locator("text=Choose a city from the suggestions").count() >= 1
+    assert_accessible_on_a_phone(phone, tmp_path, "city-picker-refused")
