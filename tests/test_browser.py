@@ -155,6 +155,7 @@ def test_programs_flow_agreement_scan_mission_itinerary_and_feed(live_server, pa
     sign_in(page, live_server)
     page.click("a:has-text('Busan')")
     partnership_url = page.url
+    page.click(".partnership-tabs a:has-text('Agreements and programs')")  # the page's section for them
     page.click("a:has-text('New agreement')")
     page.fill("#title", "Port cooperation MOU")
     page.select_option("#kind", "mou")
@@ -175,7 +176,7 @@ def test_programs_flow_agreement_scan_mission_itinerary_and_feed(live_server, pa
     page.click("button:has-text('Record the signing')")
     page.wait_for_selector(".badge.agreement-signed")
 
-    page.goto(partnership_url)
+    page.goto(partnership_url + "?section=agreements")
     page.click("#programs >> text=New >> nth=0")
     page.fill("#title", "Busan port mission")
     page.select_option("#direction", "outbound")
@@ -429,7 +430,7 @@ def test_documents_say_who_sees_them_and_the_mailed_confirmation_works_on_a_phon
     with live_server.app.app_context():
         partnership_id = db.session.scalar(select(Partnership.id).order_by(Partnership.id).limit(1))
     sign_in(phone, live_server)
-    phone.goto(f"{live_server}/partnerships/{partnership_id}")
+    phone.goto(f"{live_server}/partnerships/{partnership_id}?section=contacts")  # with the contacts
     phone.set_input_files("section.attachments input[type=file]", files=[{
         "name": "Programme.pdf", "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"}])

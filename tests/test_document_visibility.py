@@ -68,7 +68,7 @@ def test_a_staff_upload_is_staff_only_unless_shared(app, client, login, make, se
 def test_the_upload_form_says_who_will_see_the_file(client, login, world):
     partnership, _guest = world
     login("coordinator")
-    page = html.unescape(client.get(f"/partnerships/{partnership.id}").text)
+    page = html.unescape(client.get(f"/partnerships/{partnership.id}?section=contacts").text)
     assert "Who sees it" in page
     assert '<input type="radio" name="visibility" value="staff_only" checked>' in page
     assert "Staff only: only your office's staff see it" in page
@@ -92,7 +92,7 @@ def test_an_editor_shares_a_document_and_takes_it_back(app, client, login, make,
     login("coordinator")
     upload(client, f"/partnerships/{partnership.id}/attachments", "Budget.pdf")
     budget = stored(session, "Budget.pdf")
-    page = client.get(f"/partnerships/{partnership.id}").text
+    page = client.get(f"/partnerships/{partnership.id}?section=contacts").text
     assert "Share “Budget.pdf” with the partner" in page
     response = client.post(f"/attachments/{budget.id}/visibility", data={"visibility": "shared"})
     assert response.status_code == 302
@@ -148,7 +148,7 @@ def test_the_list_says_who_sees_each_document(client, login, world):
     login("coordinator")
     upload(client, f"/partnerships/{partnership.id}/attachments", "A.pdf")
     upload(client, f"/partnerships/{partnership.id}/attachments", "B.pdf", visibility="shared")
-    page = client.get(f"/partnerships/{partnership.id}").text
+    page = client.get(f"/partnerships/{partnership.id}?section=contacts").text
     assert page.count('class="badge visibility-staff_only"') == 1
     assert page.count('class="badge visibility-shared"') == 1
 

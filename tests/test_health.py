@@ -65,12 +65,12 @@ def test_the_aggregate_is_one_statement_whatever_the_size(app_ctx, portfolio, co
 
 def test_partnership_page_shows_health_with_reason_figures_and_chart(client, login, portfolio):
     login("viewer")
-    page = client.get(f"/partnerships/{portfolio['cairo'].id}").text
+    page = client.get(f"/partnerships/{portfolio['cairo'].id}?section=health").text
     assert "Gone ceremonial" in page
     assert "No substantive engagement since March 3, 2023" in page
     assert "Only protocol activity since then: 3 greetings or ceremonies" in page
     assert "<svg" in page and "Engagements per quarter, last three years" in page
-    kyoto = client.get(f"/partnerships/{portfolio['kyoto'].id}").text
+    kyoto = client.get(f"/partnerships/{portfolio['kyoto'].id}?section=health").text
     assert "Healthy" in kyoto and "2 of 5" in kyoto and "33%" in kyoto
 
 

@@ -23,7 +23,7 @@ from crm.partnerships.listing import (
     matches_health,  # noqa: F401  (imported from here by other lists)
 )
 from crm.partnerships.models import Partnership
-from crm.partnerships.page import detail_page
+from crm.partnerships.page import TIMELINE, detail_page
 from crm.partnerships.queries import get_partnership_or_404
 from crm.records import create_record, edit_record
 from crm.settings.service import office_settings
@@ -100,7 +100,8 @@ def create():
 @bp.get("/<int:partnership_id>")
 @allow(STAFF)
 def detail(partnership_id: int, engagement_form: EngagementForm | None = None):
-    return detail_page(partnership_id, engagement_form)
+    """The timeline; ?section= one of the page's other sections (an unknown one is not found)."""
+    return detail_page(partnership_id, engagement_form, section=request.args.get("section", TIMELINE))
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
