@@ -66,6 +66,10 @@ class Form(FlaskForm):
                 # Hidden inputs (CSRF token, record version) need no id, and a page with several forms would
                 # repeat id="csrf_token".
                 render_kw = {"id": False, **render_kw}
+            # An attribute given None (aria-invalid=None, aria-describedby=None from a template's "x if y else
+            # none") is left out: WTForms would write it as the text "None".
+            render_kw = {key: value for key, value in {**(field.render_kw or {}), **render_kw}.items()
+                         if value is not None}
             render_kw = _as_a_browser_holds_it(field, render_kw)
             html = super().render_field(field, render_kw)
             if _is_required_select(field):

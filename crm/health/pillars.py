@@ -6,6 +6,7 @@ The chart puts the last three years and, inside each bar, the last 12 months sid
 presentation attributes only; in right-to-left pages it is drawn mirrored (labels on the right, bars
 growing leftwards) so it reads in the page's direction.
 """
+import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -52,9 +53,11 @@ def portfolio_pillar_counts(as_of: date, activity_stamp: str) -> dict[Pillar | N
 
 
 def pillar_rows(counts: dict[Pillar | None, tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """(translated label, last 12 months, last 3 years) for every pillar, then "not set"."""
+    """(translated label, last 12 months, last 3 years) for every pillar, then "not set" when any engagement
+    has no pillar."""
     rows = [(str(pillar.label), *counts.get(pillar, (0, 0))) for pillar in Pillar]
-    rows.append((gettext("Pillar not set"), *counts.get(None, (0, 0))))
+    if any(counts.get(None, (0, 0))):
+        rows.append((gettext("Pillar not set"), *counts[None]))
     return rows
 
 
@@ -79,9 +82,9 @@ def pillar_chart(counts: dict[Pillar | None, tuple[int, int]], *, title: str, id
     prefix = escape(id_prefix)
     direction = "rtl" if rtl else "ltr"
     parts = [
-        f'<svg class="chart pillar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" direction="{direction}" role="img" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc">',
+        (f'<svg class="chart pillar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+         f'width="100%" preserveAspectRatio="xMidYMid meet" direction="{direction}" role="img" '
+         f'aria-labelledby="{prefix}-title {prefix}-desc">'),
         f'<title id="{prefix}-title">{escape(title)}</title>',
     ]
     described = "; ".join(
@@ -104,12 +107,19 @@ def pillar_chart(counts: dict[Pillar | None, tuple[int, int]], *, title: str, id
         parts.append(f'<text x="{x(label_width + long_length + 6):.1f}" y="{middle:.1f}" font-size="11" '
                      f'text-anchor="start" fill="#5b6878">{escape(numbers)}</text>')
     legend_y = height - 7
-    recent_label, long_label = escape(gettext("Last 12 months")), escape(gettext("Last 3 years"))
+    recent_label, long_label = gettext("Last 12 months"), gettext("Last 3 years")
+    long_start = 18 + _text_width(recent_label, 11) + 20  # the second key after the first one's words, any language
     parts.append(bar(4, 10, legend_y - 9, 10, "#1e7a46"))
     parts.append(f'<text x="{x(18):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" fill="#1d2733">'
-                 f'{recent_label}</text>')
-    parts.append(bar(190, 10, legend_y - 9, 10, "#b9d7c5"))
-    parts.append(f'<text x="{x(204):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" fill="#1d2733">'
-                 f'{long_label}</text>')
+                 f'{escape(recent_label)}</text>')
+    parts.append(bar(long_start, 10, legend_y - 9, 10, "#b9d7c5"))
+    parts.append(f'<text x="{x(long_start + 14):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" '
+                 f'fill="#1d2733">{escape(long_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _text_width(text: str, font_size: float) -> float:
+    """A generous estimate of how wide text is drawn (SVG has no text measuring without a browser): full-width
+    (CJK) characters take a whole em, others at most two thirds of one."""
+    return sum(font_size if unicodedata.east_asian_width(char) in "WF" else font_size * 0.62 for char in text)
