@@ -90,6 +90,8 @@ POLICY = {
     "calendar.month": "staff+guests",
     "preferences.page": "staff",
     "dashboard.index": "staff",
+    "dashboard.mark_partner_news_seen": "staff",
+    "dashboard.partner_news_mail": "staff",
     "dashboard.portfolio": "staff",
     "maps.world": "staff",
     "exchanges.create": "editors",
@@ -99,6 +101,7 @@ POLICY = {
     "exchanges.index": "staff",
     "missions.add_delegate": "editors",
     "missions.add_itinerary_item": "editors",
+    "missions.reply_to_comment": "editors",
     "missions.add_outcome": "editors",
     "missions.create": "editors",
     "missions.delete": "editors",
@@ -286,8 +289,9 @@ def build_side(make, session, prefix: str, country: str):
     api_token = ApiToken(user=guest, name=f"{prefix} open data", token_hash=digest(f"{prefix} token"),
                          prefix="scc_" + prefix[:8])
     session.add(api_token)
-    session.add(ItineraryComment(item_id=mission.itinerary[0].id, partnership_id=partnership.id, author=guest,
-                                 body=f"{prefix} comment"))
+    comment = ItineraryComment(item_id=mission.itinerary[0].id, partnership_id=partnership.id, author=guest,
+                               body=f"{prefix} comment")
+    session.add(comment)
     session.commit()
     ids = {
         "partnership_id": partnership.id, "engagement_id": engagement.id, "contact_id": contact.id,
@@ -297,7 +301,7 @@ def build_side(make, session, prefix: str, country: str):
         "delegate_id": mission.delegates[0].id, "outcome_id": mission.outcomes[0].id, "project_id": project.id,
         "milestone_id": project.milestones[0].id, "exchange_id": exchange.id, "attachment_id": attachments[0].id,
         "invitation_id": invitation.id, "access_id": access.id, "token": "not-a-real-token",
-        "token_id": api_token.id,
+        "token_id": api_token.id, "comment_id": comment.id,
     }
     return ids, guest
 
