@@ -89,9 +89,12 @@ def ceremonial_command(output: str, as_of, include_all: bool, language: str | No
 def send_digest_command(as_of):
     """E-mail each liaison a digest of their partnerships needing attention (safe to run daily from cron)."""
     from crm.clock import office_today
+    from crm.dashboard.partner_mail import send_partner_digests
     from crm.health.digest import send_digests
 
-    sent = send_digests(as_of.date() if as_of else office_today())
+    day = as_of.date() if as_of else office_today()
+    sent = send_digests(day)
+    sent += send_partner_digests(day)
     if not sent:
         click.echo("No liaison has anything needing attention; nothing sent.")
     from crm.mail import Delivery

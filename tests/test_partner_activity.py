@@ -80,10 +80,11 @@ def test_accepting_an_invitation_is_the_guests_first_sign_in(client, app, login,
 
 @pytest.fixture
 def kyoto(make, session):
-    """A partnership with a Japanese-speaking liaison, a partner contact and that contact's guest account."""
+    """A partnership with its liaison (who reads English pages; a test makes them Japanese-speaking), a partner
+    contact and that contact's guest account."""
     from crm.guests.models import GuestAccess
 
-    liaison = make.user("coordinator", name="Liaison Lee", email="lee@portland.example", language="ja")
+    liaison = make.user("coordinator", name="Liaison Lee", email="lee@portland.example", language="en")
     partnership = make.partnership(partner=make.city("Kyoto", "京都市", timezone="Asia/Tokyo"), liaison=liaison)
     contact = make.contact(partnership, name="Hanako Yamada", email="hanako@kyoto.example")
     guest = make.user("guest", email="hanako@kyoto.example", name="Hanako Yamada")
@@ -278,8 +279,10 @@ def messages(outbox):
     return [email.message_from_bytes(path.read_bytes(), policy=policy.default) for path in sorted(outbox.glob("*.eml"))]
 
 
-def test_the_liaison_is_told_at_once_in_their_language(client, login, kyoto, outbox):
+def test_the_liaison_is_told_at_once_in_their_language(client, login, kyoto, outbox, session):
     partnership, liaison, guest = kyoto
+    liaison.language = "ja"
+    session.commit()
     login(guest)
     assert guest_logs(client, partnership).status_code == 302
     (message,) = messages(outbox)

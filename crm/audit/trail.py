@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from crm.audit.models import AuditEvent
 from crm.database import utcnow
 
-IGNORED = {"created_at", "updated_at", "last_sign_in_at", "last_used_at", "activity_stamp", "totp_last_step"}
+IGNORED = {"created_at", "updated_at", "last_sign_in_at", "last_used_at", "activity_stamp", "totp_last_step",
+           "partner_news_seen_at"}
 SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash", "totp_secret",
           "totp_recovery_hashes"}
 
