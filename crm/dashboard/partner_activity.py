@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import g
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
 from flask_login import current_user
 from sqlalchemy import Select, and_, or_, select, union, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,7 +35,8 @@ KIND_LABELS = {ENGAGEMENT: _l("Engagement"), DOCUMENT: _l("Document"), COMMENT: 
 PANEL_LIMIT = 30
 #: the preferences of User.partner_news_mail
 AT_ONCE, DAILY, NEVER = "at_once", "daily", "never"
-MAIL_CHOICES = [(AT_ONCE, _l("At once")), (DAILY, _l("In a daily digest")), (NEVER, _l("Never"))]
+MAIL_CHOICES = [(AT_ONCE, _l("At once")), (DAILY, _l("In a daily digest")),
+                (NEVER, pgettext("e-mail frequency", "Never"))]
 
 
 @dataclass(frozen=True)
