@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from crm import create_app
 from crm.demo.seed import seed_demo
-from crm.extensions import db
+from crm.extensions import db, limiter
 from tests.conftest import postgres_url
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,6 +55,10 @@ def live_server(app, tmp_path_factory):
         upgrade()
         seed_demo()
         db.session.commit()
+    # The rate limits count per client address, and every test's client is 127.0.0.1: start the real browser
+    # with none used up by the request tests that ran before (the permission matrix posts to /sign-in).
+    with live.app_context():
+        limiter.reset()
     server = make_server("127.0.0.1", 0, live, threaded=True)
     live.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in pages, feeds and e-mails
     thread = threading.Thread(target=server.serve_forever, daemon=True)
