@@ -54,6 +54,7 @@ class AgreementText(Versioned, Timestamped, db.Model):
     language: Mapped[str] = mapped_column(String(16))  #: BCP 47 code: ja, ar, zh-Hans…
     position: Mapped[int] = mapped_column(Integer, default=0)  #: order of printing
     title: Mapped[str | None] = mapped_column(String(300))  #: the title in that language
+    signed_place: Mapped[str | None] = mapped_column(String(200))  #: the place of signing in that language
     body: Mapped[str] = mapped_column(Text)
 
     agreement: Mapped[Agreement] = relationship(back_populates="texts")

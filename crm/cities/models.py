@@ -1,7 +1,9 @@
-from sqlalchemy import Float, Index, String, Text, func
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import Timestamped
+from crm.database import Timestamped, UTCDateTime
 from crm.extensions import db
 from crm.indexes import trigram_index
 from crm.versioning import Versioned
@@ -13,6 +15,14 @@ class City(Versioned, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))  #: the English (exonym) name
     native_name: Mapped[str | None] = mapped_column(String(200))  #: in the city's own script
+    native_name_lang: Mapped[str | None] = mapped_column(String(16))  #: BCP 47: he, bn, zh-Hans…
+    #: cldr, geonames (a language-tagged source), staff, or guess (unlabelled alternate names)
+    native_name_source: Mapped[str | None] = mapped_column(String(16))
+    #: when and by whom staff confirmed or corrected the native name; None: not confirmed yet
+    native_name_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    native_name_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    emblem_name: Mapped[str | None] = mapped_column(String(64))  #: the emblem's file in the store (checked image)
+    emblem_type: Mapped[str | None] = mapped_column(String(100))  #: its detected content type
     country_code: Mapped[str] = mapped_column(String(2))  #: ISO 3166-1 alpha-2
     region: Mapped[str | None] = mapped_column(String(200))
     population: Mapped[int | None]
