@@ -77,35 +77,32 @@ def fields_for(kind: str, mode: str) -> dict:
     return {**(HOME_FIELDS if mode == ASSOCIATION else ROW_FILTER_FIELD), **PARTNER_FIELDS, **DETAIL_FIELDS}
 
 
-def in_every_language(msgid: str) -> tuple[str, ...]:
-    """A catalog entry as it reads in each UI language, folded."""
+def in_every_language(text: LazyString) -> tuple[str, ...]:
+    """A catalog entry (a lazy string: its msgid and any msgctxt) as it reads in each UI language, folded."""
     from flask import has_app_context
 
     if not has_app_context():  # no catalogs to read: the entry as written, and nothing remembered
-        return (fold(msgid),)
-    return _in_every_language(msgid)
+        return (fold(str(text)),)
+    return _in_every_language(text._func, text._args, tuple(sorted(text._kwargs.items())))
 
 
 @functools.cache
-def _in_every_language(msgid: str) -> tuple[str, ...]:
-    from flask_babel import force_locale, gettext
+def _in_every_language(translate, args: tuple, variables: tuple) -> tuple[str, ...]:
+    """translate(*args, **variables) (gettext, pgettext...: what the lazy string calls) in each UI language."""
+    from flask_babel import force_locale
 
     names = []
     for code in LANGUAGES:
         with force_locale(code):
-            names.append(fold(gettext(msgid)))
+            names.append(fold(str(translate(*args, **dict(variables)))))
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-def _msgid(text: LazyString) -> str:
-    return text._args[0]
 
 
 def _spellings(label, spellings, kind: str) -> list[str]:
     """The app's own words for a field in every language (its label, its export headers), or the hand-written."""
     if kind == "own":
         return list(dict.fromkeys(name for text in (label, *spellings) if isinstance(text, LazyString)
-                                  for name in in_every_language(_msgid(text))))
+                                  for name in in_every_language(text)))
     return [fold(s) for s in spellings if isinstance(s, str)]
 
 

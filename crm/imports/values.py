@@ -1,4 +1,6 @@
 """What a cell of an imported file means, where the app's own exports write translated labels."""
+from flask_babel import lazy_gettext as _l
+
 from crm.i18n import LANGUAGES, language_name
 from crm.imports.columns import in_every_language
 from crm.imports.countries import fold
@@ -11,8 +13,8 @@ YES_WORDS = ("yes", "y", "true", "1", "x", "shared", "si", "oui", "ja", "はい"
 def is_shared(text: str) -> bool:
     """Whether a "Shared with the partner" cell says the contact is shared; anything else means staff only."""
     folded = fold(text or "")
-    return bool(folded) and (folded in YES_WORDS or folded in in_every_language("Yes")
-                             or folded in in_every_language("Shared with the partner"))
+    return bool(folded) and (folded in YES_WORDS or folded in in_every_language(_l("Yes"))
+                             or folded in in_every_language(_l("Shared with the partner")))
 
 
 def from_label(choices, text: str):
@@ -21,7 +23,7 @@ def from_label(choices, text: str):
     if not folded:
         return None
     for member in choices:
-        if folded == fold(member.value) or folded in in_every_language(member.label._args[0]):
+        if folded == fold(member.value) or folded in in_every_language(member.label):
             return member
     return None
 
