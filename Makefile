@@ -7,6 +7,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
+# What message extraction reads as a message: flask_babel's lazy forms besides Babel's defaults (_, gettext,
+# ngettext, pgettext, npgettext); the numbers say which argument is the msgctxt (c) and the msgid(s).
+BABEL_KEYWORDS := --keywords _l --keywords lazy_gettext --keywords lazy_pgettext:1c,2 \
+                  --keywords lazy_ngettext:1,2 --keywords lazy_npgettext:1c,2,3
 VNU_JAR := .ci/node/node_modules/vnu-jar/build/dist/vnu.jar
 LANGUAGES := en es fr de ja zh ar
 
@@ -61,7 +65,7 @@ compile-translations: install
 
 # After changing user-visible text: extract, merge into every catalog, then translate the new entries.
 translations: install
-	$(PYBABEL) -q extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --add-comments NOTE --sort-by-file --project "Sister City CRM" --output translations/messages.pot .
+	$(PYBABEL) -q extract --mapping babel.cfg $(BABEL_KEYWORDS) --add-comments NOTE --sort-by-file --project "Sister City CRM" --output translations/messages.pot .
 	@for lang in $(LANGUAGES); do \
 	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(PYBABEL) -q update --no-fuzzy-matching --ignore-obsolete --input-file translations/messages.pot --output-dir translations --locale $$lang; \

@@ -7,6 +7,7 @@ each feature import theirs from here, and keep them importable from the models m
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows: pgettext(context, message)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -15,6 +16,8 @@ class LabelledEnum(enum.StrEnum):
     Declare a member as ``STUDENT = "student", _l("Student")``: the member is the string
     "student" (its value, what the database stores and forms submit; equal to that string,
     ordered and hashed as it) and ``member.label`` is the lazy string for people to read.
+    A label that is a word with another meaning elsewhere in the app takes a msgctxt:
+    ``ACTIVE = "active", pgettext("project status", "Active")`` (tests/test_msgids.py).
     """
 
     def __new__(cls, value: str, label):
@@ -44,7 +47,7 @@ class PartnershipKind(LabelledEnum):
 
 class PartnershipStatus(LabelledEnum):
     PROPOSED = "proposed", _l("Proposed")
-    ACTIVE = "active", _l("Active")
+    ACTIVE = "active", pgettext("partnership status", "Active")
     SUSPENDED = "suspended", _l("Suspended")
     ENDED = "ended", _l("Ended")
 
@@ -57,7 +60,7 @@ class Priority(LabelledEnum):
     TECHNOLOGY = "technology", _l("Technology")
     GOVERNANCE = "governance", _l("Governance")
     TOURISM = "tourism", _l("Tourism")
-    HEALTH = "health", _l("Health")
+    HEALTH = "health", pgettext("public health", "Health")
 
 
 # Engagements (the timeline)
@@ -116,7 +119,7 @@ class AgreementStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     IN_NEGOTIATION = "in_negotiation", _l("In negotiation")
     SIGNED = "signed", _l("Signed")
-    EXPIRED = "expired", _l("Expired")
+    EXPIRED = "expired", pgettext("agreement status", "Expired")
     TERMINATED = "terminated", _l("Terminated")
     RENEWED = "renewed", _l("Renewed")
 
@@ -157,21 +160,21 @@ class ProjectTheme(LabelledEnum):
     TECHNOLOGY = "technology", _l("Technology")
     GOVERNANCE = "governance", _l("Governance")
     INFRASTRUCTURE = "infrastructure", _l("Infrastructure")
-    HEALTH = "health", _l("Health")
+    HEALTH = "health", pgettext("public health", "Health")
     CULTURE = "culture", _l("Culture")
     ECONOMY = "economy", _l("Economy")
 
 
 class ProjectStatus(LabelledEnum):
-    PLANNED = "planned", _l("Planned")
-    ACTIVE = "active", _l("Active")
+    PLANNED = "planned", pgettext("project status", "Planned")
+    ACTIVE = "active", pgettext("project status", "Active")
     COMPLETED = "completed", _l("Completed")
     CANCELLED = "cancelled", _l("Cancelled")
 
 
 # Guest invitations
 class InvitationState(LabelledEnum):
-    SENT = "sent", _l("Sent")
-    ACCEPTED = "accepted", _l("Accepted")
-    EXPIRED = "expired", _l("Expired")
-    REVOKED = "revoked", _l("Revoked")
+    SENT = "sent", pgettext("invitation state", "Sent")
+    ACCEPTED = "accepted", pgettext("invitation state", "Accepted")
+    EXPIRED = "expired", pgettext("invitation state", "Expired")
+    REVOKED = "revoked", pgettext("invitation state", "Revoked")

@@ -3,6 +3,7 @@ from datetime import date
 
 from flask_babel import format_date, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 
 from crm.clock import office_today
 from crm.health.rules import Flag, HealthState
@@ -10,7 +11,7 @@ from crm.health.rules import Flag, HealthState
 STATE_LABELS = {
     HealthState.CEREMONIAL: _l("Gone ceremonial"),
     HealthState.AT_RISK: _l("At risk"),
-    HealthState.NEW: _l("New"),
+    HealthState.NEW: pgettext("health state", "New"),  # not the "New" of a button that creates a record
     HealthState.HEALTHY: _l("Healthy"),
     HealthState.NOT_EVALUATED: _l("Not evaluated"),
 }

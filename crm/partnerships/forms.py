@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -44,7 +45,7 @@ class PartnershipFilterForm(FilterForm):
                            validators=[Optional()])
     health = SelectField(_l("Relationship health"), validators=[Optional()], choices=options([
         ("", _l("Any health")), ("ceremonial", _l("Gone ceremonial")), ("at_risk", _l("At risk")),
-        ("attention", _l("Needs attention")), ("new", _l("New")), ("healthy", _l("Healthy")),
+        ("attention", _l("Needs attention")), ("new", pgettext("health state", "New")), ("healthy", _l("Healthy")),
         ("not_evaluated", _l("Not evaluated")),
     ]))
     sort = SelectField(_l("Sort by"), validators=[Optional()], choices=options([

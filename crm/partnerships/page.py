@@ -8,6 +8,7 @@ from datetime import date
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -31,7 +32,7 @@ TIMELINE = "timeline"
 #: the page's sections in the order of its tabs: (name, tab label)
 SECTIONS = (
     (TIMELINE, _l("Timeline")),
-    ("health", _l("Health")),
+    ("health", pgettext("relationship health", "Health")),
     ("agreements", _l("Agreements and programs")),
     ("contacts", _l("Contacts and documents")),
     ("outcomes", _l("Outcomes")),

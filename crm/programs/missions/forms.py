@@ -2,6 +2,7 @@ from flask import has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -51,7 +52,7 @@ class ItineraryForm(Form):
     starts = TimeField(_l("From (local time)"), validators=[InputRequired(_l("Enter a time."))])
     ends = TimeField(_l("Until (local time)"), validators=[InputRequired(_l("Enter a time."))])
     timezone = SelectField(_l("Time zone of the place"), validators=[InputRequired()])
-    title = StringField(_l("What"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    title = StringField(pgettext("itinerary item", "What"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     location = StringField(_l("Where"), validators=[Optional(), Length(max=300)], filters=[none_if_empty])
     contact_id = SelectField(_l("Meeting with"), coerce=int, validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty])

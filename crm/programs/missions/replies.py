@@ -1,6 +1,6 @@
 """Staff answer the partner's comments on an itinerary: the reply sits under the comment, on the mission's page
 and in the guest's portal. It flushes; the request commits."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -11,7 +11,7 @@ from crm.programs.missions.models import ItineraryComment
 
 
 class ReplyForm(Form):
-    body = TextAreaField(_l("Reply"), validators=[DataRequired(), Length(max=5000)], filters=[strip_filter])
+    body = TextAreaField(pgettext("noun", "Reply"), validators=[DataRequired(), Length(max=5000)], filters=[strip_filter])
 
 
 def add_reply(comment: ItineraryComment, form: ReplyForm, author: User) -> ItineraryComment:
