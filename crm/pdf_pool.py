@@ -7,6 +7,7 @@ again and again (a guest with thousands of engagements) holds one worker at most
 free for everyone else. Guests' renders run on workers of their own at a lower CPU priority (nice +10):
 they never hold a worker the office needs, and on a busy machine the office's documents come first.
 """
+import logging
 import os
 import queue
 import threading
@@ -15,8 +16,8 @@ from contextlib import contextmanager
 
 from crm.pdf import Renderer, RenderError
 
-
 GUEST_NICENESS = 10
+log = logging.getLogger(__name__)
 
 
 class RenderBusy(RenderError):
@@ -69,8 +70,9 @@ class RenderPool:
                 if not self._in_flight[owner]:
                     del self._in_flight[owner]
 
-    def render(self, html: str, owner=None, guest: bool = False) -> tuple[bytes, list[str]]:
-        """The PDF and the refused URLs; RenderBusy when the owner already has their share in flight."""
+    def render(self, html: str, owner=None, guest: bool = False, **options) -> tuple[bytes, list[str]]:
+        """The PDF and the refused URLs; RenderBusy when the owner already has their share in flight.
+        options: as crm.pdf.render_in_process's (emblems_root, variant, attachments)."""
         free = self._guests_free if guest else self._free
         with self.in_flight(owner):
             try:  # waiting for a free worker counts against the same time limit as the render
@@ -78,9 +80,31 @@ class RenderPool:
             except queue.Empty as error:
                 raise RenderError("no PDF worker became free in time") from error
             try:
-                return worker.render(html)
+                return worker.render(html, **options)
             finally:
                 free.put(worker)
+
+    def warm(self, html: str) -> int:
+        """Start the office's workers and let each render `html` (a few words in every script: fonts loaded),
+        one worker at a time, each taken like a request takes one; how many were warmed. Guests' workers
+        keep starting when a guest first asks. A worker that fails here is left to start on demand."""
+        warmed = 0
+        for _ in self.workers:
+            try:
+                worker = self._free.get(timeout=self.timeout)
+            except queue.Empty:
+                break  # all busy with real renders: they are warm by now
+            try:
+                if worker.started:  # a request got here first and started it
+                    continue
+                worker.render(html)
+                warmed += 1
+            except RenderError:
+                log.warning("a PDF worker could not be warmed; it starts with the first document instead",
+                            exc_info=True)
+            finally:
+                self._free.put(worker)
+        return warmed
 
     def shutdown(self, kill: bool = False) -> None:
         for worker in self.workers + self.guest_workers:

@@ -8,13 +8,14 @@ from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
 from crm.bidi import without_bidi_controls
 from crm.documents.agreement import agreement_html
+from crm.documents.archive import signed_scans
 from crm.documents.briefing import briefing_html
 from crm.documents.profile import profile_html
 from crm.downloads import content_disposition
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
 from crm.partnerships.queries import get_partnership_or_404
-from crm.pdf import RenderError, renderer
+from crm.pdf import ARCHIVE_VARIANT, RenderError, emblems_folder, renderer
 from crm.pdf_pool import RenderBusy
 from crm.programs.missions.queries import get_mission_or_404
 
@@ -48,9 +49,12 @@ def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
     return response
 
 
-def _render(html: str):
+def _render(html: str, **options):
+    """The PDF (tagged; emblems from their folder), or None when it could not be rendered; options as
+    crm.pdf.render_in_process's (variant, attachments)."""
     try:
-        pdf, _refused = renderer(current_app).render(html, owner=current_user.id, guest=not current_user.is_staff)
+        pdf, _refused = renderer(current_app).render(html, owner=current_user.id, guest=not current_user.is_staff,
+                                                     emblems_root=emblems_folder(current_app), **options)
     except RenderBusy:
         raise StillPreparing() from None
     except RenderError:
@@ -74,15 +78,35 @@ def _language(default: str | None = None) -> str:
 @allow(STAFF, GUESTS)
 def agreement(agreement_id: int):
     agreement = get_agreement_or_404(agreement_id)
-    layout = "sequential" if request.args.get("layout") == "sequential" else "side"
-    pdf = _render(agreement_html(agreement, layout))
+    pdf = _render(agreement_html(agreement, _layout()))
     if pdf is None:
         return render_error(503)
+    return _agreement_response(agreement, pdf)
+
+
+@bp.get("/agreements/<int:agreement_id>/archive.pdf")
+@allow(STAFF)  # guests' agreement PDFs keep their own rules (documents.agreement); this one carries staff files
+def agreement_archive(agreement_id: int):
+    """The agreement as PDF/A-3b for the city archive, with the PDF files attached to the agreement (the
+    signed scan) embedded as its associated files."""
+    agreement = get_agreement_or_404(agreement_id)
+    pdf = _render(agreement_html(agreement, _layout()), variant=ARCHIVE_VARIANT, attachments=signed_scans(agreement))
+    if pdf is None:
+        return render_error(503)
+    return _agreement_response(agreement, pdf, "-PDF-A")
+
+
+def _layout() -> str:
+    return "sequential" if request.args.get("layout") == "sequential" else "side"
+
+
+def _agreement_response(agreement, pdf: bytes, kind: str = "") -> Response:
+    """The agreement's download, named for the partner city and the day; kind says which: "-PDF-A"."""
     city = agreement.partnership.partner_city
     day = (agreement.signed_on or agreement.effective_from)
     suffix = f"-{day.isoformat()}" if day else ""
-    return pdf_response(pdf, f"Agreement-{city.native_name or city.name}{suffix}.pdf",
-                        f"Agreement-{_safe_ascii(city.name)}{suffix}.pdf")
+    return pdf_response(pdf, f"Agreement-{city.native_name or city.name}{suffix}{kind}.pdf",
+                        f"Agreement-{_safe_ascii(city.name)}{suffix}{kind}.pdf")
 
 
 @bp.get("/missions/<int:mission_id>/briefing.pdf")
