@@ -1,6 +1,6 @@
 """The city picker's form field: a city is chosen from the suggestions or added by hand, never guessed."""
 from flask import request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -20,7 +20,8 @@ def describe(city: dict) -> str:
         name = f"{name} ({city['native_name']})"
     place = ", ".join(part for part in (city.get("region"), city.get("country")) if part)
     if city.get("population"):
-        place = _("%(place)s · %(population)s people", place=place, population=format_decimal(city["population"]))
+        place = ngettext("%(place)s · %(num)s person", "%(place)s · %(num)s people", city["population"], place=place,
+                         num=format_decimal(city["population"]))
     return f"{name} — {place}"
 
 
