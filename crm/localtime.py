@@ -1,6 +1,6 @@
 """Times of day in the local time of a place, stored unambiguously as UTC."""
 import functools
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from crm.clock import utcnow
@@ -59,3 +59,42 @@ def today_in(zone: str | None, moment: datetime | None = None) -> date:
     """The calendar date at a place (UTC when the zone is unknown)."""
     moment = moment or utcnow()
     return moment.astimezone(ZoneInfo(zone)).date() if is_time_zone(zone) else moment.astimezone(UTC).date()
+
+
+def offset_name(offset: timedelta) -> str:
+    """An offset as a printed document names it: "UTC+2", "UTC−5", "UTC+5:30", "UTC+0"."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"  # U+2212: a minus, not a hyphen that could break the line
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{rest:02d}" if rest else f"UTC{sign}{hours}"
+
+
+def offset_changes(zone: str, start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
+    """A zone's UTC offset at `start`, then each change before `end`: (the moment it takes effect, the new
+    offset), the moments in UTC. zoneinfo keeps its transition table to itself, so the zone is probed once a
+    day and each change is narrowed to the minute (offsets never change twice within a day)."""
+    tz = ZoneInfo(zone)
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(tz).utcoffset()
+
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    changes = [(start, offset(start))]
+    probe = start
+    while probe < end:
+        following = min(probe + timedelta(days=1), end)
+        if offset(following) != offset(probe):
+            before, after = probe, following  # the offset changes after `before`, at or before `after`
+            while after - before > timedelta(minutes=1):
+                middle = before + (after - before) / 2
+                before, after = (middle, after) if offset(middle) == offset(before) else (before, middle)
+            moment = after.replace(second=0, microsecond=0)
+            changes.append((moment, offset(moment)))
+        probe = following
+    return changes
+
+
+def local_midnight(day: date, zone: str) -> datetime:
+    """The first moment of a calendar day at a place, in UTC (the day's first minute where midnight itself
+    is skipped by a daylight-saving change, as in Santiago)."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)

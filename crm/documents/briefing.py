@@ -1,5 +1,6 @@
 """The HTML of a mission's briefing packet."""
 from datetime import date
+from functools import partial
 
 from flask import render_template
 from flask_babel import force_locale
@@ -9,14 +10,16 @@ from sqlalchemy.orm import joinedload
 from crm.agreements.models import Agreement, AgreementStatus
 from crm.clock import office_today
 from crm.contacts.models import Contact
+from crm.documents.briefing_times import home_time, mission_span, row_zone, zone_line, zone_lines
 from crm.documents.render import page_label
 from crm.engagements.models import Engagement, Visibility
+from crm.enums import MissionDirection
 from crm.extensions import db
 from crm.health.service import partnership_health
 from crm.languages import direction, html_lang
-from crm.localtime import utc_offset_label
+from crm.localtime import is_time_zone
 from crm.partnerships.models import Partnership
-from crm.programs.missions.itinerary import itinerary_days
+from crm.programs.missions.itinerary import city_place, itinerary_days
 from crm.programs.missions.models import TradeMission
 from crm.programs.projects.models import JointProject, ProjectStatus
 
@@ -48,15 +51,34 @@ def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = Fal
         if for_guest:  # a staff-only contact's row is left out whole: not named, not counted, no role or meeting
             delegates = [d for d in delegates if shared_person(d)]
             itinerary = [item for item in itinerary if shared_person(item)]
-        zone = (mission.destination or partnership.partner_city).timezone or "UTC"
         return render_template(
             "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
             delegates=delegates,
             contacts=contacts, projects=projects, recent=recent, more_recent=more_recent, today=today,
-            days=itinerary_days(itinerary, None), zone=zone, offset=utc_offset_label(zone),
             country_languages=country_languages(partnership.partner_city.country_code),
             lang=html_lang(language), dir=direction(language), page_label=page_label(language),
+            **_times(mission, itinerary),
         )
+
+
+def _times(mission: TradeMission, itinerary) -> dict:
+    """The packet's times: the itinerary by local day, each row's place and zone and its home time, and the
+    cover's zones, every offset for the mission's own dates."""
+    partnership = mission.partnership
+    home, partner = partnership.home_city, partnership.partner_city
+    outbound = mission.direction == MissionDirection.OUTBOUND
+    destination = mission.destination or (partner if outbound else home)
+    cities = [destination, partner, home]  # the places zones are named by, before the zone's own city
+    home_zone = home.timezone if is_time_zone(home.timezone) else None
+    span = mission_span(mission, itinerary)
+    return {
+        "outbound": outbound, "destination": destination, "destination_place": city_place(destination),
+        "partner_place": city_place(partner), "home_place": city_place(home),
+        "days": itinerary_days(itinerary, home_zone), "row_zone": partial(row_zone, cities=cities),
+        "home_time": partial(home_time, home_place=city_place(home)),
+        "zones": zone_lines(destination, itinerary, home, cities, span),
+        "partner_zone": zone_line(partner.timezone, cities, span) if is_time_zone(partner.timezone) else None,
+    }
 
 
 def shared_person(row) -> bool:
