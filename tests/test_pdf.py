@@ -135,7 +135,7 @@ def test_briefing_packet_has_cover_contents_bookmarks_and_local_times(client, lo
     assert response.status_code == 200
     pdf = reader(response.data)
     text = text_of(pdf)
-    assert "Mission briefing packet" in text and "Contents" in text and "UTC+09:00" in text
+    assert "Mission briefing packet" in text and "Contents" in text and "Local time in Kyoto: UTC+9" in text
     assert "09:00–10:00" in text  # midnight UTC is nine in the morning in Kyoto
     assert "With 山田 花子" in text and "1,463,723" in text
     titles = outline_titles(pdf)
