@@ -13,16 +13,22 @@ from crm.cities.service import lookup, resolve_city
 OFFERS = 8  #: suggestions listed under a name typed and not chosen
 
 
-def describe(city: dict) -> str:
-    """One suggestion as a line: "Springfield (region, country · population)"."""
-    name = city["name"]
-    if city.get("native_name") and city["native_name"] != name:
-        name = f"{name} ({city['native_name']})"
+def describe(city: dict) -> Markup:
+    """One suggestion as a line: "Haifa (חיפה, not confirmed: from GeoNames (Hebrew)) — region, country ·
+    population"; the own name in its language, isolated from the text around it."""
+    name = escape(city["name"])
+    if city.get("native_name") and city["native_name"] != city["name"]:
+        native = Markup('<bdi lang="{lang}">{name}</bdi>').format(lang=city.get("native_name_lang") or None,
+                                                                   name=city["native_name"]) \
+            if city.get("native_name_lang") else Markup("<bdi>{name}</bdi>").format(name=city["native_name"])
+        note = city.get("native_name_state")
+        name = Markup("{name} ({native}{note})").format(
+            name=name, native=native, note=Markup(", <span class=\"muted\">{}</span>").format(note) if note else "")
     place = ", ".join(part for part in (city.get("region"), city.get("country")) if part)
     if city.get("population"):
-        place = ngettext("%(place)s · %(num)s person", "%(place)s · %(num)s people", city["population"], place=place,
-                         num=format_decimal(city["population"]))
-    return f"{name} — {place}"
+        place = ngettext("%(place)s · %(count)s person", "%(place)s · %(count)s people", city["population"],
+                         place=place, count=format_decimal(city["population"]))  # count: "15,000", not 15000
+    return Markup("{name} — {place}").format(name=name, place=place)
 
 
 def add_by_hand_url(typed: str = "") -> str:
