@@ -6,18 +6,18 @@ The chart puts the last three years and, inside each bar, the last 12 months sid
 presentation attributes only; in right-to-left pages it is drawn mirrored (labels on the right, bars
 growing leftwards) so it reads in the page's direction.
 """
-import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import format_decimal, gettext
-from markupsafe import Markup, escape
 from sqlalchemy import Select, case, func, literal, select
 
 from crm.engagements.models import Engagement, Pillar
 from crm.extensions import db
+from crm.health.charts import Chart, Label, draw, text_width
 from crm.health.rules import window_start
 from crm.i18n import text_direction
+from crm.languages import format_list
 from crm.process_cache import ProcessCache
 
 LONG_MONTHS = 36
@@ -62,7 +62,7 @@ def pillar_rows(counts: dict[Pillar | None, tuple[int, int]]) -> list[tuple[str,
 
 
 def pillar_chart(counts: dict[Pillar | None, tuple[int, int]], *, title: str, id_prefix: str = "pillars",
-                 width: int = 640) -> Markup:
+                 width: int = 640) -> Chart:
     rows = pillar_rows(counts)
     rtl = text_direction() == "rtl"
     row_height, top, label_width, number_width = 26, 8, 262, 64
@@ -79,47 +79,28 @@ def pillar_chart(counts: dict[Pillar | None, tuple[int, int]], *, title: str, id
         left = x(start + length) if rtl else x(start)
         return f'<rect x="{left:.1f}" y="{y:.1f}" width="{length:.1f}" height="{h:.1f}" fill="{colour}"/>'
 
-    prefix = escape(id_prefix)
-    direction = "rtl" if rtl else "ltr"
-    parts = [
-        (f'<svg class="chart pillar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-         f'width="100%" preserveAspectRatio="xMidYMid meet" direction="{direction}" role="img" '
-         f'aria-labelledby="{prefix}-title {prefix}-desc">'),
-        f'<title id="{prefix}-title">{escape(title)}</title>',
-    ]
-    described = "; ".join(
-        gettext("%(pillar)s: %(recent)s in the last 12 months, %(long)s in the last 3 years",
-                pillar=label, recent=format_decimal(recent), long=format_decimal(long))
-        for label, recent, long in rows)
-    parts.append(f'<desc id="{prefix}-desc">{escape(described)}</desc>')
+    shapes, labels = [], []
     for index, (label, recent, long) in enumerate(rows):
         y = top + index * row_height
         middle = y + row_height / 2 + 4
-        parts.append(f'<text x="{x(4):.1f}" y="{middle:.1f}" font-size="12" text-anchor="start" '
-                     f'fill="#1d2733">{escape(label)}</text>')
+        labels.append(Label(x(4), middle, label, 12))
         long_length = plot * long / peak
         recent_length = plot * recent / peak
         if long:
-            parts.append(bar(label_width, long_length, y + 4, row_height - 8, "#b9d7c5"))
+            shapes.append(bar(label_width, long_length, y + 4, row_height - 8, "#b9d7c5"))
         if recent:
-            parts.append(bar(label_width, recent_length, y + 8, row_height - 16, "#1e7a46"))
+            shapes.append(bar(label_width, recent_length, y + 8, row_height - 16, "#1e7a46"))
         numbers = gettext("%(recent)s / %(long)s", recent=format_decimal(recent), long=format_decimal(long))
-        parts.append(f'<text x="{x(label_width + long_length + 6):.1f}" y="{middle:.1f}" font-size="11" '
-                     f'text-anchor="start" fill="#5b6878">{escape(numbers)}</text>')
+        labels.append(Label(x(label_width + long_length + 6), middle, numbers, 11, fill="#5b6878"))
     legend_y = height - 7
     recent_label, long_label = gettext("Last 12 months"), gettext("Last 3 years")
-    long_start = 18 + _text_width(recent_label, 11) + 20  # the second key after the first one's words, any language
-    parts.append(bar(4, 10, legend_y - 9, 10, "#1e7a46"))
-    parts.append(f'<text x="{x(18):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" fill="#1d2733">'
-                 f'{escape(recent_label)}</text>')
-    parts.append(bar(long_start, 10, legend_y - 9, 10, "#b9d7c5"))
-    parts.append(f'<text x="{x(long_start + 14):.1f}" y="{legend_y:.1f}" font-size="11" text-anchor="start" '
-                 f'fill="#1d2733">{escape(long_label)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-def _text_width(text: str, font_size: float) -> float:
-    """A generous estimate of how wide text is drawn (SVG has no text measuring without a browser): full-width
-    (CJK) characters take a whole em, others at most two thirds of one."""
-    return sum(font_size if unicodedata.east_asian_width(char) in "WF" else font_size * 0.62 for char in text)
+    long_start = 18 + text_width(recent_label, 11) + 20  # the second key after the first one's words, any language
+    for start, colour, words in ((4, "#1e7a46", recent_label), (long_start, "#b9d7c5", long_label)):
+        shapes.append(bar(start, 10, legend_y - 9, 10, colour))
+        labels.append(Label(x(start + 14), legend_y, words, 11))
+    described = format_list(
+        (gettext("%(pillar)s: %(recent)s in the last 12 months, %(long)s in the last 3 years",
+                 pillar=label, recent=format_decimal(recent), long=format_decimal(long)) for label, recent, long in rows),
+        style="groups")
+    return draw(shapes, labels, width=width, height=height, css_class="chart pillar-chart", title=title,
+                description=described, id_prefix=id_prefix, rtl=rtl)
