@@ -81,19 +81,28 @@ def rome(printed_in_december, make, session):
 def world_tour(printed_in_december, make, session):
     """Five time zones in one itinerary, three of them changing their clocks during it."""
     partnership = make.partnership(partner=make.city("Rome", "Roma", "IT", timezone="Europe/Rome"))
+    mayor = make.contact(partnership, name="Giulia Bianchi")
+    lead = make.contact(partnership, name="Dana Whitfield", side="home")
     mission = TradeMission(partnership=partnership, title="Around the world", direction="outbound",
                            occurred_on=date(2027, 3, 10), ends_on=date(2027, 4, 6),
-                           destination=partnership.partner_city)
+                           destination=partnership.partner_city, objectives="Ports, design and software")
     mission.itinerary += [
-        appointment(date(2027, 3, 12), "10:00", "11:00", "America/New_York", "Port authority"),
+        appointment(date(2027, 3, 12), "10:00", "11:00", "America/New_York", "Port authority",
+                    location="4 World Trade Center"),
         appointment(date(2027, 3, 15), "10:00", "11:00", "America/New_York", "Investors' breakfast"),
-        appointment(date(2027, 3, 26), "09:00", "10:00", "Europe/Rome", "City hall"),
-        appointment(date(2027, 3, 29), "09:00", "10:00", "Europe/Rome", "Chamber of commerce"),
-        appointment(date(2027, 3, 31), "10:00", "11:00", "Asia/Tokyo", "Trade fair"),
-        appointment(date(2027, 4, 2), "09:00", "10:00", "Australia/Sydney", "Harbour authority"),
-        appointment(date(2027, 4, 5), "09:00", "10:00", "Australia/Sydney", "University"),
-        appointment(date(2027, 4, 6), "11:00", "12:00", "Asia/Kolkata", "Software park"),
+        appointment(date(2027, 3, 26), "09:00", "10:00", "Europe/Rome", "City hall", location="Campidoglio",
+                    contact=mayor),
+        appointment(date(2027, 3, 29), "09:00", "10:00", "Europe/Rome", "Chamber of commerce",
+                    location="Via de' Burrò 147"),
+        appointment(date(2027, 3, 31), "10:00", "11:00", "Asia/Tokyo", "Trade fair", location="Tokyo Big Sight"),
+        appointment(date(2027, 4, 2), "09:00", "10:00", "Australia/Sydney", "Harbour authority",
+                    location="Circular Quay"),
+        appointment(date(2027, 4, 5), "09:00", "10:00", "Australia/Sydney", "University",
+                    location="Camperdown campus"),
+        appointment(date(2027, 4, 6), "11:00", "12:00", "Asia/Kolkata", "Software park", location="Salt Lake"),
     ]
+    mission.delegates += [Delegate(contact=lead, role="Head of the delegation"),
+                          Delegate(contact=mayor, role="Host in Rome")]
     session.add(mission)
     session.commit()
     return mission
@@ -319,7 +328,7 @@ def pdf_to_png(pdf: Path, page: int, dpi: int, target: Path) -> Path:
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
-@pytest.mark.parametrize("language", ["en", "ja", "ar"])
+@pytest.mark.parametrize("language", ["en", "de", "ja", "ar"])
 def test_pictures_of_the_cover_and_the_itinerary(client, login, world_tour, tmp_path, language):
     login("coordinator")
     data = packet(client, world_tour, language)
