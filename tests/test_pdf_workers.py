@@ -249,10 +249,118 @@ def test_a_gunicorn_worker_killed_during_a_render_leaves_no_process_behind(tmp_p
 
         asking = threading.Thread(target=ask_for_the_long_document, daemon=True)
         asking.start()
-        worker = [pid for pid in descendants_of(master.pid) if parent_of(pid) == master.pid][0]
+        worker = next(pid for pid in descendants_of(master.pid) if parent_of(pid) == master.pid)
         assert_killed_during_a_render_leaves_nothing(worker)
         asking.join(timeout=30)
         assert answers and not isinstance(answers[0], bytes)  # killed before the PDF was sent: during the render
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
+
+
+# -- warmed at start: the first document and the first lookup after a start do not wait ----------------------
+
+def test_warming_is_on_by_default_in_production_only(app, tmp_path, monkeypatch):
+    from crm.config import load_config
+
+    monkeypatch.delenv("CRM_PDF_WARM_AT_START", raising=False)
+    production = {"ENV": "production", "SECRET_KEY": "x", "PUBLIC_URL": "https://partners.example.org"}
+    assert load_config(tmp_path, production)["PDF_WARM_AT_START"] is True
+    assert load_config(tmp_path, {"SECRET_KEY": "x"})["PDF_WARM_AT_START"] is False
+    assert app.config["PDF_WARM_AT_START"] is False  # the tests' app: nothing started behind their back
+    monkeypatch.setenv("CRM_PDF_WARM_AT_START", "false")
+    assert load_config(tmp_path, production)["PDF_WARM_AT_START"] is False
+    monkeypatch.setenv("CRM_PDF_WARM_AT_START", "true")
+    assert load_config(tmp_path, {"SECRET_KEY": "x"})["PDF_WARM_AT_START"] is True
+
+
+def test_warming_starts_the_office_workers_and_loads_templates_and_the_gazetteer(app, monkeypatch):
+    from crm.documents.warming import warm_at_start
+    from crm.pdf import renderer
+
+    assert warm_at_start(app) == []  # off: nothing started
+    assert warm_at_start(object()) == []  # not the app (another WSGI callable): nothing either
+    monkeypatch.setitem(app.config, "PDF_WARM_AT_START", True)
+    app.jinja_env.cache.clear()
+    threads = warm_at_start(app)
+    assert len(threads) == 2
+    for thread in threads:
+        thread.join(timeout=180)
+        assert not thread.is_alive()
+    pool = renderer(app)
+    assert all(worker.started for worker in pool.workers)
+    templates = app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    assert len(app.jinja_env.cache) >= min(len(templates), 400)  # compiled (Jinja keeps 400)
+    pdf, _refused = pool.render("<html lang='en'><body><p>after warming</p></body></html>")
+    assert pdf.startswith(b"%PDF")
+
+
+#: the app as gunicorn loads it (no preload), warming on, on a SQLite database of its own; /warmth says what is warm
+WARMED_APP = """
+from crm import create_app
+from crm.access import PUBLIC
+from crm.extensions import db
+
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///%(folder)s/warm.sqlite3", "SECRET_KEY": "warm-test",
+                  "ATTACHMENTS_DIR": "%(folder)s/files", "PDF_WARM_AT_START": True, "PDF_WORKERS": 2,
+                  "RATELIMIT_ENABLED": False})
+with app.app_context():
+    db.create_all()
+
+
+def warmth():
+    import os
+    from crm import pdf
+    workers = pdf._renderer.workers if pdf._renderer else []
+    return {"pid": os.getpid(), "pdf_workers_started": sum(worker.started for worker in workers),
+            "templates_compiled": len(app.jinja_env.cache)}
+
+
+warmth.allowed_roles = frozenset({PUBLIC})
+app.add_url_rule("/warmth", view_func=warmth)
+"""
+
+
+def test_a_gunicorn_worker_warms_itself_after_the_fork_without_delaying_its_start(tmp_path):
+    """gunicorn.conf.py's post_worker_init: each worker (never the master) starts its PDF workers and compiles
+    its templates in the background, and answers requests meanwhile."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    if not gunicorn.exists():
+        pytest.skip("gunicorn is not installed beside this Python")
+    (tmp_path / "warmed_app.py").write_text(WARMED_APP % {"folder": tmp_path})
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    master = subprocess.Popen([str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
+                               "--threads", "2", "--timeout", "120", "--bind", f"127.0.0.1:{port}",
+                               "--no-control-socket", "warmed_app:app"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                              stderr=(tmp_path / "gunicorn.log").open("w"))
+
+    def warmth():
+        return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/warmth", timeout=60).read())
+
+    try:
+        deadline = time.monotonic() + 120  # a busy machine: the app takes a while to load
+        while True:  # it answers while it warms: the answer may come before the workers are up
+            try:
+                first = warmth()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+        deadline = time.monotonic() + 120
+        while (state := warmth())["pdf_workers_started"] < 2:  # no document was asked for
+            assert time.monotonic() < deadline, f"the PDF workers were not started: {state}"
+            time.sleep(0.5)
+        assert state["pid"] == first["pid"] and state["templates_compiled"] > 50
+        worker = state["pid"]
+        assert parent_of(worker) == master.pid
+        assert len(pdf_workers_of(worker)) == 2  # in the worker, after the fork
+        assert pdf_workers_of(master.pid) == []  # and none in the master
     finally:
         master.terminate()
         master.wait(timeout=30)
