@@ -164,6 +164,14 @@ def test_a_change_is_found_to_the_minute_it_happens(app_ctx):
     assert [offset_name(offset) for _moment, offset in changes] == ["UTC+11", "UTC+10:30"]
 
 
+def test_a_mission_ending_in_9999_names_the_changes_of_its_first_year_only(app):
+    from crm.documents.briefing_times import offsets_text
+
+    with app.test_request_context():  # (probing 8,000 years day by day would take minutes)
+        text = offsets_text("Europe/Rome", date(2027, 3, 25), date(9999, 12, 31))
+    assert text == "UTC+1, UTC+2 from March 28, UTC+1 from October 31"
+
+
 # the cover
 
 

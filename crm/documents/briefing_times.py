@@ -13,6 +13,8 @@ from crm.programs.missions.itinerary import ItineraryRow, zone_place
 #: Unicode's left-to-right isolate and its end: a time range keeps its start first inside a right-to-left
 #: sentence ("00:00–01:30", not "01:30–00:00"), where markup cannot reach into a translated message
 LRI, PDI = "\u2066", "\u2069"
+#: the days of a mission whose offsets a cover names at most
+MAX_DAYS = 366
 #: the first-strong isolate: a city's name keeps its own direction inside a sentence of the other
 FSI = "\u2068"
 
@@ -43,7 +45,10 @@ def isolated(name: str) -> str:
 
 def offsets_text(zone: str, first: date, last: date) -> str:
     """A zone's offset over some days, naming each change: "UTC+1, UTC+2 from March 28" (the date in the
-    reader's language), from the first day's midnight to the last day's end at that place."""
+    reader's language), from the first day's midnight to the last day's end at that place; at most a year
+    of it (a mission is days or weeks long: one ending in 9999 is a typing error, not a reason for an endless
+    render and a cover of ten thousand changes)."""
+    last = min(last, first + timedelta(days=MAX_DAYS))
     changes = offset_changes(zone, local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone))
     parts = [offset_name(changes[0][1])]
     for moment, offset in changes[1:]:
