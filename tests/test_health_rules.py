@@ -65,7 +65,7 @@ def test_only_protocol_activity_does_not_keep_it_alive_and_the_reason_says_so(ap
 
     with app.test_request_context(), force_locale("en"):
         text = reason(flag)
-    assert text.startswith("No substantive engagement since March 3, 2023 — 44 months; threshold 12.")
+    assert text.startswith("No substantive engagement since March 3, 2023 — 44 months; threshold 12 months.")
     assert "Only protocol activity since then: 3 greetings or ceremonies, the latest on May 12, 2026." in text
 
 

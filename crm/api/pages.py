@@ -1,6 +1,7 @@
 """The pages where people create and revoke their API tokens, and admins revoke anyone's."""
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.access import ADMINS, GUESTS, STAFF, allow
@@ -27,8 +28,9 @@ def account():
     new_secret = new_token = None
     if form.validate_on_submit():
         if live_token_count(user) >= MAX_LIVE_TOKENS:
-            form.name.errors.append(_("You already have %(num)d working tokens. Revoke one you no longer use "
-                                      "first.", num=MAX_LIVE_TOKENS))
+            form.name.errors.append(ngettext("You already have %(num)d working token. Revoke it first if you no "
+                                             "longer use it.", "You already have %(num)d working tokens. Revoke "
+                                             "one you no longer use first.", MAX_LIVE_TOKENS))
         else:
             new_token, new_secret = issue_token(user, form.name.data)
             db.session.commit()

@@ -2,6 +2,7 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
@@ -35,7 +36,7 @@ def password_problems(password: str, email: str = "") -> list:
     """What is wrong with a proposed password, in the reader's language."""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(_l("Use at least %(count)d characters.", count=MIN_LENGTH))
+        problems.append(lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_LENGTH))
     if email and password.strip().casefold() in {email.casefold(), email.split("@")[0].casefold()}:
         problems.append(_l("Do not use your e-mail address as your password."))
     if password.casefold() in COMMON_PASSWORDS:

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -70,8 +70,9 @@ def send_digests(as_of: date) -> list[tuple[User, object]]:
         # A request context for the public address, so links in the message are absolute.
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
             context = dict(digest=digest, as_of=as_of)
-            subject = gettext("Sister city partnerships needing attention — %(count)d items",
-                              count=len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
+            subject = ngettext("Sister city partnerships needing attention — %(num)d item",
+                               "Sister city partnerships needing attention — %(num)d items",
+                               len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
             message = build_message(digest.liaison.email, digest.liaison.name, subject,
                                     render_template("email/digest.txt", **context),
                                     render_template("email/digest.html", **context), language=language,

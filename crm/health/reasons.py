@@ -26,7 +26,7 @@ def _months(count: int) -> str:
 
 
 def reason(flag: Flag, status_label: str = "", as_of: date | None = None) -> str:
-    """"No substantive engagement since 3 March 2025 — 20 months; threshold 12." and so on."""
+    """"No substantive engagement since 3 March 2025 — 20 months; threshold 12 months." and so on."""
     as_of = as_of or office_today()
     since = format_date(flag.since, "long") if flag.since else ""
     threshold = flag.threshold_months
@@ -39,13 +39,14 @@ def reason(flag: Flag, status_label: str = "", as_of: date | None = None) -> str
                        ago=format_timedelta(flag.since - as_of, add_direction=True))
     elif flag.never_substantive:
         text = gettext("No substantive engagement since it was established on %(date)s — %(elapsed)s; "
-                       "threshold %(threshold)d.", date=since, elapsed=_months(flag.months), threshold=threshold)
+                       "threshold %(threshold)s.", date=since, elapsed=_months(flag.months),
+                       threshold=_months(threshold))
     elif flag.state == HealthState.CEREMONIAL:
-        text = gettext("No substantive engagement since %(date)s — %(elapsed)s; threshold %(threshold)d.",
-                       date=since, elapsed=_months(flag.months), threshold=threshold)
+        text = gettext("No substantive engagement since %(date)s — %(elapsed)s; threshold %(threshold)s.",
+                       date=since, elapsed=_months(flag.months), threshold=_months(threshold))
     else:
         text = gettext("No substantive engagement since %(date)s — %(elapsed)s; it goes ceremonial after "
-                       "%(threshold)d.", date=since, elapsed=_months(flag.months), threshold=threshold)
+                       "%(threshold)s.", date=since, elapsed=_months(flag.months), threshold=_months(threshold))
     if flag.protocol_since:
         text += " " + ngettext(
             "Only protocol activity since then: %(num)d greeting or ceremony, the latest on %(date)s.",

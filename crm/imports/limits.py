@@ -35,21 +35,26 @@ class ReadingBudget:
 
     def take(self, row: list[str], row_number: int) -> None:
         """Count one row read (row_number as the user's spreadsheet shows it); refuse past a limit."""
-        from flask_babel import gettext as _
+        from flask_babel import format_decimal, ngettext
 
         if time.monotonic() - self.started > self.seconds:
-            raise UnreadableFile(_("Reading the file took longer than %(limit)d seconds; split it into smaller "
-                                   "files.", limit=round(self.seconds)))
+            raise UnreadableFile(ngettext("Reading the file took longer than %(num)d second; split it into smaller "
+                                          "files.", "Reading the file took longer than %(num)d seconds; split it "
+                                          "into smaller files.", round(self.seconds)))
         if not any(row):  # blank rows are left out, and not counted (the time limit still bounds them)
             return
         self.rows += 1
         self.cells += len(row)
         if self.rows > self.max_rows + 1:  # the header row is not counted
-            raise UnreadableFile(_("The file has more than %(limit)d rows; split it into smaller files.",
-                                   limit=self.max_rows))
+            raise UnreadableFile(ngettext("The file has more than %(count)s row; split it into smaller files.",
+                                          "The file has more than %(count)s rows; split it into smaller files.",
+                                          self.max_rows, count=format_decimal(self.max_rows)))
         if self.cells > self.max_cells:
-            raise UnreadableFile(_("The file has more than %(limit)d cells; split it into smaller files.",
-                                   limit=self.max_cells))
+            raise UnreadableFile(ngettext("The file has more than %(count)s cell; split it into smaller files.",
+                                          "The file has more than %(count)s cells; split it into smaller files.",
+                                          self.max_cells, count=format_decimal(self.max_cells)))
         if any(len(cell) > self.max_cell_chars for cell in row):
-            raise UnreadableFile(_("A cell in row %(row)d is longer than %(limit)d characters; shorten it.",
-                                   row=row_number, limit=self.max_cell_chars))
+            raise UnreadableFile(ngettext("A cell in row %(row)d is longer than %(count)s character; shorten it.",
+                                          "A cell in row %(row)d is longer than %(count)s characters; shorten it.",
+                                          self.max_cell_chars, row=row_number,
+                                          count=format_decimal(self.max_cell_chars)))

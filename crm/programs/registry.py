@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from crm.exports import columns
@@ -61,8 +62,10 @@ MISSIONS = ProgramType(
     title=_l("Trade missions"), slug="trade-missions",
     created=_l("The trade mission was created. Add its delegation and itinerary next."),
     delete_title=lambda mission: _("Delete the trade mission “%(title)s”?", title=mission.title),
-    delete_message=lambda days: _("Its itinerary, delegation, outcomes and documents go with it. An administrator "
-                                  "can restore it within %(days)d days.", days=days),
+    delete_message=lambda days: ngettext(
+        "Its itinerary, delegation, outcomes and documents go with it. An administrator can restore it within "
+        "%(num)d day.", "Its itinerary, delegation, outcomes and documents go with it. An administrator can restore "
+        "it within %(num)d days.", days),
     deleted=_l("The trade mission was deleted."), new=_l("New trade mission"), loads=MISSION_LOADS, page=mission_page,
     list_loads=missions.LIST_LOADS,
 )
@@ -75,8 +78,9 @@ EXCHANGES = ProgramType(
     filters={"kind": Exchange.exchange_kind, "direction": Exchange.direction},
     columns=columns.EXCHANGES, title=_l("Exchanges"), slug="exchanges", created=_l("The exchange was recorded."),
     delete_title=lambda exchange: _("Delete the exchange “%(title)s”?", title=exchange.title),
-    delete_message=lambda days: _("Its documents go with it. An administrator can restore it within %(days)d "
-                                  "days.", days=days),
+    delete_message=lambda days: ngettext(
+        "Its documents go with it. An administrator can restore it within %(num)d day.",
+        "Its documents go with it. An administrator can restore it within %(num)d days.", days),
     deleted=_l("The exchange was deleted."), new=_l("New exchange"), loads=(joinedload(Exchange.host_organization),),
     list_loads=(joinedload(Exchange.host_organization),),
 )
@@ -88,8 +92,10 @@ PROJECTS = ProgramType(
     columns=columns.PROJECTS, title=_l("Joint projects"), slug="joint-projects",
     created=_l("The joint project was created. Add its milestones next."),
     delete_title=lambda project: _("Delete the joint project “%(title)s”?", title=project.title),
-    delete_message=lambda days: _("Its milestones, their timeline entries and its documents go with it. An "
-                                  "administrator can restore it within %(days)d days.", days=days),
+    delete_message=lambda days: ngettext(
+        "Its milestones, their timeline entries and its documents go with it. An administrator can restore it "
+        "within %(num)d day.", "Its milestones, their timeline entries and its documents go with it. An "
+        "administrator can restore it within %(num)d days.", days),
     deleted=_l("The joint project was deleted."), new=_l("New joint project"), loads=PROJECT_LOADS, page=project_page,
 )
 

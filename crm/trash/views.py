@@ -2,6 +2,7 @@
 for a few minutes, from the message that says it was deleted."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -90,7 +91,8 @@ def offer_undo(response):
     link = url_for(endpoint, **{"engagement_id" if show == "engagements" else "attachment_id": record_id},
                    next=safe_next(response.location, None))
     flash(Markup('{} <a href="{}">{}</a>').format(
-        _("Deleted by mistake? You can undo it for %(minutes)d minutes.", minutes=undo.UNDO_MINUTES), link,
+        ngettext("Deleted by mistake? You can undo it for %(num)d minute.",
+                 "Deleted by mistake? You can undo it for %(num)d minutes.", undo.UNDO_MINUTES), link,
         _("Undo")), "info")
     return response
 
