@@ -124,9 +124,11 @@ def purge_deleted_command():
 
 from crm.attachments.cli import files_cli  # noqa: E402  (the attachments' own module)
 from crm.backup_cli import export_command, import_command  # noqa: E402  (the backup's own module)
+from crm.cities.cli import cities_cli  # noqa: E402  (the cities' own module)
 from crm.imports.cli import import_partnerships_command  # noqa: E402  (the import feature's own module)
 
 crm_cli.add_command(import_partnerships_command)
 crm_cli.add_command(export_command)
 crm_cli.add_command(import_command)
 crm_cli.add_command(files_cli)
+crm_cli.add_command(cities_cli)

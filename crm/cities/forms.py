@@ -1,8 +1,11 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.cities.gazetteer import native_languages
 from crm.forms import Form, none_if_empty, options, strip_filter
+from crm.languages import language_label
 from crm.localtime import time_zones
 from crm.versioning import VersionField
 
@@ -11,11 +14,20 @@ def timezone_choices():
     return options([("", _l("Not known"))] + [(name, name) for name in sorted(time_zones())])
 
 
+def native_language_choices(current: str | None = None):
+    """The languages cities' own names are written in (BCP 47 tags: he, bn, zh-Hans…), by name."""
+    codes = set(native_languages()) | ({current} if current else set())
+    named = sorted(((code, language_label(code.replace("-", "_"))) for code in codes), key=lambda c: c[1].casefold())
+    return options([("", _l("Not known"))] + named)
+
+
 class CityForm(Form):
     version = VersionField()
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     native_name = StringField(_l("Name in its own script"), validators=[Optional(), Length(max=200)],
-                              filters=[none_if_empty])
+                              filters=[none_if_empty],
+                              description=_l("As the city writes it. Changing it here confirms it in your name."))
+    native_name_lang = SelectField(_l("Language of that name"), validators=[Optional()])
     country_code = SelectField(_l("Country"), validators=[DataRequired()])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=200)], filters=[none_if_empty])
     population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(min=0, max=100_000_000)])
@@ -27,3 +39,14 @@ class CityForm(Form):
         super().__init__(*args, **kwargs)
         self.country_code.choices = options([("", _l("Choose a country"))] + list(countries))
         self.timezone.choices = timezone_choices()
+        self.native_name_lang.choices = native_language_choices(self.native_name_lang.object_data)
+
+
+class ConfirmNativeNameForm(Form):
+    """The confirm button: the name confirmed is sent along, so that a name changed meanwhile is not
+    confirmed unseen."""
+    native_name = StringField(validators=[Optional(), Length(max=200)])
+
+
+class EmblemForm(Form):
+    emblem = FileField(_l("Emblem (PNG or JPEG image)"), validators=[FileRequired(_l("Choose a file to upload."))])

