@@ -113,6 +113,20 @@ def test_enum_labels_carry_the_context_of_their_meaning():
     assert context(STATE_LABELS[HealthState.NEW]) == "health state"
 
 
+#: a count followed by its unit ("%(days)d days", "%(num)d more partnerships") in a message that is not a plural
+COUNT_WITH_UNIT = re.compile(
+    r"%\((?:\w+\)d|(?:num|count)\)s)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|people|"
+    r"persons?|items?|characters?|rows?|cells?|files?|documents?|tokens?|partnerships?|engagements?|members?|"
+    r"results?|codes?|cities|city|contacts?|greetings?)\b")
+
+
+def test_a_count_with_a_unit_is_a_plural(extracted):
+    """"%(num)d days" is ngettext: Arabic has six forms (a dual among them), French counts 0 as singular."""
+    singular = sorted(f"{message} ({places[0]})" for (_context, message), places in extracted.items()
+                      if isinstance(message, str) and COUNT_WITH_UNIT.search(message))
+    assert singular == [], "use ngettext('%(num)d day', '%(num)d days', count) for a count with a unit"
+
+
 def _gettext_names(tree: ast.Module) -> dict[str, str]:
     """Names the module calls gettext functions by (aliases included) -> the function."""
     names = {"_": "_"}
@@ -179,6 +193,8 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
                    "d = gettext('Fine %(n)s', n=f'{label}')\n")
     found = python_offenders(bad, tmp_path)
     assert sorted(o.split(":")[1] for o in found) == ["3", "4", "5"], found
+    assert COUNT_WITH_UNIT.search("restore it within %(days)d days") and COUNT_WITH_UNIT.search("%(count)s people")
+    assert not COUNT_WITH_UNIT.search("the %(home)s – %(partner)s partnership space")
     page = tmp_path / "page.html"
     page.write_text("{{ _(label) }} {{ _('Fine') }} {{ ngettext('%(num)d day', plural, n) }}")
     assert len(template_offenders(page, Environment(extensions=["jinja2.ext.i18n"]), tmp_path)) == 2

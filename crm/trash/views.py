@@ -71,8 +71,9 @@ def _restore(record, show: str, live=lambda: None):
         flash(_("“%(name)s” was already restored.", name=name), "info")
         return redirect(url_for(".index", show=show))
     except operations.TooLate:
-        flash(_("“%(name)s” was deleted more than %(days)d days ago and can no longer be restored.",
-                name=name, days=KEEP_DAYS), "error")
+        flash(ngettext("“%(name)s” was deleted more than %(num)d day ago and can no longer be restored.",
+                       "“%(name)s” was deleted more than %(num)d days ago and can no longer be restored.",
+                       KEEP_DAYS, name=name), "error")
         return redirect(url_for(".index", show=show))
     db.session.commit()
     flash(_("“%(name)s” was restored.", name=name), "success")
@@ -123,11 +124,14 @@ def _undo(record, live):
         abort(403)  # only the person who deleted it; an admin restores anything from the deleted records
     name = _name(record)
     if not undo.still_undoable(record):
-        flash(_("“%(name)s” was deleted more than %(minutes)d minutes ago, so it can no longer be undone here. "
-                "An administrator can restore it.", name=name, minutes=undo.UNDO_MINUTES)
+        flash(ngettext("“%(name)s” was deleted more than %(num)d minute ago, so it can no longer be undone here. "
+                       "An administrator can restore it.", "“%(name)s” was deleted more than %(num)d minutes ago, "
+                       "so it can no longer be undone here. An administrator can restore it.",
+                       undo.UNDO_MINUTES, name=name)
               if current_user.role != Role.ADMIN else
-              _("“%(name)s” was deleted more than %(minutes)d minutes ago: restore it from the deleted records.",
-                name=name, minutes=undo.UNDO_MINUTES), "error")
+              ngettext("“%(name)s” was deleted more than %(num)d minute ago: restore it from the deleted records.",
+                       "“%(name)s” was deleted more than %(num)d minutes ago: restore it from the deleted records.",
+                       undo.UNDO_MINUTES, name=name), "error")
         return redirect(back)
     form = ConfirmForm()
     if not form.validate_on_submit():
