@@ -1,6 +1,6 @@
 """The HTML of a mission's briefing packet."""
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from flask import render_template
 from flask_babel import force_locale
@@ -19,7 +19,7 @@ from crm.health.service import partnership_health
 from crm.languages import direction, html_lang
 from crm.localtime import is_time_zone
 from crm.partnerships.models import Partnership
-from crm.programs.missions.itinerary import city_place, itinerary_days
+from crm.programs.missions.itinerary import city_place, itinerary_days, zone_place
 from crm.programs.missions.models import TradeMission
 from crm.programs.projects.models import JointProject, ProjectStatus
 
@@ -74,7 +74,7 @@ def _times(mission: TradeMission, itinerary) -> dict:
     return {
         "outbound": outbound, "destination": destination, "destination_place": city_place(destination),
         "partner_place": city_place(partner), "home_place": city_place(home),
-        "days": itinerary_days(itinerary, home_zone), "row_zone": partial(row_zone, cities=cities),
+        "days": itinerary_days(itinerary, home_zone), "row_zone": partial(row_zone, place_of=cache(partial(zone_place, cities=cities))),
         "home_time": partial(home_time, home_place=city_place(home)),
         "zones": zone_lines(destination, itinerary, home, cities, span),
         "partner_zone": zone_line(partner.timezone, cities, span) if is_time_zone(partner.timezone) else None,

@@ -1,6 +1,7 @@
 """The times a briefing packet prints, worded so they cannot be misread: each zone named by its place and
 its offset for the mission's own dates ("UTC+1, UTC+2 from March 28"), not for the day the packet is printed;
 each appointment with its place and offset and the same moment at home."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -88,10 +89,11 @@ def zone_lines(destination, items, home_city, cities, span: tuple[date, date]) -
     return lines
 
 
-def row_zone(row: ItineraryRow, cities) -> str:
-    """An appointment's place and zone: "Rome, UTC+2"."""
+def row_zone(row: ItineraryRow, place_of: Callable[[str], str | None]) -> str:
+    """An appointment's place and zone: "Rome, UTC+2"; `place_of` names a zone's place (zone_place, kept for
+    the packet: rows share a few zones)."""
     offset = offset_name(row.offset) if row.offset is not None else "UTC"
-    place = zone_place(row.item.timezone, cities)
+    place = place_of(row.item.timezone)
     if place is None:
         return offset
     return pgettext("a place and its UTC offset", "%(place)s, %(offset)s", place=isolated(place), offset=offset)
