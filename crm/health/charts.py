@@ -104,10 +104,10 @@ def by_quarter(monthly: dict[tuple[int, int], tuple[int, int]], as_of: date, cou
     return rows
 
 
-def quarterly_chart(rows, *, title: str, width: int = 640, height: int = 180, id_prefix: str = "chart") -> Chart:
+def quarterly_chart(rows, *, title: str, width: int = 640, height: int = 192, id_prefix: str = "chart") -> Chart:
     """Stacked bars per quarter: substantive (green) under protocol only (violet), oldest quarter at the start."""
     rtl = text_direction() == "rtl"
-    left, bottom, top = 28, 34, 12  # left: the axis numbers' side, on the right in RTL
+    left, bottom, top = 28, 46, 12  # left: the axis numbers' side, on the right in RTL; bottom: quarters and legend
     plot_height = height - bottom - top
     highest = max([s + p for _, s, p in rows] + [2])
     peak = highest + highest % 2  # even, so the middle gridline is a whole number
@@ -137,8 +137,7 @@ def quarterly_chart(rows, *, title: str, width: int = 640, height: int = 180, id
         if protocol:
             shapes.append(rect(start, bar, base - s_height - p_height, p_height, "#8c6cc7"))
         if index % 2 == 0 or len(rows) <= 8:
-            labels.append(Label(x(start + bar / 2), height - bottom + 16, format_date(first, "QQQ yy"), 10, "middle",
-                                "#5b6878"))
+            labels.append(Label(x(start + bar / 2), base + 15, format_date(first, "QQQ yy"), 10, "middle", "#5b6878"))
     legend_y = height - 6
     substantive_label, protocol_label = gettext("Substantive"), gettext("Protocol only")
     second = left + 14 + text_width(substantive_label, 10) + 16  # the second key after the first one's words
