@@ -5,8 +5,8 @@ from datetime import date
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from flask import current_app
-from flask_babel import force_locale, gettext
 
+from crm.documents.phrases import page_label_css
 from crm.i18n import LANGUAGES
 
 
@@ -17,11 +17,9 @@ def ui_language(code: str | None) -> str:
 
 
 def page_label(language: str) -> str:
-    """CSS content for "Page 2 of 5" in a language, for @page margin boxes."""
-    with force_locale(ui_language(language)):
-        text = gettext("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
-    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "')
+    """CSS content for "Page 2 of 5" in a language, for @page margin boxes: from the document phrases
+    (crm.documents.phrases), the one source of it for every document and language."""
+    return page_label_css(language)
 
 
 def long_date(day: date | None, language: str) -> str:
