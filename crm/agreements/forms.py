@@ -68,11 +68,25 @@ class MoveForm(Form):
 
 
 class TextForm(Form):
+    """One text of the agreement. Its title and place of signing are printed in its own language: the PDF's
+    heading is this title, not the agreement's internal one."""
+
     version = VersionField()
     language = SelectField(_l("Language"), validators=[InputRequired()])
     title = StringField(_l("Title in this language"), validators=[Optional(), Length(max=300)],
-                        filters=[none_if_empty])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=200_000)])
+                        filters=[none_if_empty], render_kw={"dir": "auto"},
+                        description=_l("The heading printed above this text, written in its language, "
+                                       "e.g. “Sister City Agreement” or “姉妹都市提携協定”. Empty: the "
+                                       "agreement's title."))
+    signed_place = StringField(_l("Place of signing in this language"),
+                               validators=[Optional(), Length(max=200)], filters=[none_if_empty],
+                               render_kw={"dir": "auto"},
+                               description=_l("Printed in this text's closing line, e.g. “京都” in the "
+                                              "Japanese text. Empty: the agreement's place of signing."))
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=200_000)], render_kw={"dir": "auto"},
+                         description=_l("Leave a blank line between paragraphs. Start each article on a line "
+                                        "of its own with its number and heading, e.g. “Article 1. Purpose”; "
+                                        "it is printed as a heading."))
 
 
 class SignatoryForm(Form):

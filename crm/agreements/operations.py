@@ -16,7 +16,7 @@ from crm.partnerships.models import Side
 
 #: the fields of a text that its form edits, and that the conflict page compares (not the version: that is
 #: SQLAlchemy's to change)
-TEXT_FIELDS = ["language", "title", "body"]
+TEXT_FIELDS = ["language", "title", "signed_place", "body"]
 
 
 class LifecycleError(ValueError):
@@ -126,14 +126,15 @@ def delete_agreement(agreement: Agreement) -> None:
     db.session.flush()
 
 
-def add_text(agreement: Agreement, language: str, title: str | None, body: str) -> AgreementText | None:
+def add_text(agreement: Agreement, language: str, title: str | None, body: str,
+             signed_place: str | None = None) -> AgreementText | None:
     """The agreement's text in one more language; None when that language was added meanwhile.
 
     One text per language is the database's rule (a unique index): of two saves of the same
     language at once (a double-click, two people), the second finds it taken instead of failing."""
     claim_open_terms(agreement.id)
     text = AgreementText(agreement_id=agreement.id, language=language, title=title, body=body,
-                         position=len(agreement.texts))
+                         signed_place=signed_place, position=len(agreement.texts))
     try:
         with db.session.begin_nested():
             db.session.add(text)

@@ -209,7 +209,8 @@ def add_text(agreement_id: int):
     if not form.validate_on_submit():
         return _text_page(form, agreement, None)
     try:
-        added = operations.add_text(agreement, form.language.data, form.title.data, form.body.data)
+        added = operations.add_text(agreement, form.language.data, form.title.data, form.body.data,
+                                    form.signed_place.data)
     except operations.TermsFrozen:
         return _frozen(form, agreement, None)
     if added is None:
