@@ -302,11 +302,13 @@ def test_a_guests_copy_follows_the_portals_rule(app, client, login, make, sessio
 def test_the_packet_in_german_japanese_and_arabic(app, client, login, rome):
     login("coordinator")
     #: the offsets, with the language's list separator, and the date of the change in the language
-    dates = {"de": ("UTC+1, UTC+2 ", "28. März"), "ja": ("UTC+1、UTC+2 ", "3月28日"), "ar": ("UTC+2 ", "28 مارس")}
+    dates = {"de": ("UTC+1, UTC+2 ", "28. März"), "ja": ("UTC+1、UTC+2 ", "3月28日"), "ar": ("UTC+1، UTC+2 ", "28 مارس")}
     places = {"de": ("Rom, UTC+1", "Rom, UTC+2"), "ja": ("ローマ, UTC+1", "ローマ, UTC+2"), "ar": ("روما",)}
     for language in ("de", "ja", "ar"):
         with app.test_request_context():
-            cover = lxml_html.fromstring(packet_html(rome.id, language)).xpath("string(//section[@class='cover'])")
+            page = lxml_html.fromstring(packet_html(rome.id, language))
+        cover = page.xpath("string(//section[@class='cover'])")
+        assert page.xpath("//section[@class='cover']//bdi[@class='native']/@lang") == ["it"]  # Roma is Italian
         for words in dates[language]:
             assert words in cover, (language, words, cover)
         pages = pdf_pages(packet(client, rome, language))

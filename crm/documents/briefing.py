@@ -16,7 +16,7 @@ from crm.engagements.models import Engagement, Visibility
 from crm.enums import MissionDirection
 from crm.extensions import db
 from crm.health.service import partnership_health
-from crm.languages import direction, html_lang
+from crm.languages import direction, format_list, html_lang, list_separator, name_lang
 from crm.localtime import is_time_zone
 from crm.partnerships.models import Partnership
 from crm.programs.missions.itinerary import city_place, itinerary_days, zone_place
@@ -57,6 +57,7 @@ def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = Fal
             contacts=contacts, projects=projects, recent=recent, more_recent=more_recent, today=today,
             country_languages=country_languages(partnership.partner_city.country_code),
             lang=html_lang(language), dir=direction(language), page_label=page_label(language),
+            name_lang=name_lang, format_list=format_list, list_separator=list_separator(language),
             **_times(mission, itinerary),
         )
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from babel.dates import format_skeleton
 from flask_babel import get_locale, gettext, pgettext
 
+from crm.languages import format_list
 from crm.localtime import in_zone, is_time_zone, local_midnight, offset_changes, offset_name
 from crm.programs.missions.itinerary import ItineraryRow, zone_place
 
@@ -57,18 +58,7 @@ def offsets_text(zone: str, first: date, last: date) -> str:
         parts.append(pgettext("a UTC offset from a date on", "%(offset)s from %(date)s", offset=offset_name(offset),
                               date=format_skeleton("MMMMd" if day.year == first.year else "yMMMMd", day,
                                                    locale=get_locale())))
-    return list_of(parts)
-
-
-def list_of(parts: list[str]) -> str:
-    """Items one after another, with the language's own separator ("、" in Japanese)."""
-    if not parts:
-        return ""
-    pattern = get_locale().list_patterns["standard"]["middle"]  # "{0}, {1}"
-    text = parts[0]
-    for part in parts[1:]:
-        text = pattern.format(text, part)
-    return text
+    return format_list(parts)  # the language's own separator: "UTC+1、UTC+2 …" in Japanese
 
 
 def zone_line(zone: str, cities, span: tuple[date, date], home: bool = False) -> ZoneLine:
