@@ -63,7 +63,7 @@ def list_separator(language: str | None = None, style: str = "items") -> str:
 
 def format_list(items, language: str | None = None, style: str = "items") -> str:
     """A list of words as a reader of `language` (default: the interface language) writes it; see above for the
-    styles. `items|format_list` in templates; a document passes its text's language."""
+    styles. Pages: the format_list filter (`items|format_list`); documents pass their text's language."""
     words = [str(item) for item in items if item not in (None, "")]
     if style in _CLDR_STYLES and len(words) > 1:
         try:
