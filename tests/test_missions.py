@@ -72,7 +72,7 @@ def test_a_three_day_itinerary_in_local_time(client, login, mission, session):
     assert "09:00–10:30" in page
     assert "Monday, March 9, 2026" in page
     # …and beside it, the home city's time (the evening before in Portland)
-    assert "17:00–18:30 in Portland (3/8/26)" in page  # US clocks went forward on March 8
+    assert '<bdi dir="ltr">17:00–18:30</bdi> in <bdi>Portland</bdi> (3/8/26)' in page  # US clocks went forward on March 8
 
 
 @pytest.mark.parametrize("overrides, message", [
