@@ -5,9 +5,13 @@ Text is read with pdfminer.six from the glyphs as printed (left to right); a rig
 back into reading order (logical()), so a test can say "the Hebrew line reads מקום ותאריך החתימה: חיפה, …".
 """
 import io
+import os
 import re
+import shutil
+import subprocess
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pdfminer.converter import PDFPageAggregator
@@ -377,6 +381,81 @@ def test_the_text_form_asks_for_the_title_and_the_place_in_that_language(client,
         "body": "第1条\n交流する。"})
     session.refresh(text)
     assert text.signed_place == "京都市役所"
+
+
+def test_typed_addresses_and_phone_numbers_read_left_to_right():
+    from crm.documents.agreement import typed_line
+
+    line = typed_line("للتواصل: \u200e+20 2 2795 7000 أو info@cairo.example أو https://cairo.example/a. عام 2026 <b>")
+    assert line == ('للتواصل: <bdi dir="ltr">+20\u00a02\u00a02795\u00a07000</bdi> أو <bdi dir="ltr">'
+                    'info@cairo.example</bdi> أو <bdi dir="ltr">https://cairo.example/a</bdi>. عام 2026 &lt;b&gt;')
+
+
+# Pictures for the README ------------------------------------------------------------------------------------------
+JAPANESE = """米国オレゴン州ポートランド市及び日本国京都市は、
+
+両市民の友好を一層深めることを希望して、次のとおり協定する。
+
+第1条（目的）
+両市は、文化、教育及び経済の分野における交流を通じて相互理解を促進する。
+
+第2条（協力の分野）
+両市は、文化芸術、教育及び青少年交流、経済発展及び観光、並びに環境の持続可能性の分野において協力する。
+
+両市は、毎年一回会合し、協力の進捗を確認する。
+
+第3条（有効期間）
+この協定は、署名の日に効力を生じ、五年間効力を有する。いずれか一方の市が満了の六箇月前までに書面により通告しない限り、自動的に更新される。"""
+ENGLISH = """The City of Portland, Oregon, United States of America, and the City of {city}, {country},
+
+wishing to deepen the friendship between their citizens,
+have agreed as follows:
+
+Article 1. Purpose
+The two cities shall promote mutual understanding through exchanges in culture, education and the economy.
+
+Article 2. Fields of cooperation
+The cities shall cooperate in culture and the arts, education and youth exchange, economic development and \
+tourism, and environmental sustainability.
+
+Article 3. Duration
+This agreement takes effect on the date of its signature and remains in force for five years. It is renewed \
+automatically unless either city gives written notice to the other six months before it expires."""
+ARABIC_FULL = """إن مدينة بورتلاند في ولاية أوريغون بالولايات المتحدة الأمريكية ومدينة القاهرة في جمهورية مصر العربية،
+
+رغبةً منهما في تعميق الصداقة بين مواطنيهما، قد اتفقتا على ما يلي:
+
+المادة 1: الغرض
+تعمل المدينتان على تعزيز التفاهم المتبادل من خلال التبادل في مجالات الثقافة والتعليم والاقتصاد.
+
+المادة 2: مجالات التعاون
+تتعاون المدينتان في مجالات الثقافة والفنون والتعليم وتبادل الشباب والتنمية الاقتصادية والسياحة والاستدامة البيئية.
+
+تجتمع المدينتان مرة كل سنة لمراجعة التقدم المحرز في تعاونهما.
+
+المادة 3: المدة
+تدخل هذه الاتفاقية حيز التنفيذ من تاريخ توقيعها وتظل سارية لمدة خمس سنوات، وتُجدَّد تلقائيًا ما لم تُخطر \
+إحدى المدينتين الأخرى كتابةً قبل انتهائها بستة أشهر."""
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("name, city, texts, partner", [
+    ("agreement-ja-en", ("Kyoto", "京都市", "JP", "ja"),
+     [("ja", "姉妹都市提携協定", JAPANESE), ("en", "Sister City Agreement", ENGLISH.format(city="Kyoto", country="Japan"))],
+     ("松井 孝治", "京都市長")),
+    ("agreement-ar-en", ("Cairo", "القاهرة", "EG", "ar"),
+     [("ar", "اتفاقية توأمة", ARABIC_FULL), ("en", "Twinning Agreement", ENGLISH.format(city="Cairo", country="Egypt"))],
+     ("إبراهيم صابر", "محافظ القاهرة")),
+])
+def test_pictures_of_the_first_page(agreement_of, printed, tmp_path, name, city, texts, partner):
+    """The first page side by side; kept for the README when SCREENSHOT_DIR is set (docs/screenshots)."""
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(printed(agreement_of(city, texts, signed_at=city[0], partner=partner)))
+    target = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(target / name)], check=True, timeout=60)
+    assert (target / f"{name}.png").stat().st_size > 20_000
 
 
 # The parser -------------------------------------------------------------------------------------------------------

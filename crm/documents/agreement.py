@@ -6,6 +6,7 @@ the two texts paired article by article (crm.documents.structure); the closing l
 blocks in each text's language, with the document phrases of crm.documents.phrases and dates from CLDR.
 """
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -17,7 +18,7 @@ from crm.agreements.models import Agreement, AgreementText, Signatory
 from crm.cities.models import City
 from crm.documents.phrases import page_label_css, phrase, phrase_markup
 from crm.documents.render import long_date
-from crm.documents.structure import Section, parse, side_by_side
+from crm.documents.structure import Paragraph, Row, Section, parse, side_by_side
 from crm.languages import direction, html_lang, name_lang
 from crm.settings.models import OfficeSettings
 from crm.settings.service import stored_office_settings
@@ -25,6 +26,9 @@ from crm.settings.service import stored_office_settings
 #: what reads left to right in any text: e-mail addresses, web addresses and phone numbers ("+20 2 2795 7000"
 #: must not print as "7000 2795 2 20+" in an Arabic paragraph)
 LEFT_TO_RIGHT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s<>]*[^\s<>.,;:!?)]|\+?\(?[0-9][0-9 ().\-/]{5,}[0-9]")
+MARKS = "\u200e\u200f\u061c"  #: left-to-right, right-to-left and Arabic letter marks
+#: a row side by side longer than this (about 25 lines of a column) may break across pages; shorter ones never do
+ROW_KEPT_WHOLE = 1100
 #: lang attributes that name a hyphenation dictionary WeasyPrint (pyphen) has: Norwegian is written Bokmål
 HYPHENATION_LANG = {"no": "nb"}
 
@@ -74,7 +78,8 @@ def agreement_html(agreement: Agreement, layout: str) -> str:
     return render_template(
         "pdf/agreement.html", agreement=agreement, partnership=partnership, texts=texts,
         side_by_side=side_by_side_layout, footers=footers,
-        rows=side_by_side(texts[0].sections, texts[1].sections) if side_by_side_layout else [],
+        rows=[(row, _splits(row)) for row in side_by_side(texts[0].sections, texts[1].sections)]
+        if side_by_side_layout else [],
         captions={side: [(text, block.caption) for text in texts for block in text.blocks if block.side == side]
                   for side in cities},
         signatories=signatories, signed=agreement.signed_on is not None,
@@ -87,17 +92,28 @@ def agreement_html(agreement: Agreement, layout: str) -> str:
     )
 
 
+def _splits(row: Row) -> bool:
+    """Whether a row of two paragraphs side by side may run from one page to the next: only one too long to
+    move whole to the next page without leaving a page (nearly) empty; any other row is kept whole."""
+    def weight(cell) -> int:  # about a line of a column holds 45 Latin letters or 22 ideographs
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for line in cell.lines for ch in line) \
+            if isinstance(cell, Paragraph) else 0
+    return max(weight(row.left), weight(row.right)) > ROW_KEPT_WHOLE
+
+
 def typed_line(line: str) -> Markup:
-    """A line of a text, escaped, its addresses and phone numbers isolated left to right (a phone number
-    also kept on one line)."""
+    """A line of a text, escaped, its addresses and phone numbers isolated left to right (a phone number kept
+    on one line by no-break spaces: white-space: nowrap upsets WeasyPrint's line breaking around it)."""
     pieces, end = [], 0
     for match in LEFT_TO_RIGHT.finditer(line):
         value = match.group()
-        phone = "@" not in value and "//" not in value
-        if phone and sum(c.isdigit() for c in value) < 7:
-            continue  # a year, a date, an amount: the bidi algorithm orders those
-        pieces += [escape(line[end:match.start()]),
-                   Markup('<bdi dir="ltr"%s>%s</bdi>') % (Markup(' class="phone"') if phone else "", value)]
+        if "@" not in value and "//" not in value:
+            if sum(c.isdigit() for c in value) < 7:
+                continue  # a year, a date, an amount: the bidi algorithm orders those
+            value = value.replace(" ", "\u00a0")
+        # a mark typed to order the number by hand is not needed once it is isolated, and WeasyPrint breaks
+        # the lines before it one word at a time
+        pieces += [escape(line[end:match.start()].rstrip(MARKS)), Markup('<bdi dir="ltr">%s</bdi>') % value]
         end = match.end()
     return Markup("").join([*pieces, escape(line[end:])])
 
