@@ -15,10 +15,10 @@ from crm.programs.missions.itinerary import ItineraryRow, zone_place
 #: Unicode's left-to-right isolate and its end: a time range keeps its start first inside a right-to-left
 #: sentence ("00:00–01:30", not "01:30–00:00"), where markup cannot reach into a translated message
 LRI, PDI = "\u2066", "\u2069"
-#: the days of a mission whose offsets a cover names at most
-MAX_DAYS = 366
 #: the first-strong isolate: a city's name keeps its own direction inside a sentence of the other
 FSI = "\u2068"
+#: the days of a mission whose offsets a cover names at most
+MAX_DAYS = 366
 
 
 @dataclass(frozen=True)
