@@ -130,7 +130,7 @@ def configure_templates(app: Flask) -> None:
     from crm.engagements.pages import PROGRAM_URL
     from crm.exports.writers import export_url
     from crm.health.reasons import reason, state_label
-    from crm.languages import language_label
+    from crm.languages import format_list, language_label, name_lang
     from crm.money import format_money
     from crm.pagination import page_url
     from crm.programs.registry import program_url
@@ -144,6 +144,7 @@ def configure_templates(app: Flask) -> None:
         text_direction=i18n.text_direction,
         language_name=i18n.language_name,
         language_label=language_label,
+        name_lang=name_lang,
         money=format_money,
         health_label=state_label,
         health_reason=reason,
@@ -151,6 +152,7 @@ def configure_templates(app: Flask) -> None:
         current_locale=get_locale,
         export_url=export_url,
     )
+    app.jinja_env.filters["format_list"] = format_list  # "、" in Japanese, "، " in Arabic, ", " otherwise
     app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone
     app.jinja_env.filters["text_dir"] = text_direction  # typed text in a PDF of the other direction
     app.jinja_env.trim_blocks = True
