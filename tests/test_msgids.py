@@ -54,7 +54,7 @@ GETTEXT_MODULES = {"flask_babel", "babel.support", "gettext"}
 def makefile_keywords() -> list[str]:
     """The --keywords `make translations` passes to pybabel extract (the Makefile's BABEL_KEYWORDS)."""
     makefile = (ROOT / "Makefile").read_text()
-    definition = re.search(r"^BABEL_KEYWORDS\s*:?=((?:.*\\\n)*.*)$", makefile, re.M)
+    definition = re.search(r"^BABEL_KEYWORDS\s*:?=((?:.*\\\n)*.*)$", makefile, re.MULTILINE)
     assert definition, "the Makefile defines BABEL_KEYWORDS and passes it to pybabel extract"
     assert "$(BABEL_KEYWORDS)" in makefile
     return re.findall(r"--keywords\s+(\S+)", definition.group(1))

@@ -50,14 +50,14 @@ def test_program_pages_and_the_calendar_isolate_their_date_ranges(app, client, l
     from crm.programs.missions.models import TradeMission
     from crm.programs.projects.models import JointProject
 
-    exchange, mission = session.get(Exchange, ids["exchange_id"]), session.get(TradeMission, ids["mission_id"])
+    exchange, trip = session.get(Exchange, ids["exchange_id"]), session.get(TradeMission, ids["mission_id"])
     project = session.get(JointProject, ids["project_id"])
     project.ends_on = project.occurred_on + timedelta(days=400)
     session.commit()
     login(make.user("viewer", language="ar"))
     for url, record, form in ((f"/exchanges/{exchange.id}", exchange, "long"), ("/exchanges/", exchange, "medium"),
                               (f"/projects/{project.id}", project, "long"), ("/projects/", project, "medium"),
-                              (f"/missions/{mission.id}", mission, "long"), ("/missions/", mission, "medium"),
+                              (f"/missions/{trip.id}", trip, "long"), ("/missions/", trip, "medium"),
                               ("/calendar/", exchange, "medium")):
         page = client.get(url).text
         start, end = formatted(app, record.occurred_on, form), formatted(app, record.ends_on, form)
@@ -65,8 +65,8 @@ def test_program_pages_and_the_calendar_isolate_their_date_ranges(app, client, l
     guest.language = "ar"
     session.commit()
     login(guest)
-    page = client.get(f"/portal/missions/{mission.id}").text
-    start, end = formatted(app, mission.occurred_on, "long"), formatted(app, mission.ends_on, "long")
+    page = client.get(f"/portal/missions/{trip.id}").text
+    start, end = formatted(app, trip.occurred_on, "long"), formatted(app, trip.ends_on, "long")
     assert isolated_range(start, end).search(page) and '<time datetime="' in page and 'dir="ltr">' in page
 
 
