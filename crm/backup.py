@@ -1,4 +1,4 @@
-"""Backup: everything (every table, every attachment) in one archive.
+"""Backup: everything (every table, every attachment, every city's emblem) in one archive.
 
 `flask crm export PATH` writes a zip with one JSON document per table and the
 attachment files; `flask crm import PATH` restores it into an empty database
@@ -39,6 +39,9 @@ from crm.attachments.storage import temporary_path
 from crm.backup_checks import FORMAT, RAISE_LIMITS, READ_CHUNK, Limits, RestoreError, check_archive, open_archive
 from crm.backup_contents import locate, verify_contents
 from crm.backup_encryption import EncryptingWriter
+from crm.cities.emblems import FOLDER as EMBLEMS_FOLDER
+from crm.cities.emblems import emblem_path
+from crm.cities.models import City
 from crm.extensions import db
 
 #: how long the export waits for a transaction deleting an attachment whose file has gone
@@ -106,7 +109,7 @@ def export_archive(path: Path, passphrase: str | None = None) -> dict[str, int]:
 
 
 def _write_zip(target: BinaryIO) -> dict[str, int]:
-    counts, attachments = {}, []
+    counts, attachments, emblems = {}, [], []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with _snapshot() as connection:
             revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
@@ -116,15 +119,33 @@ def _write_zip(target: BinaryIO) -> dict[str, int]:
                 if table.name == Attachment.__tablename__:
                     attachments = rows
                 else:
+                    if table.name == City.__tablename__:
+                        emblems = [row["emblem_name"] for row in rows if row.get("emblem_name")]
                     archive.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
                 counts[table.name] = len(rows)
         # Files live outside the database: one deleted since the snapshot is left out with its row, as if
         # deleted just before it (no table refers to attachments, so the archive still holds together).
         kept = [row for row in attachments if _write_file(archive, row)]
+        for name in emblems:  # the cities' emblems, restored beside the attachments (attachments/emblems/<name>)
+            _write_emblem(archive, name)
         archive.writestr(f"tables/{Attachment.__tablename__}.json", json.dumps(kept, ensure_ascii=False))
         counts[Attachment.__tablename__] = len(kept)
         archive.writestr("manifest.json", json.dumps({"format": FORMAT, "revision": revision, "tables": counts}))
     return counts
+
+
+def _write_emblem(archive: zipfile.ZipFile, name: str) -> None:
+    """Copy a city's emblem into the archive; one missing (never published, or removed since the snapshot) is left
+    out: the city then prints without it."""
+    path = emblem_path(name)
+    if path is None or not path.is_file():
+        return
+    entry = zipfile.ZipInfo.from_file(path, f"attachments/{EMBLEMS_FOLDER}/{name}")
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = (stat.S_IFREG | 0o600) << 16
+    with open(path, "rb") as source, archive.open(entry, "w") as out:
+        while chunk := source.read(READ_CHUNK):
+            out.write(chunk)
 
 
 def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:

@@ -3,6 +3,7 @@ confirm or correct them, the picker, the city page and the agreement page say wh
 and a city's emblem is uploaded like an attachment is (checked from its content)."""
 import io
 import unicodedata
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -312,3 +313,21 @@ def test_viewers_cannot_upload_an_emblem(client, login, make, session):
     assert upload(client, city, image("PNG"), "kyoto.png").status_code == 403
     session.expire_all()
     assert session.get(City, city.id).emblem_name is None
+
+
+def test_the_backup_carries_the_emblems(app, client, login, make, session, storage_dir, tmp_path):
+    from tests.test_backup import empty_database_app
+
+    login("coordinator")
+    city = make.city("Kyoto", "京都")
+    upload(client, city, image("PNG"), "kyoto.png")
+    session.expire_all()
+    name = session.get(City, city.id).emblem_name
+    archive = tmp_path / "backup.zip"
+    result = app.test_cli_runner().invoke(args=["crm", "export", str(archive)])
+    assert result.exit_code == 0, result.output
+    with empty_database_app(app, tmp_path, name="emblems") as restored:
+        result = restored.test_cli_runner().invoke(args=["crm", "import", str(archive)])
+        assert result.exit_code == 0, result.output
+        copy = Path(restored.config["ATTACHMENTS_DIR"]) / "emblems" / name
+        assert copy.read_bytes() == (storage_dir / "emblems" / name).read_bytes()
