@@ -9,11 +9,13 @@ from babel.languages import get_official_languages
 from babel.lists import format_list as babel_format_list
 from flask_babel import get_locale
 
-#: languages sister-city agreements are commonly written in
+#: languages sister-city agreements are commonly written in (the document phrases, crm/documents/phrases.toml,
+#: have each of them)
 DOCUMENT_LANGUAGES = (
     "en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "sv", "no", "da", "fi", "el", "tr", "ru", "uk",
     "ka", "hy", "ar", "he", "fa", "ur", "hi", "mr", "bn", "ta", "th", "vi", "id", "ms", "tl", "ja", "ko",
     "zh_Hans", "zh_Hant", "sw", "am",
+    "sk", "hu", "ro", "bg", "sr", "hr", "sl", "lt", "lv", "et", "kk", "uz",
 )
 RIGHT_TO_LEFT_LANGUAGES = {"ar", "he", "fa", "ur"}
 
