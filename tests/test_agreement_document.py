@@ -360,6 +360,22 @@ def test_letterhead_names_both_cities_in_both_scripts_the_office_and_the_emblems
     assert "前文。<br>二行目。" in html  # a paragraph keeps its line breaks
     assert '<span class="article-label"><bdi dir="ltr">第1条</bdi></span>' in html
     assert "<title>姉妹都市提携協定</title>" in html and "Internal record title" not in html
+    # each column hyphenates and shapes by its own language
+    assert '<td class="text-body" lang="ja" dir="ltr">' in html and '<td class="text-body" lang="en" dir="ltr">' in html
+
+
+def test_norwegian_hyphenates_as_bokmal_and_arabic_runs_right_to_left(app, agreement_of):
+    from crm.documents.agreement import agreement_html
+    from crm.extensions import db
+
+    agreement = agreement_of(("Copenhagen", "København", "DK", "da"), [
+        ("no", "Vennskapsavtale", "Artikkel 1. Formål\nTekst."),
+                                                          ("ar", "اتفاقية", "المادة 1\nنص.")], signed_on=None)
+    with app.test_request_context():
+        html = agreement_html(db.session.get(Agreement, agreement.id), "sequential")
+    assert 'lang="nb" dir="ltr"' in html and 'lang="ar" dir="rtl"' in html
+    assert "Ennå ikke undertegnet" in html and "لم يُوقَّع بعد" in html
+    assert 'For byen <bdi dir="ltr">Copenhagen</bdi>' in html and "Sted og dato" in html
 
 
 def test_the_text_form_asks_for_the_title_and_the_place_in_that_language(client, login, make, agreement_of,

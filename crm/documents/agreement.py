@@ -160,7 +160,9 @@ def _language_name(language: str) -> str:
 
 
 def _base(code: str | None) -> str:
-    return (code or "").replace("-", "_").split("_")[0].lower()
+    """The language without script or region: zh-Hans → zh; Bokmål and Nynorsk are Norwegian."""
+    base = (code or "").replace("-", "_").split("_")[0].lower()
+    return {"nb": "no", "nn": "no", "fil": "tl"}.get(base, base)
 
 
 def city_language(city: City) -> str | None:
