@@ -278,17 +278,21 @@ def test_the_fetcher_serves_nothing_else_as_an_emblem(tmp_path):
 
 
 @needs_pdfimages
-def test_the_app_gives_the_worker_the_emblems_folder_of_its_attachments_dir(app, client, login, kyoto_agreement,
-                                                                            storage_dir, tmp_path, monkeypatch):
-    """The agreement letterhead's <img src="app://emblems/…"> is served from <ATTACHMENTS_DIR>/emblems."""
-    from crm.documents import views
-
+def test_the_agreement_letterhead_prints_the_city_emblem_from_the_attachments_dir(client, login, session,
+                                                                                 kyoto_agreement, storage_dir,
+                                                                                 tmp_path):
+    """The letterhead's <img src="app://emblems/<name>"> is served from <ATTACHMENTS_DIR>/emblems, in the
+    everyday PDF and in the archive copy alike."""
+    name = "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7.png"  # as crm.cities.emblems names them
     (storage_dir / "emblems").mkdir(parents=True)
-    (storage_dir / "emblems" / "kyoto.png").write_bytes(png())
-    monkeypatch.setattr(views, "agreement_html", lambda agreement, layout: (
-        '<html lang="en"><body><p>Letterhead</p><img src="app://emblems/kyoto.png" alt="Emblem"></body></html>'))
+    (storage_dir / "emblems" / name).write_bytes(png(size=(40, 48)))
+    city = kyoto_agreement.partnership.partner_city
+    city.emblem_name, city.emblem_type = name, "image/png"
+    session.add(city)
+    session.commit()
     login("viewer")
     for url in (f"/agreements/{kyoto_agreement.id}.pdf", f"/agreements/{kyoto_agreement.id}/archive.pdf"):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert len([row for row in images_in(response.data, tmp_path) if row[2] == "image"]) == 1, url
+        images = [row for row in images_in(response.data, tmp_path) if row[2] == "image"]
+        assert [(row[3], row[4]) for row in images] == [("40", "48")], url
