@@ -151,6 +151,7 @@ POLICY = {
     "health_checks.liveness": "public",
     "health_checks.readiness": "public",
     "documents.agreement": "staff+guests",
+    "documents.agreement_archive": "staff",
     "documents.briefing": "staff+guests",
     "documents.profile": "staff",
     "portal.change_password": "guests",
