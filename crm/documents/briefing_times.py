@@ -94,8 +94,8 @@ def home_time(row: ItineraryRow, home_place: str) -> str | None:
     it differs: "01:00–02:30 in Portland (Mar 27)". None when the place is in the home city's zone."""
     if row.home_start is None:
         return None
-    text = gettext("%(start)s–%(end)s in %(city)s", start=f"{LRI}{row.home_start:%H:%M}",
-                   end=f"{row.home_end:%H:%M}{PDI}", city=isolated(home_place))
+    times = LRI + row.home_start.strftime("%H:%M") + "–" + row.home_end.strftime("%H:%M") + PDI
+    text = gettext("%(times)s in %(city)s", times=times, city=isolated(home_place))
     if row.home_start.date() != row.local_start.date():
         text = pgettext("a time and, after it, its date", "%(time)s (%(date)s)", time=text,
                         date=format_skeleton("MMMd", row.home_start.date(), locale=get_locale()))
