@@ -9,6 +9,7 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
 
 from crm.cities.service import lookup, resolve_city
+from crm.languages import format_list
 
 OFFERS = 8  #: suggestions listed under a name typed and not chosen
 
@@ -24,7 +25,7 @@ def describe(city: dict) -> Markup:
         note = city.get("native_name_state")
         name = Markup("{name} ({native}{note})").format(
             name=name, native=native, note=Markup(", <span class=\"muted\">{}</span>").format(note) if note else "")
-    place = ", ".join(part for part in (city.get("region"), city.get("country")) if part)
+    place = format_list((city.get("region"), city.get("country")), style="clauses")
     if city.get("population"):
         place = ngettext("%(place)s · %(count)s person", "%(place)s · %(count)s people", city["population"],
                          place=place, count=format_decimal(city["population"]))  # count: "15,000", not 15000
