@@ -105,3 +105,12 @@ def test_form_errors_come_in_the_readers_language(client, login, make):
         "initiated_by": "home"})
     assert "Introduzca la fecha." in response.text
     assert "This field is required." not in response.text
+
+
+def test_the_readme_states_the_real_message_count():
+    """The README's Translations section tells translators how many messages each catalog holds."""
+    root = Path(__file__).resolve().parent.parent
+    with (root / "translations" / "messages.pot").open("rb") as file:
+        count = len([message for message in read_po(file) if message.id])
+    stated = re.search(r"([\d,]+) messages each today", (root / "README.md").read_text(encoding="utf-8"))
+    assert stated and int(stated.group(1).replace(",", "")) == count, f"the catalogs hold {count:,} messages"
