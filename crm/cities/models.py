@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, func
+from sqlalchemy import Float, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Timestamped, UTCDateTime
@@ -20,7 +20,8 @@ class City(Versioned, Timestamped, db.Model):
     native_name_source: Mapped[str | None] = mapped_column(String(16))
     #: when and by whom staff confirmed or corrected the native name; None: not confirmed yet
     native_name_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    native_name_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: a user's id, without a foreign key (users are never deleted; see the migration 7c1e9d2a4b30)
+    native_name_confirmed_by_id: Mapped[int | None]
     emblem_name: Mapped[str | None] = mapped_column(String(64))  #: the emblem's file in the store (checked image)
     emblem_type: Mapped[str | None] = mapped_column(String(100))  #: its detected content type
     country_code: Mapped[str] = mapped_column(String(2))  #: ISO 3166-1 alpha-2
