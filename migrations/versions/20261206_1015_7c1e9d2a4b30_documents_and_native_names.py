@@ -27,6 +27,7 @@ down_revision = '290a8de2050a'
 branch_labels = None
 depends_on = None
 
+
 def city_columns():
     return [
         sa.Column('native_name_lang', sa.String(length=16), nullable=True),
