@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from crm.database import MAX_ID
+from crm.form_select import render_select, renders_fast
 
 # C0 control characters other than tab, newline and carriage return, C1 control characters and Unicode
 # noncharacters: no user means them, PostgreSQL refuses NUL in text, and HTML forbids them in a page.
@@ -71,7 +72,7 @@ class Form(FlaskForm):
             render_kw = {key: value for key, value in {**(field.render_kw or {}), **render_kw}.items()
                          if value is not None}
             render_kw = _as_a_browser_holds_it(field, render_kw)
-            html = super().render_field(field, render_kw)
+            html = render_select(field, render_kw) if renders_fast(field) else super().render_field(field, render_kw)
             if _is_required_select(field):
                 html = with_empty_first_choice(html)
             return html
