@@ -155,5 +155,6 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["format_list"] = format_list  # "、" in Japanese, "، " in Arabic, ", " otherwise
     app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone
     app.jinja_env.filters["text_dir"] = text_direction  # typed text in a PDF of the other direction
+    i18n.install_template_gettext(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

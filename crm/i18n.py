@@ -1,9 +1,10 @@
 """Language choice, locale-aware names and the language switcher."""
+import functools
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, current_app, g, has_request_context, redirect, request, url_for
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import MethodNotAllowed
@@ -70,10 +71,35 @@ def labelled_datetime(moment, format: str = "medium") -> str:
     return text if zone in text else f"{text} {zone}"  # 'long' and 'full' carry their zone already
 
 
+@functools.cache
 def language_name(code: str) -> str:
-    """A language's name in that language (the way a switcher shows it)."""
+    """A language's name in that language (the way a switcher shows it; every page shows them all)."""
     locale = Locale.parse(code)
     return locale.get_display_name(locale).capitalize()
+
+
+def install_template_gettext(app) -> None:
+    """The templates' _(), ngettext(), pgettext() and npgettext(), as Flask-Babel's but finding the catalog in
+    one step: a page calls them a few hundred times, and Flask-Babel looks up its context, domain, locale and
+    catalog cache on each call. The catalog is kept beside the locale it is for, so force_locale() (e-mails,
+    PDFs in another language) still gets its own."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
+def _translations():
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:  # not chosen yet in this request (or outside one): Flask-Babel's own way
+        return get_translations()
+    kept = getattr(context, "crm_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = context.crm_translations = (locale, get_translations())
+    return kept[1]
 
 
 def text_direction() -> str:
@@ -88,7 +114,14 @@ def country_name(code: str | None) -> str:
 
 def country_choices() -> list[tuple[str, str]]:
     """Two-letter country codes with their names in the reader's language."""
-    territories = get_locale().territories
+    return _country_choices(str(get_locale()))
+
+
+@functools.lru_cache(maxsize=64)
+def _country_choices(locale: str) -> list[tuple[str, str]]:
+    """Sorted once per language (a filter form shows them on every list page); a copy per caller is not needed:
+    the list is only read."""
+    territories = Locale.parse(locale).territories
     countries = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()
                  and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}]
     return sorted(countries, key=lambda item: item[1].casefold())

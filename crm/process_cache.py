@@ -16,6 +16,20 @@ class ProcessCache:
         self._entries: dict[tuple, object] = {}
         self._size = size
 
+    def peek(self, key: tuple[Hashable, ...]):
+        """The result kept for this key, or None."""
+        with self._lock:
+            return self._entries.get((str(db.engine.engine.url), *key))
+
+    def put(self, key: tuple[Hashable, ...], value) -> None:
+        """Keep value for this key (in place of the oldest entry when full)."""
+        key = (str(db.engine.engine.url), *key)
+        with self._lock:
+            self._entries.pop(key, None)
+            if len(self._entries) >= self._size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = value
+
     def get(self, key: tuple[Hashable, ...], compute: Callable[[], object]):
         """The result kept for this key, else compute() kept in place of the oldest."""
         key = (str(db.engine.engine.url), *key)

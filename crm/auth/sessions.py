@@ -10,12 +10,13 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import select, update
 
 from crm.auth.models import User, UserSession
 from crm.database import utcnow
 from crm.extensions import db
+from crm.settings.models import SETTINGS_ROW, OfficeSettings
 
 #: last_used_at is written at most this often, not on every request
 USE_RECORDED_EVERY = timedelta(minutes=1)
@@ -72,13 +73,18 @@ def load(user_id: str) -> User | None:
     user_key, _sep, secret = (user_id or "").partition(":")
     if not user_key.isdigit() or not secret:
         return None
+    # The office settings come in the same statement: nearly every page reads them (the office's time zone and
+    # "today", the activity stamp of cached figures), and the session keeps them for the rest of the request.
     row = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        select(UserSession, User, OfficeSettings).join(User, User.id == UserSession.user_id)
+        .outerjoin(OfficeSettings, OfficeSettings.id == SETTINGS_ROW)
         .where(UserSession.token_hash == digest(secret[:200]), UserSession.user_id == int(user_key),
                UserSession.revoked_at.is_(None), User.active)).first()
     if row is None:
         return None
-    record, user = row
+    record, user, settings = row
+    if has_request_context():
+        g.office_settings = settings  # the identity map holds it weakly: a reference keeps it for session.get
     now = utcnow()
     if now - record.last_used_at >= USE_RECORDED_EVERY:
         # Conditional, so it never brings an ended session back; at most one write a minute per session.

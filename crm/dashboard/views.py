@@ -12,7 +12,7 @@ from crm.dashboard.partner_activity import last_looked, mark_seen, partner_news,
 from crm.dashboard.queries import dashboard_scope, expiring_agreements, upcoming_programs, with_cities
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
-from crm.health.pillars import pillar_chart, pillar_counts, portfolio_pillar_counts
+from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.queries import monthly_counts
 from crm.health.rules import HealthState, evaluate
 from crm.health.service import sort_by_attention
@@ -21,7 +21,7 @@ from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, portfolio_map
 from crm.partnerships.models import PartnershipStatus
 from crm.programs.outcomes import outcome_totals
-from crm.settings.service import MANY_HOME_CITIES, home_city_rows, office_settings
+from crm.settings.service import MANY_HOME_CITIES, home_city_rows
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_global(partnerships_with_partner_news)
@@ -31,9 +31,6 @@ ATTENTION_LIMIT = 25
 @bp.get("/dashboard")
 @allow(STAFF)
 def index():
-    # Held for the whole request: the session's identity map keeps objects only while they are referenced,
-    # so without this every office_settings() below would read the row again.
-    settings = office_settings()
     today = office_today()
     homes = home_city_rows()
     names = {row.id: row.name for row in homes}
@@ -54,7 +51,7 @@ def index():
     news = partner_news(dashboard_scope(None), last_looked(current_user))
     quarters = snapshot.quarters if home is None else by_quarter(monthly_counts(today, partnership_ids=scope), today)
     chart = quarterly_chart(quarters, title=_("Engagements per quarter across the portfolio, last three years"))
-    counts = (portfolio_pillar_counts(today, settings.activity_stamp) if home is None
+    counts = (snapshot.pillar_totals if home is None
               else pillar_counts(today, partnership_ids=scope))
     pillars = pillar_chart(counts, id_prefix="portfolio-pillars",  # none when there is nothing to draw
                            title=_("Substantive engagements per pillar across the portfolio")) if any(

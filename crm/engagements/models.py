@@ -29,6 +29,8 @@ class Engagement(StampsActivity, Versioned, SoftDeletable, Timestamped, db.Model
     read a single table.
     """
 
+    partnership_key = "partnership_id"  #: its changes move that partnership's health figures
+
     __tablename__ = "engagements"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,10 +18,8 @@ from crm.health.charts import Chart, Label, draw, text_width
 from crm.health.rules import window_start
 from crm.i18n import text_direction
 from crm.languages import format_list
-from crm.process_cache import ProcessCache
 
 LONG_MONTHS = 36
-_cache = ProcessCache(size=4)
 
 
 def pillar_counts(as_of: date, *, partnership_id: int | None = None,
@@ -43,13 +41,6 @@ def pillar_counts(as_of: date, *, partnership_id: int | None = None,
     elif partnership_ids is not None:
         query = query.where(e.partnership_id.in_(partnership_ids))
     return {pillar: (int(last_year), int(three_years)) for pillar, last_year, three_years in db.session.execute(query)}
-
-
-def portfolio_pillar_counts(as_of: date, activity_stamp: str) -> dict[Pillar | None, tuple[int, int]]:
-    """pillar_counts over every partnership, kept per process until anything changes — keyed, like the
-    health snapshot (crm.health.snapshot), by the office's activity stamp (OfficeSettings.activity_stamp),
-    which changes in the same transaction as any engagement or partnership (crm.activity)."""
-    return _cache.get((as_of, activity_stamp), lambda: pillar_counts(as_of))
 
 
 def pillar_rows(counts: dict[Pillar | None, tuple[int, int]]) -> list[tuple[str, int, int]]:

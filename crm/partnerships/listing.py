@@ -64,6 +64,12 @@ def portfolio_flags(query: Select, today: date) -> dict[int, Flag]:
     return {pid: evaluate(a, today) for pid, a in snapshot.activities.items() if pid in matching}
 
 
+def page_flags(partnerships, today: date) -> dict[int, Flag]:
+    """The flags of a page of partnerships, from the cached portfolio aggregate (archived ones have none)."""
+    activities = portfolio_snapshot(today).activities
+    return {p.id: evaluate(activities[p.id], today) for p in partnerships if p.id in activities}
+
+
 def health_order(choice: ListChoice, query: Select, today: date) -> tuple[list[int], dict[int, Flag]]:
     """The matching ids in list order, keeping only the wanted health, and every matching flag."""
     flags = portfolio_flags(query, today)

@@ -30,6 +30,7 @@ CURRENT = text("archived_at IS NULL AND status <> 'ended'")
 
 class Partnership(StampsActivity, Versioned, Timestamped, db.Model):
     __tablename__ = "partnerships"
+    partnership_key = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     home_city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)

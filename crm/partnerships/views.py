@@ -9,7 +9,6 @@ from crm.exports import columns
 from crm.exports.writers import export_response
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.health.queries import flags as health_flags
 from crm.i18n import country_choices
 from crm.pagination import paginate
 from crm.partnerships import operations
@@ -21,6 +20,7 @@ from crm.partnerships.listing import (
     every_row,
     health_page,
     matches_health,  # noqa: F401  (imported from here by other lists)
+    page_flags,
 )
 from crm.partnerships.models import Partnership
 from crm.partnerships.page import TIMELINE, detail_page
@@ -44,7 +44,7 @@ def index():
         page, flags = health_page(choice, query, today)
     else:
         page = paginate(query)
-        flags = health_flags(today, [p.id for p in page.items])
+        flags = page_flags(page.items, today)
     return render_template("partnerships/index.html", form=form, page=page, flags=flags, filtered=choice.filtered)
 
 

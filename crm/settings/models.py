@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -10,6 +10,7 @@ from crm.extensions import db
 from crm.versioning import Versioned
 
 DEFAULT_THRESHOLD_MONTHS = 12
+SETTINGS_ROW = 1  #: the id of the one row of office settings
 
 
 class HomeCity(StampsActivity, Versioned, Timestamped, db.Model):
@@ -47,3 +48,20 @@ class OfficeSettings(Versioned, Timestamped, db.Model):
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")
+
+
+class ActivityChange(db.Model):
+    """One move of the activity stamp and what it was about: the chain of stamps lets a process holding health
+    figures for an older stamp recompute only the partnerships changed since (crm.health.snapshot).
+
+    Written in the same transaction as the change, after the settings row is locked, so the chain follows
+    the order in which the changes were committed. partnership_ids None: anything may have changed (a home
+    city's threshold); a stamp moved without a row here (an import) breaks the chain, and readers recompute
+    everything. Only the last rows are kept."""
+
+    __tablename__ = "activity_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32), unique=True)
+    previous: Mapped[str | None] = mapped_column(String(32))
+    partnership_ids: Mapped[list[int] | None] = mapped_column(JSON)

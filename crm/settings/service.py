@@ -3,7 +3,7 @@ from sqlalchemy import select
 from crm.cities.models import City
 from crm.clock import OFFICE_TIMEZONE
 from crm.extensions import db
-from crm.settings.models import HomeCity, OfficeSettings
+from crm.settings.models import SETTINGS_ROW, HomeCity, OfficeSettings
 
 
 def init_app(app) -> None:
@@ -13,9 +13,9 @@ def init_app(app) -> None:
 
 def office_settings() -> OfficeSettings:
     """The settings row, created with defaults the first time it is asked for."""
-    settings = db.session.get(OfficeSettings, 1)
+    settings = db.session.get(OfficeSettings, SETTINGS_ROW)
     if settings is None:
-        settings = OfficeSettings(id=1)
+        settings = OfficeSettings(id=SETTINGS_ROW)
         db.session.add(settings)
         db.session.flush()
     return settings
@@ -24,7 +24,7 @@ def office_settings() -> OfficeSettings:
 def stored_office_settings() -> OfficeSettings | None:
     """The settings row if it was ever saved, else None: for readers, since a read must never write
     (creating the row on a GET made every API read an INSERT, and concurrent reads wait on each other)."""
-    return db.session.get(OfficeSettings, 1)
+    return db.session.get(OfficeSettings, SETTINGS_ROW)
 
 
 #: beyond this many home cities (an association), pickers list only the chosen one and filters take a name
