@@ -89,4 +89,7 @@ def _apply_guest_scope(state):
     ids = g.get("guest_scope")
     if ids is None:  # not a guest's request
         return
-    state.statement = state.statement.options(*_criteria(ids, g.guest_user_id))
+    kept = g.get("guest_criteria")  # built once a request: a page runs a dozen statements
+    if kept is None or kept[0] != ids:
+        kept = g.guest_criteria = (list(ids), _criteria(ids, g.guest_user_id))
+    state.statement = state.statement.options(*kept[1])
