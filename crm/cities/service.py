@@ -1,8 +1,12 @@
-"""Turning a choice in the city picker into a City row."""
+"""Turning a choice in the city picker into a City row.
+
+The gazetteer is read here from its index on disk (crm.cities.gazetteer_index), never loaded into the
+web worker's memory: the same cities, found and ranked as the in-memory gazetteer would."""
 from flask_babel import pgettext
 from sqlalchemy import or_, select
 
-from crm.cities.gazetteer import GazetteerCity, gazetteer
+from crm.cities.gazetteer import GazetteerCity
+from crm.cities.gazetteer_index import gazetteer_index
 from crm.cities.models import City
 from crm.cities.native import unconfirmed_state
 from crm.database import MAX_ID
@@ -36,7 +40,7 @@ def resolve_city(reference: str | None, typed_name: str | None = None) -> City |
     if key.isdigit() and int(key) <= MAX_ID:
         if kind == "city":
             return db.session.get(City, int(key))
-        if kind == "gn" and (entry := gazetteer().get(int(key))) is not None:
+        if kind == "gn" and (entry := gazetteer_index().get(int(key))) is not None:
             return city_from_gazetteer(entry)
     name = (typed_name or "").strip()
     if not name:
@@ -46,7 +50,7 @@ def resolve_city(reference: str | None, typed_name: str | None = None) -> City |
     ))
     if len(known) == 1:
         return known[0]
-    matches = gazetteer().search(name, limit=1)
+    matches = gazetteer_index().search(name, limit=1)
     if matches and query_text(name) in {fold(n) for n in (matches[0].name, *matches[0].alternate_names)}:
         return city_from_gazetteer(matches[0])
     return None
@@ -64,10 +68,11 @@ def lookup(query: str, limit: int = 10) -> list[dict]:
                                line_starts_with(City.alternate_names, query)))
         .order_by(City.population.desc().nulls_last()).limit(limit)
     ))
-    places = gazetteer()
+    places = gazetteer_index()
+    entries = places.get_many(city.geonames_id for city in known if city.geonames_id)
     results = []
     for city in known:
-        entry = places.get(city.geonames_id) if city.geonames_id else None
+        entry = entries.get(city.geonames_id) if city.geonames_id else None
         results.append(_suggestion(f"city:{city.id}", city, city.region or (entry.region if entry else None)))
     seen = {c.geonames_id for c in known if c.geonames_id}
     for entry in places.search(query, limit=limit):
