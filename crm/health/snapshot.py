@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from flask import g, has_request_context
 from sqlalchemy import case, extract, func, literal, select
 
 from crm.engagements.models import Engagement, Pillar
@@ -52,11 +53,18 @@ class Snapshot:
     @property
     def quarters(self) -> list:
         """[(quarter start, substantive, protocol)] across the whole portfolio."""
+        return self._by_quarter(self.month_totals)
+
+    def partnership_quarters(self, partnership_id: int) -> list:
+        """[(quarter start, substantive, protocol)] of one partnership."""
+        return self._by_quarter(self.months.get(partnership_id, _zero_months()))
+
+    def _by_quarter(self, counts: Months) -> list:
         first = _first_month(self.as_of)
         monthly = {}
         for index in range(CHART_MONTHS):
             month = first + relativedelta(months=index)
-            monthly[(month.year, month.month)] = self.month_totals[2 * index: 2 * index + 2]
+            monthly[(month.year, month.month)] = counts[2 * index: 2 * index + 2]
         return by_quarter(monthly, self.as_of)
 
     def updated(self, changed: set[int], stamp: str) -> "Snapshot":
@@ -81,6 +89,9 @@ class Snapshot:
 
 def portfolio_snapshot(as_of: date) -> Snapshot:
     settings = office_settings()
+    if has_request_context() and g.get("guest_scope") is not None:
+        # a guest's statements see only their own partnership (crm.guests.scope): never kept for anyone else
+        return full_snapshot(as_of, settings.activity_stamp)
     key = (as_of, settings.threshold_months)
     kept = _cache.peek(key)
     if kept is not None and kept.stamp == settings.activity_stamp:
