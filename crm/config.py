@@ -89,10 +89,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # PDF worker processes, and how many renders one user may have in flight in each web process.
         "PDF_WORKERS": int(env.get("CRM_PDF_WORKERS", "2")),
         "PDF_RENDERS_PER_USER": int(env.get("CRM_PDF_RENDERS_PER_USER", "1")),
-        # Each web process starts its PDF workers and loads templates and the gazetteer in the background as
-        # gunicorn starts it (crm/documents/warming.py); on by default in production.
+        # Each web process starts its PDF workers, compiles its templates and opens the gazetteer's index in the
+        # background as gunicorn starts it (crm/documents/warming.py); on by default in production.
         "PDF_WARM_AT_START": env.get("CRM_PDF_WARM_AT_START", "true" if production else "false").lower()
         in ("1", "true", "yes"),
+        # The city picker's gazetteer index (SQLite, ~20 MB, built at first need or by `crm cities build-index`);
+        # by default instance/gazetteer-<fingerprint>.sqlite3 (crm/cities/gazetteer_index.py).
+        "GAZETTEER_INDEX": env.get("CRM_GAZETTEER_INDEX") or None,
         # The address every link the app sends is built on (e-mails, feeds, API); never the request's Host.
         "PUBLIC_URL": env.get("CRM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Host names requests may name (comma-separated; a leading dot allows subdomains; * allows any);
