@@ -1,8 +1,11 @@
-"""Shared pieces of the benchmarks: a fresh PostgreSQL database, timing and query counting."""
+"""Shared pieces of the benchmarks: a fresh PostgreSQL database, timing and query counting, wrk, memory."""
 import os
+import re
 import statistics
+import subprocess
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -74,3 +77,43 @@ def signed_in_client(app, user_id: int, session_token: str):
         session["_user_id"] = f"{user_id}:{session_token}"
         session["_fresh"] = True
     return client
+
+
+WRK_UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}
+
+
+def run_wrk(url: str, seconds: int, headers: dict | None = None, threads: int = 2, connections: int = 16) -> dict:
+    """Load one address with wrk (Debian's, `apt-get install wrk`): requests per second, p99 in ms, requests,
+    and errors (socket errors plus answers outside 2xx/3xx). Requests slower than 60 s count as errors."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "60s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p99_ms": round(float(p99.group(1)) * WRK_UNITS[p99.group(2)], 1) if p99 else None,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "errors": (sum(map(int, errors.groups())) if errors else 0) + (int(non_2xx.group(1)) if non_2xx else 0)}
+
+
+def process_tree_rss(root: int) -> dict[int, tuple[int, str, int]]:
+    """A process and its descendants (Linux /proc): pid → (parent pid, command line, RSS in MB)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, queue = {}, [(root, 0)]
+    while queue:
+        pid, parent = queue.pop()
+        try:
+            rss = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        found[pid] = (parent, command.strip(), int(rss.group(1)) // 1024 if rss else 0)
+        queue += [(child, pid) for child in children.get(pid, [])]
+    return found

@@ -42,6 +42,8 @@ def _option(choice) -> str:
     value = choice.value
     if isinstance(value, bool) or value is None:
         value = str(value)
-    label = escape(choice.label or choice.value)
+    label = choice.label
+    text = str(label) if label is not None else ""  # a lazy label translated once, not for its length and again
+    label = escape(text or choice.value)
     return f'<option selected value="{escape(value)}">{label}</option>' if choice.selected else \
         f'<option value="{escape(value)}">{label}</option>'
