@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.common import counting_queries, fresh_app, median_seconds, session_secret, signed_in_client
 from crm.auth.models import User
+from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.health.queries import activity_query
 from crm.partnerships.queries import visible_partnership_ids
@@ -90,14 +91,23 @@ def measure(app, admin_id: int, token: str) -> dict:
         with counting_queries(app) as statements:
             client.get(url)
         figures[f"{name}_queries"] = len(statements)
-    # Cold: the first view after a change anywhere in the portfolio recomputes the aggregate.
-    def touched_dashboard():
+    # Right after a change: an engagement logged (the cached figures are brought up to date for its partnership
+    # alone), and the stamp moved outside the chain of changes, as an import does (everything is read again).
+    def logged_then_dashboard():
+        with app.app_context():
+            db.session.add(Engagement(partnership_id=random.randint(1, 50), kind="meeting", title="Logged",
+                                      occurred_on=office_today()))
+            db.session.commit()
+        client.get("/dashboard")
+
+    def imported_then_dashboard():
         with app.app_context():
             office_settings().activity_stamp = uuid.uuid4().hex
             db.session.commit()
         client.get("/dashboard")
 
-    figures["dashboard_cold_seconds"] = median_seconds(touched_dashboard, repeat=5, warmup=1)
+    figures["dashboard_after_change_seconds"] = median_seconds(logged_then_dashboard, repeat=5, warmup=1)
+    figures["dashboard_cold_seconds"] = median_seconds(imported_then_dashboard, repeat=5, warmup=1)
     with app.app_context():
         today = office_today()
         query = activity_query(today, visible_partnership_ids_for_staff(), office_settings().threshold_months)
@@ -132,6 +142,8 @@ def main() -> int:
         "dashboard_5000 <= 1.5 x bare_5000 + fixed": large["dashboard_seconds"]
         <= 1.5 * large["bare_query_seconds"] + fixed,
         "dashboard_5000 <= 3 x dashboard_100": large["dashboard_seconds"] <= 3 * small["dashboard_seconds"],
+        "right after a change, dashboard_5000 <= 3 x dashboard_100": large["dashboard_after_change_seconds"]
+        <= 3 * small["dashboard_seconds"],
         "same number of queries at 100 and 5000": small["dashboard_queries"] == large["dashboard_queries"]
         and small["health_list_queries"] == large["health_list_queries"],
     }
@@ -139,11 +151,12 @@ def main() -> int:
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "ceremonial.json").write_text(json.dumps(report, indent=2))
-    print("| partnerships | dashboard | dashboard after a change (cold) | health-sorted list "
-          "| bare aggregate query | queries (dashboard / list) |")
-    print("|---|---|---|---|---|---|")
+    print("| partnerships | dashboard | right after an engagement is logged | after an import (cold) "
+          "| health-sorted list | bare aggregate query | queries (dashboard / list) |")
+    print("|---|---|---|---|---|---|---|")
     for label, r in results.items():
-        print(f"| {label} | {r['dashboard_seconds'] * 1000:.0f} ms | {r['dashboard_cold_seconds'] * 1000:.0f} ms | "
+        print(f"| {label} | {r['dashboard_seconds'] * 1000:.0f} ms | {r['dashboard_after_change_seconds'] * 1000:.0f} ms"
+              f" | {r['dashboard_cold_seconds'] * 1000:.0f} ms | "
               f"{r['health_list_seconds'] * 1000:.0f} ms | {r['bare_query_seconds'] * 1000:.0f} ms | "
               f"{r['dashboard_queries']} / {r['health_list_queries']} |")
     print(f"fixed cost of the dashboard (100 partnerships, minus its aggregate): {fixed * 1000:.0f} ms")
