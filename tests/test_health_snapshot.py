@@ -43,6 +43,8 @@ def check(app) -> snapshots.Snapshot:
         fresh = FROM_SCRATCH(today, office_settings().activity_stamp)
         assert cached.activities == fresh.activities
         assert cached.months == fresh.months
+        assert cached.flags == fresh.flags
+        assert cached.by_attention == fresh.by_attention
         assert cached.pillars == fresh.pillars
         assert cached.month_totals == fresh.month_totals
         assert cached.pillar_totals == fresh.pillar_totals == pillar_counts(today)

@@ -14,8 +14,7 @@ from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.queries import monthly_counts
-from crm.health.rules import HealthState, evaluate
-from crm.health.service import sort_by_attention
+from crm.health.rules import HealthState
 from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, portfolio_map
@@ -43,8 +42,8 @@ def index():
     cities = partner_cities(scope)  # the map's rows also say which partnerships the reader sees
     visible = {row.id for row in cities}
     portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
-    flags = {pid: evaluate(activity, today) for pid, activity in portfolio.items()}
-    attention_ids = [pid for pid in sort_by_attention(flags) if flags[pid].needs_attention]
+    flags = {pid: flag for pid, flag in snapshot.flags.items() if pid in visible}
+    attention_ids = [pid for pid in snapshot.by_attention if pid in flags and flags[pid].needs_attention]
     attention = [(partnership, flags[partnership.id]) for partnership in with_cities(attention_ids[:ATTENTION_LIMIT])]
     expiring = expiring_agreements(scope, today)
     upcoming = upcoming_programs(scope, today, 30, include_staff_only=current_user.is_staff)

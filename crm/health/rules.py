@@ -135,3 +135,8 @@ def health(activity: Activity, as_of: date) -> Health:
 def window_start(as_of: date) -> date:
     """The first day after the look-back window: engagements after it count as "in the last 12 months"."""
     return add_months(as_of, -WINDOW_MONTHS)
+
+
+def sort_by_attention(flags: dict[int, Flag]) -> list[int]:
+    """Partnership ids, most in need of attention first (longest silence first within a state)."""
+    return sorted(flags, key=lambda pid: (flags[pid].state.severity, -(flags[pid].months), pid))

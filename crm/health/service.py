@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from crm.health.charts import quarterly_chart
 from crm.health.reasons import reason
-from crm.health.rules import Activity, Flag, Health, evaluate, health
+from crm.health.rules import Activity, Flag, Health, evaluate, health, sort_by_attention  # noqa: F401
 from crm.health.snapshot import portfolio_snapshot
 from crm.partnerships.models import Partnership
 from crm.settings.service import office_settings
@@ -34,9 +34,3 @@ def partnership_health(partnership: Partnership, as_of: date) -> PartnershipHeal
     rows = snapshot.partnership_quarters(partnership.id)
     chart = quarterly_chart(rows, title=gettext("Engagements per quarter, last three years"))
     return PartnershipHealth(flag, health(activity, as_of), reason(flag, partnership.status.label, as_of), chart)
-
-
-def sort_by_attention(flags: dict[int, Flag]) -> list[int]:
-    """Partnership ids, most in need of attention first (longest silence first within a state)."""
-    return sorted(flags, key=lambda pid: (flags[pid].state.severity, -(flags[pid].months), pid))
-

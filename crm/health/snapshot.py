@@ -13,6 +13,7 @@ Per partnership the snapshot keeps its rule inputs (Activity), its engagements p
 chart and its substantive engagements per pillar; the portfolio's totals are kept beside them and moved by
 the difference, never summed again.
 """
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ from crm.extensions import db
 from crm.health.charts import by_quarter
 from crm.health.pillars import LONG_MONTHS
 from crm.health.queries import activities
-from crm.health.rules import Activity, window_start
+from crm.health.rules import Activity, Flag, evaluate, sort_by_attention, window_start
 from crm.process_cache import ProcessCache
 from crm.settings.models import ActivityChange
 from crm.settings.service import office_settings
@@ -49,6 +50,12 @@ class Snapshot:
     pillars: dict[int, PillarCounts]  #: per partnership with substantive engagements in the last 3 years
     month_totals: Months
     pillar_totals: PillarCounts
+    flags: dict[int, Flag]  #: the rule's verdict on each partnership as of the date (evaluated once, not per view)
+
+    @functools.cached_property
+    def by_attention(self) -> list[int]:
+        """Every partnership, most in need of attention first (crm.health.service.sort_by_attention)."""
+        return sort_by_attention(self.flags)
 
     @property
     def quarters(self) -> list:
@@ -72,7 +79,7 @@ class Snapshot:
         out of the rule's figures; its engagements still count in the charts, as in the full aggregate)."""
         if not changed:
             return Snapshot(self.as_of, stamp, self.activities, self.months, self.pillars, self.month_totals,
-                            self.pillar_totals)
+                            self.pillar_totals, self.flags)
         ids = sorted(changed)
         fresh_activities = activities(self.as_of, ids)
         fresh_months, fresh_pillars = month_counts(self.as_of, ids), pillar_counts(self.as_of, ids)
@@ -83,8 +90,10 @@ class Snapshot:
         old_pillars = [self.pillars[pid] for pid in ids if pid in self.pillars]
         month_totals = _add(_add(self.month_totals, old_months, -1), fresh_months.values(), 1)
         pillar_totals = _add_pillars(_add_pillars(self.pillar_totals, old_pillars, -1), fresh_pillars.values(), 1)
+        kept_flags = {pid: f for pid, f in self.flags.items() if pid not in changed}
+        fresh_flags = {pid: evaluate(a, self.as_of) for pid, a in fresh_activities.items()}
         return Snapshot(self.as_of, stamp, kept_activities | fresh_activities, kept_months | fresh_months,
-                        kept_pillars | fresh_pillars, month_totals, pillar_totals)
+                        kept_pillars | fresh_pillars, month_totals, pillar_totals, kept_flags | fresh_flags)
 
 
 def portfolio_snapshot(as_of: date) -> Snapshot:
@@ -125,9 +134,10 @@ def changed_since(known: str, current: str) -> set[int] | None:
 
 
 def full_snapshot(as_of: date, stamp: str) -> Snapshot:
-    months, pillars = month_counts(as_of), pillar_counts(as_of)
-    return Snapshot(as_of, stamp, activities(as_of), months, pillars,
-                    _add(_zero_months(), months.values(), 1), _add_pillars({}, pillars.values(), 1))
+    months, pillars, rule_inputs = month_counts(as_of), pillar_counts(as_of), activities(as_of)
+    return Snapshot(as_of, stamp, rule_inputs, months, pillars,
+                    _add(_zero_months(), months.values(), 1), _add_pillars({}, pillars.values(), 1),
+                    {pid: evaluate(a, as_of) for pid, a in rule_inputs.items()})
 
 
 def month_counts(as_of: date, partnership_ids: list[int] | None = None) -> dict[int, Months]:

@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import gettext
 from markupsafe import Markup
 
-from crm.health.rules import Activity, Flag, HealthState, evaluate
+from crm.health.rules import Flag, HealthState
 from crm.maps.points import counts_by_state, home_points, partnership_points
 from crm.maps.svg import world_map_svg
 from crm.partnerships.listing import matches_health
@@ -39,11 +39,11 @@ def _homes(homes) -> list:
     return home_points(homes) if len(homes) <= HOMES_LIMIT else []
 
 
-def partner_map(cities, activities: dict[int, Activity], homes, as_of: date,
+def partner_map(cities, portfolio_flags: dict[int, Flag], homes, as_of: date,
                 wanted_health: str | None = None) -> PartnerMap:
-    """The full map: rows of crm.maps.queries.partner_cities, evaluated with the cached portfolio
-    activities (crm.health.snapshot), filtered by health like the partnership list."""
-    flags = {row.id: evaluate(activities[row.id], as_of) for row in cities if row.id in activities}
+    """The full map: rows of crm.maps.queries.partner_cities with the cached portfolio's flags
+    (crm.health.snapshot), filtered by health like the partnership list."""
+    flags = {row.id: portfolio_flags[row.id] for row in cities if row.id in portfolio_flags}
     wanted = [row for row in cities if row.id in flags and matches_health(flags[row.id], wanted_health)]
     drawn, left_out = most_urgent_first(wanted, flags, MAP_LIMIT)
     points = partnership_points(drawn, flags, as_of)

@@ -31,7 +31,7 @@ def world():
     today = office_today()
     shown_homes = [row for row in homes if filters["home"] in (None, row.id)]
     shown_homes = shown_homes if len(shown_homes) <= HOMES_LIMIT else []
-    result = partner_map(partner_cities(scope), portfolio_snapshot(today).activities, shown_homes, today,
+    result = partner_map(partner_cities(scope), portfolio_snapshot(today).flags, shown_homes, today,
                          wanted_health)
     return render_template("maps/world.html", form=form, map=result, filters=filters, wanted_health=wanted_health,
                            filtered=any(filters.values()) or bool(wanted_health))

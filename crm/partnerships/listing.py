@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Select
 
 from crm.extensions import db
-from crm.health.rules import Flag, evaluate
+from crm.health.rules import Flag
 from crm.health.service import sort_by_attention
 from crm.health.snapshot import portfolio_snapshot
 from crm.pagination import ListPage, paginate_list
@@ -61,13 +61,13 @@ def portfolio_flags(query: Select, today: date) -> dict[int, Flag]:
     none)."""
     matching = set(db.session.scalars(query.with_only_columns(Partnership.id).order_by(None)))
     snapshot = portfolio_snapshot(today)
-    return {pid: evaluate(a, today) for pid, a in snapshot.activities.items() if pid in matching}
+    return {pid: flag for pid, flag in snapshot.flags.items() if pid in matching}
 
 
 def page_flags(partnerships, today: date) -> dict[int, Flag]:
     """The flags of a page of partnerships, from the cached portfolio aggregate (archived ones have none)."""
-    activities = portfolio_snapshot(today).activities
-    return {p.id: evaluate(activities[p.id], today) for p in partnerships if p.id in activities}
+    flags = portfolio_snapshot(today).flags
+    return {p.id: flags[p.id] for p in partnerships if p.id in flags}
 
 
 def health_order(choice: ListChoice, query: Select, today: date) -> tuple[list[int], dict[int, Flag]]:
