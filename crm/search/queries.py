@@ -9,9 +9,10 @@ Ranking, in every group: an exact match, then a match at the start, then at
 the start of a word, then anywhere; within each, the shortest text (the
 closest match); then alphabetical, or the most recent engagement.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, text
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from crm.cities.models import City
@@ -165,11 +166,32 @@ class Group:
 def search(q: str, limit: int = 10) -> list[Group]:
     """Every kind's best `limit` matches, in the order of KINDS; empty groups included."""
     groups = []
-    for kind in KINDS:
-        rows = list(db.session.scalars(QUERIES[kind](q).limit(limit + 1)).unique())
-        items = rows[:limit]
-        groups.append(Group(kind, with_partnerships(items) if kind == "cities" else items, len(rows) > limit))
+    with trigram_indexes_taken(q):
+        for kind in KINDS:
+            rows = list(db.session.scalars(QUERIES[kind](q).limit(limit + 1)).unique())
+            items = rows[:limit]
+            groups.append(Group(kind, with_partnerships(items) if kind == "cities" else items, len(rows) > limit))
     return groups
+
+
+@contextmanager
+def trigram_indexes_taken(q: str):
+    """On PostgreSQL, the search's statements use the trigram indexes whenever the query has a trigram.
+
+    The planner prices a GIN scan for a regular expression of character classes (the accent-blind match) far
+    above its real cost and a regular expression on every row far below its real cost, so it reads the whole
+    table instead: 80–140 ms over 500,000 engagement titles where the index answers in 2 ms. Pricing
+    operators as what they cost here (a regular expression is not a comparison of two integers) for the search's
+    own statements lets it choose the index. Below three characters there is no trigram, and the scan is the
+    right plan."""
+    if db.session.get_bind().dialect.name != "postgresql" or len(query_text(q)) < 3:
+        yield
+        return
+    db.session.execute(text("SET LOCAL cpu_operator_cost = 0.25"))
+    try:
+        yield
+    finally:
+        db.session.execute(text("SET LOCAL cpu_operator_cost TO DEFAULT"))
 
 
 def matching_name(text: str | None, q: str, *shown) -> str | None:
