@@ -1,24 +1,37 @@
 from flask import current_app, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
 
 
-def paginate(query, per_page: int | None = None):
-    """One page of a select, from ?page=N (bad or out-of-range numbers give page 1 or the last)."""
+def paginate(query, per_page: int | None = None, count_up_to: int | None = None):
+    """One page of a select, from ?page=N (bad or out-of-range numbers give page 1 or the last).
+
+    count_up_to: count the total only up to this many (a list of half a million engagements would spend most
+    of its time counting them); the page's `more` then says there are more than its `total`."""
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     per_page = per_page or current_app.config["PER_PAGE"]
-    result = _page(query, page, per_page)
+    result = _page(query, page, per_page, count_up_to)
     if page > 1 and not result.items and result.pages:
-        result = _page(query, result.pages, per_page)
+        result = _page(query, result.pages, per_page, count_up_to)
     return result
 
 
-def _page(query, page: int, per_page: int):
+def _page(query, page: int, per_page: int, count_up_to: int | None):
     """A page; its total counted in SQL only when the items do not tell it (a first page that is not full holds
     every item: one round trip fewer on most lists)."""
     result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
-    holds_all = page == 1 and len(result.items) < per_page
-    result.total = len(result.items) if holds_all else result._query_count()
+    result.more = False
+    if page == 1 and len(result.items) < per_page:
+        result.total = len(result.items)
+    elif count_up_to is None:
+        result.total = result._query_count()
+    else:
+        counted = query.options(lazyload("*")).order_by(None).limit(count_up_to + 1).subquery()
+        result.total = min(db.session.execute(select(func.count()).select_from(counted)).scalar(), count_up_to + 1)
+        result.more = result.total > count_up_to
+        result.total = min(result.total, count_up_to)
     return result
 
 

@@ -23,6 +23,8 @@ from crm.records import add_child, edit_record
 from crm.soft_delete import KEEP_DAYS
 
 bp = Blueprint("engagements", __name__)
+#: the list of every engagement counts them up to this many, then says "more than" (counting 500,000 cost 60 ms)
+COUNTED_UP_TO = 10_000
 FILTERS = ("q", "partnership", "kind", "pillar", "substantive", "date_from", "date_until")
 
 
@@ -41,7 +43,8 @@ def _filtered(form: EngagementFilterForm):
 def index():
     """Every engagement of every partnership, on one list."""
     form = _filter_form()
-    return render_template("engagements/index.html", form=form, page=paginate(_filtered(form)))
+    return render_template("engagements/index.html", form=form,
+                           page=paginate(_filtered(form), count_up_to=COUNTED_UP_TO))
 
 
 @bp.get("/engagements/export.csv", defaults={"fmt": "csv"})
