@@ -18,6 +18,21 @@ def dashboard_scope(home: int | None) -> Select:
     return scope if home is None else scope.where(Partnership.home_city_id == home)
 
 
+def visible_current(scope: Select, snapshot, whole_portfolio: bool) -> set[int]:
+    """The ids of the current (not archived) partnerships in scope: for staff looking at the whole portfolio, those
+    the cached health figures hold (crm.health.snapshot), without reading them again."""
+    if whole_portfolio:
+        return set(snapshot.activities)
+    return set(db.session.scalars(
+        select(Partnership.id).where(Partnership.id.in_(scope), Partnership.archived_at.is_(None))))
+
+
+def in_order_of(rows, ids: list[int]) -> list:
+    """Rows with an id, in the order of the ids."""
+    position = {pid: n for n, pid in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.id])
+
+
 def with_cities(ids: list[int]) -> list[Partnership]:
     """These partnerships (already in the reader's scope) with both their cities, in the order of the ids."""
     return in_order(select(Partnership).options(joinedload(Partnership.partner_city),

@@ -9,7 +9,14 @@ from crm.access import STAFF, allow
 from crm.clock import office_today
 from crm.dashboard.forms import PartnerMailForm, SeenForm
 from crm.dashboard.partner_activity import last_looked, mark_seen, partner_news, partnerships_with_partner_news
-from crm.dashboard.queries import dashboard_scope, expiring_agreements, upcoming_programs, with_cities
+from crm.dashboard.queries import (
+    dashboard_scope,
+    expiring_agreements,
+    in_order_of,
+    upcoming_programs,
+    visible_current,
+    with_cities,
+)
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
@@ -17,7 +24,7 @@ from crm.health.queries import monthly_counts
 from crm.health.rules import HealthState
 from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
-from crm.maps.service import HOMES_LIMIT, portfolio_map
+from crm.maps.service import HOMES_LIMIT, dashboard_map_ids, portfolio_map
 from crm.partnerships.models import PartnershipStatus
 from crm.programs.outcomes import outcome_totals
 from crm.settings.service import MANY_HOME_CITIES, home_city_rows
@@ -39,8 +46,7 @@ def index():
     home = home if home in names else None
     scope = dashboard_scope(home)
     snapshot = portfolio_snapshot(today)
-    cities = partner_cities(scope)  # the map's rows also say which partnerships the reader sees
-    visible = {row.id for row in cities}
+    visible = visible_current(scope, snapshot, whole_portfolio=home is None and current_user.is_staff)
     portfolio = {pid: a for pid, a in snapshot.activities.items() if pid in visible}
     flags = {pid: flag for pid, flag in snapshot.flags.items() if pid in visible}
     attention_ids = [pid for pid in snapshot.by_attention if pid in flags and flags[pid].needs_attention]
@@ -57,7 +63,8 @@ def index():
         three_years for _recent, three_years in counts.values()) else None
     map_homes = [row for row in homes if home in (None, row.id)]
     map_homes = map_homes if len(map_homes) <= HOMES_LIMIT else []
-    world_map, map_left_out = portfolio_map(cities, flags, map_homes, today)
+    drawn, map_left_out = dashboard_map_ids([pid for pid in snapshot.by_attention if pid in visible])
+    world_map = portfolio_map(in_order_of(partner_cities(drawn), drawn), flags, map_homes, today)
     return render_template(
         "dashboard/index.html", today=today, attention=attention,
         attention_total=len(attention_ids), expiring=expiring, upcoming=upcoming, chart=chart,

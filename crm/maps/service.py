@@ -53,12 +53,20 @@ def partner_map(cities, portfolio_flags: dict[int, Flag], homes, as_of: date,
     return PartnerMap(svg, len(points), len(drawn) - len(points), counts_by_state(flags.values()), left_out)
 
 
-def portfolio_map(cities, flags: dict[int, Flag], homes, as_of: date) -> tuple[Markup, int]:
-    """The dashboard's small map, from the flags the dashboard already has. The reasons are left out of
-    the hover text: the dashboard lists those needing attention with their reasons, and the full map
-    has them all."""
-    drawn, left_out = most_urgent_first([row for row in cities if row.id in flags], flags, DASHBOARD_MAP_LIMIT)
+def dashboard_map_ids(ranked: list[int]) -> tuple[list[int], int]:
+    """Of the reader's partnerships, most in need of attention first, those the dashboard's map draws (all, in id
+    order, up to DASHBOARD_MAP_LIMIT; else the most urgent) and how many it leaves out: its rows are then read
+    for those alone."""
+    if len(ranked) <= DASHBOARD_MAP_LIMIT:
+        return sorted(ranked), 0
+    return ranked[:DASHBOARD_MAP_LIMIT], len(ranked) - DASHBOARD_MAP_LIMIT
+
+
+def portfolio_map(drawn, flags: dict[int, Flag], homes, as_of: date) -> Markup:
+    """The dashboard's small map of the rows dashboard_map_ids chose, from the flags the dashboard already has.
+    The reasons are left out of the hover text: the dashboard lists those needing attention with their
+    reasons, and the full map has them all."""
     points = partnership_points(drawn, flags, as_of, with_reasons=False)
     svg = world_map_svg(points, _homes(homes), title=gettext("Partner cities by relationship health"),
                         id_prefix="dashboard-map", compact=True)
-    return svg, left_out
+    return svg
