@@ -74,7 +74,7 @@ def _overview(partnership_id: int, engagement_form=None, upload_form=None):
     return render_template(
         "portal/partnership.html", partnership=partnership, timeline=paginate(shared_timeline(partnership)),
         agreements=agreements, contacts=contacts, upcoming=upcoming, documents=all_documents(partnership.id),
-        partnerships=my_partnerships(),
+        partnerships=[partnership] if g.get("guest_scope") == [partnership.id] else my_partnerships(),
         engagement_form=engagement_form or GuestEngagementForm(formdata=None),
         upload_form=upload_form or UploadForm(formdata=None),
     )
