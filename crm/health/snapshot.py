@@ -35,7 +35,7 @@ from crm.settings.service import office_settings
 CHART_MONTHS = 36  #: the quarterly chart's three years
 CHAIN_LIMIT = 200  #: changes followed back; a process further behind reads everything again
 
-_cache = ProcessCache(size=4)
+_cache = ProcessCache(size=2)  #: today (and yesterday, for a request that began before midnight): ~10 MB each at 5,000
 
 Months = tuple[int, ...]  #: substantive and protocol counts of each month, oldest first: (s0, p0, s1, p1, …)
 PillarCounts = dict[Pillar | None, tuple[int, int]]  #: pillar → (last 12 months, last 3 years)
