@@ -43,7 +43,9 @@ def _option(choice) -> str:
     if isinstance(value, bool) or value is None:
         value = str(value)
     label = choice.label
-    text = str(label) if label is not None else ""  # a lazy label translated once, not for its length and again
-    label = escape(text or choice.value)
+    # as escape(label or value) writes it: a lazy translation is taken as markup, as WTForms does (once, not for
+    # its length and again); any other label is escaped
+    html = label.__html__() if hasattr(label, "__html__") else escape(label) if label else ""
+    label = html or escape(choice.value)
     return f'<option selected value="{escape(value)}">{label}</option>' if choice.selected else \
         f'<option value="{escape(value)}">{label}</option>'

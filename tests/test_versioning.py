@@ -216,9 +216,12 @@ def no_version_needed() -> dict:
     from crm.imports.models import ImportJob
     from crm.partnerships.models import PartnershipPriority
     from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
+    from crm.settings.models import ActivityChange
     from crm.users.models import StaffInvitation
 
     return {
+        ActivityChange: "append-only: one row per move of the activity stamp, written past the ORM in the "
+                        "transaction of the change it records, never edited",
         AuditEvent: "append-only: each event is written once, in the transaction it records, and never changed",
         PasswordReset: "a one-time token, used by a conditional UPDATE (WHERE used_at IS NULL); never edited",
         Invitation: "accepted by a conditional UPDATE (WHERE accepted_at IS NULL); otherwise renewed as a new "
