@@ -75,6 +75,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PDF_MEMORY_MB": int(env.get("CRM_PDF_MEMORY_MB", "2048")),
         # Rate limits are counted in Redis when REDIS_URL is set, so every worker shares them.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # Caches every host shares are kept in REDIS_URL's Redis (crm/redis_client.py) under keys with this prefix.
+        "REDIS_PREFIX": env.get("CRM_REDIS_PREFIX", "crm:"),
         "RATELIMIT_ENABLED": env.get("CRM_RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Requests each API token may make, across every /api/v1 endpoint.

@@ -9,6 +9,9 @@ instead of the whole aggregate, so the first view after a change costs about wha
 Everything is read again when the chain does not reach back (an import, a home city's threshold, a process
 far behind), when the date or the office's threshold changes.
 
+With Redis (REDIS_URL), a process without figures for the current stamp first takes those another process
+published (crm.health.shared), and publishes what it computed itself: one host's cold reading serves all.
+
 Per partnership the snapshot keeps its rule inputs (Activity), its engagements per month for the quarterly
 chart and its substantive engagements per pillar; the portfolio's totals are kept beside them and moved by
 the difference, never summed again.
@@ -24,6 +27,7 @@ from sqlalchemy import case, extract, func, literal, select
 
 from crm.engagements.models import Engagement, Pillar
 from crm.extensions import db
+from crm.health import shared
 from crm.health.charts import by_quarter
 from crm.health.pillars import LONG_MONTHS
 from crm.health.queries import activities
@@ -105,9 +109,12 @@ def portfolio_snapshot(as_of: date) -> Snapshot:
     kept = _cache.peek(key)
     if kept is not None and kept.stamp == settings.activity_stamp:
         return kept
-    changed = changed_since(kept.stamp, settings.activity_stamp) if kept is not None else None
-    snapshot = kept.updated(changed, settings.activity_stamp) if changed is not None else \
-        full_snapshot(as_of, settings.activity_stamp)
+    snapshot = shared.fetch(as_of, settings.threshold_months, settings.activity_stamp)
+    if snapshot is None:
+        changed = changed_since(kept.stamp, settings.activity_stamp) if kept is not None else None
+        snapshot = kept.updated(changed, settings.activity_stamp) if changed is not None else \
+            full_snapshot(as_of, settings.activity_stamp)
+        shared.publish(snapshot, settings.threshold_months)
     _cache.put(key, snapshot)
     return snapshot
 
