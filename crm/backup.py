@@ -22,6 +22,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -35,14 +36,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.attachments.models import Attachment
-from crm.attachments.storage import temporary_path
 from crm.backup_checks import FORMAT, RAISE_LIMITS, READ_CHUNK, Limits, RestoreError, check_archive, open_archive
 from crm.backup_contents import locate, verify_contents
 from crm.backup_encryption import EncryptingWriter
-from crm.cities.emblems import FOLDER as EMBLEMS_FOLDER
-from crm.cities.emblems import emblem_path
+from crm.cities.emblems import emblem_key
 from crm.cities.models import City
 from crm.extensions import db
+from crm.storage import Opened, StorageError, Store, store
 
 #: how long the export waits for a transaction deleting an attachment whose file has gone
 DELETE_WAIT_SECONDS = 30
@@ -134,17 +134,47 @@ def _write_zip(target: BinaryIO) -> dict[str, int]:
     return counts
 
 
+def _open(files: Store, key: str) -> Opened:
+    """A committed row's file; a local one the process that stored it had no time to rename is read under its
+    temporary name (crm.storage.transactions publishes after the commit). FileNotFoundError when there is none."""
+    try:
+        return files.open(key)
+    except FileNotFoundError:
+        if not files.staged_suffix:
+            raise
+        return files.open(files.staged_key(key))
+
+
+def _read(opened: Opened, files: Store, key: str) -> bytes:
+    try:
+        return opened.read(READ_CHUNK)
+    except StorageError as error:  # an object store that stops answering halfway
+        raise ExportError(f"{files.describe(key)} could not be read ({error.strerror or error})") from None
+
+
+def _entry(name: str, opened: Opened) -> zipfile.ZipInfo:
+    """An archive entry for a stored file, dated as the file is (read 0600 by whoever unpacks it)."""
+    entry = zipfile.ZipInfo(name, time.localtime(max(opened.modified.timestamp(), 315532800))[:6])  # zip: >= 1980
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = (stat.S_IFREG | 0o600) << 16
+    return entry
+
+
 def _write_emblem(archive: zipfile.ZipFile, name: str) -> None:
     """Copy a city's emblem into the archive; one missing (never published, or removed since the snapshot) is left
     out: the city then prints without it."""
-    path = emblem_path(name)
-    if path is None or not path.is_file():
+    key = emblem_key(name)
+    if key is None:
         return
-    entry = zipfile.ZipInfo.from_file(path, f"attachments/{EMBLEMS_FOLDER}/{name}")
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = (stat.S_IFREG | 0o600) << 16
-    with open(path, "rb") as source, archive.open(entry, "w") as out:
-        while chunk := source.read(READ_CHUNK):
+    files = store()
+    try:
+        opened = _open(files, key)
+    except FileNotFoundError:
+        return
+    except StorageError as error:
+        raise ExportError(f"the emblem {files.describe(key)} could not be read ({error.strerror or error})") from None
+    with opened, archive.open(_entry(f"attachments/{key}", opened), "w") as out:
+        while chunk := _read(opened, files, key):
             out.write(chunk)
 
 
@@ -152,31 +182,30 @@ def _write_file(archive: zipfile.ZipFile, row: dict) -> bool:
     """Copy an attachment row's file into the archive, holding it to the size and SHA-256 its row records;
     False when the file and its row were deleted since the snapshot. Raises ExportError for a lost file."""
     try:
-        relative = locate(row)
+        key = locate(row).as_posix()
     except RestoreError as error:
         raise ExportError(f"{error}; delete that document") from None
-    file = Path(current_app.config["ATTACHMENTS_DIR"]) / relative
-    if not file.exists() and temporary_path(file).exists():
-        file = temporary_path(file)  # committed, but not yet renamed (crm.attachments.storage renames after commit)
+    files = store()
     digest, size = hashlib.sha256(), 0
     try:
-        entry = zipfile.ZipInfo.from_file(file, f"attachments/{relative}")
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = (stat.S_IFREG | 0o600) << 16
-        with open(file, "rb") as source:
-            with archive.open(entry, "w", force_zip64=row["size"] > 1024 ** 3) as out:
-                while chunk := source.read(READ_CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
+        opened = _open(files, key)
     except FileNotFoundError:
         if _deleted_since_snapshot(row["id"]):
             return False
-        raise ExportError(f"the file of attachment {row['id']} ({file}) is missing; restore it from an earlier "
-                          "backup or delete that document (`crm files check` lists them all)") from None
+        raise ExportError(f"the file of attachment {row['id']} ({files.describe(key)}) is missing; restore it from "
+                          "an earlier backup or delete that document (`crm files check` lists them all)") from None
+    except StorageError as error:
+        raise ExportError(f"the file of attachment {row['id']} ({files.describe(key)}) could not be read "
+                          f"({error.strerror or error})") from None
+    with opened, archive.open(_entry(f"attachments/{key}", opened), "w", force_zip64=row["size"] > 1024 ** 3) as out:
+        while chunk := _read(opened, files, key):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
     if size != row["size"] or digest.hexdigest() != row["sha256"]:
-        raise ExportError(f"the file of attachment {row['id']} ({file}) is not the one its row records (size or "
-                          "SHA-256 differ); restore it from an earlier backup or delete that document")
+        raise ExportError(f"the file of attachment {row['id']} ({files.describe(key)}) is not the one its row "
+                          "records (size or SHA-256 differ); restore it from an earlier backup or delete that "
+                          "document")
     return True
 
 

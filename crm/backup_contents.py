@@ -13,21 +13,20 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 import sqlalchemy as sa
-from flask import current_app
 
 from crm.attachments.models import Attachment
-from crm.attachments.storage import attachment_path
+from crm.attachments.storage import attachment_key
 from crm.backup_checks import ZIP_ERRORS, CheckedArchive, RestoreError
 from crm.extensions import db
 
 
 def locate(row: dict) -> PurePosixPath:
-    """Where an attachment row's file lives, relative to ATTACHMENTS_DIR (as crm.attachments.storage puts it)."""
+    """An attachment row's key in the file store (as crm.attachments.storage names it), which is also where
+    its file is in the archive, under attachments/."""
     try:
-        path = attachment_path(Attachment(id=row.get("id"), stored_name=row.get("stored_name")))
+        return PurePosixPath(attachment_key(Attachment(id=row.get("id"), stored_name=row.get("stored_name"))))
     except (ValueError, TypeError):
         raise RestoreError(f"attachment {row.get('id')!r} has a stored name this CRM never makes") from None
-    return PurePosixPath(path.relative_to(current_app.config["ATTACHMENTS_DIR"]).as_posix())
 
 
 @dataclass
@@ -82,7 +81,7 @@ def verify_contents(archive: zipfile.ZipFile, checked: CheckedArchive) -> Conten
             columns = ", ".join(column.name for column in key.columns)
             raise RestoreError(f"the archive is inconsistent: {len(dangling)} row(s) of {table_name} refer "
                                f"through {columns} to {key.referred_table.name} rows it does not hold, "
-                               f"e.g. {sorted(dangling, key=repr)[0]}")
+                               f"e.g. {min(dangling, key=repr)}")
     return Contents(rows_total, len(tables), files, file_bytes, len(checked.digests.keys() - claimed))
 
 

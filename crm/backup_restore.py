@@ -4,15 +4,15 @@
 schema revision. The archive is checked whole before anything is written —
 how it is packed (crm.backup_checks), then what it holds (crm.backup_contents)
 — so a refused archive leaves neither rows nor files behind; the files are
-unpacked beside the attachments folder and moved into place, and a failure
+then written to the file store (crm.storage: the local folder or the object
+store), each whole or not at all, just before the rows commit, and a failure
 anywhere removes them again. `crm import --check` runs the same checks and
 stops there.
 """
-import os
 import shutil
 import tempfile
 import zipfile
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +21,11 @@ from flask import current_app
 from crm.backup_checks import Limits, RestoreError, check_archive, drain, open_archive
 from crm.backup_contents import Contents, load_table, verify_contents
 from crm.extensions import db
+from crm.storage import Store, store
+from crm.storage.local import LocalStore, UnsafeKey
+
+#: an unpacked file is held in memory up to this size, then in a temporary file, on its way to the store
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _revision() -> str | None:
@@ -49,17 +54,14 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
         archive = open_archive(Path(path), passphrase, stack)
         checked = check_archive(archive, limits, _revision())
         verify_contents(archive, checked)
-        _check_free_space(sum(entry.file_size for entry, _ in checked.attachments))
+        _check_free_space(store(), sum(entry.file_size for entry, _ in checked.attachments))
         for table in db.metadata.sorted_tables:
             if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
                 raise RestoreError(f"the database is not empty (table {table.name} has rows)",
                                    advice="Restore into a new database (`flask --app wsgi db upgrade` creates its "
                                           "tables).")
-        target = Path(current_app.config["ATTACHMENTS_DIR"])
-        for _, relative in checked.attachments:
-            if (target / relative).exists() or (target / relative).is_symlink():
-                raise RestoreError(f"the attachments folder is not empty ({target / relative} exists)",
-                                   advice="Restore into an empty attachments folder (CRM_ATTACHMENTS_DIR).")
+        files = store()
+        _check_target_empty(files, checked.attachments)
         counts = {}
         for table in db.metadata.sorted_tables:
             rows = load_table(archive, checked, table)
@@ -72,13 +74,34 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
             counts[table.name] = len(rows)
         _reset_sequences()
         db.session.flush()
-        _restore_files(archive, checked.attachments)
+        _restore_files(files, archive, checked.attachments)
     return counts
 
 
-def _check_free_space(needed: int) -> None:
-    """Refuse up front rather than fill the disk halfway through."""
-    folder = Path(current_app.config["ATTACHMENTS_DIR"])
+def _check_target_empty(files: Store, attachments) -> None:
+    """Refuse a store that already holds a file the archive would write (or, in the folder, a link in its place)."""
+    keys = {relative.as_posix() for _, relative in attachments}
+    try:
+        there = next((stored.key for stored in files.list("") if stored.key in keys), None)
+        if there is None and isinstance(files, LocalStore):
+            there = next((key for key in keys if files.path(key).is_symlink()), None)
+    except UnsafeKey:
+        raise RestoreError("unsafe path in the archive") from None
+    except OSError as error:
+        raise RestoreError(f"the file store {files.describe()} could not be read ({error.strerror or error})",
+                           advice="") from None
+    if there is not None:
+        where = "attachments folder" if isinstance(files, LocalStore) else "object store"
+        raise RestoreError(f"the {where} is not empty ({files.describe(there)} exists)",
+                           advice="Restore into an empty attachments folder (CRM_ATTACHMENTS_DIR) or an empty "
+                                  "bucket or prefix (CRM_S3_BUCKET, CRM_S3_PREFIX).")
+
+
+def _check_free_space(files: Store, needed: int) -> None:
+    """Refuse up front rather than fill the disk halfway through (a store that sets no limit: nothing to check)."""
+    if not isinstance(files, LocalStore):
+        return
+    folder = files.root
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     free = shutil.disk_usage(folder).free
@@ -87,53 +110,34 @@ def _check_free_space(needed: int) -> None:
                            advice="Free some space, then restore.")
 
 
-def _restore_files(archive: zipfile.ZipFile, attachments) -> None:
-    """Unpack into a hidden folder beside the attachments, move into place, then commit the rows: a failure
-    anywhere removes the files already moved, and the caller rolls the rows back."""
-    target = Path(current_app.config["ATTACHMENTS_DIR"])
-    created: list[Path] = []  # folders made here, removed again on failure
-    _make_folder(target, created)
-    root = target.resolve()
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restore-"))
-    moved: list[Path] = []
+def _restore_files(files: Store, archive: zipfile.ZipFile, attachments) -> None:
+    """Write every file to the store, then commit the rows: a failure anywhere removes the files already
+    written, and the caller rolls the rows back."""
+    written: list[str] = []
     try:
         for entry, relative in attachments:
-            destination = target / relative
-            if not destination.parent.resolve().is_relative_to(root) or destination.is_symlink():
-                raise RestoreError(f"unsafe path in the archive: {entry.filename!r}")
-            staged = staging / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            with open(staged, "xb") as file:
-                drain(archive, entry, file.write, 0)
-        for entry, relative in attachments:
-            destination = target / relative
-            _make_folder(destination.parent, created)
-            os.replace(staging / relative, destination)
-            moved.append(destination)
+            key = relative.as_posix()
+            with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as unpacked:
+                drain(archive, entry, unpacked.write, 0)
+                files.put(key, unpacked)
+            written.append(key)
         try:
             db.session.commit()
         except sa.exc.SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise RestoreError(f"the database refused the restored rows ({reason})") from None
     except BaseException as error:
-        for file in moved:
-            file.unlink(missing_ok=True)
-        for folder in reversed(created):
-            with suppress(OSError):
-                folder.rmdir()
-        if isinstance(error, OSError):  # a full disk, read-only storage: a message, not a traceback
-            raise RestoreError(f"the attachments could not be written to {target} ({error.strerror or error})",
-                               advice="") from None
+        for key in written:
+            try:
+                files.delete(key)
+            except OSError:
+                pass  # `crm files check` lists it
+        if isinstance(error, UnsafeKey):
+            raise RestoreError(f"unsafe path in the archive: {error}") from None
+        if isinstance(error, OSError):  # a full disk, read-only storage, an object store that refuses
+            raise RestoreError(f"the attachments could not be written to {files.describe()} "
+                               f"({error.strerror or error})", advice="") from None
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _make_folder(folder: Path, created: list[Path]) -> None:
-    """mkdir -p, noting each folder it makes (outermost first)."""
-    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    created.extend(reversed(missing))
 
 
 def _reset_sequences() -> None:

@@ -54,6 +54,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PER_PAGE": int(env.get("CRM_PER_PAGE", "25")),
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "ATTACHMENTS_DIR": str(Path(env.get("CRM_ATTACHMENTS_DIR") or instance_path / "attachments").resolve()),
+        # Where attachments and emblems are kept (crm.storage): "local", the folder ATTACHMENTS_DIR, or "s3", an
+        # S3-compatible object store (credentials as boto3 finds them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+        "STORAGE": env.get("CRM_STORAGE", "local").strip().lower(),
+        "S3_BUCKET": env.get("CRM_S3_BUCKET") or None,
+        "S3_ENDPOINT_URL": env.get("CRM_S3_ENDPOINT_URL") or None,  # none: AWS itself
+        "S3_REGION": env.get("CRM_S3_REGION") or None,
+        "S3_PREFIX": env.get("CRM_S3_PREFIX", ""),  # keys under this prefix, e.g. "crm/" (a shared bucket)
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -138,6 +145,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ConfigError("CRM_PER_PAGE must be a positive number.")
     if config["IMPORT_STALL_SECONDS"] < 1:
         raise ConfigError("CRM_IMPORT_STALL_SECONDS must be a positive number of seconds.")
+    if config["STORAGE"] not in ("local", "s3"):
+        raise ConfigError("CRM_STORAGE must be local (a folder, the default) or s3 (an S3-compatible object store).")
+    if config["STORAGE"] == "s3" and not config["S3_BUCKET"]:
+        raise ConfigError("CRM_STORAGE=s3 needs CRM_S3_BUCKET, the bucket the files are kept in "
+                          "(and CRM_S3_ENDPOINT_URL for a store other than AWS S3).")
     attachments = Path(config["ATTACHMENTS_DIR"]).resolve()
     if attachments == STATIC_DIR or STATIC_DIR in attachments.parents:
         # Anything there is served to anyone, bypassing the access check on downloads.

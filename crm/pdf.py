@@ -276,11 +276,6 @@ def renderer(app):
     return _renderer
 
 
-def emblems_folder(app) -> str:
-    """Where the cities' emblems are kept: <ATTACHMENTS_DIR>/emblems (given to the worker like static_root)."""
-    return str(Path(app.config["ATTACHMENTS_DIR"]) / "emblems")
-
-
 #: a few words in every script the documents print, set with the documents' stylesheet, upright and bold: a
 #: worker that has rendered it has WeasyPrint imported, its font configuration built and those fonts loaded
 WARM_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>-</title>

@@ -20,6 +20,7 @@ from crm.attachments.models import Attachment
 from crm.auth.models import User
 from crm.engagements.models import Engagement
 from crm.extensions import db
+from crm.storage import local as local_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -121,7 +122,7 @@ def test_a_disk_that_refuses_halfway_gives_a_message_and_no_partial_file(client,
         target.write(source.read(10))  # some bytes are on the disk when it fills up
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(storage.shutil, "copyfileobj", copy_half_then_fail)
+    monkeypatch.setattr(local_store.shutil, "copyfileobj", copy_half_then_fail)
     response = post_file(client, engagement, content=PDF * 100, follow_redirects=True)
     assert response.status_code == 200
     page = html.unescape(response.text)
@@ -159,7 +160,7 @@ def full_disk(source, target, length=0):
 def test_the_storage_message_is_in_the_uploaders_language(app, client, login, make, engagement, storage_dir,
                                                          monkeypatch):
     login(make.user("coordinator", language="de"))
-    monkeypatch.setattr(storage.shutil, "copyfileobj", full_disk)
+    monkeypatch.setattr(local_store.shutil, "copyfileobj", full_disk)
     response = post_file(client, engagement, follow_redirects=True)
     assert response.status_code == 200
     with app.app_context():
@@ -177,7 +178,7 @@ def test_a_guest_upload_on_a_full_disk_gets_the_message_in_the_guests_language(a
     session.add(GuestAccess(user=guest, partnership=partnership, contact=contact))
     session.commit()
     login(guest)
-    monkeypatch.setattr(storage.shutil, "copyfileobj", full_disk)
+    monkeypatch.setattr(local_store.shutil, "copyfileobj", full_disk)
     response = client.post(f"/portal/partnerships/{partnership.id}/documents",
                            data={"file": (io.BytesIO(PDF), "minutes.pdf")}, content_type="multipart/form-data",
                            follow_redirects=True)
@@ -269,6 +270,7 @@ from werkzeug.datastructures import FileStorage
 from crm import create_app
 from crm.attachments import storage
 from crm.extensions import db
+from crm.storage import local
 from tests.factories import Factories
 
 database, folder, point = sys.argv[1:4]
@@ -284,7 +286,7 @@ with app.app_context():
         if point == "before-commit":
             db.session.commit = lambda: os.kill(os.getpid(), signal.SIGKILL)
         else:
-            storage.os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+            local.os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
         storage.save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\\n" + b"0" * 19_000_000), "big.pdf"), engagement)
         db.session.commit()
 """

@@ -1,4 +1,5 @@
-"""`flask --app wsgi crm files …`: the stored files against their rows."""
+"""`flask --app wsgi crm files …`: the stored files (attachments and emblems, in the local folder or the object
+store) against their rows."""
 import click
 from flask.cli import with_appcontext
 
@@ -7,7 +8,7 @@ from crm.attachments.consistency import DEFAULT_MIN_AGE_MINUTES, check_files
 
 @click.group("files")
 def files_cli():
-    """The attachments folder: files without rows, rows without files."""
+    """The file store (attachments and emblems): files without rows, rows without files."""
 
 
 @files_cli.command("check")
@@ -19,18 +20,21 @@ def files_cli():
 def check_command(remove: bool, older_than: float):
     """List files without rows and rows without files (safe to run daily from cron; exits 1 when something is
     left to act on)."""
-    report = check_files(remove=remove, min_age_minutes=older_than)
-    removed, finished = set(report.removed), set(report.finished)
-    for path in report.orphans:
-        click.echo(f"{'removed' if path in removed else 'no row'}: {path} ({report.sizes[path]} bytes)")
-    for path in report.unfinished:
-        click.echo(f"{'finished' if path in finished else 'committed, still temporary'}: {path}")
-    for attachment_id, filename, path in report.missing:
-        click.echo(f"no file: attachment {attachment_id} {filename!r} (expected at {path})")
-    for path in report.foreign:
-        click.echo(f"not an attachment file, left alone: {path}")
-    for path, reason in report.failed:
-        click.echo(f"could not fix: {path} ({reason})", err=True)
+    try:
+        report = check_files(remove=remove, min_age_minutes=older_than)
+    except OSError as error:  # the object store does not answer, or refuses the credentials
+        raise click.ClickException(f"The file store could not be listed ({error.strerror or error}).") from None
+    removed, finished, where = set(report.removed), set(report.finished), report.where
+    for key in report.orphans:
+        click.echo(f"{'removed' if key in removed else 'no row'}: {where(key)} ({report.sizes[key]} bytes)")
+    for key in report.unfinished:
+        click.echo(f"{'finished' if key in finished else 'committed, still temporary'}: {where(key)}")
+    for row, key in report.missing:
+        click.echo(f"no file: {row} (expected at {where(key)})")
+    for key in report.foreign:
+        click.echo(f"not an attachment file, left alone: {where(key)}")
+    for key, reason in report.failed:
+        click.echo(f"could not fix: {where(key)} ({reason})", err=True)
     summary = (f"{len(report.orphans)} files without rows ({report.orphan_bytes} bytes), "
                f"{len(report.unfinished)} committed files still under a temporary name, "
                f"{len(report.missing)} rows without files")

@@ -1,19 +1,16 @@
-"""Storing uploaded files: checked from their content, kept outside the static
-folder under generated names (crm.attachments.filenames makes the name shown).
+"""Storing uploaded files: checked from their content, kept in the file store (crm.storage: a local folder
+or an S3-compatible object store) under generated names (crm.attachments.filenames makes the name shown).
 These functions flush; the request commits.
 
-A file is written under a temporary name (`<stored name>.part`) and takes its
-real name only when the transaction that adds its row commits; a rollback, or
-a session closed without a commit, removes it. So a failure anywhere before
-the commit leaves no file a row does not name, and a process killed before it
-leaves only a `.part` file, which `flask crm files check --remove` clears."""
+A file is written before its row is flushed and published when the transaction that adds the row commits;
+a rollback, or a session closed without a commit, removes it; a deleted row's file goes only once that
+deletion commits (crm.storage.transactions). So a failure anywhere before the commit leaves no file a row
+does not name, and a process killed before it leaves only a file no row names (in the local folder under
+its temporary name `<stored name>.part`), which `flask crm files check --remove` clears."""
 import errno
 import hashlib
-import logging
-import os
 import re
 import secrets
-import shutil
 from pathlib import Path
 from typing import IO
 
@@ -23,8 +20,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement
@@ -34,6 +30,8 @@ from crm.attachments.models import Attachment
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.partnerships.models import Partnership, Side
+from crm.storage import store, transactions
+from crm.storage.local import PART_SUFFIX
 
 #: what may be attached: the extension filetype reports -> the MIME type recorded and served
 ALLOWED_TYPES = {
@@ -53,10 +51,6 @@ ALLOWED_TYPES = {
 HEAD_BYTES = 8192  # as much as filetype ever looks at
 _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
-PART_SUFFIX = ".part"  #: a file written but not yet committed with its row
-_PENDING = "crm.attachments.pending"  #: Session.info key: [(temporary path, final path)] awaiting the commit
-_DOOMED = "crm.attachments.doomed"  #: Session.info key: [path] of files whose rows are deleted, awaiting the commit
-log = logging.getLogger(__name__)
 
 
 class UploadRefused(Exception):
@@ -99,26 +93,17 @@ def detect_type(head: bytes) -> tuple[str, str] | None:
 
 
 
-def attachment_path(attachment: Attachment) -> Path:
+def attachment_key(attachment: Attachment) -> str:
+    """The key of an attachment's file in the store: "<first two letters>/<stored name>"."""
     name = attachment.stored_name
     if not _STORED_NAME.fullmatch(name or ""):
         raise ValueError(f"attachment {attachment.id} has an unexpected stored name")
-    return Path(current_app.config["ATTACHMENTS_DIR"]) / name[:2] / name
+    return f"{name[:2]}/{name}"
 
 
-def stored_file(attachment: Attachment) -> Path:
-    """The path of a committed attachment's file. A process that died between the commit and the rename left
-    it under its temporary name: the row says it is committed, so it takes its name now."""
-    path = attachment_path(attachment)
-    if not path.exists():
-        temporary = temporary_path(path)
-        try:
-            os.replace(temporary, path)
-            log.warning("attachment %s: its file took its name late (the process that stored it ended first)",
-                        attachment.id)
-        except OSError:
-            pass  # really missing: the caller says so
-    return path
+def attachment_path(attachment: Attachment) -> Path:
+    """Where the local folder (CRM_STORAGE=local) keeps an attachment's file."""
+    return Path(current_app.config["ATTACHMENTS_DIR"]) / attachment_key(attachment)
 
 
 def _inspect(stream: IO[bytes]) -> tuple[bytes, int, str]:
@@ -140,75 +125,18 @@ def _inspect(stream: IO[bytes]) -> tuple[bytes, int, str]:
 
 
 def temporary_path(path: Path) -> Path:
-    """Where a file is written until its row is committed."""
+    """Where the local folder keeps a file until its row is committed."""
     return path.with_name(path.name + PART_SUFFIX)
 
 
 def storage_refusal(error: OSError):
-    """What the uploader is told when the disk refuses a file."""
+    """What the uploader is told when the store refuses a file (a full disk, read-only storage, an object store
+    that does not answer)."""
     if error.errno in _FULL:
         return STORAGE_FULL
     if error.errno in _READ_ONLY:
         return STORAGE_READ_ONLY
     return STORAGE_FAILED
-
-
-def _write(stream: IO[bytes], path: Path) -> None:
-    """Write the whole file to path, on the disk (fsync) before the row can commit; a failure
-    (a full disk halfway through) leaves nothing behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stream.seek(0)
-    out = open(path, "xb")  # "x": never overwrite another attachment's file
-    try:
-        with out:
-            shutil.copyfileobj(stream, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        _unlink(path)
-        raise
-
-
-def _unlink(path: Path) -> bool:
-    """Remove a file if it is there; False (and a log line) when the disk refuses."""
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as error:
-        log.error("could not remove %s (%s); `flask crm files check` will list it", path, error)
-        return False
-    return True
-
-
-def _publish_on_commit(temporary: Path, final: Path) -> None:
-    db.session.info.setdefault(_PENDING, []).append((temporary, final))
-
-
-@event.listens_for(Session, "after_commit")
-def _publish(session) -> None:
-    """The commit made the rows: give their files their real names."""
-    if session.get_nested_transaction() is not None:  # a savepoint: the rows are not committed yet
-        return
-    for temporary, final in session.info.pop(_PENDING, []):
-        try:
-            os.replace(temporary, final)
-        except FileNotFoundError:
-            if not final.exists():
-                log.error("attachment file %s vanished before it could take its name", temporary)
-        except OSError as error:  # the row is committed: the check command finishes the rename
-            log.error("attachment file %s could not take its name %s (%s); run `flask crm files check --remove`",
-                      temporary, final.name, error)
-    for path in session.info.pop(_DOOMED, []):  # their rows are gone for good now
-        _unlink(path)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _discard(session, transaction) -> None:
-    """Rolled back or closed without a commit: the rows never were, so neither are their files; and rows
-    that were to be deleted are still there, so their files stay."""
-    if transaction.parent is None:
-        for temporary, _final in session.info.pop(_PENDING, []):
-            _unlink(temporary)
-        session.info.pop(_DOOMED, None)
 
 
 def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership,
@@ -244,28 +172,26 @@ def save_upload(upload: FileStorage, owner: Engagement | Agreement | Partnership
         uploaded_by_side=Side.HOME if user.is_staff else Side.PARTNER,
         visibility=Visibility(visibility) if user.is_staff else Visibility.SHARED,
     )
-    path = attachment_path(attachment)
-    temporary = temporary_path(path)
+    files, key = store(), attachment_key(attachment)
     try:
-        _write(upload.stream, temporary)
+        transactions.stage(files, key, upload.stream)
     except OSError as error:
-        current_app.logger.error("upload refused: the file could not be written to %s (%s)", temporary.parent, error)
+        current_app.logger.error("upload refused: the file could not be written to %s (%s)", files.describe(key),
+                                 error)
         raise UploadRefused(storage_refusal(error)) from None
     try:
         db.session.add(attachment)
         db.session.flush()
     except BaseException:
-        _unlink(temporary)
+        transactions.unstage(files, key)
         raise
-    _publish_on_commit(temporary, path)
     return attachment
 
 
 def remove_file(attachment: Attachment) -> None:
     """Remove the stored file when the transaction deleting its row commits (a rollback keeps both).
     Storage that refuses is logged, not raised: `flask crm files check` lists the file left behind."""
-    path = attachment_path(attachment)
-    db.session.info.setdefault(_DOOMED, []).extend([path, temporary_path(path)])
+    transactions.delete_after_commit(store(), attachment_key(attachment))
 
 
 def delete_attachment(attachment: Attachment) -> None:
@@ -279,7 +205,7 @@ def delete_attachments_of(owner: Engagement | Agreement) -> None:
     """Delete every file attached to a record about to be deleted.
 
     The database would drop the rows by itself (ON DELETE CASCADE), but not
-    the files on disk."""
+    the files in the store."""
     column = Attachment.engagement_id if isinstance(owner, Engagement) else Attachment.agreement_id
     for attachment in db.session.scalars(select(Attachment).where(column == owner.id)):
         delete_attachment(attachment)

@@ -1,21 +1,23 @@
 """A city's emblem (coat of arms, seal or logo) for the agreement's letterhead: a PNG or JPEG image, checked
-from its content like attachments (crm.attachments.storage), kept under ATTACHMENTS_DIR/emblems/ by a
-generated name (City.emblem_name). The PDF fetcher serves it as app://emblems/<emblem_name>.
+from its content like attachments (crm.attachments.storage), kept in the file store (crm.storage) under
+"emblems/<generated name>" (City.emblem_name). The PDF fetcher serves it as app://emblems/<emblem_name>, from
+the local folder's emblems/ or, with an object store, from local copies of the emblems a document prints.
 
-As with attachments, a file takes its name only when the transaction that names it on the city commits, and
-a replaced or removed emblem's file goes when that commit is done; a rollback keeps things as they were.
-These functions flush; the request commits."""
-import logging
+As with attachments, a file is published only when the transaction that names it on the city commits, and
+a replaced or removed emblem's file goes when that commit is done; a rollback keeps things as they were
+(crm.storage.transactions). These functions flush; the request commits."""
+import atexit
 import re
 import secrets
+import shutil
+import tempfile
+import threading
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from crm.attachments.storage import (
@@ -25,10 +27,11 @@ from crm.attachments.storage import (
     detect_type,
     human_size,
     storage_refusal,
-    temporary_path,
 )
 from crm.cities.models import City
 from crm.extensions import db
+from crm.storage import LocalStore, store, transactions
+from crm.storage.copies import copy_out
 
 FOLDER = "emblems"  #: under ATTACHMENTS_DIR
 TYPES = {"png": "image/png", "jpg": "image/jpeg"}
@@ -38,21 +41,16 @@ NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg)")
 WRONG_TYPE = _l("An emblem must be a PNG or JPEG image.")
 NOT_AN_IMAGE = _l("The file is not a readable PNG or JPEG image.")
 TOO_MANY_PIXELS = _l("The image is too large: at most %(side)s pixels wide and high.", side=MAX_SIDE)
-_PENDING = "crm.cities.emblems.pending"  #: Session.info: [(temporary path, final path)]
-_DOOMED = "crm.cities.emblems.doomed"  #: Session.info: [path] of replaced or removed emblems
+#: the emblems an HTML document prints (crm.documents.agreement writes them so)
+PRINTED = re.compile(r"app://emblems/([0-9a-f]{32}\.(?:png|jpg))")
 _CHUNK = 64 * 1024
-log = logging.getLogger(__name__)
 
 
-def folder() -> Path:
-    return Path(current_app.config["ATTACHMENTS_DIR"]) / FOLDER
-
-
-def emblem_path(name: str | None) -> Path | None:
-    """The file of a stored emblem name; None for anything this module never names."""
+def emblem_key(name: str | None) -> str | None:
+    """The store's key of a stored emblem name; None for anything this module never names."""
     if not NAME.fullmatch(name or ""):
         return None
-    return folder() / name
+    return f"{FOLDER}/{name}"
 
 
 def _read(stream) -> bytes:
@@ -93,20 +91,20 @@ def save_emblem(city: City, upload: FileStorage) -> None:
     extension = detected[0]
     _check_image(data, extension)
     name = f"{secrets.token_hex(16)}.{extension}"
-    path = folder() / name
-    temporary = temporary_path(path)
+    files, key = store(), emblem_key(name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "xb") as out:
-            out.write(data)
+        transactions.stage(files, key, BytesIO(data))
     except OSError as error:
-        temporary.unlink(missing_ok=True)
-        current_app.logger.error("emblem refused: the file could not be written to %s (%s)", path.parent, error)
+        current_app.logger.error("emblem refused: the file could not be written to %s (%s)", files.describe(key),
+                                 error)
         raise UploadRefused(storage_refusal(error)) from None
-    db.session.info.setdefault(_PENDING, []).append((temporary, path))
-    _forget(city)
-    city.emblem_name, city.emblem_type = name, TYPES[extension]
-    db.session.flush()
+    try:
+        _forget(city)
+        city.emblem_name, city.emblem_type = name, TYPES[extension]
+        db.session.flush()
+    except BaseException:
+        transactions.unstage(files, key)
+        raise
 
 
 def remove_emblem(city: City) -> None:
@@ -117,30 +115,32 @@ def remove_emblem(city: City) -> None:
 
 def _forget(city: City) -> None:
     """The city's current emblem file goes once the change is committed."""
-    if (old := emblem_path(city.emblem_name)) is not None:
-        db.session.info.setdefault(_DOOMED, []).append(old)
+    if (old := emblem_key(city.emblem_name)) is not None:
+        transactions.delete_after_commit(store(), old)
 
 
-@event.listens_for(Session, "after_commit")
-def _publish(session) -> None:
-    if session.get_nested_transaction() is not None:  # a savepoint: nothing is committed yet
-        return
-    for temporary, final in session.info.pop(_PENDING, []):
-        try:
-            temporary.replace(final)
+_copies: dict[str, Path] = {}  #: per store (its description): a folder of this process's emblem copies
+_copies_lock = threading.Lock()
+
+
+def folder_for(html: str) -> str:
+    """The folder the PDF worker reads the emblems of `html` from: the local store's emblems folder, or (an
+    object store) this process's folder of copies, where those emblems are copied first. An emblem's name is
+    never reused for another image, so a copy never goes stale."""
+    files = store()
+    if isinstance(files, LocalStore):
+        return str(files.root / FOLDER)
+    with _copies_lock:
+        folder = _copies.get(files.describe())
+        if folder is None:
+            folder = _copies[files.describe()] = Path(tempfile.mkdtemp(prefix="crm-emblems-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for name in set(PRINTED.findall(html)):
+        if (folder / name).is_file():
+            continue
+        try:  # one the store cannot give is left out: the letterhead prints without it
+            if not copy_out(files, emblem_key(name), folder / name):
+                current_app.logger.error("emblem %s is missing from %s", name, files.describe())
         except OSError as error:
-            log.error("emblem %s could not take its name %s (%s)", temporary, final.name, error)
-    for path in session.info.pop(_DOOMED, []):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            log.error("could not remove the replaced emblem %s (%s)", path, error)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _discard(session, transaction) -> None:
-    if transaction.parent is None:
-        for temporary, _final in session.info.pop(_PENDING, []):
-            temporary.unlink(missing_ok=True)
-        session.info.pop(_DOOMED, None)
-
+            current_app.logger.error("emblem %s could not be read from %s (%s)", name, files.describe(), error)
+    return str(folder)

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,13 @@ from crm.cities.models import City
 from crm.cities.operations import apply_form
 from crm.cities.queries import get_city_or_404
 from crm.cities.service import lookup as lookup_cities
+from crm.errors import render_error
 from crm.extensions import db
 from crm.forms import ConfirmForm, clean_text
 from crm.i18n import country_choices
 from crm.records import back_to, create_record, edit_record
+from crm.storage import store
+from crm.storage.serving import send_stored
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 CITY_FIELDS = ["name", "native_name", "native_name_lang", "country_code", "region", "population", "latitude",
@@ -84,12 +87,18 @@ def confirm_native_name(city_id: int):
 @allow(STAFF)
 def emblem(city_id: int):
     city = get_city_or_404(city_id)
-    path = emblems.emblem_path(city.emblem_name)
-    if path is None or not path.is_file():
-        if path is not None:
-            current_app.logger.error("city %s: emblem file %s is missing", city.id, path)
+    key = emblems.emblem_key(city.emblem_name)
+    if key is None:
         abort(404)
-    response = send_file(path, mimetype=city.emblem_type, etag=True, max_age=0)
+    files = store()
+    try:
+        response = send_stored(files, key, mimetype=city.emblem_type, etag=True, max_age=0)
+    except FileNotFoundError:
+        current_app.logger.error("city %s: emblem file %s is missing", city.id, files.describe(key))
+        abort(404)
+    except OSError as error:
+        current_app.logger.error("city %s: emblem %s could not be read (%s)", city.id, files.describe(key), error)
+        return render_error(503)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response

@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from anyascii import anyascii
 from flask import Blueprint, Response, current_app, request
 from flask_babel import lazy_gettext as _l
@@ -7,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from crm.access import GUESTS, STAFF, allow
 from crm.agreements.queries import get_agreement_or_404
 from crm.bidi import without_bidi_controls
+from crm.cities.emblems import folder_for
 from crm.documents.agreement import agreement_html
 from crm.documents.archive import signed_scans
 from crm.documents.briefing import briefing_html
@@ -15,7 +19,7 @@ from crm.downloads import content_disposition
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
 from crm.partnerships.queries import get_partnership_or_404
-from crm.pdf import ARCHIVE_VARIANT, RenderError, emblems_folder, renderer
+from crm.pdf import ARCHIVE_VARIANT, RenderError, renderer
 from crm.pdf_pool import RenderBusy
 from crm.programs.missions.queries import get_mission_or_404
 
@@ -50,11 +54,11 @@ def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
 
 
 def _render(html: str, **options):
-    """The PDF (tagged; emblems from their folder), or None when it could not be rendered; options as
-    crm.pdf.render_in_process's (variant, attachments)."""
+    """The PDF (tagged; emblems from their folder, crm.cities.emblems.folder_for), or None when it could not be
+    rendered; options as crm.pdf.render_in_process's (variant, attachments)."""
     try:
         pdf, _refused = renderer(current_app).render(html, owner=current_user.id, guest=not current_user.is_staff,
-                                                     emblems_root=emblems_folder(current_app), **options)
+                                                     emblems_root=folder_for(html), **options)
     except RenderBusy:
         raise StillPreparing() from None
     except RenderError:
@@ -90,7 +94,9 @@ def agreement_archive(agreement_id: int):
     """The agreement as PDF/A-3b for the city archive, with the PDF files attached to the agreement (the
     signed scan) embedded as its associated files."""
     agreement = get_agreement_or_404(agreement_id)
-    pdf = _render(agreement_html(agreement, _layout()), variant=ARCHIVE_VARIANT, attachments=signed_scans(agreement))
+    with tempfile.TemporaryDirectory(prefix="crm-scans-") as copies:  # an object store's files, for the worker
+        pdf = _render(agreement_html(agreement, _layout()), variant=ARCHIVE_VARIANT,
+                      attachments=signed_scans(agreement, Path(copies)))
     if pdf is None:
         return render_error(503)
     return _agreement_response(agreement, pdf, "-PDF-A")
