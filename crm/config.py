@@ -121,6 +121,15 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_CELL_CHARS": int(env.get("CRM_IMPORT_MAX_CELL_CHARS", "2000")),
         "IMPORT_MAX_UNPACKED_MB": int(env.get("CRM_IMPORT_MAX_UNPACKED_MB", "100")),
         "IMPORT_READ_SECONDS": float(env.get("CRM_IMPORT_READ_SECONDS", "15")),
+        # Background jobs (crm.jobs): RQ workers on Redis when REDIS_URL is set, else a thread in each web process
+        # ("thread"); "eager" runs each job as its transaction commits (the tests). Override with CRM_JOBS_RUNNER.
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "JOBS_RUNNER": env.get("CRM_JOBS_RUNNER") or ("rq" if env.get("REDIS_URL") else "thread"),
+        "JOBS_QUEUE": env.get("CRM_JOBS_QUEUE", "crm"),
+        # A running job whose process shows no sign of life for this long is taken up again (its lease ran out).
+        "JOB_LEASE_SECONDS": int(env.get("CRM_JOB_LEASE_SECONDS", "60")),
+        # The hour of their own morning (in their time zone) at which each liaison's digest is sent.
+        "DIGEST_HOUR": int(env.get("CRM_DIGEST_HOUR", "7")),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"]:
@@ -143,6 +152,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ConfigError("CRM_TRUSTED_PROXIES must be the number of proxies in front of the app (0 for none).")
     if config["PER_PAGE"] < 1:
         raise ConfigError("CRM_PER_PAGE must be a positive number.")
+    if config["JOBS_RUNNER"] not in ("rq", "thread", "eager"):
+        raise ConfigError("CRM_JOBS_RUNNER must be rq, thread or eager.")
+    if config["JOBS_RUNNER"] == "rq" and not config["REDIS_URL"]:
+        raise ConfigError("CRM_JOBS_RUNNER=rq needs REDIS_URL (e.g. redis://localhost:6379/0).")
     if config["IMPORT_STALL_SECONDS"] < 1:
         raise ConfigError("CRM_IMPORT_STALL_SECONDS must be a positive number of seconds.")
     if config["STORAGE"] not in ("local", "s3"):

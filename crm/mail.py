@@ -5,6 +5,7 @@ the digest, a sign-in confirmation code, a reset link) says so with Auto-Submitt
 replies stay away. A mail server that is down raises MailNotSent, which the caller turns into a message.
 """
 import enum
+import hashlib
 import logging
 import re
 import smtplib
@@ -38,12 +39,20 @@ def _domain_of(address: str) -> str | None:
     return addr.rpartition("@")[2] or None
 
 
+def stable_message_id(key: str) -> str:
+    """The Message-ID of the one message a job key stands for: the same on every attempt, so a message sent
+    again after a worker died between the mail server's answer and the job's record is one message to every
+    mail client and archive (they drop a second copy by its Message-ID)."""
+    digest = hashlib.sha256(f"{current_app.config['SECRET_KEY']}|{key}".encode()).hexdigest()[:32]
+    return f"<{digest}@{_domain_of(current_app.config['MAIL_FROM']) or 'localhost'}>"
+
+
 def build_message(to_address: str, to_name: str | None, subject: str, text: str, html: str | None = None,
-                  language: str | None = None, automatic: bool = False) -> EmailMessage:
+                  language: str | None = None, automatic: bool = False, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=_domain_of(current_app.config["MAIL_FROM"]))
+    message["Message-ID"] = message_id or make_msgid(domain=_domain_of(current_app.config["MAIL_FROM"]))
     if automatic:
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834
     message["To"] = formataddr((header_text(to_name), header_text(to_address).replace(" ", "")))

@@ -9,6 +9,7 @@ from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
 from crm.guests.models import GuestAccess, Invitation  # noqa: F401
 from crm.imports.models import ImportJob  # noqa: F401
+from crm.jobs.models import Job  # noqa: F401
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
 from crm.programs.exchanges.models import Exchange  # noqa: F401
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401

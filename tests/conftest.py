@@ -120,6 +120,8 @@ def app(request, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "PER_PAGE": 10,
         "PUBLIC_URL": "http://localhost",  # the test client's host: links in e-mails and feeds open in it
+        "JOBS_RUNNER": "eager",  # each background job runs as its transaction commits (tests/test_jobs*.py: the others)
+        "REDIS_URL": None,
     })
     application.config["DB_LANE"] = request.param
     with application.app_context():

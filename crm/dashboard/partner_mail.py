@@ -16,7 +16,7 @@ from crm.clock import office_timezone
 from crm.dashboard.partner_activity import AT_ONCE, DAILY, PartnerNews, partner_news
 from crm.extensions import db
 from crm.links import public_url_for
-from crm.mail import Delivery, MailNotSent, build_message, deliver, send
+from crm.mail import Delivery, MailNotSent, build_message, deliver, send, stable_message_id
 from crm.partnerships.models import Partnership
 from crm.roles import Role
 
@@ -42,7 +42,7 @@ def _lines(news: list[PartnerNews], liaison: User, language: str) -> list[dict]:
              "url": public_url_for(item.link[0], **item.link[1])} for item in news]
 
 
-def _message(liaison: User, news: list[PartnerNews], daily: bool) -> EmailMessage:
+def _message(liaison: User, news: list[PartnerNews], daily: bool, message_id: str | None = None) -> EmailMessage:
     language = liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         if daily:
@@ -52,7 +52,8 @@ def _message(liaison: User, news: list[PartnerNews], daily: bool) -> EmailMessag
         text = render_template("dashboard/partner_news_mail.txt", liaison=liaison, daily=daily,
                                lines=_lines(news, liaison, language),
                                dashboard=public_url_for("dashboard.index", _anchor="partner-news"))
-        return build_message(liaison.email, liaison.name, subject, text, language=language, automatic=True)
+        return build_message(liaison.email, liaison.name, subject, text, language=language, automatic=True,
+                             message_id=message_id)
 
 
 def _by_liaison(news: list[PartnerNews], liaisons: dict[int, User]) -> dict[int, tuple[User, list[PartnerNews]]]:
@@ -104,3 +105,24 @@ def send_partner_digests(as_of: date) -> list[tuple[User, object]]:
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return [(liaison, _deliver(_message(liaison, items[:MAIL_LIMIT], daily=True)))
                 for liaison, items in _by_liaison(news, liaisons).values()]
+
+
+def send_partner_digest_job(payload: dict) -> dict:
+    """The scheduled daily digest of what partners did, for one liaison (crm.jobs.schedule); a mail server that
+    is down is tried again later, the message keeping its Message-ID."""
+    as_of, user_id = date.fromisoformat(payload["as_of"]), payload["user_id"]
+    start, end = digest_window(as_of)
+    liaisons = {pid: user for pid, user in _liaisons(select(Partnership.id).where(Partnership.liaison_id == user_id),
+                                                      DAILY).items()}
+    if not liaisons:
+        return {"sent": False}
+    news = partner_news(list(liaisons), start - TICK, end - TICK, limit=MAIL_LIMIT)
+    grouped = _by_liaison(news, liaisons)
+    if user_id not in grouped:
+        return {"sent": False}
+    liaison, items = grouped[user_id]
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        message = _message(liaison, items, daily=True,
+                           message_id=stable_message_id(f"partner-digest:{as_of}:{user_id}"))
+    deliver(message)  # a mail server that is down raises MailNotSent: the job is tried again later
+    return {"sent": True, "message_id": message["Message-ID"]}

@@ -14,7 +14,7 @@ from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
 from crm.health.queries import activities
 from crm.health.rules import Flag, evaluate
-from crm.mail import Delivery, MailNotSent, build_message, deliver
+from crm.mail import Delivery, MailNotSent, build_message, deliver, stable_message_id
 from crm.partnerships.models import Partnership
 
 UPCOMING_DAYS = 30
@@ -32,10 +32,12 @@ class Digest:
         return not (self.attention or self.expiring or self.upcoming)
 
 
-def collect_digests(as_of: date) -> list[Digest]:
-    """One digest per liaison with something to report (a fixed number of queries)."""
+def collect_digests(as_of: date, liaison_ids: list[int] | None = None) -> list[Digest]:
+    """One digest per liaison with something to report (a fixed number of queries); only these liaisons'
+    when given."""
+    liaison = Partnership.liaison_id.is_not(None) if liaison_ids is None else Partnership.liaison_id.in_(liaison_ids)
     partnerships = {p.id: p for p in db.session.scalars(
-        select(Partnership).where(Partnership.archived_at.is_(None), Partnership.liaison_id.is_not(None))
+        select(Partnership).where(Partnership.archived_at.is_(None), liaison)
         .options(joinedload(Partnership.liaison), joinedload(Partnership.partner_city),
                  joinedload(Partnership.home_city)))}
     ids = list(partnerships)
@@ -61,24 +63,39 @@ def collect_digests(as_of: date) -> list[Digest]:
     return [d for d in digests.values() if d.liaison.active and d.liaison.is_staff and not d.is_empty]
 
 
+def digest_message(digest: Digest, as_of: date, message_id: str | None = None):
+    """The digest as an e-mail in its liaison's language, its links absolute."""
+    language = digest.liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
+        context = dict(digest=digest, as_of=as_of)
+        subject = ngettext("Sister city partnerships needing attention — %(num)d item",
+                           "Sister city partnerships needing attention — %(num)d items",
+                           len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
+        return build_message(digest.liaison.email, digest.liaison.name, subject,
+                             render_template("email/digest.txt", **context),
+                             render_template("email/digest.html", **context), language=language,
+                             automatic=True, message_id=message_id)
+
+
 def send_digests(as_of: date) -> list[tuple[User, object]]:
     """Send each digest in its liaison's language; returns (liaison, outbox path, None for SMTP, or
     Delivery.FAILED when the mail server did not take it)."""
     sent = []
     for digest in collect_digests(as_of):
-        language = digest.liaison.language or current_app.config["BABEL_DEFAULT_LOCALE"]
-        # A request context for the public address, so links in the message are absolute.
-        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
-            context = dict(digest=digest, as_of=as_of)
-            subject = ngettext("Sister city partnerships needing attention — %(num)d item",
-                               "Sister city partnerships needing attention — %(num)d items",
-                               len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
-            message = build_message(digest.liaison.email, digest.liaison.name, subject,
-                                    render_template("email/digest.txt", **context),
-                                    render_template("email/digest.html", **context), language=language,
-                                    automatic=True)
         try:
-            sent.append((digest.liaison, deliver(message)))
+            sent.append((digest.liaison, deliver(digest_message(digest, as_of))))
         except MailNotSent:  # logged; the others are still sent, and the command says who was missed
             sent.append((digest.liaison, Delivery.FAILED))
     return sent
+
+
+def send_digest_job(payload: dict) -> dict:
+    """The scheduled digest of one liaison (crm.jobs.schedule): nothing when there is nothing to report; a mail
+    server that is down is tried again later, the message keeping its Message-ID."""
+    as_of = date.fromisoformat(payload["as_of"])
+    digests = collect_digests(as_of, [payload["user_id"]])
+    if not digests:
+        return {"sent": False}
+    message = digest_message(digests[0], as_of, stable_message_id(f"digest:{as_of}:{payload['user_id']}"))
+    deliver(message)  # a mail server that is down raises MailNotSent: the job is tried again later
+    return {"sent": True, "message_id": message["Message-ID"]}

@@ -13,8 +13,6 @@ This is an interim guard; a job queue with its own leases replaces it.
 """
 import os
 import secrets
-import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -22,56 +20,11 @@ from flask import current_app
 from crm.claims import claim
 from crm.clock import utcnow
 from crm.imports.models import RUNNING, ImportJob
+from crm.processes import HOST, Worker, process_alive, process_started  # noqa: F401  (named here by the tests)
 
-HOST = socket.gethostname()[:120]
 #: the claims this process is working on right now (a thread of ours, or the request itself)
 WORKING: set[str] = set()
 DEFAULT_STALL_SECONDS = 300
-
-
-def process_started(pid: int) -> str:
-    """When the process started (clock ticks since boot, from /proc), or "" where that cannot be read."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return ""
-
-
-def process_alive(pid: int, started: str) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        pass
-    return not started or process_started(pid) in ("", started)
-
-
-@dataclass(frozen=True)
-class Worker:
-    host: str
-    pid: int
-    started: str
-    nonce: str
-
-    @classmethod
-    def new(cls) -> "Worker":
-        pid = os.getpid()
-        return cls(HOST, pid, process_started(pid), secrets.token_hex(8))
-
-    @classmethod
-    def parse(cls, text: str | None) -> "Worker | None":
-        try:
-            host, pid, started, nonce = (text or "").rsplit("|", 3)
-            return cls(host, int(pid), started, nonce)
-        except ValueError:
-            return None
-
-    def __str__(self) -> str:
-        return f"{self.host}|{self.pid}|{self.started}|{self.nonce}"
 
 
 def stall_seconds() -> int:
@@ -112,19 +65,26 @@ def owned_by(worker: str | None):
     return ImportJob.worker.is_(None) if worker is None else ImportJob.worker == worker
 
 
+#: the host named by the claim of a job handed to the job queue, until a worker takes it over (crm.imports.tasks):
+#: judged by its heartbeat, like another host's
+QUEUE_HOST = "job-queue"
+
+
 def claim_job(job_id: int, seen_status: str, status: str, *, seen_worker: str | None = None,
-              retry: bool = False) -> str | None:
+              retry: bool = False, queued: bool = False) -> str | None:
     """Take the job for this process with a conditional UPDATE from the state the caller saw.
 
     Returns the new claim, or None when someone else took the job first (a double-click, a second
-    tab, a second retry). A retry must also find the same (stale) claim it judged interrupted."""
-    worker = str(Worker.new())
+    tab, a second retry). A retry must also find the same (stale) claim it judged interrupted. A job
+    `queued` for a background worker is claimed for the queue: the worker takes the claim over as it starts."""
+    worker = str(Worker(QUEUE_HOST, 0, "", secrets.token_hex(8)) if queued else Worker.new())
     conditions = [ImportJob.status == seen_status] + ([owned_by(seen_worker)] if retry else [])
     # Progress starts again from nothing: matching's 100 % is not writing's.
     if not claim(ImportJob, job_id, *conditions, status=status, worker=worker, heartbeat_at=utcnow(), error=None,
                  processed=0):
         return None
-    WORKING.add(worker)
+    if not queued:
+        WORKING.add(worker)
     return worker
 
 

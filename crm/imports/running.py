@@ -1,9 +1,8 @@
 """Running an import's work: matching a file's cities, and writing a confirmed import.
 
-Either runs in the request (small files) or in a thread of its own (crm.imports.views decides). On any error
+Either runs in the request (small files) or as a background job (crm.imports.tasks; crm.imports.views decides). On any error
 nothing is written and the job says why; a process whose claim was taken over meanwhile writes nothing."""
 import logging
-import threading
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -99,18 +98,3 @@ def run_matching(job_id: int, progress_factory=report_progress, *, worker: str |
         PROGRESS.pop(token, None)
         PHASES.pop(token, None)
         WORKING.discard(worker)
-
-
-def in_background(app, target, job_id: int, *args, **kwargs) -> threading.Thread:
-    """Run matching or applying in a thread with its own app context and session."""
-
-    def work():
-        with app.app_context():
-            try:
-                target(job_id, *args, **kwargs)
-            except Exception:  # noqa: BLE001  (recorded on the job; the thread has no one else to tell)
-                app.logger.exception("import job %s failed", job_id)
-
-    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread

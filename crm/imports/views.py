@@ -20,13 +20,15 @@ from crm.imports.models import APPLYING, DONE, FAILED, MATCHING, READY, UPLOADED
 from crm.imports.progress import LOADING, PREPARING, PROGRESS, WAITING, WRITING, phase_of
 from crm.imports.queries import contact_targets, job_home_city, job_partnership, recent_jobs, users_job
 from crm.imports.reading import UnreadableFile, read_table
-from crm.imports.running import in_background, run_apply, run_matching
+from crm.imports.running import run_apply
+from crm.jobs.queue import enqueue
 from crm.pagination import paginate_list
 from crm.partnerships.choices import partnership_choices
 from crm.partnerships.queries import get_partnership_or_404
 from crm.settings.service import home_city_names, office_settings
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
+MATCH_TASK, APPLY_TASK = "crm.imports.tasks:match", "crm.imports.tasks:apply"
 
 REASONS = {
     staging.SKIP_UNRESOLVED: _l("A city still needs your decision"),
@@ -126,12 +128,12 @@ def columns(token: str):
                 staging.stage_partnerships(job)
                 job.status = READY
             else:
-                worker = liveness.claim_job(job.id, job.status, MATCHING)
+                worker = liveness.claim_job(job.id, job.status, MATCHING, queued=True)
                 if worker is None:  # the same form sent twice: the first one is matching already
                     db.session.rollback()
                     return redirect(url_for(".job", token=token))
+                enqueue(MATCH_TASK, {"import_id": job.id})
                 db.session.commit()
-                in_background(current_app._get_current_object(), run_matching, job.id, worker=worker)
                 return redirect(url_for(".job", token=token))
             db.session.commit()
             return redirect(url_for(".job", token=token))
@@ -212,27 +214,29 @@ def confirm(token: str):
         db.session.commit()
     # A double-click or a second tab: only the request whose UPDATE still finds the job ready writes it.
     job_id, ready = job.id, job.status == READY
+    inline = len(job.data.get("pairs", [])) <= _inline_limit()
     db.session.commit()  # only read so far; on SQLite a write must start from a fresh snapshot
-    worker = liveness.claim_job(job_id, READY, APPLYING) if ready else None
+    worker = liveness.claim_job(job_id, READY, APPLYING, queued=not inline) if ready else None
     if worker is None:
         db.session.rollback()
         if job.status != UPLOADED:
             flash(_("This import was already confirmed; it is written only once."), "info")
         return redirect(url_for(".job", token=token))
-    db.session.commit()
-    _start_writing(job, worker)
+    _start_writing(job, worker, inline)
     return redirect(url_for(".job", token=token))
 
 
-def _start_writing(job: ImportJob, worker: str) -> None:
-    """Write a claimed job: small files in this request, large ones in the background."""
-    if len(job.data.get("pairs", [])) <= _inline_limit():
+def _start_writing(job: ImportJob, worker: str, inline: bool) -> None:
+    """Write a claimed job: small files in this request, large ones by the job queue (crm.jobs)."""
+    if inline:
+        db.session.commit()
         try:
             run_apply(job.id, current_user.id, worker=worker)
         except Exception:  # noqa: BLE001  (recorded on the job and shown on its page)
             current_app.logger.exception("import %s failed", job.id)
         return
-    in_background(current_app._get_current_object(), run_apply, job.id, current_user.id, worker=worker)
+    enqueue(APPLY_TASK, {"import_id": job.id, "user_id": current_user.id})
+    db.session.commit()
 
 
 @bp.post("/<token>/retry")
@@ -243,16 +247,17 @@ def retry(token: str):
     if not ConfirmForm().validate() or not liveness.is_interrupted(job, utcnow()):
         return redirect(url_for(".job", token=token))
     status = job.status
-    worker = liveness.claim_job(job.id, status, status, seen_worker=job.worker, retry=True)
+    inline = status != MATCHING and len(job.data.get("pairs", [])) <= _inline_limit()
+    worker = liveness.claim_job(job.id, status, status, seen_worker=job.worker, retry=True, queued=not inline)
     if worker is None:
         db.session.rollback()
         flash(_("Someone has already restarted this import."), "info")
         return redirect(url_for(".job", token=token))
-    db.session.commit()
     if status == MATCHING:
-        in_background(current_app._get_current_object(), run_matching, job.id, worker=worker)
+        enqueue(MATCH_TASK, {"import_id": job.id})
+        db.session.commit()
     else:
-        _start_writing(job, worker)
+        _start_writing(job, worker, inline)
     flash(_("The import was started again."), "success")
     return redirect(url_for(".job", token=token))
 

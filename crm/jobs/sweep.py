@@ -1,0 +1,56 @@
+"""The periodic round: ask for the schedule's due work, and hand again any job that was not performed.
+
+A job is handed again when it is queued and due but was not handed for REDELIVER_SECONDS (Redis restarted and
+lost it, a retry's backoff ran out, a host went down between commit and delivery), or when it is running with
+a lease that ran out (its worker was killed). Two sweeps at once hand each job once: the hand-over is a
+conditional UPDATE of delivered_at.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from crm.clock import utcnow
+from crm.extensions import db
+from crm.jobs.lease import is_stale
+from crm.jobs.models import QUEUED, RUNNING, Job
+from crm.jobs.perform import heartbeats_recorded, perform
+
+REDELIVER_SECONDS = 120
+LIMIT = 100
+
+
+def take_due() -> list[int]:
+    """The jobs to hand again now, marked as handed."""
+    now = utcnow()
+    quiet = now - timedelta(seconds=REDELIVER_SECONDS)
+    unhanded = or_(Job.delivered_at.is_(None), Job.delivered_at < quiet)
+    candidates = list(db.session.execute(select(Job.id, Job.delivered_at).where(
+        Job.status == QUEUED, Job.run_after <= now, unhanded).order_by(Job.run_after, Job.id).limit(LIMIT)))
+    candidates += [(job.id, job.delivered_at) for job in db.session.scalars(
+        select(Job).where(Job.status == RUNNING, unhanded).limit(LIMIT)) if is_stale(job, now, heartbeats_recorded())]
+    taken = []
+    for job_id, seen in candidates:
+        same = Job.delivered_at.is_(None) if seen is None else Job.delivered_at == seen
+        if db.session.execute(update(Job).where(Job.id == job_id, same).values(delivered_at=now)
+                              .execution_options(synchronize_session=False)).rowcount:
+            taken.append(job_id)
+    db.session.commit()
+    return taken
+
+
+def tick(perform_here: bool) -> list[int]:
+    """One round: the schedule, then the jobs due. A thread runner performs them itself; the scheduler process
+    hands them to the RQ workers."""
+    from crm.jobs.runners import runner
+    from crm.jobs.schedule import keep_schedule
+
+    keep_schedule()
+    ids = take_due()
+    if perform_here:
+        for job_id in ids:
+            perform(job_id)
+            db.session.remove()
+    elif ids:
+        runner(current_app._get_current_object()).deliver(ids)
+    return ids

@@ -1,0 +1,10 @@
+"""The trash's scheduled work (crm.jobs.schedule)."""
+from crm.extensions import db
+from crm.trash.operations import purge
+
+
+def purge_deleted(payload: dict) -> dict:
+    """Remove for good what was deleted more than 30 days ago; a second run finds nothing more to remove."""
+    engagements, documents = purge()
+    db.session.commit()
+    return {"engagements": engagements, "documents": documents}
