@@ -9,8 +9,9 @@ instead of the whole aggregate, so the first view after a change costs about wha
 Everything is read again when the chain does not reach back (an import, a home city's threshold, a process
 far behind), when the date or the office's threshold changes.
 
-With Redis (REDIS_URL), a process without figures for the current stamp first takes those another process
-published (crm.health.shared), and publishes what it computed itself: one host's cold reading serves all.
+With Redis (REDIS_URL), every full reading is published (crm.health.shared), and a process that has no figures,
+or whose figures the chain cannot bring up to date, takes the current stamp's from there, or the last published
+and brings them up to date the same way: one host's cold reading serves every other process on every host.
 
 Per partnership the snapshot keeps its rule inputs (Activity), its engagements per month for the quarterly
 chart and its substantive engagements per pillar; the portfolio's totals are kept beside them and moved by
@@ -27,7 +28,6 @@ from sqlalchemy import case, extract, func, literal, select
 
 from crm.engagements.models import Engagement, Pillar
 from crm.extensions import db
-from crm.health import shared
 from crm.health.charts import by_quarter
 from crm.health.pillars import LONG_MONTHS
 from crm.health.queries import activities
@@ -101,6 +101,8 @@ class Snapshot:
 
 
 def portfolio_snapshot(as_of: date) -> Snapshot:
+    from crm.health import shared  # it reads and writes Snapshots: imports this module
+
     settings = office_settings()
     if has_request_context() and g.get("guest_scope") is not None:
         # a guest's statements see only their own partnership (crm.guests.scope): never kept for anyone else
@@ -109,14 +111,23 @@ def portfolio_snapshot(as_of: date) -> Snapshot:
     kept = _cache.peek(key)
     if kept is not None and kept.stamp == settings.activity_stamp:
         return kept
-    snapshot = shared.fetch(as_of, settings.threshold_months, settings.activity_stamp)
+    snapshot = brought_up_to_date(kept, settings.activity_stamp)
+    if snapshot is None:  # none kept here, or the chain cannot tell what changed since: another host's?
+        snapshot = brought_up_to_date(shared.fetch(*key, settings.activity_stamp), settings.activity_stamp)
     if snapshot is None:
-        changed = changed_since(kept.stamp, settings.activity_stamp) if kept is not None else None
-        snapshot = kept.updated(changed, settings.activity_stamp) if changed is not None else \
-            full_snapshot(as_of, settings.activity_stamp)
+        snapshot = full_snapshot(as_of, settings.activity_stamp)
         shared.publish(snapshot, settings.threshold_months)
     _cache.put(key, snapshot)
     return snapshot
+
+
+def brought_up_to_date(snapshot: Snapshot | None, stamp: str) -> Snapshot | None:
+    """The snapshot with what changed since its stamp read again; None when there is none, or when the chain
+    of changes cannot tell what changed."""
+    if snapshot is None or snapshot.stamp == stamp:
+        return snapshot
+    changed = changed_since(snapshot.stamp, stamp)
+    return snapshot.updated(changed, stamp) if changed is not None else None
 
 
 def changed_since(known: str, current: str) -> set[int] | None:
