@@ -277,6 +277,17 @@ def test_rubbish_in_redis_is_never_used(app, portfolio, make_host, redis_url, re
     assert shared.decode(client.get(key)) == host.snapshot()  # replaced by the figures computed here
 
 
+@pytest.mark.parametrize("latest", [b"\xff\xfe rubbish", b"0" * 32])
+def test_a_last_published_name_that_leads_nowhere_is_ignored(app, portfolio, make_host, redis_url, redis_prefix,
+                                                             latest):
+    host = make_host(redis_url, redis_prefix)
+    with host.app.app_context():
+        key = shared.latest_key(office_today(), office_settings().threshold_months)
+    redis.Redis.from_url(redis_url).set(key, latest)
+    host.get("/dashboard")
+    assert host.snapshot() == from_scratch(host)
+
+
 def test_a_guest_request_neither_reads_nor_publishes(app, portfolio, make, session, make_host, redis_url,
                                                      redis_prefix, monkeypatch):
     from crm.guests.models import GuestAccess

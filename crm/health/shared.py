@@ -66,7 +66,7 @@ def fetch(as_of: date, threshold: int, stamp: str) -> Snapshot | None:
     try:
         data, latest = client.mget(snapshot_key(as_of, threshold, stamp), latest_key(as_of, threshold))
         if data is None and latest is not None:
-            stamp = latest.decode()
+            stamp = latest.decode(errors="replace")
             data = client.get(snapshot_key(as_of, threshold, stamp))
     except _ERRORS as error:
         _failed(error)
@@ -225,6 +225,9 @@ def _pillar_counts(rows: list) -> dict:
 
 # Redis down: log once, then leave it alone for PAUSE_SECONDS at a time until it answers again.
 
+_OUTAGE = "crm.health.shared.outage"  #: app.extensions key of the app's _Outage
+
+
 class _Outage:
     def __init__(self):
         self.lock = threading.Lock()
@@ -233,7 +236,8 @@ class _Outage:
 
 
 def _outage() -> _Outage:
-    return current_app.extensions.setdefault("crm.health.shared", _Outage())
+    extensions = current_app.extensions
+    return extensions.get(_OUTAGE) or extensions.setdefault(_OUTAGE, _Outage())
 
 
 def _available():
