@@ -23,6 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     configure_caching(app)
     configure_templates(app)
+    from crm.jobs.runners import configure_jobs
+    from crm.schedule.rounds import tick
+
+    configure_jobs(app, tick)
     from crm.errors import register_error_handlers
 
     register_error_handlers(app)

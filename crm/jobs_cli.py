@@ -2,7 +2,7 @@
 
 `crm worker` is an RQ worker on REDIS_URL (one process: a worker killed mid-job loses nothing, its job's lease
 runs out and the job is performed again); without Redis it performs jobs straight from the database, polling.
-`crm scheduler` keeps the timetable (crm.jobs.schedule) and hands again jobs not performed (crm.jobs.sweep). On
+`crm scheduler` keeps the timetable (crm.schedule.timetable) and hands again jobs not performed (crm.jobs.sweep). On
 PostgreSQL it holds an advisory lock while it leads, so of several schedulers one acts; the others wait to take
 over. The jobs' unique keys make a run exactly one job even without the lock.
 """
@@ -21,16 +21,6 @@ log = logging.getLogger("crm.jobs")
 #: the advisory lock the leading scheduler holds (any fixed 64-bit number the app uses for nothing else)
 SCHEDULER_LOCK = 0x5C1C_0001
 TICK_SECONDS = 10.0
-
-
-def perform_delivered(job_id: int):
-    """What RQ runs: perform the job in the worker's app context (crm.jobs.perform claims it first)."""
-    from crm.jobs.perform import perform
-
-    try:
-        return perform(job_id)
-    finally:
-        db.session.remove()
 
 
 class Stop:
@@ -90,7 +80,7 @@ def try_to_lead(connection) -> bool:
 @with_appcontext
 def scheduler_command(once: bool):
     """Keep the timetable (digests, the purge) and hand again jobs not performed; one leads at a time."""
-    from crm.jobs.sweep import tick
+    from crm.schedule.rounds import tick
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     perform_here = current_app.config["JOBS_RUNNER"] != "rq"

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.processes import HOST, Worker
 from crm.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from crm.jobs.perform import backoff, perform
 from crm.jobs.queue import enqueue
 from crm.jobs.runners import EagerRunner, ThreadRunner
-from crm.jobs.schedule import due_work, keep_schedule
 from crm.jobs.sweep import take_due
 from crm.mail import stable_message_id
+from crm.processes import HOST, Worker
+from crm.schedule.timetable import due_work, keep_schedule
 
 CALLS: list[dict] = []
 

@@ -108,7 +108,7 @@ def send_partner_digests(as_of: date) -> list[tuple[User, object]]:
 
 
 def send_partner_digest_job(payload: dict) -> dict:
-    """The scheduled daily digest of what partners did, for one liaison (crm.jobs.schedule); a mail server that
+    """The scheduled daily digest of what partners did, for one liaison (crm.schedule.timetable); a mail server that
     is down is tried again later, the message keeping its Message-ID."""
     as_of, user_id = date.fromisoformat(payload["as_of"]), payload["user_id"]
     start, end = digest_window(as_of)

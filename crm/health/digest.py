@@ -90,7 +90,7 @@ def send_digests(as_of: date) -> list[tuple[User, object]]:
 
 
 def send_digest_job(payload: dict) -> dict:
-    """The scheduled digest of one liaison (crm.jobs.schedule): nothing when there is nothing to report; a mail
+    """The scheduled digest of one liaison (crm.schedule.timetable): nothing when there is nothing to report; a mail
     server that is down is tried again later, the message keeping its Message-ID."""
     as_of = date.fromisoformat(payload["as_of"])
     digests = collect_digests(as_of, [payload["user_id"]])

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from crm.processes import HOST, Worker, process_alive, process_started
 from crm.jobs.models import RUNNING, Job
+from crm.processes import HOST, Worker, process_alive, process_started
 
 #: the leases this process is performing right now
 HELD: set[str] = set()

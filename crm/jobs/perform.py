@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
 from crm.extensions import db
-from crm.processes import Worker
 from crm.jobs.lease import HELD, is_stale, lease_seconds
 from crm.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from crm.mail import MailNotSent
+from crm.processes import Worker
 
 log = logging.getLogger("crm.jobs")
 BACKOFF_SECONDS = 30  #: the first retry's wait; each later one waits twice as long, up to an hour

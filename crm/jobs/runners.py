@@ -27,6 +27,17 @@ def perform_in_context(app: Flask, job_id: int):
             db.session.remove()
 
 
+def perform_delivered(job_id: int):
+    """What an RQ worker runs: perform the job in the worker's app context (`crm worker` holds one)."""
+    from crm.extensions import db
+    from crm.jobs.perform import perform
+
+    try:
+        return perform(job_id)
+    finally:
+        db.session.remove()
+
+
 class EagerRunner:
     def __init__(self, app: Flask):
         self.app = app
@@ -48,6 +59,8 @@ class ThreadRunner:
         self.thread = None
 
     def start(self) -> None:
+        if self.pid == os.getpid() and self.thread is not None and self.thread.is_alive():
+            return  # the common case, on every request: no lock
         with self.lock:
             if self.pid == os.getpid() and self.thread is not None and self.thread.is_alive():
                 return
@@ -62,8 +75,7 @@ class ThreadRunner:
             self.inbox.put(job_id)
 
     def loop(self) -> None:
-        from crm.jobs.sweep import tick
-
+        tick = self.app.extensions["crm.jobs.round"]  # crm.schedule.rounds.tick, given by the app factory
         while True:
             try:
                 job_id = self.inbox.get(timeout=POLL_SECONDS)
@@ -95,13 +107,21 @@ class RqRunner:
         try:
             rq_queue = self.queue()
             for job_id in ids:
-                rq_queue.enqueue("crm.jobs.worker.perform_delivered", job_id, result_ttl=0, failure_ttl=86400,
+                rq_queue.enqueue("crm.jobs.runners.perform_delivered", job_id, result_ttl=0, failure_ttl=86400,
                                  job_timeout=-1, description=f"crm job {job_id}")
         except Exception:  # noqa: BLE001  (Redis away: the row is saved, and the scheduler delivers it again)
             log.warning("jobs %s not handed to Redis; the scheduler will deliver them", ids, exc_info=True)
 
 
 _RUNNERS = {"eager": EagerRunner, "thread": ThreadRunner, "rq": RqRunner}
+
+
+def configure_jobs(app: Flask, round_function) -> None:
+    """`round_function(perform_here)` is the periodic round (crm.schedule.rounds.tick). Without Redis, each web
+    process runs its job thread, which keeps the timetable too, from its first request on (after gunicorn's fork)."""
+    app.extensions["crm.jobs.round"] = round_function
+    if app.config["JOBS_RUNNER"] == "thread":
+        app.before_request(lambda: runner(app).start())
 
 
 def runner(app: Flask):

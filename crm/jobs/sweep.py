@@ -1,4 +1,4 @@
-"""The periodic round: ask for the schedule's due work, and hand again any job that was not performed.
+"""Handing again the jobs that were not performed (crm.schedule.rounds runs it every few seconds).
 
 A job is handed again when it is queued and due but was not handed for REDELIVER_SECONDS (Redis restarted and
 lost it, a retry's backoff ran out, a host went down between commit and delivery), or when it is running with
@@ -7,14 +7,13 @@ conditional UPDATE of delivered_at.
 """
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from crm.clock import utcnow
 from crm.extensions import db
 from crm.jobs.lease import is_stale
 from crm.jobs.models import QUEUED, RUNNING, Job
-from crm.jobs.perform import heartbeats_recorded, perform
+from crm.jobs.perform import heartbeats_recorded
 
 REDELIVER_SECONDS = 120
 LIMIT = 100
@@ -37,20 +36,3 @@ def take_due() -> list[int]:
             taken.append(job_id)
     db.session.commit()
     return taken
-
-
-def tick(perform_here: bool) -> list[int]:
-    """One round: the schedule, then the jobs due. A thread runner performs them itself; the scheduler process
-    hands them to the RQ workers."""
-    from crm.jobs.runners import runner
-    from crm.jobs.schedule import keep_schedule
-
-    keep_schedule()
-    ids = take_due()
-    if perform_here:
-        for job_id in ids:
-            perform(job_id)
-            db.session.remove()
-    elif ids:
-        runner(current_app._get_current_object()).deliver(ids)
-    return ids

@@ -1,4 +1,4 @@
-"""The trash's scheduled work (crm.jobs.schedule)."""
+"""The trash's scheduled work (crm.schedule.timetable)."""
 from crm.extensions import db
 from crm.trash.operations import purge
 
