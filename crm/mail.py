@@ -91,6 +91,7 @@ def deliver(message: EmailMessage) -> Path | None:
 class Delivery(enum.StrEnum):
     SENT = "sent"  #: handed to the mail server
     OUTBOX = "outbox"  #: no mail server configured: saved as an .eml file
+    QUEUED = "queued"  #: handed to the job queue, which sends it (crm.jobs.mail)
     FAILED = "failed"  #: the mail server is down or refused it (logged)
 
 

@@ -285,3 +285,37 @@ def test_the_purge_runs_as_a_scheduled_job(app, app_ctx, session, make, clock):
     assert purge.status == DONE and purge.result == {"engagements": 1, "documents": 0}
     session.expire_all()
     assert session.get(Engagement, engagement_id) is None
+
+
+def test_a_mail_server_that_never_answers_holds_no_request(app, client, make, login, session, monkeypatch):
+    """The invitation's message is a job: the page answers at once, whatever the mail server does."""
+    silent = socket.socket()  # takes the connection, never says a word
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": silent.getsockname()[1],
+                       "MAIL_USE_TLS": False}.items():
+        monkeypatch.setitem(app.config, key, value)
+    monkeypatch.setattr(EagerRunner, "deliver", lambda runner, ids: None)  # a worker elsewhere takes it
+    try:
+        login("admin")
+        began = time.monotonic()
+        response = client.post("/admin/users/invite", data={"email": "someone@city.example", "role": "viewer"})
+        assert response.status_code in (302, 303) and time.monotonic() - began < 5
+    finally:
+        silent.close()
+    [job] = jobs(session)
+    assert job.task == "crm.jobs.mail:deliver_job" and job.status == QUEUED and job.key.startswith("mail:<")
+
+
+def test_the_runner_follows_redis_url_unless_told(monkeypatch, tmp_path):
+    from crm.config import ConfigError, load_config
+
+    monkeypatch.delenv("CRM_JOBS_RUNNER", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert load_config(tmp_path)["JOBS_RUNNER"] == "thread"  # make run: no other service
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_config(tmp_path)["JOBS_RUNNER"] == "rq"
+    monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("CRM_JOBS_RUNNER", "rq")
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_config(tmp_path)

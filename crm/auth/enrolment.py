@@ -11,8 +11,10 @@ from crm.auth import pending, two_factor
 from crm.auth.forms import MailedCodeForm
 from crm.auth.models import User
 from crm.auth.signing_in import wrong_code
+from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.mail import Delivery, build_message, send
+from crm.jobs.mail import send
+from crm.mail import Delivery, build_message
 
 log = logging.getLogger("crm.auth")
 ENROLMENT_KEY = "two_factor_enrolment"
@@ -48,6 +50,7 @@ def mail_code(user: User) -> Delivery | None:
         message = build_message(user.email, user.name, gettext("Your code to set up two-factor sign-in"), text,
                                 language=language, automatic=True)
     delivery = send(message)
+    db.session.commit()  # the message's job (the code itself is kept in the signed session)
     log.info("enrolment confirmation code for %s from %s: %s", user.email, request.remote_addr, delivery)
     return delivery
 

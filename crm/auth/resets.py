@@ -12,8 +12,9 @@ from crm.auth.addresses import normalise_email
 from crm.auth.models import PasswordReset, User
 from crm.database import utcnow
 from crm.extensions import db
+from crm.jobs.mail import send
 from crm.links import public_url_for
-from crm.mail import build_message, send
+from crm.mail import build_message
 
 LIFETIME = timedelta(hours=1)
 

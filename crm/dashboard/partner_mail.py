@@ -15,8 +15,9 @@ from crm.auth.models import User
 from crm.clock import office_timezone
 from crm.dashboard.partner_activity import AT_ONCE, DAILY, PartnerNews, partner_news
 from crm.extensions import db
+from crm.jobs.mail import send
 from crm.links import public_url_for
-from crm.mail import Delivery, MailNotSent, build_message, deliver, send, stable_message_id
+from crm.mail import Delivery, MailNotSent, build_message, deliver, stable_message_id
 from crm.partnerships.models import Partnership
 from crm.roles import Role
 
@@ -72,8 +73,10 @@ def tell_liaisons_at_once(guest_id: int, since: datetime, partnership_ids: list[
         if not news:
             return []
         liaisons = _liaisons({item.partnership_id for item in news}, AT_ONCE)
-        return [(liaison, send(_message(liaison, items, daily=False)))
+        sent = [(liaison, send(_message(liaison, items, daily=False)))
                 for liaison, items in _by_liaison(news, liaisons).values()]
+        db.session.commit()  # the messages' jobs: the guest's own work was committed by the view
+        return sent
     except Exception:  # what the guest saved is saved: a message that could not be made never fails their request
         log.exception("partner activity mail not sent")
         return []

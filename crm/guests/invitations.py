@@ -13,8 +13,9 @@ from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.extensions import db
 from crm.guests.models import GuestAccess, Invitation, InvitationState
+from crm.jobs.mail import send
 from crm.links import public_url_for
-from crm.mail import Delivery, build_message, send
+from crm.mail import Delivery, build_message
 from crm.roles import Role
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from crm.auth.models import User
 from crm.database import utcnow
 from crm.extensions import db
+from crm.jobs.mail import send
 from crm.links import public_url_for
-from crm.mail import Delivery, build_message, send
+from crm.mail import Delivery, build_message
 from crm.roles import Role
 from crm.users.models import StaffInvitation
 
