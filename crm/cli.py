@@ -126,7 +126,7 @@ from crm.attachments.cli import files_cli  # noqa: E402  (the attachments' own m
 from crm.backup_cli import export_command, import_command  # noqa: E402  (the backup's own module)
 from crm.cities.cli import cities_cli  # noqa: E402  (the cities' own module)
 from crm.imports.cli import import_partnerships_command  # noqa: E402  (the import feature's own module)
-from crm.jobs_cli import scheduler_command, worker_command  # noqa: E402  (the job queue's processes)
+from crm.jobs_cli import jobs_command, scheduler_command, worker_command  # noqa: E402  (the job queue's processes)
 
 crm_cli.add_command(import_partnerships_command)
 crm_cli.add_command(export_command)
@@ -135,3 +135,4 @@ crm_cli.add_command(files_cli)
 crm_cli.add_command(cities_cli)
 crm_cli.add_command(worker_command)
 crm_cli.add_command(scheduler_command)
+crm_cli.add_command(jobs_command)

@@ -116,3 +116,55 @@ def scheduler_command(once: bool):
         if once:
             return
         stop.sleep(TICK_SECONDS)
+
+
+@click.command("jobs")
+@click.option("--stuck-after", default=10, show_default=True,
+              help="Minutes a job may wait past its time before the queue counts as stuck.")
+@with_appcontext
+def jobs_command(stuck_after: int):
+    """The job queue's health: jobs by status, the oldest waiting, workers and the leading scheduler.
+
+    Exits 1 when a job has waited past its time for longer than --stuck-after minutes, when jobs go to Redis and
+    no worker is listening, or (PostgreSQL) when no scheduler leads: a health check for the worker and the
+    scheduler processes."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from crm.clock import utcnow
+    from crm.jobs.models import QUEUED, Job
+
+    counts = dict(db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all())
+    click.echo("jobs: " + (", ".join(f"{status} {count}" for status, count in sorted(counts.items())) or "none"))
+    problems = []
+    oldest = db.session.scalar(select(func.min(Job.run_after)).where(Job.status == QUEUED))
+    if oldest is not None:
+        late = utcnow() - oldest
+        click.echo(f"oldest waiting: due {int(late.total_seconds())} s ago")
+        if late > timedelta(minutes=stuck_after):
+            problems.append(f"a job has waited {int(late.total_seconds() // 60)} minutes past its time")
+    if current_app.config["JOBS_RUNNER"] == "rq":
+        from redis import Redis
+        from rq import Worker
+
+        try:
+            workers = Worker.all(connection=Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=5),
+                                 queue=None)
+            listening = [w for w in workers if current_app.config["JOBS_QUEUE"] in w.queue_names()]
+            click.echo(f"workers listening on {current_app.config['JOBS_QUEUE']!r}: {len(listening)}")
+            if not listening:
+                problems.append("no worker listens on the queue")
+        except Exception as error:  # noqa: BLE001  (Redis down is what this check is for)
+            problems.append(f"Redis did not answer: {error}")
+    if db.engine.dialect.name == "postgresql":
+        leading = db.session.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                         "AND ((classid::bigint << 32) | objid::bigint) = :key"),
+                                    {"key": SCHEDULER_LOCK})
+        click.echo(f"scheduler leading: {'yes' if leading else 'no'}")
+        if not leading:
+            problems.append("no scheduler leads (start `crm scheduler`)")
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)

@@ -319,3 +319,18 @@ def test_the_runner_follows_redis_url_unless_told(monkeypatch, tmp_path):
     monkeypatch.setenv("CRM_JOBS_RUNNER", "rq")
     with pytest.raises(ConfigError, match="REDIS_URL"):
         load_config(tmp_path)
+
+
+def test_the_queue_health_check_says_what_is_wrong(app, app_ctx, session, clock, monkeypatch):
+    monkeypatch.setattr(EagerRunner, "deliver", lambda runner, ids: None)
+    runner_cli = app.test_cli_runner()
+    result = runner_cli.invoke(args=["crm", "jobs"])
+    postgres = app.config["DB_LANE"] == "postgresql"
+    assert "jobs: none" in result.output
+    assert result.exit_code == (1 if postgres else 0)  # no scheduler holds its lock in the tests
+    assert ("no scheduler leads" in result.output) == postgres
+    enqueue(RECORD, {"n": 9})
+    db.session.commit()
+    clock.shift(timedelta(minutes=11))
+    result = runner_cli.invoke(args=["crm", "jobs"])
+    assert result.exit_code == 1 and "queued 1" in result.output and "waited 11 minutes past its time" in result.output
