@@ -43,6 +43,7 @@ class LocalStore(Store):
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def stage(self, key: str, stream: IO[bytes]) -> None:
+        self.path(key)  # a key of its own, not only a temporary name
         temporary = self.path(self.staged_key(key))
         self._checked_parent(temporary)
         stream.seek(0)
