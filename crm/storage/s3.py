@@ -137,7 +137,7 @@ class S3Store(Store):
                 for item in page.get("Contents", []):
                     yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"].timestamp())
         except (BotoCoreError, ClientError) as error:
-            raise self._failed("list", prefix or "/", error) from None
+            raise self._failed("list", prefix, error) from None
 
     def describe(self, key: str = "") -> str:
         return f"s3://{self.bucket}/{self.prefix}{key}"
