@@ -67,6 +67,13 @@ def _wait_until_ready(server: Server, process: subprocess.Popen | None = None) -
             time.sleep(0.1)
 
 
+#: runs the server with PR_SET_PDEATHSIG (kept across exec): Linux ends it with the test run, even a run killed
+#: before its atexit handlers
+END_WITH_PARENT = ("import ctypes, os, signal, sys\n"
+                   "if sys.platform.startswith('linux'): ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)\n"
+                   "os.execv(sys.argv[1], sys.argv[1:])")
+
+
 def _start_seaweedfs(binary: str) -> Server:
     folder = Path(tempfile.mkdtemp(prefix="crm-seaweedfs-"))
     ports = {name: _free_port() for name in (
@@ -74,8 +81,9 @@ def _start_seaweedfs(binary: str) -> Server:
         "s3.port", "s3.port.grpc", "s3.port.lance", "admin.port", "admin.port.grpc")}
     log = open(folder / "weed.log", "wb")  # noqa: SIM115 (closed at exit)
     process = subprocess.Popen(
-        [binary, "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-webdav=false",
-         "-admin.ui=false", "-s3.port.iceberg=0", *(f"-{name}={port}" for name, port in ports.items())],
+        [sys.executable, "-c", END_WITH_PARENT, binary, "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1",
+         "-ip.bind=127.0.0.1", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0",
+         *(f"-{name}={port}" for name, port in ports.items())],
         # weed mini makes these its administrator's credentials: a request signed with others is refused
         env={**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY},
         stdout=log, stderr=subprocess.STDOUT, cwd=folder)
