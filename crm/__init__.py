@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.documents.views import bp as documents_bp
     from crm.engagements.views import bp as engagements_bp
+    from crm.exports.views import bp as exports_bp
     from crm.guests.portal import bp as portal_bp
     from crm.guests.views import bp as guests_bp
     from crm.i18n import bp as i18n_bp
@@ -122,7 +123,7 @@ def register_blueprints(app: Flask) -> None:
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
                       users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
-                      bulk_bp, preferences_bp):
+                      bulk_bp, preferences_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -128,6 +128,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "JOBS_QUEUE": env.get("CRM_JOBS_QUEUE", "crm"),
         # A running job whose process shows no sign of life for this long is taken up again (its lease ran out).
         "JOB_LEASE_SECONDS": int(env.get("CRM_JOB_LEASE_SECONDS", "60")),
+        # An XLSX export of more rows than this is made in the background (crm.exports.background), kept this long.
+        "EXPORT_INLINE_ROWS": int(env.get("CRM_EXPORT_INLINE_ROWS", "20000")),
+        "EXPORT_KEEP_HOURS": int(env.get("CRM_EXPORT_KEEP_HOURS", "24")),
         # The hour of their own morning (in their time zone) at which each liaison's digest is sent.
         "DIGEST_HOUR": int(env.get("CRM_DIGEST_HOUR", "7")),
     }

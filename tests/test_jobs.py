@@ -135,12 +135,17 @@ def test_the_thread_runner_performs_jobs_in_the_background(app, app_ctx, session
     monkeypatch.setattr(EagerRunner, "deliver", lambda runner, ids: thread_runner.deliver(ids))
     job_id = enqueue(RECORD, {"n": 8})
     db.session.commit()
-    deadline = time.monotonic() + 10
-    while session.scalar(select(Job.status).where(Job.id == job_id).execution_options(populate_existing=True)) != DONE:
-        assert time.monotonic() < deadline, "the thread runner did not perform the job"
-        session.expire_all()
-        time.sleep(0.05)
-    assert CALLS == [{"n": 8}] and thread_runner.thread.name == "crm-jobs" and thread_runner.thread.daemon
+    try:
+        deadline = time.monotonic() + 10
+        while session.scalar(select(Job.status).where(Job.id == job_id)
+                             .execution_options(populate_existing=True)) != DONE:
+            assert time.monotonic() < deadline, "the thread runner did not perform the job"
+            session.expire_all()
+            time.sleep(0.05)
+        assert CALLS == [{"n": 8}] and thread_runner.thread.name == "crm-jobs" and thread_runner.thread.daemon
+    finally:
+        thread_runner.stop()  # its rounds would share this test's connection with the next tests
+    assert not thread_runner.thread.is_alive()
 
 
 # The timetable ----------------------------------------------------------------------------------------------------
@@ -169,7 +174,8 @@ def test_each_liaison_is_due_at_their_own_morning_and_the_purge_at_the_offices_n
     keys = lambda moment: sorted(key for key, _task, _payload in due_work(moment))  # noqa: E731
     # Wednesday 2 December 2026, 23:00 UTC: 08:00 Thursday in Tokyo, 18:00 Wednesday in Lima
     assert keys(at("2026-12-02", 23)) == sorted([f"digest:2026-12-03:{tokyo.id}", f"digest:2026-12-02:{lima.id}",
-                                                 f"partner-digest:2026-12-02:{lima.id}", "purge:2026-12-02"])
+                                                 f"partner-digest:2026-12-02:{lima.id}", "purge:2026-12-02",
+                                                 "old-exports:2026-12-02"])
     # 21:00 UTC: 06:00 in Tokyo, before the morning
     assert f"digest:2026-12-03:{tokyo.id}" not in keys(at("2026-12-02", 21))
     # Saturday 5 December: no attention digest at the weekend; partners' news every day
@@ -184,12 +190,12 @@ def test_each_run_is_one_job_however_often_it_is_asked_for_and_missed_days_run_o
     thursday = at("2026-12-03", 23)
     first = keep_schedule(thursday)
     assert keep_schedule(thursday) == [] and keep_schedule(thursday + timedelta(hours=1)) == []
-    assert len(first) == 4
+    assert len(first) == 5
     # every host down from Friday to Monday evening: Monday's runs, once; not Friday's, Saturday's or Sunday's
     monday = keep_schedule(at("2026-12-07", 23))
     keys = set(session.scalars(select(Job.key).where(Job.id.in_(monday))))
-    assert all("2026-12-07" in key or "2026-12-08" in key for key in keys) and len(keys) == 4
-    assert session.scalar(select(func.count()).select_from(Job)) == 8
+    assert all("2026-12-07" in key or "2026-12-08" in key for key in keys) and len(keys) == 5
+    assert session.scalar(select(func.count()).select_from(Job)) == 10
 
 
 def test_two_schedulers_at_once_make_one_job_per_run(app, app_ctx, monkeypatch):

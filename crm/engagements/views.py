@@ -2,21 +2,20 @@ from functools import cached_property
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.access import EDITORS, STAFF, allow
 from crm.attachments.queries import attachments_for
 from crm.engagements import operations
-from crm.engagements.forms import EngagementFilterForm, EngagementForm
+from crm.engagements.exports import export_source, filter_form, filtered
+from crm.engagements.forms import EngagementForm
 from crm.engagements.pages import program_url
-from crm.engagements.queries import engagement_list, get_engagement_or_404
-from crm.exports import columns
+from crm.engagements.queries import get_engagement_or_404
+from crm.exports.background import background_export_if_large
 from crm.exports.writers import export_response, stream
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.pagination import paginate
-from crm.partnerships.choices import partnership_filter_choices
 from crm.partnerships.page import detail_page
 from crm.partnerships.queries import get_partnership_or_404
 from crm.records import add_child, edit_record
@@ -25,34 +24,26 @@ from crm.soft_delete import KEEP_DAYS
 bp = Blueprint("engagements", __name__)
 #: the list of every engagement counts them up to this many, then says "more than" (counting 500,000 cost 60 ms)
 COUNTED_UP_TO = 10_000
-FILTERS = ("q", "partnership", "kind", "pillar", "substantive", "date_from", "date_until")
-
-
-def _filter_form() -> EngagementFilterForm:
-    form = EngagementFilterForm()
-    form.partnership.choices = partnership_filter_choices(_l("All partnerships"))
-    return form
-
-
-def _filtered(form: EngagementFilterForm):
-    return engagement_list(**{name: form.value(name) for name in FILTERS})
 
 
 @bp.get("/engagements/")
 @allow(STAFF)
 def index():
     """Every engagement of every partnership, on one list."""
-    form = _filter_form()
+    form = filter_form()
     return render_template("engagements/index.html", form=form,
-                           page=paginate(_filtered(form), count_up_to=COUNTED_UP_TO))
+                           page=paginate(filtered(form), count_up_to=COUNTED_UP_TO))
 
 
 @bp.get("/engagements/export.csv", defaults={"fmt": "csv"})
 @bp.get("/engagements/export.xlsx", defaults={"fmt": "xlsx"})
 @allow(STAFF)
 def export(fmt: str):
-    return export_response(fmt, columns.ENGAGEMENTS, stream(_filtered(_filter_form())),
-                           title=_("Engagements"), slug="engagements")
+    """CSV streams as it is read; a large XLSX (built whole before its first byte) is made in the background."""
+    export_columns, query, title, slug = export_source()
+    if fmt == "xlsx" and (started := background_export_if_large("engagements", query)) is not None:
+        return started
+    return export_response(fmt, export_columns, stream(query), title=title, slug=slug)
 
 
 def _timeline(partnership_id: int) -> str:

@@ -57,6 +57,7 @@ class ThreadRunner:
         self.pid = None
         self.lock = threading.Lock()
         self.thread = None
+        self.stopping = threading.Event()
 
     def start(self) -> None:
         if self.pid == os.getpid() and self.thread is not None and self.thread.is_alive():
@@ -74,9 +75,16 @@ class ThreadRunner:
         for job_id in ids:
             self.inbox.put(job_id)
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread after the job in hand (tests; a process ending takes its daemon thread anyway)."""
+        self.stopping.set()
+        if self.thread is not None:
+            self.inbox.put(0)  # wake it
+            self.thread.join(timeout)
+
     def loop(self) -> None:
         tick = self.app.extensions["crm.jobs.round"]  # crm.schedule.rounds.tick, given by the app factory
-        while True:
+        while not self.stopping.is_set():
             try:
                 job_id = self.inbox.get(timeout=POLL_SECONDS)
             except queue.Empty:
@@ -86,6 +94,8 @@ class ThreadRunner:
                 except Exception:  # noqa: BLE001  (the database away for a moment: the next poll tries again)
                     log.warning("job runner: the schedule could not be kept this time", exc_info=True)
                 continue
+            if self.stopping.is_set():
+                break
             try:
                 perform_in_context(self.app, job_id)
             except Exception:  # noqa: BLE001
