@@ -1,27 +1,50 @@
 """Stored files and the rows that name them, compared, on either store (crm.storage): files no row names,
 rows whose file is missing, and (local folder) files a commit left under their temporary name because the
-process died between the commit and the rename. Attachments and cities' emblems alike.
+process died between the commit and the rename. Attachments, and every other kind of stored file that
+registers itself here (crm.cities.emblems: the cities' emblems).
 
 A file no row names is what a process killed between writing it and committing its row leaves: in the local
 folder under its temporary name (`<name>.part`), in an object store under its key (an object store has no
 rename; crm.storage.s3)."""
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from crm.attachments.models import Attachment
-from crm.cities.emblems import FOLDER as EMBLEMS
-from crm.cities.models import City
 from crm.extensions import db
 from crm.soft_delete import EVERYTHING
 from crm.storage import Store, store
 
 #: files younger than this are not judged: their upload may still be on its way to its commit
 DEFAULT_MIN_AGE_MINUTES = 60
-#: the keys this application writes: an attachment's file, a city's emblem
-OURS = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{30}|" + EMBLEMS + r"/[0-9a-f]{32}\.(?:png|jpg)")
+
+
+@dataclass(frozen=True)
+class StoredKind:
+    """A kind of file the application stores: the keys it writes, and every key its rows name (with which row,
+    in words, for the report)."""
+    keys: re.Pattern
+    named: Callable[[], dict[str, str]]
+
+
+def _attachment_keys() -> dict[str, str]:
+    """Deleted attachments in the trash too: they keep their file."""
+    return {f"{name[:2]}/{name}": f"attachment {attachment_id} {filename!r}"
+            for attachment_id, name, filename in db.session.execute(
+                select(Attachment.id, Attachment.stored_name, Attachment.filename).order_by(Attachment.id),
+                execution_options=EVERYTHING)}
+
+
+KINDS: list[StoredKind] = [StoredKind(re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{30}"), _attachment_keys)]
+
+
+def register(kind: StoredKind) -> None:
+    """Let the check judge another kind of stored file (a feature registers its own as it is imported)."""
+    if kind not in KINDS:
+        KINDS.append(kind)
 
 
 @dataclass
@@ -53,15 +76,15 @@ class FileReport:
 
 
 def _rows() -> dict[str, str]:
-    """Every key a row names (deleted attachments in the trash too: they keep their file), and which row."""
-    rows = {f"{name[:2]}/{name}": f"attachment {attachment_id} {filename!r}"
-            for attachment_id, name, filename in db.session.execute(
-                select(Attachment.id, Attachment.stored_name, Attachment.filename).order_by(Attachment.id),
-                execution_options=EVERYTHING)}
-    rows.update({f"{EMBLEMS}/{name}": f"the emblem of city {city_id} {city!r}"
-                 for city_id, name, city in db.session.execute(
-                     select(City.id, City.emblem_name, City.name).where(City.emblem_name.is_not(None)).order_by(City.id))})
+    """Every key a row names, and which row."""
+    rows: dict[str, str] = {}
+    for kind in KINDS:
+        rows.update(kind.named())
     return rows
+
+
+def _ours(key: str) -> bool:
+    return any(kind.keys.fullmatch(key) for kind in KINDS)
 
 
 def check_files(remove: bool = False, min_age_minutes: float = DEFAULT_MIN_AGE_MINUTES) -> FileReport:
@@ -76,7 +99,7 @@ def check_files(remove: bool = False, min_age_minutes: float = DEFAULT_MIN_AGE_M
         key = stored.key
         staged = bool(suffix) and key.endswith(suffix)
         name = key[:-len(suffix)] if staged else key
-        if not OURS.fullmatch(name):
+        if not _ours(name):
             report.foreign.append(key)
             continue
         (temporaries if staged else finals).add(name)

@@ -18,8 +18,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from crm.attachments.consistency import StoredKind, register
 from crm.attachments.storage import (
     EMPTY,
     PATH_NAME,
@@ -111,6 +113,14 @@ def remove_emblem(city: City) -> None:
     _forget(city)
     city.emblem_name = city.emblem_type = None
     db.session.flush()
+
+
+def _named_emblems() -> dict[str, str]:
+    return {f"{FOLDER}/{name}": f"the emblem of city {city_id} {city!r}" for city_id, name, city in db.session.execute(
+        select(City.id, City.emblem_name, City.name).where(City.emblem_name.is_not(None)).order_by(City.id))}
+
+
+register(StoredKind(re.compile(FOLDER + r"/[0-9a-f]{32}\.(?:png|jpg)"), _named_emblems))  # for `crm files check`
 
 
 def _forget(city: City) -> None:
