@@ -60,7 +60,8 @@ def download(attachment_id: int):
     attachment = get_in_scope_or_404(Attachment, attachment_id)
     files, key = store(), storage.attachment_key(attachment)
     try:
-        files.recover(key)  # committed: a file its process left unpublished takes its name now
+        if files.staged_suffix:  # committed: a file its process left under its temporary name takes its name
+            files.recover(key)
         # as_attachment: never rendered in our origin; Werkzeug adds filename*=UTF-8''… for Unicode names.
         response = send_stored(files, key, mimetype=attachment.content_type, as_attachment=True,
                                download_name=attachment.filename, etag=attachment.sha256)

@@ -35,7 +35,7 @@ from crm.extensions import db
 from crm.storage import LocalStore, store, transactions
 from crm.storage.copies import copy_out
 
-FOLDER = "emblems"  #: under ATTACHMENTS_DIR
+FOLDER = "emblems"  #: emblems' keys start with this (in the local folder: ATTACHMENTS_DIR/emblems)
 TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000  #: pixels; a letterhead prints an emblem about 2 cm high
