@@ -78,3 +78,11 @@ def test_a_day_later_the_file_is_gone_and_the_page_says_so(client, login, five, 
         assert remove_old_exports() == {"removed": 1}
     assert "could not be made" in client.get(f"/exports/{token}").text
     assert client.get(f"/exports/{token}/download").status_code == 404
+
+
+def test_the_files_check_knows_an_export_s_file(client, login, five, app, clock):
+    login("viewer")
+    started(client)
+    clock.shift(timedelta(hours=2))  # past the check's "may still be on its way" hour
+    result = app.test_cli_runner().invoke(args=["crm", "files", "check", "--older-than", "0"])
+    assert "exports/" not in result.output, result.output

@@ -8,6 +8,7 @@ again as the request would have (its filters, its language and the user it is fo
 """
 import importlib
 import io
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,10 +18,11 @@ from flask_login import current_user, login_user
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from crm.attachments.consistency import StoredKind, register
 from crm.clock import office_today, utcnow
 from crm.exports.writers import file_name, xlsx_bytes
 from crm.extensions import db
-from crm.jobs.models import Job
+from crm.jobs.models import DONE, Job
 from crm.jobs.queue import asked_for, enqueue
 from crm.storage import store
 
@@ -100,6 +102,15 @@ def build(payload: dict) -> dict:
     key = f"{FOLDER}{payload['token']}.xlsx"
     store().put(key, io.BytesIO(data))
     return {"done": total, "total": total, "key": key, "filename": name, "ascii": ascii_name, "size": len(data)}
+
+
+def _named_exports() -> dict[str, str]:
+    """The export files the job rows name (for `crm files check`)."""
+    return {job.result["key"]: f"export {job.payload.get('token')}" for job in db.session.scalars(
+        select(Job).where(Job.task == TASK, Job.status == DONE)) if (job.result or {}).get("key")}
+
+
+register(StoredKind(re.compile(FOLDER + r"[A-Za-z0-9_-]+\.xlsx"), _named_exports))  # for `crm files check`
 
 
 def remove_old_exports(payload: dict | None = None) -> dict:

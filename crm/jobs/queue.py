@@ -58,3 +58,21 @@ def _deliver(session) -> None:
 def _forget(session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+
+KEEP_FINISHED_DAYS = 30
+
+
+def prune_finished(payload: dict | None = None) -> dict:
+    """The nightly round: jobs done or failed more than KEEP_FINISHED_DAYS ago go (their keys have long served:
+    a digest's key names its day)."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from crm.jobs.models import DONE, FAILED
+
+    cutoff = utcnow() - timedelta(days=KEEP_FINISHED_DAYS)
+    removed = db.session.execute(delete(Job).where(Job.status.in_((DONE, FAILED)), Job.finished_at < cutoff)).rowcount
+    db.session.commit()
+    return {"removed": removed}

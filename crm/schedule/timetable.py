@@ -5,8 +5,8 @@ time has come: however many schedulers, threads or hosts ask, the unique key let
 missed while every host was down is asked for when they come back, once: only the current day is ever asked
 for, never the days missed.
 
-- the purge of what was deleted more than 30 days ago, and of large exports made more than a day ago: daily,
-  from 03:00 at the office;
+- the purge of what was deleted more than 30 days ago, of large exports made more than a day ago and of jobs
+  finished more than 30 days ago: daily, from 03:00 at the office;
 - each liaison's digest (partnerships needing attention, agreements expiring, events coming), in their
   language, from DIGEST_HOUR of their own morning (their time zone, else the office's), Monday to Friday;
 - each liaison's daily digest of what partners did, for those who chose it, from the same hour, every day.
@@ -31,6 +31,7 @@ PURGE = "crm.trash.tasks:purge_deleted"
 DIGEST = "crm.health.digest:send_digest_job"
 PARTNER_DIGEST = "crm.dashboard.partner_mail:send_partner_digest_job"
 OLD_EXPORTS = "crm.exports.background:remove_old_exports"
+OLD_JOBS = "crm.jobs.queue:prune_finished"
 
 
 def local_now(zone: str | None, now: datetime) -> datetime:
@@ -47,6 +48,7 @@ def due_work(now: datetime) -> list[tuple[str, str, dict]]:
     if office.hour >= PURGE_HOUR:
         work.append((f"purge:{today.isoformat()}", PURGE, {}))
         work.append((f"old-exports:{today.isoformat()}", OLD_EXPORTS, {}))
+        work.append((f"old-jobs:{today.isoformat()}", OLD_JOBS, {}))
     hour = int(current_app.config.get("DIGEST_HOUR", 7))
     liaisons = db.session.execute(
         select(User.id, User.timezone, User.partner_news_mail).where(
