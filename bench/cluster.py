@@ -48,6 +48,7 @@ from bench.cluster_tally import (
     jobs_figures,
     markdown,
     requests_figures,
+    retried_after,
     server_errors,
     writes_figures,
 )
@@ -293,6 +294,7 @@ def main() -> int:
         importer.prepare()
         seen = run_load(services, engine, {k: v for k, v in ids.items() if k != "partnerships_count"}, importer,
                         importer_records, args)
+        retried_after(seen["faults"], seen["requests"])
         result = {
             "settings": {**versions(), "clients": args.clients, "seconds": args.seconds, "think": args.think,
                          "gunicorn": f"--workers {args.workers} --threads {args.threads}",

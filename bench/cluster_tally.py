@@ -26,9 +26,18 @@ def requests_figures(records: list[tuple]) -> dict:
     first_time = [r[3] for r in records if r[4] == 0]
     return {"requests": len(records), "by_status": dict(sorted(Counter(str(r[2]) for r in records).items())),
             "by_kind": dict(sorted(Counter(r[1] for r in records).items())),
-            "retried_requests": sum(1 for r in records if r[4]), "gave_up": sum(1 for r in records if r[2] in (0, 502, 503, 504)),
+            "retried_requests": sum(1 for r in records if r[4]),
+            "gave_up": sum(1 for r in records if r[2] in (0, 502, 503, 504)),
+            "longest_with_retries_ms": round(max((r[3] for r in records if r[4]), default=0) * 1000),
             **percentiles([r[3] for r in records]),
             "answered_first_time": {"requests": len(first_time), **percentiles(first_time)}}
+
+
+def retried_after(faults: list[dict], records: list[tuple]) -> None:
+    """Each fault's "retried": the requests answered after it (and before the next) that needed a retry."""
+    for n, fault in enumerate(faults):
+        until = faults[n + 1]["at"] if n + 1 < len(faults) else float("inf")
+        fault["retried"] = sum(1 for r in records if r[4] and fault["at"] <= r[0] < until)
 
 
 def writes_figures(engine, writes: list[tuple]) -> dict:
@@ -171,8 +180,9 @@ def markdown(result: dict) -> str:
     lines = [f"### The app as a cluster: {s['clients']} clients, {s['seconds']} s (commit {s['commit']})\n",
              (f"haproxy → 2 × gunicorn ({s['gunicorn']}), 1 RQ worker, 1 scheduler, PostgreSQL {s['postgres']}, "
              f"Redis {s['redis']}, {s['store']}; think time {s['think']} s on average between a client's actions.\n"),
-             "| when | fault | took |", "|---|---|---|"]
-    lines += [f"| {e['at']:.1f} s | {e['what']} | {e.get('took', '')} |" for e in result["faults"]]
+             "| when | fault | took | requests retried until the next |", "|---|---|---|---|"]
+    lines += [f"| {e['at']:.1f} s | {e['what']} | {e.get('took', '')} | {e.get('retried', '')} |"
+              for e in result["faults"]]
     lines += ["", "| figure | value |", "|---|---|",
               f"| requests | {r['requests']:,} ({', '.join(f'{k} {v:,}' for k, v in r['by_kind'].items())}) |",
               f"| answers by status | {', '.join(f'{k}: {v:,}' for k, v in r['by_status'].items())} |",
@@ -182,6 +192,7 @@ def markdown(result: dict) -> str:
                f"{r['answered_first_time']['p99_ms']} ms |"),
               (f"| retried requests; retries by reason | {r['retried_requests']:,}; "
                f"{', '.join(f'{k}: {v:,}' for k, v in sorted(result['retries'].items())) or 'none'} |"),
+              f"| longest answer through retries | {r['longest_with_retries_ms']:,} ms |",
               f"| requests that gave up (still no answer after {s['retry_seconds']:.0f} s) | {r['gave_up']} |",
               f"| engagement writes acknowledged (302) | {w['acknowledged']:,} of {w['attempted']:,} |",
               f"| writes lost (acknowledged, not in the database) | {len(w['lost'])} |",

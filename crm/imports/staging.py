@@ -87,7 +87,6 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
         home_ref, partner_ref = (refs if association else [None, refs[0]])
         empty = partner_ref is None or (association and home_ref is None)
         pairs.append([number, home_ref, partner_ref, SKIP_EMPTY if empty else None])
-    job.total, job.processed = len(wanted), 0
     matcher = matcher or Matcher()
     recorded = _recorded_without_gazetteer()
     cities = []
@@ -104,6 +103,9 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
             progress(n + 1, len(wanted))
     data["cities"], data["pairs"] = cities, pairs
     data["unknown_countries"] = sorted({c for _n, c, _a, _o in wanted if c and country_code(c) is None})
+    # Only now, after the matching: a change to the job flushed earlier (a query autoflushes) would hold its row
+    # in this transaction, and `progress` writes that row on a connection of its own: it would wait for ever.
+    job.total, job.processed = len(wanted), 0
     job.data = data
 
 
