@@ -67,6 +67,9 @@ def live_server(app, tmp_path_factory):
     url.app = live
     yield url
     server.shutdown()
+    from crm.jobs.runners import runner
+
+    runner(live).stop()  # its job thread, before its database goes
     with live.app_context():
         db.engine.dispose()
 

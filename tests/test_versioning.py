@@ -214,6 +214,7 @@ def no_version_needed() -> dict:
     from crm.auth.models import PasswordReset, User, UserSession
     from crm.guests.models import GuestAccess, Invitation
     from crm.imports.models import ImportJob
+    from crm.jobs.models import Job
     from crm.partnerships.models import PartnershipPriority
     from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.settings.models import ActivityChange
@@ -226,6 +227,8 @@ def no_version_needed() -> dict:
         PasswordReset: "a one-time token, used by a conditional UPDATE (WHERE used_at IS NULL); never edited",
         Invitation: "accepted by a conditional UPDATE (WHERE accepted_at IS NULL); otherwise renewed as a new "
                     "token or revoked, never edited in a form",
+        Job: "claimed, settled and handed over by conditional UPDATEs (WHERE status = ... AND lease = ...); "
+             "people never edit it",
         ImportJob: "moved from state to state by conditional UPDATEs (claimed WHERE status = ...); people never "
                    "edit its fields",
         ApiToken: "created and revoked, never edited; a second revocation changes nothing anyone relies on",

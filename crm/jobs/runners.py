@@ -130,7 +130,7 @@ def configure_jobs(app: Flask, round_function) -> None:
     """`round_function(perform_here)` is the periodic round (crm.schedule.rounds.tick). Without Redis, each web
     process runs its job thread, which keeps the timetable too, from its first request on (after gunicorn's fork)."""
     app.extensions["crm.jobs.round"] = round_function
-    if app.config["JOBS_RUNNER"] == "thread":
+    if app.config["JOBS_RUNNER"] == "thread" and not app.testing:  # a test starts its runner itself
         app.before_request(lambda: runner(app).start())
 
 
