@@ -239,3 +239,41 @@ def test_of_two_schedulers_one_leads_and_the_other_takes_over_when_it_goes(jobs_
     finally:
         second.close()
         engine.dispose()
+
+
+def test_a_file_is_matched_by_a_worker_on_postgresql(cluster):
+    """Matching runs as a job in a worker of its own, reporting progress on a connection of its own: it must
+    never wait on its own transaction (it once did: the job's row, flushed early, held by the matching)."""
+    from crm.auth.models import User
+    from crm.cities.models import City
+    from crm.imports.liveness import claim_job
+    from crm.imports.models import ImportJob
+    from crm.jobs.queue import enqueue
+    from crm.settings.models import HomeCity
+
+    engine = sa.create_engine(cluster.config["SQLALCHEMY_DATABASE_URI"])
+    with Session(engine, expire_on_commit=False) as session:
+        user = User(email=f"match-{time.monotonic_ns()}@example.org", name="Match", role="coordinator")
+        user.set_password("a long enough password")
+        home = City(name="Match Kobe", country_code="JP")
+        session.add_all([user, home])
+        session.flush()
+        session.add(HomeCity(city_id=home.id))
+        job = ImportJob(token=f"match{time.monotonic_ns()}", user_id=user.id, kind="partnerships", mode="partners",
+                        home_city_id=home.id, filename="partners.csv", status="uploaded", total=0, data={
+                            "headers": ["Partner city", "Country"],
+                            "rows": [["Lyon", "France"], ["Kraków", "Poland"], ["Nowhere-on-Sea", "Atlantis"]],
+                            "mapping": {"partner_city": 0, "partner_country": 1}})
+        session.add(job)
+        session.commit()
+    with cluster.app_context():
+        claim_job(job.id, "uploaded", "matching", queued=True)
+        job_id = enqueue("crm.imports.tasks:match", {"import_id": job.id})
+        db.session.commit()
+        db.session.remove()
+    worker = cluster.start_worker()
+    wait_for(lambda: job_row(cluster, job_id).status == DONE, seconds=60, what="the matching job", worker=worker)
+    with engine.connect() as conn:
+        status, total = conn.execute(select(ImportJob.status, ImportJob.total).where(ImportJob.id == job.id)).one()
+    assert (status, total) == ("ready", 3)
+    engine.dispose()
