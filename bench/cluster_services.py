@@ -229,6 +229,8 @@ defaults
     timeout client 120s
     timeout server 120s
     timeout queue 30s
+    # A busy host answers its check late, not never: with 1 s, both hosts were taken out under load
+    timeout check 5s
 
 frontend web
     bind 127.0.0.1:{port}
@@ -240,7 +242,7 @@ backend app
     option httpchk
     http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2
+    default-server inter 2s fall 3 rise 2
     server a 127.0.0.1:{a} check
     server b 127.0.0.1:{b} check
 """

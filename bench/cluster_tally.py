@@ -179,7 +179,9 @@ def markdown(result: dict) -> str:
     s = result["settings"]
     lines = [f"### The app as a cluster: {s['clients']} clients, {s['seconds']} s (commit {s['commit']})\n",
              (f"haproxy → 2 × gunicorn ({s['gunicorn']}), 1 RQ worker, 1 scheduler, PostgreSQL {s['postgres']}, "
-             f"Redis {s['redis']}, {s['store']}; think time {s['think']} s on average between a client's actions.\n"),
+             f"Redis {s['redis']}, {s['store']}; think time {s['think']} s on average between a client's actions; "
+              f"the client processes used {result['clients_cpu_seconds']} s of CPU ({s['cpus']} cores; load average "
+              f"{s['load_average_before']:.1f} as the load started).\n"),
              "| when | fault | took | requests retried until the next |", "|---|---|---|---|"]
     lines += [f"| {e['at']:.1f} s | {e['what']} | {e.get('took', '')} | {e.get('retried', '')} |"
               for e in result["faults"]]

@@ -62,8 +62,11 @@ def add_child(form, add: Callable, *, done: str, saved, not_saved: str, page: Ca
     section. Invalid: ``page(form)`` renders the parent's page with this form, its errors and input, 422."""
     if form.validate_on_submit():
         row = add(form)
+        # Worded before the commit expires the row: reading it again afterwards would need the database, and one
+        # that went away just after the commit would turn a saved row into "please try again" (sent twice then).
+        message = saved(row) if callable(saved) else saved
         db.session.commit()
-        flash(saved(row) if callable(saved) else saved, "success")
+        flash(message, "success")
         return redirect(done)
     flash(not_saved, "error")
     return page(form), 422
