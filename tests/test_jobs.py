@@ -352,3 +352,15 @@ def test_finished_jobs_are_kept_a_month(app_ctx, session, clock):
     assert prune_finished() == {"removed": 0}
     clock.shift(timedelta(days=31))
     assert prune_finished() == {"removed": 2} and jobs(session) == []
+
+
+def test_a_job_whose_worker_dies_every_time_is_given_up(app_ctx, session, monkeypatch):
+    monkeypatch.setattr(EagerRunner, "deliver", lambda runner, ids: None)
+    job_id = enqueue(RECORD, {"n": 11}, max_attempts=2)
+    db.session.commit()
+    session.execute(Job.__table__.update().where(Job.id == job_id)
+                    .values(status=RUNNING, lease=vanished(), attempts=2, heartbeat_at=datetime.now(UTC)))
+    session.commit()
+    assert perform(job_id) is None and CALLS == []
+    job = jobs(session)[0]
+    assert job.status == FAILED and "stopped during each of its 2 attempts" in job.error

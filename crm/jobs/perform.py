@@ -53,6 +53,15 @@ def claim(job_id: int) -> str | None:
         return None
     if job.status == RUNNING and not is_stale(job, now, heartbeats_recorded()):
         return None
+    if job.status == RUNNING and job.attempts >= job.max_attempts:  # its workers died every time: give up
+        db.session.execute(update(Job).where(Job.id == job_id, Job.status == RUNNING, Job.lease == job.lease)
+                           .values(status=FAILED, lease=None, finished_at=now,
+                                   error=f"its worker stopped during each of its {job.attempts} attempts")
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        log.error("job %s (%s) failed for good: its worker stopped during each of its %s attempts", job_id,
+                  job.task, job.attempts)
+        return None
     lease = str(Worker.new())
     taken = db.session.execute(
         update(Job).where(Job.id == job_id, Job.status == job.status,
