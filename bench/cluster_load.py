@@ -60,13 +60,16 @@ class User:
 
     def write(self, pid: int) -> None:
         self.count += 1
+        before = dict(self.client.retries)
         title = f"cluster {self.spec['seed']}-{self.number}-{self.count}"
         answer = self.client.request(f"/partnerships/{pid}/engagements", {
             "csrf_token": self.token(pid), "kind": "call", "occurred_on": date.today().isoformat(), "title": title,
             "substantive": "yes", "visibility": "shared", "initiated_by": "home"})
         self.record("write", answer)
+        why = ", ".join(f"{reason} × {n - before.get(reason, 0)}" for reason, n in self.client.retries.items()
+                        if n != before.get(reason, 0))
         with self.lock:
-            self.out["writes"].append((title, answer.status, answer.retries))
+            self.out["writes"].append((title, answer.status, why))
 
     def upload(self, pid: int) -> None:
         self.count += 1

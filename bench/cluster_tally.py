@@ -47,6 +47,7 @@ def writes_figures(engine, writes: list[tuple]) -> dict:
     acknowledged = [title for title, status, _r in writes if status == 302]
     unacknowledged = [title for title, status, _r in writes if status != 302]
     return {"attempted": len(writes), "acknowledged": len(acknowledged),
+            "retried_because": {title: why for title, _status, why in writes if why},
             "lost": sorted(t for t in acknowledged if not stored[t]),
             "written_twice": sorted(t for t in stored if stored[t] > 1),
             "not_acknowledged": len(unacknowledged),
@@ -216,7 +217,9 @@ def markdown(result: dict) -> str:
               f"| 500s in the app logs | {sum(result['server_errors']['500s'].values())} |"]
     lines += ["", "| goal | met |", "|---|---|"]
     lines += [f"| {goal} | {'yes' if met else '**no**'} |" for goal, met in result["goals"].items()]
-    details = [*(f"- lost write: {t}" for t in w["lost"][:20]), *(f"- lost file: {t}" for t in f["lost"][:20]),
+    details = [*(f"- lost write: {t}" for t in w["lost"][:20]),
+               *(f"- saved twice: {t} (its request was retried after: {w['retried_because'].get(t, '?')})"
+                 for t in w["written_twice"][:20]), *(f"- lost file: {t}" for t in f["lost"][:20]),
                *(f"- job twice: {t}" for t in j["completed_twice"]), *(f"- job never: {t}" for t in j["completed_never"]),
                *(f"- 500: {k} × {v}" for k, v in result["server_errors"]["500s"].items()),
                *(f"- {t['log']}: Exception on {t['request']}: {t['error']}" for t in result["server_errors"]["exceptions"][:15]),
