@@ -30,9 +30,11 @@ def create_record(form, make: Callable, *, template: str, done: Callable[[object
     ``saved`` is the flash message, or a function of the new record that gives it."""
     if form.validate_on_submit():
         record = make(form)
+        # Worded (and the way on found) before the commit expires the record, as add_child does.
+        message, destination = (saved(record) if callable(saved) else saved), back_to(done(record))
         db.session.commit()
-        flash(saved(record) if callable(saved) else saved, "success")
-        return redirect(back_to(done(record)))
+        flash(message, "success")
+        return redirect(destination)
     return render_template(template, form=form, **context)
 
 

@@ -110,12 +110,13 @@ def test_a_job_whose_process_died_is_taken_up_again_and_only_then(app_ctx, sessi
     alive = str(Worker(HOST, __import__("os").getppid(), "", "busy"))  # the process running these tests' parent
     session.execute(Job.__table__.update().where(Job.id == job_id)
                     .values(status=RUNNING, lease=alive, attempts=1, heartbeat_at=datetime.now(UTC),
-                            delivered_at=datetime.now(UTC) - timedelta(hours=1)))
+                            delivered_at=datetime.now(UTC) - timedelta(seconds=20),  # handed, then taken
+                            started_at=datetime.now(UTC) - timedelta(seconds=10)))
     session.commit()
     assert take_due() == [] and perform(job_id) is None  # its process is at it
     session.execute(Job.__table__.update().where(Job.id == job_id).values(lease=vanished()))
     session.commit()
-    assert take_due() == [job_id]
+    assert take_due() == [job_id]  # at once: not two minutes after it was first handed
     assert take_due() == []  # handed once, not on every round
     assert perform(job_id) == DONE and CALLS == [{"n": 6}]
     assert jobs(session)[0].attempts == 2

@@ -26,8 +26,11 @@ def take_due() -> list[int]:
     unhanded = or_(Job.delivered_at.is_(None), Job.delivered_at < quiet)
     candidates = list(db.session.execute(select(Job.id, Job.delivered_at).where(
         Job.status == QUEUED, Job.run_after <= now, unhanded).order_by(Job.run_after, Job.id).limit(LIMIT)))
+    # A running job not handed since its worker took it: handed again as soon as that worker is judged gone.
+    since_taken = or_(Job.delivered_at.is_(None), Job.delivered_at < Job.started_at, Job.delivered_at < quiet)
     candidates += [(job.id, job.delivered_at) for job in db.session.scalars(
-        select(Job).where(Job.status == RUNNING, unhanded).limit(LIMIT)) if is_stale(job, now, heartbeats_recorded())]
+        select(Job).where(Job.status == RUNNING, since_taken).limit(LIMIT))
+        if is_stale(job, now, heartbeats_recorded())]
     taken = []
     for job_id, seen in candidates:
         same = Job.delivered_at.is_(None) if seen is None else Job.delivered_at == seen
