@@ -113,6 +113,24 @@ def job_row(app, job_id) -> Job:
         return job
 
 
+def importer(session, name: str):
+    """A coordinator and a home city of their own (committed), for an import."""
+    from crm.auth.models import User
+    from crm.cities.models import City
+    from crm.settings.models import HomeCity, OfficeSettings
+
+    user = User(email=f"{name.lower()}-{time.monotonic_ns()}@example.org", name=name, role="coordinator")
+    user.set_password("a long enough password")
+    home = City(name=f"{name} Kobe", country_code="JP")
+    session.add_all([user, home])
+    session.flush()
+    session.add(HomeCity(city_id=home.id))
+    if session.get(OfficeSettings, 1) is None:
+        session.add(OfficeSettings(id=1))
+    session.commit()
+    return user, home
+
+
 def hand_again(app, clock) -> list[int]:
     """What the scheduler does every round: hand again the jobs whose worker died."""
     clock.shift(timedelta(minutes=3))
@@ -124,26 +142,15 @@ def hand_again(app, clock) -> list[int]:
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_is_written_once(cluster, clock):
-    from crm.auth.models import User
-    from crm.cities.models import City
     from crm.imports.liveness import claim_job
     from crm.imports.models import ImportJob
     from crm.jobs.queue import enqueue
-    from crm.settings.models import HomeCity, OfficeSettings
     from tests.test_once import ready_job
 
     names = ("Killtown", "Killville", "Killbury")
     engine = sa.create_engine(cluster.config["SQLALCHEMY_DATABASE_URI"])
     with Session(engine, expire_on_commit=False) as session:
-        user = User(email=f"kill-{time.monotonic_ns()}@example.org", name="Kill", role="coordinator")
-        user.set_password("a long enough password")
-        home = City(name="Kill Kobe", country_code="JP")
-        session.add_all([user, home])
-        session.flush()
-        session.add(HomeCity(city_id=home.id))
-        if session.get(OfficeSettings, 1) is None:
-            session.add(OfficeSettings(id=1))
-        session.commit()
+        user, home = importer(session, "Kill")
         job = ready_job(session, user, home, names=names)
     with cluster.app_context():
         claim_job(job.id, "ready", "applying", queued=True)
@@ -244,21 +251,13 @@ def test_of_two_schedulers_one_leads_and_the_other_takes_over_when_it_goes(jobs_
 def test_a_file_is_matched_by_a_worker_on_postgresql(cluster):
     """Matching runs as a job in a worker of its own, reporting progress on a connection of its own: it must
     never wait on its own transaction (it once did: the job's row, flushed early, held by the matching)."""
-    from crm.auth.models import User
-    from crm.cities.models import City
     from crm.imports.liveness import claim_job
     from crm.imports.models import ImportJob
     from crm.jobs.queue import enqueue
-    from crm.settings.models import HomeCity
 
     engine = sa.create_engine(cluster.config["SQLALCHEMY_DATABASE_URI"])
     with Session(engine, expire_on_commit=False) as session:
-        user = User(email=f"match-{time.monotonic_ns()}@example.org", name="Match", role="coordinator")
-        user.set_password("a long enough password")
-        home = City(name="Match Kobe", country_code="JP")
-        session.add_all([user, home])
-        session.flush()
-        session.add(HomeCity(city_id=home.id))
+        user, home = importer(session, "Match")
         job = ImportJob(token=f"match{time.monotonic_ns()}", user_id=user.id, kind="partnerships", mode="partners",
                         home_city_id=home.id, filename="partners.csv", status="uploaded", total=0, data={
                             "headers": ["Partner city", "Country"],
