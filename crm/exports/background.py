@@ -69,15 +69,20 @@ def source(kind: str):
     return getattr(importlib.import_module(module), name)
 
 
+def _report(job_id: int, done: int, total: int) -> None:
+    """How far the export is, written apart from its own reading (the progress page reads it)."""
+    with Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint") as side:
+        side.execute(update(Job).where(Job.id == job_id).values(result={"done": done, "total": total},
+                                                              heartbeat_at=utcnow()))
+        side.commit()
+
+
 def _counting(rows, job_id: int, total: int):
-    """The rows, recording how many were written every PROGRESS_EVERY (apart from the export's own reading)."""
-    engine = db.session.get_bind()
+    """The rows, recording how many were written every PROGRESS_EVERY."""
+    _report(job_id, 0, total)  # the page shows the whole from the start
     for done, row in enumerate(rows, start=1):
         if done % PROGRESS_EVERY == 0:
-            with Session(bind=engine, join_transaction_mode="create_savepoint") as side:
-                side.execute(update(Job).where(Job.id == job_id).values(result={"done": done, "total": total},
-                                                                      heartbeat_at=utcnow()))
-                side.commit()
+            _report(job_id, done, total)
         yield row
 
 

@@ -122,6 +122,9 @@ def perform(job_id: int) -> str | None:
     try:
         with Heartbeat(job_id, lease):
             result = task_function(task)(payload)
+            # What the task left in its transaction is its own to keep; ending it also starts the outcome's
+            # write from a fresh snapshot (SQLite refuses a write from a read older than another's commit).
+            db.session.commit()
     except Exception as error:  # noqa: BLE001  (whatever the task raised, the job says so and may run again)
         db.session.rollback()
         message = f"{type(error).__name__}: {error}"[:2000]
