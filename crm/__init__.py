@@ -84,6 +84,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from crm.access import enforce_declared_access
+    from crm.agreements.negotiation_views import bp as negotiation_bp
     from crm.agreements.views import bp as agreements_bp
     from crm.api.pages import bp as api_tokens_bp
     from crm.api.views import bp as api_bp
@@ -98,6 +99,11 @@ def register_blueprints(app: Flask) -> None:
     from crm.documents.views import bp as documents_bp
     from crm.engagements.views import bp as engagements_bp
     from crm.exports.views import bp as exports_bp
+    from crm.governance.commitments.views import bp as commitments_bp
+    from crm.governance.plans.views import bp as plans_bp
+    from crm.governance.reminders.views import bp as reminders_bp
+    from crm.governance.reports.views import bp as reports_bp
+    from crm.governance.reviews.views import bp as reviews_bp
     from crm.guests.portal import bp as portal_bp
     from crm.guests.views import bp as guests_bp
     from crm.i18n import bp as i18n_bp
@@ -123,7 +129,8 @@ def register_blueprints(app: Flask) -> None:
                       attachments_bp, calendar_bp, agreements_bp, missions_bp, exchanges_bp, projects_bp,
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
                       users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
-                      bulk_bp, preferences_bp, exports_bp):
+                      bulk_bp, preferences_bp, exports_bp, negotiation_bp, plans_bp, reviews_bp, commitments_bp,
+                      reminders_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

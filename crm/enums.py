@@ -178,3 +178,44 @@ class InvitationState(LabelledEnum):
     ACCEPTED = "accepted", pgettext("invitation state", "Accepted")
     EXPIRED = "expired", pgettext("invitation state", "Expired")
     REVOKED = "revoked", pgettext("invitation state", "Revoked")
+
+
+# Governance: plans, reviews, commitments, reminders, negotiation
+class Recommendation(LabelledEnum):
+    """What a review recommends, and what the deciding body decided."""
+    CONTINUE = "continue", pgettext("review decision", "Continue")
+    REVITALISE = "revitalise", _l("Revitalise with a new plan")
+    DOWNGRADE = "downgrade", _l("Downgrade to a friendship")
+    SUSPEND = "suspend", pgettext("review decision", "Suspend")
+    END = "end", pgettext("review decision", "End")
+
+
+class ReviewReason(LabelledEnum):
+    """Why a review fell due."""
+    PERIODIC = "periodic", _l("Periodic review")
+    EXPIRY = "expiry", _l("Agreement expiring")
+    CEREMONIAL = "ceremonial", _l("Gone ceremonial")
+    REQUESTED = "requested", _l("Opened by staff")
+
+
+class CommitmentStatus(LabelledEnum):
+    OPEN = "open", pgettext("commitment status", "Open")
+    DONE = "done", pgettext("commitment status", "Done")
+    DROPPED = "dropped", _l("Dropped")
+
+
+class ReminderKind(LabelledEnum):
+    """What a reminder is about; admins choose the lead times of each."""
+    AGREEMENT_EXPIRY = "agreement_expiry", _l("Agreement expiry")
+    ANNIVERSARY = "anniversary", pgettext("reminder kind", "Anniversary")
+    REVIEW_DUE = "review_due", _l("Review due")
+    COMMITMENT_DUE = "commitment_due", _l("Commitment due")
+    MILESTONE = "milestone", _l("Project milestone")
+
+
+class ProposalStatus(LabelledEnum):
+    """A partner's proposed change to an agreement's text."""
+    OPEN = "open", pgettext("proposal status", "Open")
+    ACCEPTED = "accepted", pgettext("proposal status", "Accepted")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", pgettext("proposal status", "Withdrawn")

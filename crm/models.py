@@ -1,5 +1,5 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
-from crm.agreements.models import Agreement, AgreementText, Signatory  # noqa: F401
+from crm.agreements.models import Agreement, AgreementApproval, AgreementText, Signatory, TextProposal  # noqa: F401
 from crm.api.models import ApiToken  # noqa: F401
 from crm.attachments.models import Attachment  # noqa: F401
 from crm.audit.models import AuditEvent  # noqa: F401
@@ -7,6 +7,16 @@ from crm.auth.models import PasswordReset, User, UserSession  # noqa: F401
 from crm.cities.models import City  # noqa: F401
 from crm.contacts.models import Contact, Organization  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
+from crm.governance.models import (  # noqa: F401
+    Commitment,
+    ObjectiveLink,
+    PartnershipReview,
+    PlanObjective,
+    RelationshipPlan,
+    ReminderLeadTime,
+    ReminderSent,
+    ReportNarrative,
+)
 from crm.guests.models import GuestAccess, Invitation  # noqa: F401
 from crm.imports.models import ImportJob  # noqa: F401
 from crm.jobs.models import Job  # noqa: F401

@@ -9,6 +9,7 @@ missing from POLICY fails the test. Every response to a guest is searched
 for the other partnership's records and for anything staff-only (all of
 which carry "SECRET" in their text), which must never appear.
 """
+import importlib
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -197,6 +198,11 @@ POLICY = {
     "bulk.hide_engagements": "editors",
     "bulk.export_contacts": "editors",
 }
+#: each governance capability's part of the matrix, in a file of its own (tests/access_<name>.py)
+GOVERNANCE_PARTS = [importlib.import_module(f"tests.access_{name}")
+                    for name in ("plans", "reviews", "commitments", "reminders", "negotiation", "reports")]
+for _part in GOVERNANCE_PARTS:
+    POLICY.update(_part.POLICY)
 
 
 AUDIENCES = {
@@ -312,6 +318,12 @@ def build_side(make, session, prefix: str, country: str):
         "invitation_id": invitation.id, "access_id": access.id, "token": "not-a-real-token",
         "token_id": api_token.id, "comment_id": comment.id,
     }
+    records = {"partnership": partnership, "agreement": agreement, "draft": draft, "mission": mission,
+               "project": project, "exchange": exchange, "engagement": engagement, "contact": contact,
+               "guest": guest, "ids": ids}
+    for part in GOVERNANCE_PARTS:
+        ids.update(part.build(make, session, prefix, records))
+    session.commit()
     return ids, guest
 
 

@@ -68,7 +68,7 @@ def test_tabs_are_links_with_the_current_one_marked(client, login, partnership):
     login("viewer")
     text = page(client, partnership, "contacts")
     tabs = text.split('class="partnership-tabs"')[1].split("</nav>")[0]
-    assert tabs.count("<a ") == 7 and tabs.count('aria-current="page"') == 1
+    assert tabs.count("<a ") == 8 and tabs.count('aria-current="page"') == 1
     current = tabs.split('aria-current="page"')[0].rsplit("<a ", 1)[1]
     assert f'/partnerships/{partnership.id}?section=contacts' in current
     assert f'href="/partnerships/{partnership.id}"' in tabs  # the timeline is the plain address

@@ -1,11 +1,12 @@
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import Timestamped, enum_type
+from crm.auth.models import User
+from crm.database import Timestamped, UTCDateTime, enum_type, utcnow
 from crm.engagements.models import Engagement
-from crm.enums import AgreementKind, AgreementStatus, Side
+from crm.enums import AgreementKind, AgreementStatus, ProposalStatus, Side
 from crm.extensions import db
 from crm.partnerships.models import Partnership
 from crm.versioning import Versioned
@@ -28,6 +29,9 @@ class Agreement(Versioned, Timestamped, db.Model):
     #: the timeline entry that signing created
     signing_engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+    #: marked ready to sign, once both sides had approved the same version of every text
+    ready_to_sign_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     partnership: Mapped[Partnership] = relationship()
     renews: Mapped["Agreement | None"] = relationship(remote_side=[id], foreign_keys=[renews_id])
     signing_engagement: Mapped[Engagement | None] = relationship(foreign_keys=[signing_engagement_id])
@@ -74,3 +78,45 @@ class Signatory(db.Model):
     city: Mapped[str | None] = mapped_column(String(200))
 
     agreement: Mapped[Agreement] = relationship(back_populates="signatories")
+
+
+class AgreementApproval(db.Model):
+    """One side's approval of an agreement under negotiation, of the texts as they were: ``fingerprint`` is
+    the hash of every text's language, title and body (crm.agreements.negotiation). An edit of any text
+    afterwards withdraws it (``withdrawn_at``), visibly; it is never deleted."""
+    __tablename__ = "agreement_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
+
+    agreement: Mapped[Agreement] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class TextProposal(db.Model):
+    """A change to one language's text proposed by the other side: tracked, never written over the text until
+    staff accept it."""
+    __tablename__ = "agreement_text_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_text_id: Mapped[int] = mapped_column(ForeignKey("agreement_texts.id", ondelete="CASCADE"), index=True)
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the text's version the proposal was written against
+    based_on_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ProposalStatus] = mapped_column(enum_type(ProposalStatus), default=ProposalStatus.OPEN)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    text: Mapped[AgreementText] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])

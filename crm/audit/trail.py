@@ -22,12 +22,20 @@ SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash",
 
 
 def audited_classes():
-    from crm.agreements.models import Agreement, AgreementText, Signatory
+    from crm.agreements.models import Agreement, AgreementApproval, AgreementText, Signatory, TextProposal
     from crm.api.models import ApiToken
     from crm.attachments.models import Attachment
     from crm.auth.models import User
     from crm.contacts.models import Contact, Organization
     from crm.engagements.models import Engagement
+    from crm.governance.models import (
+        Commitment,
+        PartnershipReview,
+        PlanObjective,
+        RelationshipPlan,
+        ReminderLeadTime,
+        ReportNarrative,
+    )
     from crm.guests.models import GuestAccess, Invitation
     from crm.partnerships.models import Partnership
     from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
@@ -37,7 +45,8 @@ def audited_classes():
 
     return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,
             Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation,
-            ApiToken, StaffInvitation)
+            ApiToken, StaffInvitation, AgreementApproval, TextProposal, RelationshipPlan, PlanObjective,
+            PartnershipReview, Commitment, ReminderLeadTime, ReportNarrative)
 
 
 def _plain(value):

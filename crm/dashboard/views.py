@@ -17,6 +17,7 @@ from crm.dashboard.queries import (
     visible_current,
     with_cities,
 )
+from crm.governance.page import dashboard_section
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
@@ -75,6 +76,7 @@ def index():
         many_homes=len(homes) > MANY_HOME_CITIES, home_name=names.get(home, ""),
         news=news, news_ids={item.partnership_id for item in news},
         seen_form=SeenForm(formdata=None, until=news[0].at.isoformat() if news else ""),
+        governance=dashboard_section(scope, today),
         mail_form=PartnerMailForm(formdata=None, partner_news_mail=current_user.partner_news_mail),
     )
 

@@ -17,7 +17,13 @@ from crm.cities.native import correct
 from crm.cities.service import city_from_gazetteer
 from crm.clock import office_today
 from crm.contacts.models import Contact, Organization, OrganizationKind
+from crm.demo.anniversaries import seed_anniversaries
+from crm.demo.commitments import seed_commitments
+from crm.demo.negotiation import seed_negotiation
+from crm.demo.plans import seed_plans
 from crm.demo.programs import seed_programs
+from crm.demo.reports import seed_reports
+from crm.demo.reviews import seed_reviews
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
 from crm.guests.models import GuestAccess
@@ -173,6 +179,9 @@ def seed_demo(today: date | None = None) -> bool:
     db.session.flush()
     seed_programs(partnerships_by_geonames, users[Role.COORDINATOR], today)
     seed_guests(partnerships_by_geonames)
+    for seed in (seed_plans, seed_reviews, seed_commitments, seed_anniversaries, seed_negotiation, seed_reports):
+        seed(partnerships_by_geonames, users, today)
+    db.session.flush()
     return True
 
 

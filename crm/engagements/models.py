@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -50,6 +50,10 @@ class Engagement(StampsActivity, Versioned, SoftDeletable, Timestamped, db.Model
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: the side of the person who logged it (partner = a guest user)
     logged_by_side: Mapped[Side] = mapped_column(enum_type(Side), default=Side.HOME)
+    #: what it cost our side, where recorded, in the currency's minor unit
+    cost_minor: Mapped[int | None] = mapped_column(BigInteger)
+    cost_currency: Mapped[str | None] = mapped_column(String(3))  #: ISO 4217
+    funded_by: Mapped[str | None] = mapped_column(String(200))  #: e.g. a state grant, the partner
     partnership: Mapped[Partnership] = relationship()
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
 

@@ -11,11 +11,28 @@ from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from crm.access import GUEST_SCOPE
-from crm.agreements.models import Agreement, AgreementStatus, AgreementText, Signatory
+from crm.agreements.models import (
+    Agreement,
+    AgreementApproval,
+    AgreementStatus,
+    AgreementText,
+    Signatory,
+    TextProposal,
+)
 from crm.attachments.models import Attachment
 from crm.contacts.models import Contact, Organization
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
+from crm.governance.models import (
+    Commitment,
+    ObjectiveLink,
+    PartnershipReview,
+    PlanObjective,
+    RelationshipPlan,
+    ReminderLeadTime,
+    ReminderSent,
+    ReportNarrative,
+)
 from crm.guests.models import GuestAccess, Invitation
 from crm.partnerships.models import Partnership
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
@@ -78,6 +95,20 @@ def _criteria(ids: list[int], user_id: int):
         ItineraryComment: ItineraryComment.partnership_id.in_(ids),
         GuestAccess: GuestAccess.user_id == user_id,
         Invitation: false(),
+        # Negotiation: the partner sees the approvals and proposals of the agreements it sees.
+        AgreementApproval: AgreementApproval.agreement_id.in_(shown_agreements),
+        TextProposal: TextProposal.agreement_text_id.in_(
+            select(AgreementText.id).where(AgreementText.agreement_id.in_(shown_agreements)).correlate(None)),
+        # Commitments made to or by the partner, when shared; plans, reviews, reminders and report narratives
+        # are the office's own records.
+        Commitment: and_(Commitment.partnership_id.in_(ids), Commitment.visibility == Visibility.SHARED),
+        RelationshipPlan: false(),
+        PlanObjective: false(),
+        ObjectiveLink: false(),
+        PartnershipReview: false(),
+        ReminderLeadTime: false(),
+        ReminderSent: false(),
+        ReportNarrative: false(),
     }
     return [with_loader_criteria(model, rule, include_aliases=True) for model, rule in rules.items()]
 

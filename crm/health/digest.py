@@ -12,6 +12,7 @@ from crm.agreements.queries import WITH_PARTNERSHIP, expiring_filter
 from crm.auth.models import User
 from crm.calendar.upcoming import upcoming_events
 from crm.extensions import db
+from crm.governance.page import digest_items
 from crm.health.queries import activities
 from crm.health.rules import Flag, evaluate
 from crm.mail import Delivery, MailNotSent, build_message, deliver, stable_message_id
@@ -26,10 +27,12 @@ class Digest:
     attention: list[tuple[Partnership, Flag]] = field(default_factory=list)
     expiring: list[Agreement] = field(default_factory=list)
     upcoming: list = field(default_factory=list)
+    #: per governance capability (crm.governance.page.digest_items), its items for this liaison
+    governance: dict[str, list] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.attention or self.expiring or self.upcoming)
+        return not (self.attention or self.expiring or self.upcoming or any(self.governance.values()))
 
 
 def collect_digests(as_of: date, liaison_ids: list[int] | None = None) -> list[Digest]:
@@ -58,6 +61,9 @@ def collect_digests(as_of: date, liaison_ids: list[int] | None = None) -> list[D
     for event in upcoming_events(select(Partnership.id).where(Partnership.id.in_(ids)), as_of, UPCOMING_DAYS,
                                  include_staff_only=True):
         digest_for(event.partnership_id).upcoming.append(event)
+    for name, items in digest_items(ids, as_of).items():
+        for item in items:
+            digest_for(item.partnership_id).governance.setdefault(name, []).append(item)
     for digest in digests.values():
         digest.attention.sort(key=lambda pair: (pair[1].state.severity, -pair[1].months))
     return [d for d in digests.values() if d.liaison.active and d.liaison.is_staff and not d.is_empty]
@@ -70,7 +76,8 @@ def digest_message(digest: Digest, as_of: date, message_id: str | None = None):
         context = dict(digest=digest, as_of=as_of)
         subject = ngettext("Sister city partnerships needing attention — %(num)d item",
                            "Sister city partnerships needing attention — %(num)d items",
-                           len(digest.attention) + len(digest.expiring) + len(digest.upcoming))
+                           len(digest.attention) + len(digest.expiring) + len(digest.upcoming)
+                           + sum(len(items) for items in digest.governance.values()))
         return build_message(digest.liaison.email, digest.liaison.name, subject,
                              render_template("email/digest.txt", **context),
                              render_template("email/digest.html", **context), language=language,

@@ -41,6 +41,10 @@ class Partnership(StampsActivity, Versioned, Timestamped, db.Model):
     liaison_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     #: overrides the office's default ceremonial threshold when set
     threshold_months: Mapped[int | None]
+    #: years between periodic reviews; None: the office's
+    review_every_years: Mapped[int | None]
+    #: why it ended, when a review's decision ended it
+    ended_reason: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)  #: shared with the partner
     staff_notes: Mapped[str | None] = mapped_column(Text)  #: never shown to guests
     #: archived partnerships leave the lists but keep their history

@@ -20,6 +20,7 @@ from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
 from crm.extensions import db
+from crm.governance.page import partnership_section
 from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.service import partnership_health
 from crm.pagination import paginate
@@ -36,13 +37,15 @@ SECTIONS = (
     ("agreements", _l("Agreements and programs")),
     ("contacts", _l("Contacts and documents")),
     ("outcomes", _l("Outcomes")),
+    ("governance", _l("Plan and review")),
     ("guests", _l("Guests")),
     ("history", _l("History of changes")),
 )
 #: the anchors the page has always had, and the section each is now on (old links and bookmarks keep working)
 ANCHORS = {"timeline": TIMELINE, "log-engagement": TIMELINE, "health": "health", "agreements": "agreements",
            "programs": "agreements", "contacts": "contacts", "organizations": "contacts", "documents": "contacts",
-           "outcomes": "outcomes", "guests": "guests", "history": "history"}
+           "outcomes": "outcomes", "guests": "guests", "history": "history", "plan": "governance",
+           "review": "governance", "commitments": "governance"}
 
 
 def section_url(partnership_id: int, section: str = TIMELINE, **values) -> str:
@@ -105,7 +108,7 @@ def _history(partnership: Partnership, as_of: date) -> dict:
 
 
 LOADERS = {TIMELINE: _timeline, "health": _health, "agreements": _agreements, "contacts": _contacts,
-           "outcomes": _outcomes, "guests": _guests, "history": _history}
+           "outcomes": _outcomes, "governance": partnership_section, "guests": _guests, "history": _history}
 
 
 def detail_page(partnership_id: int, engagement_form: EngagementForm | None = None, section: str = TIMELINE) -> str:

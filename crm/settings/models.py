@@ -45,6 +45,12 @@ class OfficeSettings(Versioned, Timestamped, db.Model):
     activity_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
     #: staff must sign in with a one-time code as well as their password
     require_two_factor: Mapped[bool] = mapped_column(default=False)
+    #: years between a partnership's periodic reviews (each partnership may override it)
+    review_every_years: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: a review falls due this many months before an agreement expires
+    review_before_expiry_months: Mapped[int] = mapped_column(default=6, server_default="6")
+    #: anniversaries are listed on the dashboard and calendar from this many months ahead
+    anniversary_lead_months: Mapped[int] = mapped_column(default=12, server_default="12")
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")

@@ -1,0 +1,7 @@
+"""Demo data for plans (issue 21)."""
+from datetime import date
+
+
+def seed_plans(partnerships_by_geonames: dict, users: dict, today: date) -> None:
+    """Called by seed_demo after the programs; partnerships_by_geonames: geonames id → Partnership;
+    users: Role → the demo User."""

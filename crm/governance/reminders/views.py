@@ -1,0 +1,4 @@
+"""The pages of reminders."""
+from flask import Blueprint
+
+bp = Blueprint("reminders", __name__)
