@@ -23,6 +23,10 @@ class PartnershipForm(Form):
         description=_l("Leave empty to use the office default."),
         validators=[Optional(), NumberRange(min=1, max=120)],
     )
+    review_every_years = IntegerField(
+        _l("Review every N years (blank: office default)"),
+        validators=[Optional(), NumberRange(min=1, max=20)],
+    )
     summary = TextAreaField(_l("Summary (shared with the partner)"), validators=[Optional(), Length(max=5000)],
                             filters=[none_if_empty])
     staff_notes = TextAreaField(_l("Staff notes (never shown to the partner)"),

@@ -15,6 +15,17 @@ class SettingsForm(Form):
         description=_l("A partnership with no substantive engagement for longer than this has gone ceremonial."),
         validators=[InputRequired(), NumberRange(min=1, max=120)],
     )
+    review_every_years = IntegerField(
+        _l("Review every (years)"),
+        description=_l("Each partnership falls due for a periodic review this many years after its last decided "
+                       "review, or after it was established."),
+        validators=[InputRequired(), NumberRange(min=1, max=20)],
+    )
+    review_before_expiry_months = IntegerField(
+        _l("Review before an agreement expires (months)"),
+        description=_l("A review falls due this many months before a signed agreement expires."),
+        validators=[InputRequired(), NumberRange(min=1, max=60)],
+    )
     default_home_city_id = SelectField(_l("Default home city"), coerce=int, validators=[InputRequired()])
     require_two_factor = BooleanField(
         _l("Require two-factor sign-in for staff"),

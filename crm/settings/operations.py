@@ -4,7 +4,8 @@ from crm.settings.forms import SettingsForm
 from crm.settings.models import OfficeSettings
 
 #: what the settings form changes (not the version: that is SQLAlchemy's to change)
-SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor"]
+SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor",
+                   "review_every_years", "review_before_expiry_months"]
 
 
 def apply_form(settings: OfficeSettings, form: SettingsForm) -> OfficeSettings:
