@@ -1,6 +1,6 @@
 """Logging and changing engagements. They flush; the request commits."""
 from crm.auth.models import User
-from crm.engagements.forms import EngagementForm
+from crm.engagements.forms import EngagementForm, apply_cost
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.forms import fill
@@ -11,6 +11,7 @@ def apply_form(engagement: Engagement, form: EngagementForm) -> Engagement:
     fill(engagement, form, "kind", "occurred_on", "title", "notes", "visibility", "initiated_by")
     engagement.substantive = form.substantive.data == "yes"
     engagement.pillar = form.pillar.data or None
+    apply_cost(engagement, form)
     db.session.add(engagement)
     db.session.flush()
     return engagement

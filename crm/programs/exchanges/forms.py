@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from crm.engagements.forms import CostMixin
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.programs.exchanges.models import ExchangeDirection, ExchangeKind
@@ -11,7 +12,7 @@ from crm.programs.missions.queries import organization_choices
 from crm.versioning import VersionField
 
 
-class ExchangeForm(DateRangeMixin, Form):
+class ExchangeForm(DateRangeMixin, CostMixin, Form):
     version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     exchange_kind = SelectField(_l("Kind of exchange"), choices=enum_choices(ExchangeKind),

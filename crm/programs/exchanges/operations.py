@@ -1,4 +1,5 @@
 """Changes to exchanges. They flush; the request commits."""
+from crm.engagements.forms import apply_cost
 from crm.engagements.models import Pillar
 from crm.extensions import db
 from crm.forms import fill
@@ -11,6 +12,7 @@ def apply_form(exchange: Exchange, form: ExchangeForm) -> None:
     fill(exchange, form, "title", "exchange_kind", "direction", "starts_on", "ends_on", "participants",
          "host_organization_id", "visibility", "notes")
     exchange.substantive = True
+    apply_cost(exchange, form)
     exchange.pillar = Pillar.EDUCATION if form.exchange_kind.data in ("student", "youth", "academic") else (
         Pillar.CULTURE if form.exchange_kind.data in ("cultural", "sports") else Pillar.GOVERNMENT)
     exchange.initiated_by = Side.PARTNER if form.direction.data == ExchangeDirection.INCOMING.value else Side.HOME

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from crm.cities.fields import CityField
 from crm.clock import office_today
+from crm.engagements.forms import CostMixin
 from crm.engagements.models import Visibility
 from crm.extensions import db
 from crm.forms import Form, enum_choices, none_if_empty, options, strip_filter
@@ -29,7 +30,7 @@ class DateRangeMixin:
             raise ValidationError(_l("The end cannot be before the start."))
 
 
-class MissionForm(DateRangeMixin, Form):
+class MissionForm(DateRangeMixin, CostMixin, Form):
     version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     direction = SelectField(_l("Direction"), choices=enum_choices(MissionDirection), validators=[InputRequired()])

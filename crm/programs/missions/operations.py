@@ -1,6 +1,7 @@
 """Changes to trade missions. They flush; the request commits."""
 from sqlalchemy.orm import joinedload
 
+from crm.engagements.forms import apply_cost
 from crm.engagements.models import Pillar
 from crm.extensions import db
 from crm.forms import fill
@@ -18,6 +19,7 @@ def apply_form(mission: TradeMission, form: MissionForm) -> TradeMission:
     mission.destination = form.destination.data or (partnership.partner_city if outbound else partnership.home_city)
     mission.sectors = ", ".join(s.strip() for s in (form.sectors.data or "").split(",") if s.strip()) or None
     mission.substantive = True  # a mission always counts
+    apply_cost(mission, form)
     mission.pillar = mission.pillar or Pillar.BUSINESS
     mission.initiated_by = Side.HOME if outbound else Side.PARTNER
     db.session.add(mission)

@@ -4,6 +4,7 @@ from wtforms import DateField, DecimalField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.clock import office_today
+from crm.engagements.forms import CostMixin
 from crm.engagements.models import Visibility
 from crm.forms import Form, enum_choices, none_if_empty, strip_filter
 from crm.money import from_minor
@@ -13,7 +14,7 @@ from crm.programs.projects.models import ProjectStatus, ProjectTheme
 from crm.versioning import VersionField
 
 
-class ProjectForm(DateRangeMixin, MoneyMixin, Form):
+class ProjectForm(DateRangeMixin, MoneyMixin, CostMixin, Form):
     version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     theme = SelectField(_l("Theme"), choices=enum_choices(ProjectTheme), validators=[InputRequired()])

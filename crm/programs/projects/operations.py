@@ -2,6 +2,7 @@
 from datetime import date
 
 from crm.auth.models import User
+from crm.engagements.forms import apply_cost
 from crm.engagements.models import Engagement, EngagementKind, Pillar
 from crm.extensions import db
 from crm.forms import fill
@@ -20,6 +21,7 @@ def apply_form(project: JointProject, form: ProjectForm) -> JointProject:
     fill(project, form, "title", "theme", "status", "starts_on", "ends_on", "visibility", "notes")
     project.budget_minor = form.amount_minor
     project.budget_currency = form.currency.data or None
+    apply_cost(project, form)
     project.substantive = True
     project.pillar = PILLAR_OF_THEME[ProjectTheme(form.theme.data)]
     db.session.add(project)
