@@ -107,6 +107,11 @@ FIELD_LABELS = {
     "api_tokens": {"user_id": pgettext("audit column", "Account"), "name": _l("Name"),
                    "token_hash": pgettext("audit column", "Secret"), "revoked_at": _l("Revoked")},
     "staff_invitations": {**_INVITATION, "role": _l("Role")},
+    "commitments": {"partnership_id": _l("Partnership"), "engagement_id": _l("Made at"), "side": _l("Who promised"),
+                    "description": _l("What was promised"), "owner_id": _l("Owner"),
+                    "owner_name": _l("Owner on the partner side"), "due_on": _l("Due on"), "status": _l("Status"),
+                    "done_on": pgettext("audit column", "Done on"), "done_by_id": pgettext("audit column", "Done by"),
+                    "visibility": _VISIBILITY, "created_by_id": pgettext("audit column", "Recorded by")},
 }
 
 #: columns the sentences leave out (bookkeeping); the raw details still show them
