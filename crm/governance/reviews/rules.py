@@ -1,0 +1,95 @@
+"""When a partnership's review falls due, as a plain function of its facts, the office's settings and a date.
+
+A review is due, whichever comes first:
+- every N years (the partnership's own interval, else the office's), counted from the last decided review's
+  date, else from the day the partnership was established (else recorded);
+- some months (the office's setting) before a signed agreement expires, unless a review was decided since
+  that date;
+- when the partnership has gone ceremonial (the health rule), from the day it crossed its threshold, unless a
+  review was decided since.
+Suspended, ended, proposed and archived partnerships are not reviewed. "Review due" on the dashboard and in
+the digest means: due within the next 30 days or overdue, and no review open.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import format_date, gettext, ngettext
+
+from crm.enums import PartnershipStatus, ReviewReason
+from crm.health.rules import add_months
+
+#: a review is shown as due from this many days before its date
+DUE_SOON_DAYS = 30
+REVIEWED = frozenset({PartnershipStatus.ACTIVE})
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the rule needs to know about one partnership."""
+
+    partnership_id: int
+    status: PartnershipStatus
+    started_on: date  #: established on, else the day it was recorded
+    archived: bool = False
+    every_years: int | None = None  #: the partnership's own interval; None: the office's
+    last_decided_on: date | None = None  #: the latest decided review's date
+    expiries: tuple[date, ...] = field(default=())  #: expiry dates of its signed agreements
+    ceremonial_since: date | None = None  #: the day it went ceremonial, when it is ceremonial now
+    open_review: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    partnership_id: int
+    due_on: date
+    reason: ReviewReason
+    every_years: int  #: the interval that applied
+    expires_on: date | None = None  #: the agreement's expiry, for an expiry review
+
+    def overdue(self, as_of: date) -> bool:
+        return self.due_on < as_of
+
+    def words(self, as_of: date) -> str:
+        return due_words(self, as_of)
+
+
+def next_review(facts: ReviewFacts, every_years: int, before_expiry_months: int) -> ReviewDue | None:
+    """The earliest date a review of the partnership falls due and why; None when it is not reviewed."""
+    if facts.archived or facts.status not in REVIEWED:
+        return None
+    years = facts.every_years or every_years
+    start = facts.last_decided_on or facts.started_on
+    candidates = [ReviewDue(facts.partnership_id, add_months(start, 12 * years), ReviewReason.PERIODIC, years)]
+    for expires_on in sorted(facts.expiries):
+        due_on = add_months(expires_on, -before_expiry_months)
+        if facts.last_decided_on is None or facts.last_decided_on < due_on:
+            candidates.append(ReviewDue(facts.partnership_id, due_on, ReviewReason.EXPIRY, years, expires_on))
+            break
+    since = facts.ceremonial_since
+    if since is not None and (facts.last_decided_on is None or facts.last_decided_on < since):
+        candidates.append(ReviewDue(facts.partnership_id, since, ReviewReason.CEREMONIAL, years))
+    # earliest first; on the same day the more pressing reason (ceremonial, then expiry) names it
+    order = {ReviewReason.CEREMONIAL: 0, ReviewReason.EXPIRY: 1, ReviewReason.PERIODIC: 2}
+    return min(candidates, key=lambda due: (due.due_on, order[due.reason]))
+
+
+def is_due(due: ReviewDue | None, open_review: bool, as_of: date) -> bool:
+    """Shown as "review due": due within DUE_SOON_DAYS or overdue, and no review open."""
+    return due is not None and not open_review and due.due_on <= as_of + timedelta(days=DUE_SOON_DAYS)
+
+
+def due_words(due: ReviewDue, as_of: date) -> str:
+    """"Periodic review (every 3 years) due on 1 March 2027." and so on, in the reader's language."""
+    day = format_date(due.due_on, "long")
+    if due.reason == ReviewReason.EXPIRY:
+        text = gettext("The agreement expires on %(expiry)s: a review is due on %(date)s.",
+                       expiry=format_date(due.expires_on, "long"), date=day)
+    elif due.reason == ReviewReason.CEREMONIAL:
+        text = gettext("The partnership went ceremonial on %(date)s: a review is due.", date=day)
+    else:
+        text = ngettext("Periodic review (every %(num)d year) due on %(date)s.",
+                        "Periodic review (every %(num)d years) due on %(date)s.", due.every_years, date=day)
+    if due.overdue(as_of):
+        days = (as_of - due.due_on).days
+        text += " " + ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", days)
+    return text
