@@ -176,7 +176,8 @@ def test_each_liaison_is_due_at_their_own_morning_and_the_purge_at_the_offices_n
     # Wednesday 2 December 2026, 23:00 UTC: 08:00 Thursday in Tokyo, 18:00 Wednesday in Lima
     assert keys(at("2026-12-02", 23)) == sorted([f"digest:2026-12-03:{tokyo.id}", f"digest:2026-12-02:{lima.id}",
                                                  f"partner-digest:2026-12-02:{lima.id}", "purge:2026-12-02",
-                                                 "old-exports:2026-12-02", "old-jobs:2026-12-02"])
+                                                 "old-exports:2026-12-02", "old-jobs:2026-12-02",
+                                                 "reminders:2026-12-02"])
     # 21:00 UTC: 06:00 in Tokyo, before the morning
     assert f"digest:2026-12-03:{tokyo.id}" not in keys(at("2026-12-02", 21))
     # Saturday 5 December: no attention digest at the weekend; partners' news every day
@@ -191,12 +192,12 @@ def test_each_run_is_one_job_however_often_it_is_asked_for_and_missed_days_run_o
     thursday = at("2026-12-03", 23)
     first = keep_schedule(thursday)
     assert keep_schedule(thursday) == [] and keep_schedule(thursday + timedelta(hours=1)) == []
-    assert len(first) == 6
+    assert len(first) == 7
     # every host down from Friday to Monday evening: Monday's runs, once; not Friday's, Saturday's or Sunday's
     monday = keep_schedule(at("2026-12-07", 23))
     keys = set(session.scalars(select(Job.key).where(Job.id.in_(monday))))
-    assert all("2026-12-07" in key or "2026-12-08" in key for key in keys) and len(keys) == 6
-    assert session.scalar(select(func.count()).select_from(Job)) == 12
+    assert all("2026-12-07" in key or "2026-12-08" in key for key in keys) and len(keys) == 7
+    assert session.scalar(select(func.count()).select_from(Job)) == 14
 
 
 def test_two_schedulers_at_once_make_one_job_per_run(app, app_ctx, monkeypatch):

@@ -15,6 +15,7 @@ from crm.calendar import upcoming
 from crm.cities.models import City
 from crm.clock import utcnow
 from crm.extensions import db
+from crm.governance.reminders.anniversaries import anniversaries_between
 from crm.i18n import LANGUAGES
 from crm.partnerships.models import Partnership
 from crm.programs.missions.models import ItineraryItem, TradeMission
@@ -109,6 +110,12 @@ def build_feed(user: User, partnership_ids: Select, today: date, *, link: Partne
             item = event(f"agreement-expiry-{agreement.id}", _("Agreement expires: %(title)s", title=agreement.title),
                          agreement.partnership, agreement.kind.label)
             all_day(item, agreement.expires_on, agreement.expires_on)
+
+        if staff:  # jubilees are the office's planning, not shown to guests
+            for jubilee in anniversaries_between(partnership_ids, first, last):
+                item = event(f"jubilee-{jubilee.key}-{jubilee.years}", str(upcoming.jubilee_title(jubilee)),
+                             jubilee.partnership, _("Jubilee"))
+                all_day(item, jubilee.on, jubilee.on)
 
     # Itinerary items of a long mission may lie outside the window; a year's
     # margin keeps their VTIMEZONE rules valid.

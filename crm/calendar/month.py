@@ -17,12 +17,15 @@ from crm.calendar.queries import agreements_signed_in_month, planned_engagements
 from crm.calendar.upcoming import (
     ANNIVERSARY,
     ENGAGEMENT,
+    JUBILEE,
     KIND_ORDER,
     UpcomingEvent,
+    jubilee_title,
     partner_city_fields,
     upcoming_events,
 )
 from crm.extensions import db
+from crm.governance.reminders.anniversaries import anniversaries_between
 from crm.partnerships.models import Partnership
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -66,7 +69,8 @@ def month_events(partnership_ids: Select, first: date, today: date, *, include_s
 
     `today` is the office's date: only engagements after it are planned. `kind` keeps one kind only."""
     last = last_day(first)
-    events = [] if kind in (ENGAGEMENT, ANNIVERSARY) else upcoming_events(
+    # An agreement's jubilee is already its signing's anniversary below: only partnerships' are added.
+    events = [] if kind in (ENGAGEMENT, ANNIVERSARY, JUBILEE) else upcoming_events(
         partnership_ids, first, last.day, include_staff_only=include_staff_only)
     if kind:
         events = [event for event in events if event.kind == kind]
@@ -83,14 +87,18 @@ def month_events(partnership_ids: Select, first: date, today: date, *, include_s
                                  agreement.partnership, agreement.id,
                                  detail=ngettext("%(num)d year since it was signed",
                                                  "%(num)d years since it was signed", years)))
-    events.sort(key=lambda e: (e.listed_on, KIND_ORDER[e.kind], e.title.casefold(), e.record_id))
+    if kind in (None, JUBILEE) and include_staff_only:
+        for jubilee in anniversaries_between(partnership_ids, first, last, agreements=False):
+            events.append(_event(jubilee.on, JUBILEE, jubilee_title(jubilee), jubilee.partnership,
+                                 jubilee.subject_id))
+    events.sort(key=lambda e: (e.listed_on, KIND_ORDER[e.kind], str(e.title).casefold(), e.record_id))
     return events
 
 
 def _event(on: date, kind: str, title: str, partnership: Partnership, record_id: int, *,
            detail: str | None = None) -> UpcomingEvent:
     return UpcomingEvent(date=on, end_date=on, kind=kind, title=title, record_id=record_id, listed_on=on,
-                         detail=detail, page_id=partnership.id if kind == ENGAGEMENT else None,
+                         detail=detail, page_id=partnership.id if kind in (ENGAGEMENT, JUBILEE) else None,
                          **partner_city_fields(partnership))
 
 

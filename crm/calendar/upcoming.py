@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from crm.agreements.models import Agreement, AgreementStatus
 from crm.engagements.models import Visibility
 from crm.extensions import db
+from crm.governance.reminders.anniversaries import anniversaries_between
 from crm.partnerships.models import Partnership
 from crm.programs.exchanges.models import Exchange
 from crm.programs.missions.models import TradeMission
@@ -26,15 +28,19 @@ AGREEMENT_EXPIRY = "agreement_expiry"
 #: the month calendar's own kinds: a planned engagement (a future-dated timeline entry), a signing's anniversary
 ENGAGEMENT = "engagement"
 ANNIVERSARY = "anniversary"
+#: a partnership's or a signed agreement's 5th, 10th, … 60th year (crm.governance.reminders.anniversaries); staff only
+JUBILEE = "jubilee"
 #: the page each kind of event links to, and its id argument
 PAGES = {MISSION: ("missions.detail", "mission_id"), EXCHANGE: ("exchanges.detail", "exchange_id"),
          MILESTONE: ("projects.detail", "project_id"), AGREEMENT_EXPIRY: ("agreements.detail", "agreement_id"),
-         ENGAGEMENT: ("partnerships.detail", "partnership_id"), ANNIVERSARY: ("agreements.detail", "agreement_id")}
+         ENGAGEMENT: ("partnerships.detail", "partnership_id"), ANNIVERSARY: ("agreements.detail", "agreement_id"),
+         JUBILEE: ("partnerships.detail", "partnership_id")}
 KIND_LABELS = {MISSION: _l("Trade mission"), EXCHANGE: _l("Exchange"), MILESTONE: _l("Milestone due"),
                AGREEMENT_EXPIRY: _l("Agreement expires"), ENGAGEMENT: _l("Planned engagement"),
-               ANNIVERSARY: _l("Anniversary of signing")}
+               ANNIVERSARY: _l("Anniversary of signing"),
+               JUBILEE: _l("Jubilee")}
 #: on one day, what happens in the order people plan around it
-KIND_ORDER = {ANNIVERSARY: 0, MISSION: 1, EXCHANGE: 2, ENGAGEMENT: 3, MILESTONE: 4, AGREEMENT_EXPIRY: 5}
+KIND_ORDER = {JUBILEE: -1, ANNIVERSARY: 0, MISSION: 1, EXCHANGE: 2, ENGAGEMENT: 3, MILESTONE: 4, AGREEMENT_EXPIRY: 5}
 
 
 @dataclass(frozen=True)
@@ -142,10 +148,11 @@ def expiring_agreements_between(partnership_ids: Select, first: date, last: date
 
 
 def upcoming_events(partnership_ids: Select, start: date, days: int = 90, *,
-                    include_staff_only: bool = False) -> list[UpcomingEvent]:
+                    include_staff_only: bool = False, jubilees: bool = False) -> list[UpcomingEvent]:
     """Everything from `start` for `days` days, sorted by the day it is listed under.
 
-    Staff-only engagements are left out unless the caller says the reader is staff.
+    Staff-only engagements are left out unless the caller says the reader is staff. Jubilees (two queries
+    more) are added for staff when the caller asks for them.
     """
     last = start + timedelta(days=days - 1)
     session = db.session
@@ -171,6 +178,19 @@ def upcoming_events(partnership_ids: Select, start: date, days: int = 90, *,
     for agreement in session.scalars(expiring_agreements_between(partnership_ids, start, last)):
         add(agreement.expires_on, agreement.expires_on, AGREEMENT_EXPIRY, agreement.title, agreement.partnership,
             agreement.id)
+    if include_staff_only and jubilees:
+        for jubilee in anniversaries_between(partnership_ids, start, last):
+            add(jubilee.on, jubilee.on, JUBILEE, jubilee_title(jubilee), jubilee.partnership, jubilee.subject_id,
+                page_id=jubilee.partnership.id)
 
-    events.sort(key=lambda e: (e.listed_on, KIND_ORDER[e.kind], e.title.casefold(), e.record_id))
+    events.sort(key=lambda e: (e.listed_on, KIND_ORDER[e.kind], str(e.title).casefold(), e.record_id))
     return events
+
+
+def jubilee_title(jubilee):
+    """"40 years of partnership", "10 years since “Friendship agreement” was signed": in the reader's language
+    when shown (the digest collects before it knows its liaison's)."""
+    if jubilee.agreement is None:
+        return lazy_ngettext("%(num)d year of partnership", "%(num)d years of partnership", jubilee.years)
+    return lazy_ngettext("%(num)d year since “%(title)s” was signed", "%(num)d years since “%(title)s” was signed",
+                         jubilee.years, title=jubilee.agreement.title)

@@ -50,7 +50,8 @@ def by_month(events: list[UpcomingEvent]) -> list[tuple[str, Days]]:
 @allow(STAFF)
 def upcoming():
     today = office_today()
-    events = upcoming_events(visible_partnership_ids(), today, UPCOMING_DAYS, include_staff_only=current_user.is_staff)
+    events = upcoming_events(visible_partnership_ids(), today, UPCOMING_DAYS, include_staff_only=current_user.is_staff,
+                             jubilees=True)
     new_feed_url = session.pop(NEW_FEED_URL, None)
     response = Response(render_template(
         "calendar/upcoming.html", months=by_month(events), today=today, days=UPCOMING_DAYS,

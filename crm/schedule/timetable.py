@@ -9,7 +9,9 @@ for, never the days missed.
   finished more than 30 days ago: daily, from 03:00 at the office;
 - each liaison's digest (partnerships needing attention, agreements expiring, events coming), in their
   language, from DIGEST_HOUR of their own morning (their time zone, else the office's), Monday to Friday;
-- each liaison's daily digest of what partners did, for those who chose it, from the same hour, every day.
+- each liaison's daily digest of what partners did, for those who chose it, from the same hour, every day;
+- the reminders due that day (agreement expiries, anniversaries, reviews, commitments, milestones), from
+  REMINDERS_HOUR at the office, every day.
 """
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +34,8 @@ DIGEST = "crm.health.digest:send_digest_job"
 PARTNER_DIGEST = "crm.dashboard.partner_mail:send_partner_digest_job"
 OLD_EXPORTS = "crm.exports.background:remove_old_exports"
 OLD_JOBS = "crm.jobs.queue:prune_finished"
+REMINDERS_HOUR = 7
+REMINDERS = "crm.governance.reminders.sending:send_reminders_job"
 
 
 def local_now(zone: str | None, now: datetime) -> datetime:
@@ -49,6 +53,8 @@ def due_work(now: datetime) -> list[tuple[str, str, dict]]:
         work.append((f"purge:{today.isoformat()}", PURGE, {}))
         work.append((f"old-exports:{today.isoformat()}", OLD_EXPORTS, {}))
         work.append((f"old-jobs:{today.isoformat()}", OLD_JOBS, {}))
+    if office.hour >= REMINDERS_HOUR:
+        work.append((f"reminders:{today.isoformat()}", REMINDERS, {"as_of": today.isoformat()}))
     hour = int(current_app.config.get("DIGEST_HOUR", 7))
     liaisons = db.session.execute(
         select(User.id, User.timezone, User.partner_news_mail).where(
