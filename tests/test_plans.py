@@ -3,12 +3,12 @@ from datetime import date
 
 import pytest
 
+from crm.enums import Pillar
 from crm.governance.models import ObjectiveLink, PlanObjective, RelationshipPlan
 from crm.governance.plans import rules
 from crm.governance.plans.rules import ProgressState, objective_progress
-from crm.enums import Pillar
 
-PLAN = dict(starts_on=date(2026, 1, 1), ends_on=date(2030, 12, 31))
+PLAN = {"starts_on": date(2026, 1, 1), "ends_on": date(2030, 12, 31)}
 
 
 def progress(target=2, per_years=1, dates=(), today=date(2026, 11, 25), **plan):

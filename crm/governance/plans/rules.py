@@ -107,8 +107,8 @@ def objective_progress(*, starts_on: date, ends_on: date, target_count: int, per
     total = plan_total(target_count, per_years, starts_on, ends_on)
     over_the_plan = per_years is None
     ended = today > ends_on
-    fields = dict(done=done, total=total, starts_on=starts_on, ends_on=ends_on, over_the_plan=over_the_plan,
-                  ended=ended)
+    fields = {"done": done, "total": total, "starts_on": starts_on, "ends_on": ends_on,
+              "over_the_plan": over_the_plan, "ended": ended}
     if today < starts_on:
         return Progress(state=ProgressState.NOT_STARTED, expected=0, **fields)
     if over_the_plan:
