@@ -1,6 +1,7 @@
 """What an agreement's page shows beside the agreement: its lifecycle moves, whether its terms are still open, and
 the forms of its moves and signatories (blank unless the signatory form comes back invalid from its POST)."""
 from crm.agreements import lifecycle
+from crm.agreements.negotiation import negotiation_state
 from crm.agreements.forms import MoveForm, SignatoryForm
 from crm.agreements.models import Agreement
 from crm.clock import office_today
@@ -13,4 +14,5 @@ def agreement_page(agreement: Agreement, signatory_form: SignatoryForm | None = 
         "signatory_form": signatory_form or SignatoryForm(formdata=None),
         "can_edit_terms": lifecycle.can_edit_terms(agreement.status), "today": today,
         "expiring": lifecycle.is_expiring(agreement.status, agreement.expires_on, today),
+        "negotiation": negotiation_state(agreement),  # its card: templates/negotiation/_agreement.html
     }
