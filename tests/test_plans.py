@@ -108,3 +108,129 @@ def test_plan_progress_reads_the_current_plan_in_three_queries(app_ctx, make, se
     assert data["objectives"][0]["state"] == "on_track"
     assert plan_progress(partnership.id, date(2031, 6, 1)) is None
     assert plan_progress(partnership.id, date(2025, 6, 1)).objectives[0].progress.state == ProgressState.NOT_STARTED
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+def plan_data(**overrides):
+    return {"title": "Plan 2026–2030", "starts_on": "2026-01-01", "ends_on": "2030-12-31",
+            "summary": "Youth and water", **overrides}
+
+
+def test_staff_make_a_plan_with_objectives_and_tie_engagements(client, login, make, session):
+    owner = login("coordinator")
+    partnership = make.partnership()
+    response = client.post(f"/partnerships/{partnership.id}/plans/new", data=plan_data())
+    assert response.status_code == 302
+    plan = session.query(RelationshipPlan).one()
+    assert (plan.partnership_id, plan.starts_on, plan.ends_on) == (partnership.id, date(2026, 1, 1),
+                                                                   date(2030, 12, 31))
+    response = client.post(f"/plans/{plan.id}/objectives", data={
+        "pillar": "education", "description": "2 student exchanges a year", "target_count": "2", "per_years": "1",
+        "owner_id": str(owner.id), "position": "1"})
+    assert response.status_code == 302
+    client.post(f"/plans/{plan.id}/objectives", data={
+        "pillar": "government", "description": "A joint project in water management", "target_count": "1",
+        "per_years": "0", "owner_id": "0", "position": "2"})
+    first, second = session.query(PlanObjective).order_by(PlanObjective.position).all()
+    assert (first.per_years, first.owner_id, second.per_years, second.owner_id) == (1, owner.id, None, None)
+    exchange = make.engagement(partnership, title="Student exchange spring", occurred_on=date(2026, 4, 1))
+    page = client.get(f"/plans/objectives/{first.id}").text
+    assert "Student exchange spring" in page
+    assert client.post(f"/plans/objectives/{first.id}/ties", data={"engagement_id": str(exchange.id),
+                                                                    "outcome_id": "0"}).status_code == 302
+    assert session.query(ObjectiveLink).one().engagement_id == exchange.id
+    detail = client.get(f"/plans/{plan.id}").text
+    assert "1 of 1 expected by now (10 by December 31, 2030)." in detail
+    assert "2 of 2 objectives on track" in detail
+    section = client.get(f"/partnerships/{partnership.id}?section=governance").text
+    assert "Plan 2026–2030" in section and "2 student exchanges a year" in section and owner.name in section
+    # untie, then delete the objective and the plan
+    link = session.query(ObjectiveLink).one()
+    assert client.post(f"/plans/ties/{link.id}/delete").status_code == 302
+    assert session.query(ObjectiveLink).count() == 0
+    assert client.post(f"/plans/objectives/{second.id}/delete").status_code == 302
+    assert client.post(f"/plans/{plan.id}/delete").status_code == 302
+    assert session.query(RelationshipPlan).count() == session.query(PlanObjective).count() == 0
+
+
+def test_overlapping_plans_are_refused_with_a_clear_message(client, login, make, session):
+    login("coordinator")
+    partnership = make.partnership()
+    make_plan(make, session, partnership)
+    response = client.post(f"/partnerships/{partnership.id}/plans/new",
+                           data=plan_data(title="Second", starts_on="2030-06-01", ends_on="2034-12-31"))
+    assert response.status_code == 200
+    assert "overlaps the plan “Plan 2026–2030”" in response.text and "one plan at a time" in response.text
+    assert "Second" in response.text  # what was typed is kept
+    assert session.query(RelationshipPlan).count() == 1
+    assert client.post(f"/partnerships/{partnership.id}/plans/new",
+                       data=plan_data(title="Next", starts_on="2031-01-01", ends_on="2035-12-31")).status_code == 302
+    # another partnership's plan is no obstacle, and editing a plan does not collide with itself
+    assert client.post(f"/partnerships/{make.partnership().id}/plans/new", data=plan_data()).status_code == 302
+    plan = session.query(RelationshipPlan).filter_by(partnership_id=partnership.id, title="Plan 2026–2030").one()
+    assert client.post(f"/plans/{plan.id}/edit", data=plan_data(version=plan.version,
+                                                                ends_on="2029-12-31")).status_code == 302
+
+
+def test_a_bad_objective_keeps_what_was_typed(client, login, make, session):
+    login("coordinator")
+    plan = make_plan(make, session, make.partnership())
+    response = client.post(f"/plans/{plan.id}/objectives", data={
+        "pillar": "education", "description": "Three choirs", "target_count": "0", "per_years": "1"})
+    assert response.status_code == 422
+    assert "Three choirs" in response.text
+
+
+def test_a_record_of_another_partnership_cannot_be_tied(client, login, make, session):
+    login("coordinator")
+    partnership = make.partnership()
+    plan = make_plan(make, session, partnership)
+    elsewhere = make.engagement(make.partnership(), title="Elsewhere")
+    response = client.post(f"/plans/objectives/{plan.objectives[0].id}/ties",
+                           data={"engagement_id": str(elsewhere.id), "outcome_id": "0"})
+    assert response.status_code == 422
+    assert session.query(ObjectiveLink).count() == 0
+
+
+def test_guests_and_viewers(client, login, make, session):
+    from crm.guests.models import GuestAccess
+
+    partnership = make.partnership()
+    plan = make_plan(make, session, partnership)
+    guest = make.user("guest")
+    session.add(GuestAccess(user=guest, partnership=partnership, contact=make.contact(partnership)))
+    session.commit()
+    login(guest)
+    for url in (f"/plans/{plan.id}", f"/plans/objectives/{plan.objectives[0].id}", "/plans/"):
+        assert client.get(url).status_code == 404
+    login("viewer")
+    page = client.get(f"/plans/{plan.id}").text
+    assert "2 student exchanges a year" in page and "Add an objective" not in page
+    assert client.post(f"/plans/{plan.id}/objectives", data={}).status_code == 403
+
+
+def test_portfolio_of_plans_reads_a_fixed_number_of_queries(client, login, make, session, count_queries):
+    login("viewer")
+    counts = []
+    for n in range(2):
+        partnership = make.partnership()
+        plan = make_plan(make, session, partnership, owner=make.user(), title=f"Plan {n}")
+        tie(session, plan.objectives[0], make.engagement(partnership, occurred_on=date(2026, 2, 1)))
+        with count_queries() as counted:
+            page = client.get("/plans/").text
+        counts.append(counted.count)
+        with count_queries() as counted:
+            client.get(f"/partnerships/{partnership.id}?section=governance")
+        counts.append(counted.count)
+    assert "Plan 0" in page and "Plan 1" in page
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
+    behind = client.get("/plans/?state=behind").text
+    assert "A joint project in water management" not in behind  # not past half yet: on track
+
+
+def test_section_without_a_plan_invites_one(client, login, make):
+    login("coordinator")
+    partnership = make.partnership()
+    page = client.get(f"/partnerships/{partnership.id}?section=governance").text
+    assert "No current plan." in page and f"/partnerships/{partnership.id}/plans/new" in page
