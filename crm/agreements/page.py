@@ -1,9 +1,9 @@
 """What an agreement's page shows beside the agreement: its lifecycle moves, whether its terms are still open, and
 the forms of its moves and signatories (blank unless the signatory form comes back invalid from its POST)."""
 from crm.agreements import lifecycle
-from crm.agreements.negotiation import negotiation_state
 from crm.agreements.forms import MoveForm, SignatoryForm
 from crm.agreements.models import Agreement
+from crm.agreements.negotiation import negotiation_state
 from crm.clock import office_today
 
 
