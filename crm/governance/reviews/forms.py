@@ -41,9 +41,14 @@ class DecisionForm(Form):
         if field.data and field.data > office_today():
             raise ValidationError(_l("A decision cannot be dated in the future."))
 
-    def validate_decision_notes(self, field):
-        if self.decision.data == Recommendation.END and not field.data:
-            raise ValidationError(_l("Say why the partnership ends: it is kept as its reason."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # not an inline validator: Optional() stops the notes' chain when they are empty
+        if self.decision.data == Recommendation.END and not self.decision_notes.data:
+            self.decision_notes.errors = [*self.decision_notes.errors,
+                                          _l("Say why the partnership ends: it is kept as its reason.")]
+            return False
+        return valid
 
 
 class ReviewFilterForm(FilterForm):
