@@ -405,3 +405,25 @@ def test_ready_to_sign_marked_twice_at_once_is_marked_once(app, committed):  # n
     with Session(engine) as check:
         stored = check.get(Agreement, agreement.id)
         assert stored.ready_to_sign_at is not None and stored.ready_marked_by_id in {e.id for e in editors}
+
+
+def test_the_demo_has_kyotos_proposal_open_on_an_agreement_in_negotiation(app, make, session):
+    from crm.demo.negotiation import seed_negotiation
+    from crm.roles import Role
+
+    make.home_city()
+    kyoto = make.partnership(partner=make.city("Kyoto", "京都市", country_code="JP"))
+    contact = make.contact(kyoto, name="山田 花子", language="ja")
+    guest = make.user("guest", email="guest.kyoto@demo.example")
+    session.add(GuestAccess(user=guest, partnership=kyoto, contact=contact))
+    session.commit()
+    with app.test_request_context():
+        seed_negotiation({1857910: db.session.get(type(kyoto), kyoto.id)},
+                         {Role.COORDINATOR: db.session.get(type(guest), make.user("coordinator").id)},
+                         datetime(2026, 11, 25).date())
+        agreement = db.session.scalar(select(Agreement).where(Agreement.partnership_id == kyoto.id))
+        state = negotiation.negotiation_state(agreement)
+        assert agreement.status == AgreementStatus.IN_NEGOTIATION and agreement.languages == ["ja", "en"]
+        assert [p.proposed_by_id for p in state["open_proposals"]] == [guest.id]
+        assert state["home"].state == "approved" and state["partner"].state == "waiting"
+        db.session.rollback()
