@@ -234,3 +234,21 @@ def test_section_without_a_plan_invites_one(client, login, make):
     partnership = make.partnership()
     page = client.get(f"/partnerships/{partnership.id}?section=governance").text
     assert "No current plan." in page and f"/partnerships/{partnership.id}/plans/new" in page
+
+
+def test_health_summary_portfolio_and_profile_show_the_plan(app, client, login, make, session):
+    login("viewer")
+    partnership = make.partnership()
+    plan = make_plan(make, session, partnership, owner=make.user(name="Aiko Tanaka"))
+    tie(session, plan.objectives[0], make.engagement(partnership, occurred_on=date(2026, 2, 1)))
+    health = client.get(f"/partnerships/{partnership.id}?section=health").text
+    assert "Plan 2026–2030: 2 of 2 objectives on track" in health and f"/plans/{plan.id}" in health
+    portfolio = client.get("/portfolio").text
+    assert "2 objectives on track" in portfolio and "0 objectives behind" in portfolio
+    assert "/plans/?state=behind" in portfolio
+    from crm.documents.profile import profile_html
+
+    with app.test_request_context():
+        html = profile_html(partnership, "en")
+    assert "Relationship plan" in html and "2 student exchanges a year" in html and "Aiko Tanaka" in html
+    assert "1 of 1 expected by now" in html

@@ -18,6 +18,7 @@ from crm.dashboard.queries import (
     with_cities,
 )
 from crm.governance.page import dashboard_section
+from crm.governance.plans.section import portfolio_counts as plan_counts
 from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
@@ -27,6 +28,7 @@ from crm.health.snapshot import portfolio_snapshot
 from crm.maps.queries import partner_cities
 from crm.maps.service import HOMES_LIMIT, dashboard_map_ids, portfolio_map
 from crm.partnerships.models import PartnershipStatus
+from crm.partnerships.queries import visible_partnership_ids
 from crm.programs.outcomes import outcome_totals
 from crm.settings.service import MANY_HOME_CITIES, home_city_rows
 
@@ -112,4 +114,5 @@ def partner_news_mail():
 @bp.get("/portfolio")
 @allow(STAFF)
 def portfolio():
-    return render_template("dashboard/portfolio.html", totals=outcome_totals())
+    return render_template("dashboard/portfolio.html", totals=outcome_totals(),
+                           plans=plan_counts(visible_partnership_ids(), office_today()))

@@ -21,6 +21,11 @@ def partnership_section(partnership: Partnership, as_of: date) -> dict:
     return context
 
 
+def health_summary(partnership: Partnership, as_of: date) -> dict:
+    """What governance adds to the partnership's health summary ("Health" section): the current plan's line."""
+    return {"plan_health": plans.health_line(partnership.id, as_of)}
+
+
 def dashboard_section(partnership_ids, as_of: date) -> dict:
     context = {}
     for capability in CAPABILITIES.values():

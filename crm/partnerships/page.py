@@ -20,7 +20,7 @@ from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
 from crm.extensions import db
-from crm.governance.page import partnership_section
+from crm.governance.page import health_summary, partnership_section
 from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.service import partnership_health
 from crm.pagination import paginate
@@ -68,7 +68,8 @@ def _timeline(partnership: Partnership, as_of: date) -> dict:
 def _health(partnership: Partnership, as_of: date) -> dict:
     return {"threshold": partnership.threshold_months or office_settings().threshold_months,
             "pillars": pillar_chart(pillar_counts(as_of, partnership_id=partnership.id),
-                                    title=_("Substantive engagements per pillar"))}
+                                    title=_("Substantive engagements per pillar")),
+            **health_summary(partnership, as_of)}
 
 
 def _agreements(partnership: Partnership, as_of: date) -> dict:

@@ -36,6 +36,9 @@ def _period(plan: RelationshipPlan) -> str:
 # For every template that shows progress (the partnership page's section, the health summary, the PDF too).
 bp.add_app_template_global(explain, "plan_explain")
 bp.add_app_template_global(describe_target, "plan_target")
+# The profile PDF's "Relationship plan" block reads it from its template: crm.documents stays free of governance,
+# which builds on documents (letters, reports).
+bp.add_app_template_global(queries.plan_progress, "current_plan_progress")
 
 
 @bp.route("/partnerships/<int:partnership_id>/plans/new", methods=["GET", "POST"])
