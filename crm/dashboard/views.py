@@ -17,9 +17,9 @@ from crm.dashboard.queries import (
     visible_current,
     with_cities,
 )
+from crm.extensions import db
 from crm.governance.page import dashboard_section
 from crm.governance.plans.section import portfolio_counts as plan_counts
-from crm.extensions import db
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
 from crm.health.queries import monthly_counts
