@@ -2,11 +2,13 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from crm.enums import Pillar
 from crm.governance.models import ObjectiveLink, PlanObjective, RelationshipPlan
 from crm.governance.plans import rules
 from crm.governance.plans.rules import ProgressState, objective_progress
+from crm.partnerships.models import Partnership
 
 PLAN = {"starts_on": date(2026, 1, 1), "ends_on": date(2030, 12, 31)}
 
@@ -252,3 +254,21 @@ def test_health_summary_portfolio_and_profile_show_the_plan(app, client, login, 
         html = profile_html(partnership, "en")
     assert "Relationship plan" in html and "2 student exchanges a year" in html and "Aiko Tanaka" in html
     assert "1 of 1 expected by now" in html
+
+
+def test_the_demo_has_plans_on_thriving_partnerships_one_objective_behind(app, session):
+    from crm.demo.seed import seed_demo
+    from crm.extensions import db
+    from crm.governance.plans.queries import current_plans
+
+    today = date(2026, 11, 25)
+    with app.app_context():
+        seed_demo(today)
+        db.session.commit()
+        plans = current_plans([p.id for p in db.session.scalars(select(Partnership))], today)
+        assert len(plans) == 3
+        assert all(any(o.progress.done for o in p.objectives) for p in plans)
+        states = [o.progress.state for p in plans for o in p.objectives]
+        assert ProgressState.BEHIND in states and ProgressState.ON_TRACK in states
+        suzhou = next(p for p in plans if p.plan.title.startswith("Trade"))
+        assert any(link.outcome_id for o in suzhou.objectives for link in o.objective.links)
