@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.access import STAFF
 from crm.auth.models import User
@@ -40,13 +40,18 @@ class CommitmentForm(Form):
     #: the ids among owner_id's choices that are staff (our side's owner must be one of them)
     staff_ids: frozenset[int] = frozenset()
 
-    def validate_owner_id(self, field):
-        if self.side.data == Side.HOME.value and field.data not in self.staff_ids:
-            raise ValidationError(_l("Choose who of our staff keeps this commitment."))
-
-    def validate_owner_name(self, field):
-        if self.side.data == Side.PARTNER.value and not field.data:
-            raise ValidationError(_l("Write the name of who keeps it on the partner side."))
+    def validate(self, extra_validators=None):
+        """Besides each field's own checks: an owner of the side that promised (the fields' Optional() would stop
+        an inline validator on an empty value)."""
+        valid = super().validate(extra_validators)
+        if self.side.data == Side.HOME.value and self.owner_id.data not in self.staff_ids:
+            self.owner_id.errors = [*self.owner_id.errors, _("Choose who of our staff keeps this commitment.")]
+            valid = False
+        if self.side.data == Side.PARTNER.value and not self.owner_name.data:
+            self.owner_name.errors = [*self.owner_name.errors,
+                                      _("Write the name of who keeps it on the partner side.")]
+            valid = False
+        return valid
 
 
 def make_form(partnership_id: int, commitment=None, engagement_id: int | None = None) -> CommitmentForm:
