@@ -332,3 +332,16 @@ def test_the_feed_has_jubilees_for_staff(app_ctx, world, session):
 
     body = build_feed(world["aiko"], select(Partnership.id), TODAY).decode()
     assert "jubilee-partnership-" in body and "DTSTART;VALUE=DATE:20270512" in body
+
+
+def test_the_demo_has_a_40th_anniversary_and_an_agreements_10th_coming_up(app, session):
+    from crm.demo.seed import seed_demo
+
+    with app.app_context():
+        seed_demo(TODAY)
+        db.session.commit()
+        ahead = upcoming_anniversaries(select(Partnership.id), TODAY, 12)
+        assert any(a.years == 40 and a.kind == "partnership" and a.partnership.partner_city.name == "Kyoto"
+                   for a in ahead)
+        assert any(a.years == 10 and a.kind == "agreement" for a in ahead)
+        assert due_reminders(TODAY)  # and the 365-day reminder of the 40th is due

@@ -59,7 +59,7 @@ def reminder_message(recipient: User, reminders: list[Reminder], as_of: date):
     message_id = stable_message_id(
         f"reminders:{as_of.isoformat()}:{recipient.id}:{hashlib.sha256(keys.encode()).hexdigest()[:16]}")
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
-        context = dict(recipient=recipient, reminders=reminders, as_of=as_of)
+        context = {"recipient": recipient, "reminders": reminders, "as_of": as_of}
         subject = ngettext("Sister City CRM reminder — %(num)d item", "Sister City CRM reminders — %(num)d items",
                            len(reminders))
         return build_message(recipient.email, recipient.name, subject,
