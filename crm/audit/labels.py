@@ -88,6 +88,14 @@ FIELD_LABELS = {
                           "organization_id": _l("Organization"), "role": _l("Role in the delegation")},
     "mission_outcomes": {"mission_id": _l("Trade mission"), "kind": _l("Outcome"), "description": _l("Description"),
                          "amount_minor": _l("Amount"), "currency": _l("Currency")},
+    "relationship_plans": {"partnership_id": _l("Partnership"), "title": _l("Title"), "starts_on": _l("Starts on"),
+                           "ends_on": _l("Ends on"), "summary": _l("What the partnership is for"),
+                           "review_id": pgettext("audit column", "Review")},
+    "plan_objectives": {"plan_id": _l("Relationship plan"), "pillar": _l("Pillar"), "description": _l("Objective"),
+                        "target_count": _l("Target"), "per_years": _l("Every"), "owner_id": _l("Owner"),
+                        "position": _l("Position")},
+    "objective_links": {"objective_id": _l("Objective"), "engagement_id": _l("Engagement or program"),
+                        "outcome_id": _l("Mission outcome")},
     "milestones": {"project_id": _l("Joint project"), "title": _l("Milestone"), "due_on": _l("Due on"),
                    "done_on": _l("Reached on"), "engagement_id": pgettext("audit column", "Timeline entry")},
     "contacts": {"partnership_id": _l("Partnership"), "side": _l("Side"), "name": _l("Name"),
@@ -113,6 +121,7 @@ FIELD_LABELS = {
                         "threshold_months": _l("Default inactivity threshold (months)"),
                         "review_every_years": _l("Review every (years)"),
                         "review_before_expiry_months": _l("Review before an agreement expires (months)"),
+                        "anniversary_lead_months": _l("List anniversaries ahead (months)"),
                         "require_two_factor": pgettext("audit column", "Two-step sign-in required")},
     "home_cities": {"city_id": _l("City"), "threshold_months": _THRESHOLD},
     "guest_access": {"user_id": pgettext("audit column", "Account"), "partnership_id": _l("Partnership"),
@@ -127,6 +136,7 @@ FIELD_LABELS = {
                     "owner_name": _l("Owner on the partner side"), "due_on": _l("Due on"), "status": _l("Status"),
                     "done_on": pgettext("audit column", "Done on"), "done_by_id": pgettext("audit column", "Done by"),
                     "visibility": _VISIBILITY, "created_by_id": pgettext("audit column", "Recorded by")},
+    "reminder_lead_times": {"kind": _l("Reminder"), "days": _l("Days before")},
 }
 
 #: columns the sentences leave out (bookkeeping); the raw details still show them

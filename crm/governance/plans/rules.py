@@ -134,10 +134,10 @@ def objective_progress(*, starts_on: date, ends_on: date, target_count: int, per
 def describe_target(target_count: int, per_years: int | None) -> str:
     """The target in words: "2 a year", "1 every 2 years", "1 over the plan"."""
     if per_years is None:
-        return _("%(num)d over the plan", num=target_count)
+        return ngettext("%(num)d over the plan", "%(num)d over the plan", target_count)
     if per_years == 1:
-        return _("%(num)d a year", num=target_count)
-    return _("%(count)d every %(num)d years", count=target_count, num=per_years)
+        return ngettext("%(num)d a year", "%(num)d a year", target_count)
+    return ngettext("%(count)d every %(num)d year", "%(count)d every %(num)d years", per_years, count=target_count)
 
 
 def explain(progress: Progress) -> str:
