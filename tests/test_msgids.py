@@ -36,7 +36,8 @@ HOMONYMS = {
     "What": {None, "itinerary item"},
     # the state of an invitation / the date column, the state of an API token
     "Sent": {None, "invitation state"},
-    "Accepted": {None, "invitation state"},
+    # …and of a partner's proposed change to an agreement's text (issue 21)
+    "Accepted": {None, "invitation state", "proposal status"},
     "Revoked": {None, "invitation state"},
     # the search field's label / the search page's heading (Suche) / its button (Suchen)
     "Search": {None, "page heading", "action"},
