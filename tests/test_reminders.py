@@ -345,3 +345,17 @@ def test_the_demo_has_a_40th_anniversary_and_an_agreements_10th_coming_up(app, s
                    for a in ahead)
         assert any(a.years == 10 and a.kind == "agreement" for a in ahead)
         assert due_reminders(TODAY)  # and the 365-day reminder of the 40th is due
+
+
+def test_saving_lead_times_twice_keeps_what_stays_and_is_audited(app_ctx, session):
+    from crm.governance.reminders.leadtimes import chosen_lead_times, save_lead_times
+
+    save_lead_times({ReminderKind.MILESTONE: (14, 3)})
+    db.session.commit()
+    save_lead_times({ReminderKind.MILESTONE: (3, 1), ReminderKind.ANNIVERSARY: ()})
+    db.session.commit()
+    assert chosen_lead_times() == {ReminderKind.MILESTONE: (3, 1)}
+    from crm.audit.models import AuditEvent
+
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "reminder_lead_times")).all()
+    assert sorted(actions) == ["create", "create", "create", "delete"]  # 14 and 3, then 1; 14 removed

@@ -18,6 +18,7 @@ _ENGAGEMENT = {
     "initiated_by": pgettext("audit column", "Side that started it"),
     "logged_by_id": pgettext("audit column", "Person who logged it"),
     "logged_by_side": pgettext("audit column", "Side of who logged it"),
+    "cost_minor": _l("Cost to our side"), "cost_currency": _l("Currency of the cost"), "funded_by": _l("Funded by"),
 }
 _PROGRAM = {**_ENGAGEMENT, "occurred_on": _l("Starts on"), "ends_on": _l("Ends on"), "direction": _l("Direction")}
 _INVITATION = {
@@ -44,6 +45,8 @@ FIELD_LABELS = {
         "resolution_ref": _l("Resolution reference"), "decision_notes": _l("Notes on the decision"),
         "recorded_by_id": pgettext("audit column", "Recorded by"),
     },
+    "report_narratives": {"partnership_id": _l("Partnership"), "year": _l("Year"), "body": _l("Narrative"),
+                          "updated_by_id": pgettext("audit column", "Written by")},
     "engagement": _ENGAGEMENT,
     "trade_mission": {**_PROGRAM, "destination_city_id": _l("Destination"), "lead_id": _l("Mission lead"),
                       "objectives": _l("Objectives"), "sectors": _l("Sectors")},

@@ -117,7 +117,8 @@ def record(session, flush_context):
             rows.append({
                 "occurred_at": utcnow(), "user_id": _actor_id(), "action": row_action,
                 "record_type": obj.__table__.name if not hasattr(obj, "record_type") else obj.record_type,
-                "record_id": identity[0] if identity else getattr(obj, "id", None),
+                # a table keyed by something else than an id (reminder_lead_times: kind and days) has none
+                "record_id": identity[0] if identity and isinstance(identity[0], int) else getattr(obj, "id", None),
                 "partnership_id": _partnership_of(obj), "changes": changes,
             })
     if rows:

@@ -1,6 +1,6 @@
 """How long before each kind of date its reminders go out: chosen by admins (rows of ReminderLeadTime), else
 the defaults below. A kind with no rows uses its defaults."""
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from crm.enums import ReminderKind
 from crm.extensions import db
@@ -58,8 +58,14 @@ def lead_times() -> dict[ReminderKind, tuple[int, ...]]:
 
 
 def save_lead_times(choices: dict[ReminderKind, tuple[int, ...]]) -> None:
-    """Replace the chosen lead times of the kinds given; an empty tuple goes back to the defaults. Flushes."""
-    for kind, days in choices.items():
-        db.session.execute(delete(ReminderLeadTime).where(ReminderLeadTime.kind == kind))
-        db.session.add_all(ReminderLeadTime(kind=kind, days=value) for value in sorted(set(days)))
+    """Replace the chosen lead times of the kinds given; an empty tuple goes back to the defaults. Rows are
+    removed and added one by one through the session, so the audit trail records each. Flushes."""
+    kinds = list(choices)
+    existing = {(row.kind, row.days): row for row in db.session.scalars(
+        select(ReminderLeadTime).where(ReminderLeadTime.kind.in_(kinds)))}
+    wanted = {(kind, value) for kind, days in choices.items() for value in days}
+    for key, row in existing.items():
+        if key not in wanted:
+            db.session.delete(row)
+    db.session.add_all(ReminderLeadTime(kind=kind, days=value) for kind, value in sorted(wanted - set(existing)))
     db.session.flush()
