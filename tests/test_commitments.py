@@ -337,7 +337,6 @@ def test_a_guest_cannot_touch_our_sides_staff_only_or_another_partnerships(clien
 
 def test_demo_data_has_overdue_commitments_on_both_sides(app, session):
     from crm.demo.seed import seed_demo
-
     from crm.extensions import db
 
     with app.app_context():
