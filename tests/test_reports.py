@@ -404,3 +404,20 @@ def test_a_mission_form_saves_its_cost(client, login, session, make):
     mission = session.query(TradeMission).filter_by(title="Tea mission").one()
     assert (mission.cost_minor, mission.cost_currency, mission.funded_by) == (300000, "JPY", "Chamber of commerce")
 
+
+
+# -- demo --------------------------------------------------------------------------------------------------
+
+def test_the_demo_has_narratives_and_costs_for_last_year(app, client, login):
+    from crm.demo.seed import seed_demo
+    from crm.extensions import db
+
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+    login("viewer")
+    page = client.get("/reports/annual?year=2025").get_data(as_text=True)
+    assert page.count("Not written yet") >= 3 and ">Written<" in page
+    assert "$12,500.00" in page  # Kyoto's mission, in dollars
+    narratives = client.get("/reports/annual/2025/narratives").get_data(as_text=True)
+    assert "Our oldest partnership had one of its fullest years" in narratives
