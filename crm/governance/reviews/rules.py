@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from flask_babel import format_date, gettext, ngettext
 
 from crm.enums import PartnershipStatus, ReviewReason
-from crm.health.rules import add_months
+from crm.health.rules import add_months, months_between
 
 #: a review is shown as due from this many days before its date
 DUE_SOON_DAYS = 30
@@ -90,6 +90,16 @@ def due_words(due: ReviewDue, as_of: date) -> str:
         text = ngettext("Periodic review (every %(num)d year) due on %(date)s.",
                         "Periodic review (every %(num)d years) due on %(date)s.", due.every_years, date=day)
     if due.overdue(as_of):
-        days = (as_of - due.due_on).days
-        text += " " + ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", days)
+        text += " " + overdue_words(due.due_on, as_of)
     return text
+
+
+def overdue_words(due_on: date, as_of: date) -> str:
+    """Days for two months, then months for two years, then years: "Overdue by 40 years", not 14,600 days."""
+    days = (as_of - due_on).days
+    months = int(months_between(due_on, as_of))
+    if months < 2:
+        return ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", days)
+    if months < 24:
+        return ngettext("Overdue by %(num)d month.", "Overdue by %(num)d months.", months)
+    return ngettext("Overdue by %(num)d year.", "Overdue by %(num)d years.", months // 12)

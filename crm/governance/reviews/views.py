@@ -98,7 +98,7 @@ def assess(review_id: int):
         flash(_("This review is decided: its assessment is kept as it was."), "error")
         return redirect(url_for(".detail", review_id=review.id))
     return edit_record(review, AssessmentForm(), operations.apply_assessment, compare=ASSESSMENT_FIELDS,
-                       done=url_for(".detail", review_id=review.id, _anchor="assessment"),
+                       done=url_for(".detail", review_id=review.id, _anchor="review-assessment"),
                        saved=_("The assessment was saved."),
                        page=lambda form, conflict: _page(review, assessment_form=form, conflict=conflict))
 
@@ -112,7 +112,7 @@ def decide(review_id: int):
         return redirect(url_for(".detail", review_id=review.id))
     return edit_record(review, DecisionForm(),
                        lambda record, form: operations.record_decision(record, form, current_user),
-                       compare=DECISION_FIELDS, done=url_for(".detail", review_id=review.id, _anchor="decision"),
+                       compare=DECISION_FIELDS, done=url_for(".detail", review_id=review.id, _anchor="review-decision"),
                        saved=_("The decision was recorded."),
                        page=lambda form, conflict: _page(review, decision_form=form, conflict=conflict))
 
