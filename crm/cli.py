@@ -110,6 +110,20 @@ def send_digest_command(as_of):
                                    "run the command again.")
 
 
+@crm_cli.command("send-reminders")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@with_appcontext
+def send_reminders_command(as_of):
+    """E-mail the reminders due today (the scheduler does it every morning; a reminder is never sent twice)."""
+    from crm.clock import office_today
+    from crm.extensions import db
+    from crm.governance.reminders.sending import send_reminders
+
+    result = send_reminders(as_of.date() if as_of else office_today())
+    db.session.commit()
+    click.echo(f"{result['reminders']} reminder(s) in {result['messages']} message(s).")
+
+
 @crm_cli.command("purge-deleted")
 @with_appcontext
 def purge_deleted_command():

@@ -359,3 +359,12 @@ def test_saving_lead_times_twice_keeps_what_stays_and_is_audited(app_ctx, sessio
 
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "reminder_lead_times")).all()
     assert sorted(actions) == ["create", "create", "create", "delete"]  # 14 and 3, then 1; 14 removed
+
+
+def test_the_command_sends_now_and_never_twice(app, world, mailbox):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["crm", "send-reminders"])
+    assert first.exit_code == 0 and "5 reminder(s) in 1 message(s)" in first.output
+    again = runner.invoke(args=["crm", "send-reminders", "--as-of", "2026-11-25"])
+    assert "0 reminder(s) in 0 message(s)" in again.output
+    assert len(outbox(mailbox)) == 1
