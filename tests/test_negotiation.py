@@ -427,3 +427,10 @@ def test_the_demo_has_kyotos_proposal_open_on_an_agreement_in_negotiation(app, m
         assert [p.proposed_by_id for p in state["open_proposals"]] == [guest.id]
         assert state["home"].state == "approved" and state["partner"].state == "waiting"
         db.session.rollback()
+
+
+def test_a_signed_agreement_never_negotiated_here_shows_no_negotiation(client, login, kyoto, session):
+    session.get(Agreement, kyoto.agreement.id).status = AgreementStatus.SIGNED
+    session.commit()
+    login("coordinator")
+    assert "Negotiation with the partner" not in client.get(f"/agreements/{kyoto.agreement.id}").text
