@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.cities.fields import CityField
 from crm.forms import Form, strip_filter
@@ -19,12 +19,12 @@ class SettingsForm(Form):
         _l("Review every (years)"),
         description=_l("Each partnership falls due for a periodic review this many years after its last decided "
                        "review, or after it was established."),
-        validators=[InputRequired(), NumberRange(min=1, max=20)],
+        validators=[Optional(), NumberRange(min=1, max=20)],  # blank: kept as it is
     )
     review_before_expiry_months = IntegerField(
         _l("Review before an agreement expires (months)"),
         description=_l("A review falls due this many months before a signed agreement expires."),
-        validators=[InputRequired(), NumberRange(min=1, max=60)],
+        validators=[Optional(), NumberRange(min=1, max=60)],  # blank: kept as it is
     )
     default_home_city_id = SelectField(_l("Default home city"), coerce=int, validators=[InputRequired()])
     require_two_factor = BooleanField(

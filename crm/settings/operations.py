@@ -6,10 +6,14 @@ from crm.settings.models import OfficeSettings
 #: what the settings form changes (not the version: that is SQLAlchemy's to change)
 SETTINGS_FIELDS = ["office_name", "threshold_months", "default_home_city_id", "require_two_factor",
                    "review_every_years", "review_before_expiry_months"]
+#: the review settings (issue 21): a form posted without them keeps the office's
+KEPT_WHEN_BLANK = {"review_every_years", "review_before_expiry_months"}
 
 
 def apply_form(settings: OfficeSettings, form: SettingsForm) -> OfficeSettings:
     for name in SETTINGS_FIELDS:
+        if form[name].data is None and name in KEPT_WHEN_BLANK:
+            continue
         setattr(settings, name, form[name].data)
     db.session.flush()
     return settings
