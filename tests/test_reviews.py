@@ -1,10 +1,10 @@
 """Issue 21 §2, periodic reviews: the due rule, opening a review with its evidence, the assessment, the decision
 and its effects, the list, the partnership section, the dashboard and the digest, guests, the letters."""
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.agreements.models import Agreement
 from crm.enums import PartnershipKind, PartnershipStatus, Recommendation, ReviewReason
@@ -395,3 +395,63 @@ def test_the_letters_language_is_the_contacts_then_the_countrys(app_ctx, make, s
     assert letter_language(None, "KR") == "en"  # not among the app's languages
     contact = make.contact(make.partnership(), language="fr")
     assert letter_language(contact, "JP") == "fr"
+
+
+def test_two_connections_opening_at_once_make_one_review(app):
+    """On PostgreSQL, two transactions insert an open review of the same partnership at the same moment: the
+    second waits for the first and is refused by the partial unique index (what open_for catches), whereas a
+    decided review beside the open one is accepted."""
+    if app.config["DB_LANE"] != "postgresql":
+        pytest.skip("two real connections: the PostgreSQL lane")
+    import threading
+
+    from sqlalchemy import create_engine, delete, insert
+    from sqlalchemy.exc import IntegrityError
+
+    from crm.cities.models import City
+
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    reviews, partnerships, cities = PartnershipReview.__table__, Partnership.__table__, City.__table__
+    try:
+        with engine.begin() as setup:
+            home, partner = (setup.execute(insert(cities).values(name=name, country_code="JP")
+                                           .returning(cities.c.id)).scalar() for name in ("Race A", "Race B"))
+            pid = setup.execute(insert(partnerships).values(
+                home_city_id=home, partner_city_id=partner, kind="sister_city", status="active", version=1,
+                created_at=datetime.now(UTC), updated_at=datetime.now(UTC)).returning(partnerships.c.id)).scalar()
+        row = {"partnership_id": pid, "reason": "requested", "due_on": TODAY, "evidence": {}, "version": 1,
+               "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)}
+        outcome = {}
+        first = engine.connect()
+        first_tx = first.begin()
+        first.execute(insert(reviews).values(**row))
+
+        def second():
+            with engine.connect() as conn:
+                try:
+                    with conn.begin():
+                        conn.execute(insert(reviews).values(**row))
+                    outcome["second"] = "inserted"
+                except IntegrityError:
+                    outcome["second"] = "refused"
+
+        racer = threading.Thread(target=second)
+        racer.start()
+        racer.join(0.5)
+        assert racer.is_alive()  # waiting on the first transaction's entry in the index
+        first_tx.commit()
+        first.close()
+        racer.join(10)
+        assert outcome == {"second": "refused"}
+        with engine.begin() as conn:
+            conn.execute(insert(reviews).values(**{**row, "decision": "continue", "decided_by_body": "Council",
+                                                   "decided_on": TODAY}))
+            assert conn.execute(select(func.count()).select_from(reviews)
+                                .where(reviews.c.partnership_id == pid)).scalar() == 2
+    finally:
+        with engine.begin() as cleanup:
+            cleanup.execute(delete(reviews).where(reviews.c.due_on == TODAY, reviews.c.reason == "requested"))
+            cleanup.execute(delete(partnerships).where(partnerships.c.home_city_id.in_(
+                select(cities.c.id).where(cities.c.name.in_(["Race A", "Race B"])))))
+            cleanup.execute(delete(cities).where(cities.c.name.in_(["Race A", "Race B"])))
+        engine.dispose()

@@ -40,7 +40,6 @@ def test_a_review_from_due_to_decision(live_server, chromium, tmp_path):  # noqa
         target.mkdir(parents=True, exist_ok=True)
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(target / "review.png"), full_page=False)
-        page.screenshot(path=str(target / "review-full.png"), full_page=True)
         assert page.input_value("#decision") == "revitalise"  # the recommendation, offered as the decision
         page.select_option("#decision", "continue")
         page.fill("#decided_by_body", "City Council")
