@@ -253,6 +253,8 @@ def test_the_decision_is_in_the_audit_trail(client, login, make, session):
     client.post(f"/reviews/{review.id}/decision", data=decision(decision="suspend"))
     tables = {event.record_type for event in session.scalars(select(AuditEvent))}
     assert {"partnership_reviews", "partnerships"} <= tables
+    history = client.get(f"/partnerships/{review.partnership_id}?section=history")
+    assert history.status_code == 200 and "Suspended" in history.text
 
 
 # --- pages, scope, lists ----------------------------------------------------------------------------------------
