@@ -15,6 +15,7 @@ POLICY: dict[str, str] = {
     "plans.delete_objective": "editors",
     "plans.tie": "editors",
     "plans.untie": "editors",
+    "plans.count_towards": "editors",
 }
 
 

@@ -272,3 +272,29 @@ def test_the_demo_has_plans_on_thriving_partnerships_one_objective_behind(app, s
         assert ProgressState.BEHIND in states and ProgressState.ON_TRACK in states
         suzhou = next(p for p in plans if p.plan.title.startswith("Trade"))
         assert any(link.outcome_id for o in suzhou.objectives for link in o.objective.links)
+
+
+def test_a_program_page_counts_it_towards_an_objective(client, login, make, session):
+    from crm.programs.projects.models import JointProject
+
+    login("coordinator")
+    partnership = make.partnership()
+    plan = make_plan(make, session, partnership)
+    project = JointProject(partnership=partnership, title="River restoration", theme="sustainability",
+                           occurred_on=date(2026, 3, 1))
+    session.add(project)
+    session.commit()
+    page = client.get(f"/projects/{project.id}").text
+    assert "Counts towards objective…" in page and "A joint project in water management" in page
+    water = plan.objectives[1]
+    response = client.post(f"/plans/count/{project.id}", data={"objective_id": str(water.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/projects/{project.id}")
+    assert session.query(ObjectiveLink).one().objective_id == water.id
+    page = client.get(f"/projects/{project.id}").text
+    assert "Counts towards:" in page
+    # an objective of another partnership's plan is refused
+    other = make_plan(make, session, make.partnership(), title="Other")
+    client.post(f"/plans/count/{project.id}", data={"objective_id": str(other.objectives[0].id)})
+    assert session.query(ObjectiveLink).count() == 1
+    login("viewer")
+    assert "Counts towards objective…" not in client.get(f"/projects/{project.id}").text

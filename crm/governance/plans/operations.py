@@ -58,6 +58,13 @@ def tie(objective: PlanObjective, form: TieForm) -> list[ObjectiveLink]:
     return added
 
 
+def count_engagement(objective: PlanObjective, engagement_id: int) -> None:
+    """The engagement counts towards the objective (once)."""
+    if not any(link.engagement_id == engagement_id for link in objective.links):
+        db.session.add(ObjectiveLink(objective=objective, engagement_id=engagement_id))
+        db.session.flush()
+
+
 def untie(link: ObjectiveLink) -> None:
     db.session.delete(link)
     db.session.flush()

@@ -1,19 +1,22 @@
 """The pages of plans: a plan with its objectives and their progress, the forms for plans and objectives, an
 objective's tied records, and the current plans across the portfolio."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from crm.access import EDITORS, STAFF, allow
 from crm.clock import office_today
 from crm.confirm import confirm_then
+from crm.engagements.models import Engagement
+from crm.engagements.pages import program_url
+from crm.extensions import db
 from crm.forms import options
 from crm.governance.models import PlanObjective, RelationshipPlan
 from crm.governance.plans import operations, queries
 from crm.governance.plans.forms import PlanForm, TieForm, make_objective_form
 from crm.governance.plans.rules import ProgressState, describe_target, explain
-from crm.partnerships.queries import get_partnership_or_404, visible_partnership_ids
-from crm.records import add_child, create_record, edit_record
+from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404, visible_partnership_ids
+from crm.records import add_child, back_to, create_record, edit_record
 
 bp = Blueprint("plans", __name__)
 
@@ -39,6 +42,13 @@ bp.add_app_template_global(describe_target, "plan_target")
 # The profile PDF's "Relationship plan" block reads it from its template: crm.documents stays free of governance,
 # which builds on documents (letters, reports).
 bp.add_app_template_global(queries.plan_progress, "current_plan_progress")
+
+
+@bp.app_template_global()
+def objectives_to_count(record) -> list:
+    """For a program's page (layouts/program_detail.html): its partnership's current objectives, and whether
+    the record counts towards each."""
+    return queries.objectives_to_count(record.partnership_id, record.id, office_today())
 
 
 @bp.route("/partnerships/<int:partnership_id>/plans/new", methods=["GET", "POST"])
@@ -170,6 +180,24 @@ def untie(objective_link_id: int):
         lambda: operations.untie(link), title=_("Stop counting it towards the objective?"),
         message=_("The record itself stays as it is."), cancel_url=back, done_url=back,
         done_message=_("It no longer counts towards the objective."), button=_("Stop counting it"))
+
+
+@bp.post("/plans/count/<int:engagement_id>")
+@allow(EDITORS)
+def count_towards(engagement_id: int):
+    """From a program's page: the engagement counts towards the chosen objective of its partnership's plan."""
+    engagement = get_in_scope_or_404(Engagement, engagement_id)
+    back = back_to(program_url(engagement.record_type, engagement.id)
+                   or url_for("partnerships.detail", partnership_id=engagement.partnership_id))
+    objective_id = request.form.get("objective_id", type=int)
+    objective = queries.get_objective_or_404(objective_id) if objective_id and objective_id > 0 else None
+    if objective is None or objective.plan.partnership_id != engagement.partnership_id:
+        flash(_("Choose one of the plan’s objectives."), "error")
+        return redirect(back)
+    operations.count_engagement(objective, engagement.id)
+    db.session.commit()
+    flash(_("It now counts towards the objective “%(objective)s”.", objective=objective.description), "success")
+    return redirect(back)
 
 
 @bp.get("/plans/")
