@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_browser import chromium, live_server  # noqa: F401  (the fixtures)
-from tests.test_partnership_page_browser import _accessible, sign_in
+from tests.test_partnership_page_browser import _accessible, _language, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ def test_a_review_from_due_to_decision(live_server, chromium, tmp_path):  # noqa
         due.click()
         page.wait_for_selector("#reviews")
         assert "section=governance" in page.url
+        _accessible(page, 1366)
         page.click("#reviews button:has-text('Open a review')")
         page.wait_for_selector("#evidence")
         assert city in page.inner_text("h1")
@@ -50,7 +51,15 @@ def test_a_review_from_due_to_decision(live_server, chromium, tmp_path):  # noqa
         assert "Continue" in decided and "City Council" in decided and "Resolution 2026-114" in decided
         page.set_viewport_size({"width": 390, "height": 844})
         _accessible(page, 390)
+        review_url = page.url.split("#")[0]
         page.click("text=Back to the partnership’s plan and review")
         assert "Continue — City Council" in page.inner_text("#reviews")
+        _language(page, "ar")
+        try:
+            _accessible(page, 390)
+            page.goto(review_url)
+            _accessible(page, 390)
+        finally:
+            _language(page, "en")
     finally:
         context.close()
