@@ -233,7 +233,9 @@ def test_the_other_decisions_effects(client, login, make, session, choice, statu
     session.refresh(partnership)
     assert (partnership.status, partnership.kind) == (status, kind)
     if choice == "revitalise":
-        assert "Write the new plan" in client.get(f"/reviews/{review.id}").text
+        page = client.get(f"/reviews/{review.id}").text
+        assert "Write the new plan" in page
+        assert f'href="/partnerships/{partnership.id}/plans/new?review_id={review.id}"' in page
 
 
 def test_a_bad_decision_keeps_what_was_typed(client, login, make, session):

@@ -38,7 +38,7 @@ def governance_url(partnership_id: int) -> str:
 def new_plan_url(review) -> str:
     """The plans capability's new-plan page for this partnership, else its "Plan and review" section."""
     try:
-        return url_for("plans.create", partnership_id=review.partnership_id, review_id=review.id)
+        return url_for("plans.new", partnership_id=review.partnership_id, review_id=review.id)
     except BuildError:
         return url_for("partnerships.detail", partnership_id=review.partnership_id, section="governance",
                        _anchor="plans")
