@@ -8,7 +8,7 @@ from flask_login import login_user
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from crm.engagements.models import Engagement, EngagementKind, Visibility
+from crm.engagements.models import Engagement, EngagementKind
 from crm.enums import CommitmentStatus, Pillar, Recommendation, Side
 from crm.governance.models import Commitment, PartnershipReview, ReportNarrative
 from crm.governance.reports import annual, award
@@ -301,7 +301,7 @@ def mission_with_photos(app, make, session, year_of_activity):
 
 def test_the_mission_report_page_offers_only_the_images(client, login, mission_with_photos):
     login("viewer")
-    mission, photos = mission_with_photos
+    mission, _photos = mission_with_photos
     page = client.get(f"/missions/{mission.id}/report").get_data(as_text=True)
     assert "chosen-photo.png" in page and "left-out-photo.png" in page and "notes.pdf" not in page
     assert "2 commitments made at the mission" in page

@@ -5,6 +5,7 @@ import io
 from flask import render_template
 from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -77,7 +78,7 @@ def _summary_columns() -> list[Column]:
         Column(_l("Kind"), lambda r: r.partnership.kind, 18),
         Column(_l("Status"), lambda r: r.partnership.status, 12),
         Column(_l("Established on"), lambda r: r.partnership.established_on, 14),
-        Column(_l("Health"), lambda r: state_label(r.flag.state) if r.flag else "", 14),
+        Column(pgettext("relationship health", "Health"), lambda r: state_label(r.flag.state) if r.flag else "", 14),
         Column(_l("Engagements"), lambda r: r.engagements, 12),
         Column(_l("Substantive"), lambda r: r.substantive, 12),
         Column(_l("Started by the partner"), lambda r: r.partner_started, 12),
