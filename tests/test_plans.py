@@ -212,7 +212,9 @@ def test_guests_and_viewers(client, login, make, session):
     assert client.post(f"/plans/{plan.id}/objectives", data={}).status_code == 403
 
 
-def test_portfolio_of_plans_reads_a_fixed_number_of_queries(client, login, make, session, count_queries):
+def test_portfolio_of_plans_reads_a_fixed_number_of_queries(app, client, login, make, session, count_queries):
+    from crm.governance.plans import section
+
     login("viewer")
     counts = []
     for n in range(2):
@@ -222,8 +224,8 @@ def test_portfolio_of_plans_reads_a_fixed_number_of_queries(client, login, make,
         with count_queries() as counted:
             page = client.get("/plans/").text
         counts.append(counted.count)
-        with count_queries() as counted:
-            client.get(f"/partnerships/{partnership.id}?section=governance")
+        with app.test_request_context(), count_queries() as counted:  # the plans' part of the section
+            section.for_partnership(partnership, date(2026, 11, 25))
         counts.append(counted.count)
     assert "Plan 0" in page and "Plan 1" in page
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
@@ -298,3 +300,38 @@ def test_a_program_page_counts_it_towards_an_objective(client, login, make, sess
     assert session.query(ObjectiveLink).count() == 1
     login("viewer")
     assert "Counts towards objective…" not in client.get(f"/projects/{project.id}").text
+
+
+def test_plan_and_objective_pages_read_a_fixed_number_of_queries(client, login, make, session, count_queries):
+    login("coordinator")
+    partnership = make.partnership()
+    plan = make_plan(make, session, partnership, owner=make.user())
+    objective = plan.objectives[0]
+
+    def measure():
+        counts = []
+        for url in (f"/plans/{plan.id}", f"/plans/objectives/{objective.id}"):
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            counts.append(counted.count)
+        return counts
+
+    small = measure()
+    for n in range(4):
+        tie(session, objective, make.engagement(partnership, occurred_on=date(2026, 1 + n, 1)))
+        extra = PlanObjective(plan_id=plan.id, pillar=Pillar.CULTURE, description=f"Festival {n}", target_count=1,
+                              per_years=1, owner=make.user())
+        session.add(extra)
+        session.commit()
+        tie(session, extra, make.engagement(partnership, occurred_on=date(2026, 5, 1)))
+    assert measure() == small
+
+
+def test_the_profile_prints_the_plan_in_arabic(app, make, session):
+    from crm.documents.profile import profile_html
+
+    partnership = make.partnership(partner=make.city("Cairo", native_name="القاهرة", country_code="EG"))
+    make_plan(make, session, partnership)
+    with app.test_request_context():
+        html = profile_html(partnership, "ar")
+    assert 'dir="rtl"' in html and "2 student exchanges a year" in html
