@@ -250,6 +250,8 @@ def test_health_summary_portfolio_and_profile_show_the_plan(app, client, login, 
     portfolio = client.get("/portfolio").text
     assert "2 objectives on track" in portfolio and "0 objectives behind" in portfolio
     assert "/plans/?state=behind" in portfolio
+    dashboard = client.get("/dashboard").text
+    assert "2 objectives on track" in dashboard and "Across 1 current plan." in dashboard
     from crm.documents.profile import profile_html
 
     with app.test_request_context():
