@@ -421,3 +421,36 @@ def test_the_demo_has_narratives_and_costs_for_last_year(app, client, login):
     assert "$12,500.00" in page  # Kyoto's mission, in dollars
     narratives = client.get("/reports/annual/2025/narratives").get_data(as_text=True)
     assert "Our oldest partnership had one of its fullest years" in narratives
+
+
+# -- slots on other pages ----------------------------------------------------------------------------------
+
+def test_the_partnership_page_links_to_the_narrative_and_the_award_entry(client, login, year_of_activity):
+    login("viewer")
+    kyoto = year_of_activity["kyoto"]
+    page = client.get(f"/partnerships/{kyoto.id}?section=governance").get_data(as_text=True)
+    assert "A year of music and design with Kyoto." in page
+    assert f"/reports/annual/2025/narratives#p{kyoto.id}" in page
+    assert f"/partnerships/{kyoto.id}/award-entry?" in page
+
+
+def test_the_dashboard_links_to_the_annual_report(client, login, year_of_activity):
+    login("viewer")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "/reports/annual?year=2025" in page
+
+
+def test_the_annual_page_runs_a_fixed_number_of_queries(client, login, make, session, year_of_activity,
+                                                         count_queries):
+    login("viewer")
+    client.get("/reports/annual?year=2025")
+    with count_queries() as few:
+        assert client.get("/reports/annual?year=2025").status_code == 200
+    for n in range(5):
+        partnership = make.partnership(partner=make.city(f"More {n}"), established_on=date(1990, 1, 1))
+        make.engagement(partnership, occurred_on=date(2025, 5, 5))
+        session.add(ReportNarrative(partnership=partnership, year=2025, body="y"))
+    session.commit()
+    with count_queries() as many:
+        assert client.get("/reports/annual?year=2025").status_code == 200
+    assert many.count == few.count
