@@ -186,6 +186,10 @@ def test_staff_accept_a_proposal_and_the_approvals_are_withdrawn(client, login, 
     assert all(a.withdrawn_at is not None and a.withdrawn_reason == "text changed: ja" for a in approvals)
     page = client.get(f"/agreements/{kyoto.agreement.id}").text
     assert "Approval withdrawn: the Japanese text changed on" in page and "Mark ready to sign" not in page
+    from crm.audit.models import AuditEvent
+    recorded = {(e.record_type, e.action, tuple(sorted(e.changes))) for e in session.scalars(select(AuditEvent))}
+    assert ("agreement_text_proposals", "update", ("decided_at", "decided_by_id", "status")) in recorded
+    assert ("agreement_approvals", "update", ("withdrawn_at", "withdrawn_reason")) in recorded
     portal = guest_client.get(f"/portal/agreements/{kyoto.agreement.id}").text
     assert "Your approval was withdrawn because the Japanese text changed on" in portal
     assert "The proposal for the Japanese text was accepted." in portal

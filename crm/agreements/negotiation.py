@@ -266,9 +266,9 @@ def mark_ready(agreement: Agreement, user: User) -> None:
         raise AlreadyDone()
     if not both_approved(approvals_of(agreement.id), fingerprint(_texts_now(agreement.id))):
         raise NotReady()  # a text changed between the first look and the lock
-    # the ORM's copy as the UPDATE left it (set_committed_value: no second UPDATE, no version bump)
-    attributes.set_committed_value(agreement, "ready_to_sign_at", when)
-    attributes.set_committed_value(agreement, "ready_marked_by_id", user.id)
+    # the same change through the ORM (claim's way): the audit trail records it
+    agreement.ready_to_sign_at, agreement.ready_marked_by_id = when, user.id
+    db.session.flush()
 
 
 def propose(text: AgreementText, user: User, title: str | None, body: str, comment: str | None) -> TextProposal:
@@ -287,8 +287,9 @@ def _decide(proposal: TextProposal, status: ProposalStatus, user: User) -> None:
     if not claim(TextProposal, proposal.id, TextProposal.status == ProposalStatus.OPEN, status=status,
                  decided_by_id=user.id, decided_at=when):
         raise AlreadyDone()
-    for name, value in (("status", status), ("decided_by_id", user.id), ("decided_at", when)):
-        attributes.set_committed_value(proposal, name, value)
+    # the same change through the ORM (claim's way): the audit trail records it
+    proposal.status, proposal.decided_by_id, proposal.decided_at = status, user.id, when
+    db.session.flush()
 
 
 def accept(proposal: TextProposal, user: User, seen_version: int | None = None) -> None:

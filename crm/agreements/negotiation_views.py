@@ -104,6 +104,9 @@ def mark_ready(agreement_id: int):
     except AlreadyDone:
         db.session.rollback()
         flash(_("The agreement is already marked ready to sign."), "info")
+    except StaleDataError:  # the agreement was edited at the same moment
+        db.session.rollback()
+        flash(_("Someone else changed this agreement a moment ago. Check it, then mark it ready again."), "error")
     except negotiation.NotReady:
         db.session.rollback()
         flash(_("Both sides must approve the current version of every text before it is ready to sign."), "error")
