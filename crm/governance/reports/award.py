@@ -16,6 +16,7 @@ from crm.documents.render import page_label
 from crm.engagements.models import Engagement
 from crm.enums import EngagementKind, Pillar, Side
 from crm.extensions import db
+from crm.i18n import country_name
 from crm.languages import direction, html_lang, name_lang
 from crm.money import format_money
 from crm.partnerships.models import Partnership
@@ -120,7 +121,7 @@ def award_text(facts: AwardFacts) -> str:
     """The facts as plain sentences to paste into an application form, in the reader's language."""
     p = facts.partnership
     lines = [gettext("%(home)s and %(partner)s (%(country)s)", home=p.home_city.name,
-                     partner=p.partner_city.name, country=p.partner_city.country_code)]
+                     partner=p.partner_city.name, country=country_name(p.partner_city.country_code))]
     if facts.years is not None:
         lines.append(ngettext("Partners for %(num)d year, since %(date)s.", "Partners for %(num)d years, since %(date)s.",
                               facts.years, date=p.established_on.isoformat()))
