@@ -71,6 +71,17 @@ def test_the_due_words(app_ctx):
     overdue = next_review(facts(), 3, 6)
     assert overdue.words(TODAY) == "Periodic review (every 3 years) due on March 1, 2023. Overdue by 3 years."
     assert next_review(facts(started_on=date(2023, 6, 1)), 3, 6).words(TODAY).endswith("Overdue by 5 months.")
+
+
+def test_a_partnership_never_reviewed_is_due_at_its_latest_founding_cycle_not_decades_ago(app_ctx):
+    founded_1986 = facts(started_on=date(1986, 5, 12))
+    due = next_review(founded_1986, 3, 6, TODAY)
+    assert due.due_on == date(2025, 5, 12) and due.words(TODAY).endswith("Overdue by 18 months.")
+    assert next_review(founded_1986, 3, 6, date(2028, 5, 11)).due_on == date(2025, 5, 12)
+    assert next_review(founded_1986, 3, 6, date(2028, 5, 12)).due_on == date(2028, 5, 12)
+    assert next_review(facts(started_on=date(2024, 1, 1)), 3, 6, TODAY).due_on == date(2027, 1, 1)  # first cycle
+    reviewed = facts(started_on=date(1986, 5, 12), last_decided_on=date(2020, 1, 1))
+    assert next_review(reviewed, 3, 6, TODAY).due_on == date(2023, 1, 1)  # counted from the decision
     expiry = next_review(facts(last_decided_on=date(2026, 6, 1), expiries=(date(2027, 5, 1),)), 3, 6)
     assert expiry.words(TODAY) == "The agreement expires on May 1, 2027: a review is due on November 1, 2026. " \
                                   "Overdue by 24 days."

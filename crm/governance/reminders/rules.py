@@ -135,7 +135,7 @@ def review_dates(today: date) -> dict[int, date]:
     every, before = (settings.review_every_years, settings.review_before_expiry_months) if settings else (3, 6)
     found = {}
     for pid, facts in review_facts(select(Partnership.id).where(*_CURRENT), today).items():
-        due = next_review(facts, every, before)
+        due = next_review(facts, every, before, today)
         if due is not None:
             found[pid] = due.due_on
     return found

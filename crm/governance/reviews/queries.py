@@ -89,7 +89,7 @@ def due_reviews(partnership_ids, as_of: date) -> list[ReviewDue]:
     settings = office_settings()
     found = []
     for facts in review_facts(partnership_ids, as_of).values():
-        due = next_review(facts, settings.review_every_years, settings.review_before_expiry_months)
+        due = next_review(facts, settings.review_every_years, settings.review_before_expiry_months, as_of)
         if is_due(due, facts.open_review, as_of):
             found.append(due)
     return sorted(found, key=lambda due: (due.due_on, due.partnership_id))
@@ -100,7 +100,7 @@ def next_review_of(partnership: Partnership, as_of: date) -> tuple[ReviewDue | N
     if facts is None:
         return None, None
     settings = office_settings()
-    return next_review(facts, settings.review_every_years, settings.review_before_expiry_months), facts
+    return next_review(facts, settings.review_every_years, settings.review_before_expiry_months, as_of), facts
 
 
 def partnerships_with_cities(ids: list[int]) -> dict[int, Partnership]:

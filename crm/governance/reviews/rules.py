@@ -2,7 +2,9 @@
 
 A review is due, whichever comes first:
 - every N years (the partnership's own interval, else the office's), counted from the last decided review's
-  date, else from the day the partnership was established (else recorded);
+  date; a partnership never reviewed follows the cycle of its founding date (established, else recorded):
+  one founded in 1986 and reviewed every 3 years was last due in its 2025 cycle, so it shows as overdue by
+  months, not by forty years;
 - some months (the office's setting) before a signed agreement expires, unless a review was decided since
   that date;
 - when the partnership has gone ceremonial (the health rule), from the day it crossed its threshold, unless a
@@ -53,13 +55,22 @@ class ReviewDue:
         return due_words(self, as_of)
 
 
-def next_review(facts: ReviewFacts, every_years: int, before_expiry_months: int) -> ReviewDue | None:
-    """The earliest date a review of the partnership falls due and why; None when it is not reviewed."""
+def next_review(facts: ReviewFacts, every_years: int, before_expiry_months: int,
+                as_of: date | None = None) -> ReviewDue | None:
+    """The earliest date a review of the partnership falls due and why; None when it is not reviewed.
+
+    With ``as_of``, a partnership never reviewed is due at the latest cycle of its founding date that has
+    come (see the module's docstring); without it, at the first."""
     if facts.archived or facts.status not in REVIEWED:
         return None
     years = facts.every_years or every_years
-    start = facts.last_decided_on or facts.started_on
-    candidates = [ReviewDue(facts.partnership_id, add_months(start, 12 * years), ReviewReason.PERIODIC, years)]
+    periodic = add_months(facts.last_decided_on or facts.started_on, 12 * years)
+    if facts.last_decided_on is None and as_of is not None:
+        cycles = 1
+        while add_months(facts.started_on, 12 * years * (cycles + 1)) <= as_of:
+            cycles += 1
+        periodic = add_months(facts.started_on, 12 * years * cycles)
+    candidates = [ReviewDue(facts.partnership_id, periodic, ReviewReason.PERIODIC, years)]
     for expires_on in sorted(facts.expiries):
         due_on = add_months(expires_on, -before_expiry_months)
         if facts.last_decided_on is None or facts.last_decided_on < due_on:
