@@ -47,6 +47,10 @@ def test_achieved_not_started_and_ended():
     ended = progress(dates=[date(2026, 5, 1)] * 9, today=date(2031, 3, 1))
     assert (ended.state, ended.expected, ended.total) == (ProgressState.BEHIND, 10, 10)
     assert progress(dates=[date(2026, 5, 1)] * 10, today=date(2031, 3, 1)).state == ProgressState.ACHIEVED
+    # a one-year plan with "1 every 2 years" still owes one once it has ended
+    short_plan = {"starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31)}
+    assert progress(target=1, per_years=2, today=date(2027, 1, 5), **short_plan).state == ProgressState.BEHIND
+    assert progress(target=1, per_years=2, today=date(2026, 6, 1), **short_plan).state == ProgressState.ON_TRACK
 
 
 def test_over_the_plan_is_behind_only_past_half_with_nothing_done_or_ended_short():

@@ -121,7 +121,8 @@ def objective_progress(*, starts_on: date, ends_on: date, target_count: int, per
             past_half = years_between(starts_on, today) > years_between(starts_on, ends_on) / 2
             state = ProgressState.BEHIND if past_half and done == 0 else ProgressState.ON_TRACK
         return Progress(state=state, expected=expected, **fields)
-    expected = min(total, _whole(target_count * years_between(starts_on, min(today, ends_on)) / per_years))
+    # Once the plan has ended, the whole target was due (a plan shorter than the interval still owes one).
+    expected = total if ended else min(total, _whole(target_count * years_between(starts_on, today) / per_years))
     if done >= total:
         state = ProgressState.ACHIEVED
     elif done >= expected:
