@@ -341,3 +341,23 @@ def test_the_profile_prints_the_plan_in_arabic(app, make, session):
     with app.test_request_context():
         html = profile_html(partnership, "ar")
     assert 'dir="rtl"' in html and "2 student exchanges a year" in html
+
+
+def test_a_plan_asked_for_by_a_review_records_it(client, login, make, session):
+    from crm.enums import ReviewReason
+    from crm.governance.models import PartnershipReview
+
+    login("coordinator")
+    partnership, other = make.partnership(), make.partnership()
+    review = PartnershipReview(partnership_id=partnership.id, reason=ReviewReason.CEREMONIAL, due_on=date(2026, 9, 1))
+    foreign = PartnershipReview(partnership_id=other.id, reason=ReviewReason.CEREMONIAL, due_on=date(2026, 9, 1))
+    session.add_all([review, foreign])
+    session.commit()
+    url = f"/partnerships/{partnership.id}/plans/new?review_id={review.id}"
+    assert client.post(url, data=plan_data()).status_code == 302
+    plan = session.query(RelationshipPlan).one()
+    assert plan.review_id == review.id
+    assert f"/reviews/{review.id}" in client.get(f"/plans/{plan.id}").text
+    client.post(f"/partnerships/{partnership.id}/plans/new?review_id={foreign.id}",
+                data=plan_data(starts_on="2031-01-01", ends_on="2031-12-31"))
+    assert session.query(RelationshipPlan).filter_by(starts_on=date(2031, 1, 1)).one().review_id is None

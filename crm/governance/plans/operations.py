@@ -4,7 +4,7 @@ from sqlalchemy import select
 from crm.engagements.models import Engagement
 from crm.extensions import db
 from crm.forms import fill
-from crm.governance.models import ObjectiveLink, PlanObjective, RelationshipPlan
+from crm.governance.models import ObjectiveLink, PartnershipReview, PlanObjective, RelationshipPlan
 from crm.governance.plans.forms import ObjectiveForm, PlanForm, TieForm
 from crm.programs.missions.models import MissionOutcome
 
@@ -16,6 +16,14 @@ def other_periods(partnership_id: int, plan_id: int | None = None) -> list[tuple
     if plan_id is not None:
         query = query.where(RelationshipPlan.id != plan_id)
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def review_of(partnership_id: int, review_id: int | None) -> int | None:
+    """The review's id when it is one of the partnership's (the review that asked for a new plan)."""
+    if not review_id or review_id <= 0:
+        return None
+    found = db.session.scalar(select(PartnershipReview.partnership_id).where(PartnershipReview.id == review_id))
+    return review_id if found == partnership_id else None
 
 
 def apply_plan_form(plan: RelationshipPlan, form: PlanForm) -> RelationshipPlan:

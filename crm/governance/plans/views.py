@@ -55,9 +55,12 @@ def objectives_to_count(record) -> list:
 @allow(EDITORS)
 def new(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
+    # A review's "revitalise with a new plan" decision links here with its id: the plan records it.
+    review_id = operations.review_of(partnership.id, request.args.get("review_id", type=int))
     form = PlanForm(other_periods=operations.other_periods(partnership.id))
     return create_record(
-        form, lambda f: operations.apply_plan_form(RelationshipPlan(partnership_id=partnership.id), f),
+        form, lambda f: operations.apply_plan_form(
+            RelationshipPlan(partnership_id=partnership.id, review_id=review_id), f),
         template="plans/form.html", done=lambda plan: _objectives(plan.id),
         saved=_("The plan was created. Add its objectives below."), partnership=partnership, plan=None)
 
