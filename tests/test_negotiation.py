@@ -438,3 +438,12 @@ def test_a_signed_agreement_never_negotiated_here_shows_no_negotiation(client, l
     session.commit()
     login("coordinator")
     assert "Negotiation with the partner" not in client.get(f"/agreements/{kyoto.agreement.id}").text
+
+
+def test_a_guests_proposals_are_limited(app, client, login, kyoto, session, monkeypatch):
+    monkeypatch.setitem(app.config, "GUEST_PROPOSAL_LIMIT", "2 per hour")
+    login(kyoto.guest)
+    answers = [client.post(f"/portal/agreement-texts/{kyoto.ja.id}/proposals",
+                           data={f"t{kyoto.ja.id}-body": f"案 {n}"}).status_code for n in range(3)]
+    assert answers == [302, 302, 429]
+    assert len(session.scalars(select(TextProposal)).all()) == 2

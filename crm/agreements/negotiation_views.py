@@ -3,7 +3,7 @@
 Staff act from the agreement's page (crm.agreements.views, its "Negotiation" card); the partner's guests from
 the agreement's page in the portal, here. Guests load everything through their scope (crm.guests.scope): they
 reach only their partnerships' agreements past draft, and their proposals and approvals."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,11 +17,24 @@ from crm.agreements.queries import get_agreement_or_404, get_text_or_404
 from crm.claims import AlreadyDone
 from crm.confirm import confirm_then
 from crm.enums import ProposalStatus, Side
-from crm.extensions import db
+from crm.errors import render_error
+from crm.extensions import db, limiter
 from crm.forms import ConfirmForm
 from crm.languages import language_label
 
 bp = Blueprint("negotiation", __name__)
+#: a guest's proposals (each up to 200,000 characters), per user; the guests' other writes are limited alike
+#: (crm.guests.limits, which this package cannot import: crm.guests imports crm.agreements)
+PROPOSAL_LIMIT = "30 per hour; 100 per day"
+
+
+def _per_user() -> str:
+    return f"user:{getattr(current_user, 'id', '')}"
+
+
+def _too_many(_limit):
+    return current_app.make_response(render_error(429, _(
+        "You have saved a lot in a short time, so this was not saved. Please wait a while before you try again.")))
 
 
 def _staff_page(agreement_id: int) -> str:
@@ -195,6 +208,8 @@ def portal_agreement(agreement_id: int):
 
 @bp.post("/portal/agreement-texts/<int:text_id>/proposals")
 @allow(GUESTS)
+@limiter.limit(lambda: current_app.config.get("GUEST_PROPOSAL_LIMIT") or PROPOSAL_LIMIT, key_func=_per_user,
+               methods=["POST"], on_breach=_too_many)
 def propose(text_id: int):
     text = get_text_or_404(text_id)
     agreement = get_agreement_or_404(text.agreement_id)
