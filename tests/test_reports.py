@@ -454,3 +454,14 @@ def test_the_annual_page_runs_a_fixed_number_of_queries(client, login, make, ses
     with count_queries() as many:
         assert client.get("/reports/annual?year=2025").status_code == 200
     assert many.count == few.count
+
+
+def test_the_milestones_of_a_year():
+    project = JointProject(title="p")
+    project.milestones = [Milestone(title="due in it", due_on=date(2025, 6, 1)),
+                          Milestone(title="late, reached in it", due_on=date(2024, 12, 1), done_on=date(2025, 2, 1)),
+                          Milestone(title="early, reached in it", due_on=date(2026, 3, 1), done_on=date(2025, 11, 1)),
+                          Milestone(title="another year", due_on=date(2026, 6, 1)),
+                          Milestone(title="reached before", due_on=date(2024, 6, 1), done_on=date(2024, 6, 1))]
+    found = annual.milestones_in(project, date(2025, 1, 1), date(2025, 12, 31))
+    assert [m.title for m in found] == ["late, reached in it", "due in it", "early, reached in it"]

@@ -51,6 +51,14 @@ def jubilees_in_year(established_on: date | None, year: int) -> list[tuple[int, 
     return [(years, day)]
 
 
+def milestones_in(project, first: date, last: date) -> list:
+    """A project's milestones of a period: due in it, or reached in it; by due date. (One reached after the period
+    was still open in it: the report says "due".)"""
+    return sorted((m for m in project.milestones
+                   if first <= m.due_on <= last or (m.done_on is not None and first <= m.done_on <= last)),
+                  key=lambda m: (m.due_on, m.id or 0))
+
+
 def add_cost(totals: dict[str, int], minor: int | None, currency: str | None) -> None:
     """Costs are added per currency only; an amount without its currency is not counted."""
     if minor is not None and currency:

@@ -1,6 +1,7 @@
 """The annual report's two files: the PDF's HTML (cover, contents, the office's figures and charts, a chapter per
 partnership, page numbers) and the XLSX workbook (a sheet per kind of record), both in the chosen language."""
 import io
+from datetime import date
 
 from flask import render_template
 from flask_babel import force_locale, gettext, ngettext
@@ -16,7 +17,7 @@ from crm.clock import office_today
 from crm.documents.render import page_label
 from crm.enums import Pillar
 from crm.exports.writers import Column, money, sheet_title, xlsx_cell
-from crm.governance.reports.annual import AnnualReport, PartnershipYear
+from crm.governance.reports.annual import AnnualReport, PartnershipYear, milestones_in
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart
 from crm.health.reasons import reason, state_label
@@ -55,7 +56,8 @@ def annual_html(report: AnnualReport, language: str) -> str:
             "documents/reports/annual.html", report=report, title=report_title(report), charts=charts,
             today=office_today(), lang=html_lang(language), dir=direction(language), page_label=page_label(language),
             name_lang=name_lang, format_list=format_list, list_separator=list_separator(language),
-            cost_lines=cost_lines, health_line=health_line, state_label=state_label, Pillar=Pillar)
+            cost_lines=cost_lines, health_line=health_line, milestones_in=milestones_in, state_label=state_label,
+            Pillar=Pillar)
 
 
 # -- XLSX --------------------------------------------------------------------------------------------------
@@ -131,7 +133,8 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[Column], list]]:
             Column(_l("Starts on"), lambda p: p[1].starts_on), Column(_l("Ends on"), lambda p: p[1].ends_on),
             Column(_l("Milestones"), lambda p: "; ".join(
                 gettext("%(milestone)s (reached on %(date)s)", milestone=m.title, date=m.done_on.isoformat())
-                if m.done_on else m.title for m in p[1].milestones), 50),
+                if m.done_on and m.done_on <= report.as_of else m.title
+                for m in milestones_in(p[1], date(report.year, 1, 1), report.as_of)), 50),
             Column(_l("Budget"), lambda p: money(p[1].budget_minor, p[1].budget_currency)),
         ], projects),
         (gettext("Costs"), [
