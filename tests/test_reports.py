@@ -465,3 +465,13 @@ def test_the_milestones_of_a_year():
                           Milestone(title="reached before", due_on=date(2024, 6, 1), done_on=date(2024, 6, 1))]
     found = annual.milestones_in(project, date(2025, 1, 1), date(2025, 12, 31))
     assert [m.title for m in found] == ["late, reached in it", "due in it", "early, reached in it"]
+
+
+def test_bad_input_changes_nothing_and_never_fails(client, login, year_of_activity):
+    login("viewer")
+    mission, kyoto = year_of_activity["mission"], year_of_activity["kyoto"]
+    assert client.get("/reports/annual?year=abc&scope=xyz&lang=tlh").status_code == 200
+    assert client.get("/reports/annual.xlsx?year=abc").status_code == 404
+    assert client.get(f"/missions/{mission.id}/report?photo=abc&lang=x").status_code == 200
+    assert client.get(f"/partnerships/{kyoto.id}/award-entry?date_from=nope&date_until=2025-01-01").status_code == 422
+    assert client.get(f"/partnerships/{kyoto.id}/award-entry.pdf?date_from=nope").status_code == 404
