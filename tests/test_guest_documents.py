@@ -44,6 +44,7 @@ NOT_COMPARED = {
     "portal.home": "the portal itself", "portal.partnership": "the portal itself", "portal.mission": "the portal itself",
     "portal.profile": "the guest's own details",
     "negotiation.portal_agreement": "the portal itself (an agreement's texts and its negotiation; no staff notes)",
+    "commitments.portal": "the portal itself (the partnership's shared commitments, both ways; no staff-only ones)",
     "api_tokens.account": "the guest's own API tokens", "api_tokens.revoke_own": "the guest's own API tokens",
     "api.openapi": "the API's description: the same for everyone, no records",
     "attachments.download": "a file as someone uploaded it, listed under the portal's Documents",
