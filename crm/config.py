@@ -92,6 +92,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "GUEST_ENGAGEMENT_LIMIT": env.get("CRM_GUEST_ENGAGEMENT_LIMIT", "30 per hour; 200 per day"),
         "GUEST_COMMENT_LIMIT": env.get("CRM_GUEST_COMMENT_LIMIT", "60 per hour; 300 per day"),
         "GUEST_UPLOAD_LIMIT": env.get("CRM_GUEST_UPLOAD_LIMIT", "20 per hour; 100 per day"),
+        "GUEST_PROPOSAL_LIMIT": env.get("CRM_GUEST_PROPOSAL_LIMIT", "30 per hour; 100 per day"),
         "API_TOKEN_CREATE_LIMIT": env.get("CRM_API_TOKEN_CREATE_LIMIT", "10 per hour; 30 per day"),
         # Disk space the files guests upload may take per partnership (their sizes added up), in MB.
         "GUEST_UPLOAD_QUOTA_MB": int(env.get("CRM_GUEST_UPLOAD_QUOTA_MB", "200")),
