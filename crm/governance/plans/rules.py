@@ -138,7 +138,7 @@ def describe_target(target_count: int, per_years: int | None) -> str:
         return ngettext("%(num)d over the plan", "%(num)d over the plan", target_count)
     if per_years == 1:
         return ngettext("%(num)d a year", "%(num)d a year", target_count)
-    return ngettext("%(count)d every %(num)d year", "%(count)d every %(num)d years", per_years, count=target_count)
+    return ngettext("%(target)d every %(num)d year", "%(target)d every %(num)d years", per_years, target=target_count)
 
 
 def explain(progress: Progress) -> str:
