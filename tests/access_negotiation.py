@@ -26,7 +26,7 @@ def build(make, session, prefix: str, world: dict) -> dict:
     ids dict). Flush, don't commit."""
     from crm.agreements.models import Agreement, AgreementApproval, AgreementText, TextProposal
 
-    agreement = Agreement(partnership=world["partnership"], kind="mou", title=f"{prefix} agreement in negotiation",
+    agreement = Agreement(partnership=world["partnership"], kind="sister_city", title=f"{prefix} agreement in negotiation",
                           status="in_negotiation", notes=f"{prefix} SECRET negotiation note")
     text = AgreementText(language="en", body=f"{prefix} negotiated text")
     agreement.texts.append(text)
@@ -38,4 +38,4 @@ def build(make, session, prefix: str, world: dict) -> dict:
                                  fingerprint="0" * 64)
     session.add_all([proposal, approval])
     session.flush()
-    return {"proposal_id": proposal.id}
+    return {"proposal_id": proposal.id, "negotiated_agreement_id": agreement.id}

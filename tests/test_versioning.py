@@ -207,11 +207,12 @@ def test_two_admins_setting_a_home_citys_threshold_do_not_replace_each_other(app
 
 def no_version_needed() -> dict:
     """{model: why people cannot lose an update to it}: every other mapped model carries a version."""
-    from crm.agreements.models import Signatory
+    from crm.agreements.models import AgreementApproval, Signatory, TextProposal
     from crm.api.models import ApiToken
     from crm.attachments.models import Attachment
     from crm.audit.models import AuditEvent
     from crm.auth.models import PasswordReset, User, UserSession
+    from crm.governance.models import ObjectiveLink, ReminderLeadTime, ReminderSent
     from crm.guests.models import GuestAccess, Invitation
     from crm.imports.models import ImportJob
     from crm.jobs.models import Job
@@ -247,6 +248,14 @@ def no_version_needed() -> dict:
                      "UPDATEs (WHERE revoked_at IS NULL); never edited in a form",
         StaffInvitation: "accepted by a conditional UPDATE (WHERE accepted_at IS NULL); otherwise withdrawn, never "
                          "edited in a form",
+        AgreementApproval: "recorded once by a side's approval, and withdrawn only by the flush that changes a text; "
+                           "never edited in a form",
+        TextProposal: "written once by the partner; accepted, declined or withdrawn by a conditional UPDATE (WHERE "
+                      "status = 'open'), never edited",
+        ObjectiveLink: "ties a record to an objective: added and removed, never edited (one row per pair, unique)",
+        ReminderLeadTime: "a chosen lead time is a key (kind, days): the settings page adds and removes keys, never "
+                          "edits a row",
+        ReminderSent: "append-only: one row per reminder sent, inserted with its mail job under a unique key",
     }
 
 
