@@ -198,7 +198,7 @@ def test_one_mail_per_recipient_in_their_language_with_the_automatic_headers(app
     text = message.get_body(("plain",)).get_content()
     assert "2026年12月25日" in text  # the expiry date in Japanese
     assert "Sapporo sister-city agreement" in text and "Send the orchestra proposal" in text
-    assert "40 years of partnership" in text and "10 years since the agreement" in text
+    assert "提携40周年" in text and "締結10周年" in text  # 40 years of partnership, 10 years since the agreement
     assert "http://localhost/agreements/" in text
     html = message.get_body(("html",)).get_content()
     assert 'lang="ja"' in html and "Sculptors chosen" in html
