@@ -63,6 +63,23 @@ def _proposal_or_404(proposal_id: int):
     return proposal
 
 
+def _approve(agreement_id: int, side: Side, page, already: str, recorded: str):
+    """One side's approval of the texts as they are (the staff's page or the portal's), then back to that page."""
+    _checked()
+    agreement = get_agreement_or_404(agreement_id)
+    try:
+        approval = negotiation.approve(agreement, side, current_user)
+    except negotiation.NotNegotiating:
+        _not_negotiating(agreement)
+        return redirect(page(agreement.id))
+    db.session.commit()
+    if approval is None:
+        flash(already, "info")
+    else:
+        flash(recorded, "success")
+    return redirect(page(agreement.id))
+
+
 # --- staff ---------------------------------------------------------------------------------------------------
 
 @bp.route("/agreements/<int:agreement_id>/share", methods=["GET", "POST"])
@@ -90,19 +107,8 @@ def share(agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/approve")
 @allow(EDITORS)
 def approve(agreement_id: int):
-    _checked()
-    agreement = get_agreement_or_404(agreement_id)
-    try:
-        approval = negotiation.approve(agreement, Side.HOME, current_user)
-    except negotiation.NotNegotiating:
-        _not_negotiating(agreement)
-        return redirect(_staff_page(agreement.id))
-    db.session.commit()
-    if approval is None:
-        flash(_("Our side has already approved this version of the texts."), "info")
-    else:
-        flash(_("Our side's approval of this version of the texts is recorded."), "success")
-    return redirect(_staff_page(agreement.id))
+    return _approve(agreement_id, Side.HOME, _staff_page, _("Our side has already approved this version of the texts."),
+                    _("Our side's approval of this version of the texts is recorded."))
 
 
 @bp.post("/agreements/<int:agreement_id>/ready")
@@ -237,19 +243,9 @@ def propose(text_id: int):
 @bp.post("/portal/agreements/<int:agreement_id>/approve")
 @allow(GUESTS)
 def partner_approve(agreement_id: int):
-    _checked()
-    agreement = get_agreement_or_404(agreement_id)
-    try:
-        approval = negotiation.approve(agreement, Side.PARTNER, current_user)
-    except negotiation.NotNegotiating:
-        _not_negotiating(agreement)
-        return redirect(_portal_page(agreement.id))
-    db.session.commit()
-    if approval is None:
-        flash(_("Your side has already approved this version of the texts."), "info")
-    else:
-        flash(_("Your approval of this version of the texts is recorded."), "success")
-    return redirect(_portal_page(agreement.id))
+    return _approve(agreement_id, Side.PARTNER, _portal_page,
+                    _("Your side has already approved this version of the texts."),
+                    _("Your approval of this version of the texts is recorded."))
 
 
 @bp.post("/portal/proposals/<int:proposal_id>/withdraw")
