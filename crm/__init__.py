@@ -111,10 +111,18 @@ def register_blueprints(app: Flask) -> None:
     from crm.main.views import bp as main_bp
     from crm.maps.views import bp as maps_bp
     from crm.partnerships.views import bp as partnerships_bp
+    from crm.people.privacy_views import bp as privacy_bp
+    from crm.people.views import bp as people_bp
     from crm.preferences.views import bp as preferences_bp
     from crm.programs.exchanges.views import bp as exchanges_bp
     from crm.programs.missions.views import bp as missions_bp
     from crm.programs.projects.views import bp as projects_bp
+    from crm.protocol.costs.views import bp as costs_bp
+    from crm.protocol.gifts.views import bp as gifts_bp
+    from crm.protocol.hosting.views import bp as hosting_bp
+    from crm.protocol.letters.views import bp as letters_bp
+    from crm.protocol.rosters.views import bp as rosters_bp
+    from crm.protocol.views import bp as protocol_bp
     from crm.search.views import bp as search_bp
     from crm.security import add_security_headers
     from crm.security import bp as health_checks_bp
@@ -130,7 +138,8 @@ def register_blueprints(app: Flask) -> None:
                       dashboard_bp, guests_bp, portal_bp, documents_bp, health_checks_bp, audit_bp, trash_bp,
                       users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
                       bulk_bp, preferences_bp, exports_bp, negotiation_bp, plans_bp, reviews_bp, commitments_bp,
-                      reminders_bp, reports_bp):
+                      reminders_bp, reports_bp, people_bp, privacy_bp, protocol_bp, rosters_bp, costs_bp, gifts_bp,
+                      letters_bp, hosting_bp):
         app.register_blueprint(blueprint)
 
 
@@ -145,6 +154,8 @@ def configure_templates(app: Flask) -> None:
     from crm.languages import format_list, language_label, name_lang
     from crm.money import format_money
     from crm.pagination import page_url
+    from crm.people import names
+    from crm.people.privacy import can_see_sensitive, sensitive
     from crm.programs.registry import program_url
 
     app.extensions[PROGRAM_URL] = program_url  # engagements find the programs' pages through it
@@ -163,6 +174,9 @@ def configure_templates(app: Flask) -> None:
         languages=i18n.LANGUAGES,
         current_locale=get_locale,
         export_url=export_url,
+        can_see_sensitive=can_see_sensitive,  # issue 22 §7: passport numbers, medical notes, vetting
+        sensitive=sensitive,
+        names=names,  # crm.people.names: own script, romanized, with the form of address
     )
     app.jinja_env.filters["format_list"] = format_list  # "、" in Japanese, "، " in Arabic, ", " otherwise
     app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone

@@ -219,3 +219,72 @@ class ProposalStatus(LabelledEnum):
     ACCEPTED = "accepted", pgettext("proposal status", "Accepted")
     DECLINED = "declined", _l("Declined")
     WITHDRAWN = "withdrawn", pgettext("proposal status", "Withdrawn")
+
+
+# People, delegations and protocol (issue 22)
+class ParticipantRole(LabelledEnum):
+    """A person's part in a visit, exchange, event or mission (a roster entry)."""
+    DELEGATE = "delegate", pgettext("participant role", "Delegate")
+    STUDENT = "student", pgettext("participant role", "Student")
+    CHAPERONE = "chaperone", _l("Chaperone")
+    OFFICIAL = "official", pgettext("participant role", "Official")
+    INTERPRETER = "interpreter", pgettext("participant role", "Interpreter")
+    HOST = "host", pgettext("participant role", "Host")
+    JOURNALIST = "journalist", _l("Journalist")
+    STAFF = "staff", pgettext("participant role", "Staff")
+    OTHER = "other", pgettext("participant role", "Other")
+
+
+class Sex(LabelledEnum):
+    """Collected only where the office chooses to (OfficeSettings.collect_sex_and_minor)."""
+    FEMALE = "f", _l("Female")
+    MALE = "m", _l("Male")
+    OTHER = "x", pgettext("sex", "Other or not stated")
+
+
+class Payer(LabelledEnum):
+    """Who pays a cost, or funds a traveller."""
+    CITY = "city", pgettext("payer", "The city")
+    TRAVELLER = "traveller", pgettext("payer", "The traveller")
+    PARTNER = "partner", pgettext("payer", "The partner city")
+    GRANT = "grant", pgettext("payer", "A grant")
+    SPONSOR = "sponsor", pgettext("payer", "A sponsor")
+
+
+class CostStage(LabelledEnum):
+    BUDGET = "budget", pgettext("cost stage", "Budget")
+    ACTUAL = "actual", pgettext("cost stage", "Actual")
+
+
+class CostCategory(LabelledEnum):
+    TRAVEL = "travel", pgettext("cost category", "Travel")
+    LODGING = "lodging", pgettext("cost category", "Lodging")
+    MEALS = "meals", pgettext("cost category", "Meals")
+    GIFTS = "gifts", pgettext("cost category", "Gifts")
+    INTERPRETATION = "interpretation", pgettext("cost category", "Interpretation")
+    VENUE = "venue", pgettext("cost category", "Venue and events")
+    LOCAL_TRANSPORT = "local_transport", pgettext("cost category", "Local transport")
+    OTHER = "other", pgettext("cost category", "Other")
+
+
+class GiftDirection(LabelledEnum):
+    RECEIVED = "received", pgettext("gift", "Received")
+    GIVEN = "given", pgettext("gift", "Given")
+
+
+class GiftDisposition(LabelledEnum):
+    """Where a gift is now."""
+    DISPLAYED = "displayed", pgettext("gift", "On display")
+    ARCHIVED = "archived", pgettext("gift", "Archived")
+    DONATED = "donated", pgettext("gift", "Donated")
+    PURCHASED = "purchased", pgettext("gift", "Purchased by the official")
+    GIVEN_AWAY = "given_away", pgettext("gift", "Given to the partner")
+
+
+class HelperKind(LabelledEnum):
+    """What a registered host household or volunteer offers."""
+    HOUSEHOLD = "household", _l("Host household")
+    DAY_HOST = "day_host", _l("Day host")
+    DRIVER = "driver", pgettext("volunteer", "Driver")
+    INTERPRETER = "interpreter", pgettext("volunteer", "Interpreter")
+    GUIDE = "guide", pgettext("volunteer", "Guide")

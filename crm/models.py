@@ -21,8 +21,11 @@ from crm.guests.models import GuestAccess, Invitation  # noqa: F401
 from crm.imports.models import ImportJob  # noqa: F401
 from crm.jobs.models import Job  # noqa: F401
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
+from crm.people import links  # noqa: F401  (a contact's own partnership link follows it)
+from crm.people.models import PersonLink, RetentionRule  # noqa: F401
 from crm.programs.exchanges.models import Exchange  # noqa: F401
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401
 from crm.programs.projects.models import JointProject, Milestone  # noqa: F401
+from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval  # noqa: F401
 from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
 from crm.users.models import StaffInvitation  # noqa: F401

@@ -200,7 +200,9 @@ POLICY = {
 }
 #: each governance capability's part of the matrix, in a file of its own (tests/access_<name>.py)
 GOVERNANCE_PARTS = [importlib.import_module(f"tests.access_{name}")
-                    for name in ("plans", "reviews", "commitments", "reminders", "negotiation", "reports")]
+                    for name in ("plans", "reviews", "commitments", "reminders", "negotiation", "reports",
+                                 # issue 22: people, delegations and protocol
+                                 "people", "privacy", "protocol", "rosters", "costs", "gifts", "letters", "hosting")]
 for _part in GOVERNANCE_PARTS:
     POLICY.update(_part.POLICY)
 

@@ -217,6 +217,7 @@ def no_version_needed() -> dict:
     from crm.imports.models import ImportJob
     from crm.jobs.models import Job
     from crm.partnerships.models import PartnershipPriority
+    from crm.people.models import RetentionRule
     from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.settings.models import ActivityChange
     from crm.users.models import StaffInvitation
@@ -238,6 +239,8 @@ def no_version_needed() -> dict:
         Attachment: "a stored file is uploaded, deleted and restored (restoring is claimed atomically), never edited",
         Signatory: "added to and removed from an agreement's page, never edited",
         Delegate: "added to and removed from a mission's page, never edited",
+        RetentionRule: "one row per sensitive field, keyed by the field: the admin's retention form writes each "
+                       "field's days as a whole (an upsert), with nothing else in the row to lose",
         MissionOutcome: "added to and removed from a mission's page, never edited",
         ItineraryComment: "a guest's comment is added, never edited",
         PartnershipPriority: "a partnership's priorities, rewritten only by the partnership's own versioned save",

@@ -17,6 +17,9 @@ class Attachment(SoftDeletable, Timestamped, db.Model):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"), index=True)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    #: a receipt of a cost line, or the photo of a gift (issue 22)
+    cost_line_id: Mapped[int | None] = mapped_column(ForeignKey("cost_lines.id", ondelete="CASCADE"), index=True)
+    gift_id: Mapped[int | None] = mapped_column(ForeignKey("gifts.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))  #: as the uploader named it (Unicode)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)  #: generated; the file on disk
     content_type: Mapped[str] = mapped_column(String(100))  #: detected from the content

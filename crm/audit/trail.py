@@ -18,6 +18,8 @@ from crm.database import utcnow
 IGNORED = {"created_at", "updated_at", "last_sign_in_at", "last_used_at", "activity_stamp", "totp_last_step",
            "partner_news_seen_at"}
 SECRET = {"password_hash", "session_token", "token_hash", "calendar_token_hash", "totp_secret",
+          # issue 22 §7: sensitive values; the trail records that they changed, never what they were
+          "passport_number", "date_of_birth", "dietary_needs", "medical_notes", "vetting_result",
           "totp_recovery_hashes"}
 
 
@@ -38,15 +40,18 @@ def audited_classes():
     )
     from crm.guests.models import GuestAccess, Invitation
     from crm.partnerships.models import Partnership
+    from crm.people.models import PersonLink
     from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
     from crm.programs.projects.models import Milestone
+    from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval
     from crm.settings.models import HomeCity, OfficeSettings
     from crm.users.models import StaffInvitation
 
     return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,
             Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation,
             ApiToken, StaffInvitation, AgreementApproval, TextProposal, RelationshipPlan, PlanObjective,
-            PartnershipReview, Commitment, ReminderLeadTime, ReportNarrative)
+            PartnershipReview, Commitment, ReminderLeadTime, ReportNarrative, PersonLink, RosterEntry, CostLine,
+            TripApproval, Gift, Helper, Placement)
 
 
 def _plain(value):

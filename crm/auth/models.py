@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
@@ -21,6 +21,9 @@ class User(UserMixin, Timestamped, db.Model):
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    #: the "protocol and safeguarding" permission (issue 22 §7): sees passport numbers, dates of birth, medical
+    #: and dietary notes and vetting results; given by an administrator, never to a guest
+    protocol_access: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the secret in the user's calendar feed URL; None when there is no feed
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

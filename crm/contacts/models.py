@@ -1,4 +1,6 @@
-from sqlalchemy import ForeignKey, String, Text
+from datetime import date
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
@@ -38,6 +40,22 @@ class Contact(Versioned, Timestamped, db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
     notes: Mapped[str | None] = mapped_column(Text)  #: staff only
+    # Protocol (issue 22): how to address and write the person's name
+    honorific: Mapped[str | None] = mapped_column(String(100))  #: form of address: "Mayor", "Dr.", "H.E."
+    name_native: Mapped[str | None] = mapped_column(String(200))  #: the name in its own script: 山田 太郎
+    name_romanized: Mapped[str | None] = mapped_column(String(200))  #: the name in Latin letters: YAMADA Taro
+    #: family name first (Chinese, Japanese, Korean, Hungarian names): how the name is ordered when printed
+    family_name_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    languages: Mapped[str | None] = mapped_column(String(200))  #: spoken, comma-separated codes: "ja, en"
+    sex: Mapped[str | None] = mapped_column(String(1))  #: crm.enums.Sex, only where the office collects it
+    town: Mapped[str | None] = mapped_column(String(200))  #: where the person lives (a roster's town)
+    country: Mapped[str | None] = mapped_column(String(2))  #: ISO 3166-1 alpha-2
+    passport_name: Mapped[str | None] = mapped_column(String(200))  #: as printed in the passport
+    # Sensitive (issue 22 §7): only users with protocol access see them (crm.people.privacy)
+    passport_number: Mapped[str | None] = mapped_column(String(50))
+    date_of_birth: Mapped[date | None]
+    dietary_needs: Mapped[str | None] = mapped_column(Text)
+    medical_notes: Mapped[str | None] = mapped_column(Text)  #: medical and access needs
 
     partnership: Mapped[Partnership] = relationship()
     organization: Mapped[Organization | None] = relationship()

@@ -19,6 +19,7 @@ from crm.dashboard.queries import (
 )
 from crm.extensions import db
 from crm.governance.page import dashboard_section
+from crm.protocol.page import dashboard_section as protocol_dashboard
 from crm.governance.plans.section import portfolio_counts as plan_counts
 from crm.health.charts import by_quarter, quarterly_chart
 from crm.health.pillars import pillar_chart, pillar_counts
@@ -78,7 +79,7 @@ def index():
         many_homes=len(homes) > MANY_HOME_CITIES, home_name=names.get(home, ""),
         news=news, news_ids={item.partnership_id for item in news},
         seen_form=SeenForm(formdata=None, until=news[0].at.isoformat() if news else ""),
-        governance=dashboard_section(scope, today),
+        governance=dashboard_section(scope, today), protocol=protocol_dashboard(scope, today),
         mail_form=PartnerMailForm(formdata=None, partner_news_mail=current_user.partner_news_mail),
     )
 

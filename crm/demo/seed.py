@@ -19,7 +19,14 @@ from crm.clock import office_today
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.demo.anniversaries import seed_anniversaries
 from crm.demo.commitments import seed_commitments
+from crm.demo.costs import seed_costs
+from crm.demo.gifts import seed_gifts
+from crm.demo.hosting import seed_hosting
+from crm.demo.letters import seed_letters
 from crm.demo.negotiation import seed_negotiation
+from crm.demo.people import seed_people
+from crm.demo.privacy import seed_privacy
+from crm.demo.rosters import seed_rosters
 from crm.demo.plans import seed_plans
 from crm.demo.programs import seed_programs
 from crm.demo.reports import seed_reports
@@ -180,6 +187,10 @@ def seed_demo(today: date | None = None) -> bool:
     seed_programs(partnerships_by_geonames, users[Role.COORDINATOR], today)
     seed_guests(partnerships_by_geonames)
     for seed in (seed_plans, seed_reviews, seed_commitments, seed_anniversaries, seed_negotiation, seed_reports):
+        seed(partnerships_by_geonames, users, today)
+    db.session.flush()
+    # People, delegations and protocol (issue 22): rosters before what hangs on them (costs, hosts, letters)
+    for seed in (seed_people, seed_privacy, seed_rosters, seed_costs, seed_hosting, seed_gifts, seed_letters):
         seed(partnerships_by_geonames, users, today)
     db.session.flush()
     return True

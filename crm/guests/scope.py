@@ -35,8 +35,10 @@ from crm.governance.models import (
 )
 from crm.guests.models import GuestAccess, Invitation
 from crm.partnerships.models import Partnership
+from crm.people.models import PersonLink, RetentionRule
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
 from crm.programs.projects.models import JointProject, Milestone
+from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval
 
 SKIP = "skip_guest_scope"
 
@@ -71,12 +73,17 @@ def _criteria(ids: list[int], user_id: int):
                                                     TradeMission.visibility == Visibility.SHARED).correlate(None)
     shared_projects = select(JointProject.id).where(JointProject.partnership_id.in_(ids),
                                                     JointProject.visibility == Visibility.SHARED).correlate(None)
-    shared_contacts = select(Contact.id).where(Contact.partnership_id.in_(ids),
-                                               Contact.visibility == Visibility.SHARED).correlate(None)
+    # a person is the partner's to see through a shared link to one of its partnerships (issue 22: one person
+    # may be linked to several partnerships; each link says whether that partner sees them)
+    shared_contacts = select(PersonLink.contact_id).where(PersonLink.partnership_id.in_(ids),
+                                                          PersonLink.visibility == Visibility.SHARED).correlate(None)
+    shared_placements = select(Placement.helper_id).where(Placement.engagement_id.in_(shared_engagements),
+                                                          Placement.visibility == Visibility.SHARED).correlate(None)
     rules = {
         Partnership: Partnership.id.in_(ids),
         Engagement: and_(Engagement.partnership_id.in_(ids), Engagement.visibility == Visibility.SHARED),
-        Contact: and_(Contact.partnership_id.in_(ids), Contact.visibility == Visibility.SHARED),
+        Contact: Contact.id.in_(shared_contacts),
+        PersonLink: and_(PersonLink.partnership_id.in_(ids), PersonLink.visibility == Visibility.SHARED),
         Organization: Organization.partnership_id.in_(ids),
         Agreement: Agreement.id.in_(shown_agreements),
         AgreementText: AgreementText.agreement_id.in_(shown_agreements),
@@ -109,6 +116,16 @@ def _criteria(ids: list[int], user_id: int):
         ReminderLeadTime: false(),
         ReminderSent: false(),
         ReportNarrative: false(),
+        # People and protocol (issue 22): the partner sees the rosters of the engagements it sees (its own half
+        # and ours), and the placements shared with it with their hosts; costs, approvals, gifts, the registry
+        # of hosts and the retention rules are the office's own records.
+        RosterEntry: RosterEntry.engagement_id.in_(shared_engagements),
+        Placement: and_(Placement.engagement_id.in_(shared_engagements), Placement.visibility == Visibility.SHARED),
+        Helper: Helper.id.in_(shared_placements),
+        CostLine: false(),
+        TripApproval: false(),
+        Gift: false(),
+        RetentionRule: false(),
     }
     return [with_loader_criteria(model, rule, include_aliases=True) for model, rule in rules.items()]
 

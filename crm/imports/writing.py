@@ -29,6 +29,7 @@ from crm.imports.staging import SKIP_EXISTING, cell, city_identity, plan, plan_c
 from crm.imports.values import from_label, is_shared, language_code, partnership_kind, partnership_status
 from crm.imports.write_lock import wait_for_other_imports
 from crm.partnerships.models import Partnership, Side
+from crm.people.links import ensure_home_links
 from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
 
@@ -169,6 +170,7 @@ def apply_contacts(job: ImportJob, user_id: int | None, progress=None) -> dict:
         })
     PHASES[job.token] = WRITING
     _insert(Contact, values, progress)
+    ensure_home_links(db.session.connection(), None)  # past the ORM: each new contact's partnership link
     total = len(values)
     shared = sum(1 for v in values if v["visibility"] == Visibility.SHARED)
     summary = {"contacts": total, "already_recorded": _already_recorded(everything), "organizations": new_orgs,

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -51,6 +51,17 @@ class OfficeSettings(Versioned, Timestamped, db.Model):
     review_before_expiry_months: Mapped[int] = mapped_column(default=6, server_default="6")
     #: anniversaries are listed on the dashboard and calendar from this many months ahead
     anniversary_lead_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    # People, delegations and protocol (issue 22)
+    #: whether rosters ask for sex and a minor flag (EU grant counts need them; many offices do not collect them)
+    collect_sex_and_minor: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: certified participant lists (and their rosters) are kept this many years after the visit, for audit
+    roster_retention_years: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: gifts at or above this value must be recorded within gift_deadline_days (0: every gift)
+    gift_threshold_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    gift_threshold_currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    gift_deadline_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    #: days before departure from which a trip without an approval is flagged
+    approval_lead_days: Mapped[int] = mapped_column(default=30, server_default="30")
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")

@@ -77,9 +77,13 @@ class ItineraryItem(Versioned, db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: the interpreter at this appointment, and the language pair or language they interpret (issue 22 §5)
+    interpreter_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    interpreter_language: Mapped[str | None] = mapped_column(String(50))
 
     mission: Mapped[TradeMission] = relationship(back_populates="itinerary")
-    contact: Mapped[Contact | None] = relationship()
+    contact: Mapped[Contact | None] = relationship(foreign_keys=[contact_id])
+    interpreter: Mapped[Contact | None] = relationship(foreign_keys=[interpreter_id])
 
 
 class ItineraryComment(db.Model):

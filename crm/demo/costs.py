@@ -1,0 +1,7 @@
+"""Demo data for costs (issue 22). (Slot: the costs helper fills it.)"""
+from datetime import date
+
+
+def seed_costs(partnerships_by_geonames: dict, users: dict, today: date) -> None:
+    """Called by seed_demo after the programs and governance; partnerships_by_geonames: geonames id →
+    Partnership (Kyoto 1857910 and Cairo 360630 have guests); users: Role → the demo User."""
