@@ -11,6 +11,7 @@ def apply_form(record: Contact | Organization, form) -> Contact | Organization:
     if isinstance(record, Contact):
         record.organization_id = form.organization_id.data or None  # 0: "No organization"
         record.language = form.language.data or None  # "": "Not known"
+        record.country = form.country.data or None
     db.session.add(record)
     db.session.flush()
     return record

@@ -35,9 +35,17 @@ def _listed(model, form, search: list, filters: dict, *loads) -> Select:
 
 
 def contact_list(form) -> Select:
-    """The contacts the list shows with these filters, by name (the page and its export)."""
-    return _listed(Contact, form, [Contact.name, Contact.email, Contact.job_title],
-                   {"partnership": Contact.partnership_id, "side": Contact.side}, joinedload(Contact.organization))
+    """The contacts the list shows with these filters, by name (the page and its export). A partnership's are
+    everyone linked to it (issue 22: an interpreter serving two partnerships is in both), on the side they have
+    there."""
+    from crm.people.queries import linked_to
+
+    partnership = form.value("partnership")
+    query = _listed(Contact, form, [Contact.name, Contact.email, Contact.job_title],
+                    {} if partnership else {"side": Contact.side}, joinedload(Contact.organization))
+    if partnership:
+        query = query.where(Contact.id.in_(linked_to(partnership, form.value("side"))))
+    return query
 
 
 def organization_list(form) -> Select:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from crm.access import EDITORS, STAFF, allow
@@ -18,11 +19,12 @@ from crm.database import MAX_ID
 from crm.exports.columns import CONTACTS, ORGANIZATIONS
 from crm.exports.writers import export_response, stream
 from crm.forms import id_arg, options
-from crm.i18n import LANGUAGES, language_name
+from crm.i18n import LANGUAGES, country_choices, language_name
 from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices, partnership_filter_choices
-from crm.partnerships.models import Side
+from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404
+from crm.people.privacy import withhold_sensitive_fields
 from crm.records import create_record, edit_record
 
 bp = Blueprint("contacts", __name__)
@@ -85,9 +87,11 @@ def _chosen_partnership(form) -> int | None:
 
 
 def _contact_choices(form, contact: Contact | None) -> None:
+    withhold_sensitive_fields(form, "contacts")  # issue 22 §7: only a reader with protocol access has them
     form.language.choices = options([("", _l("Not known"))] + [(code, language_name(code)) for code in LANGUAGES])
     partnership_id = _chosen_partnership(form) or (contact.partnership_id if contact else 0)
     form.organization_id.choices = organization_choices(partnership_id, _l("No organization"))
+    form.country.choices = options([("", _l("Not known"))] + country_choices())
     if contact is not None and request.method == "GET":
         form.organization_id.data = contact.organization_id or 0
 
@@ -163,3 +167,14 @@ def _add_pages(kind: Directory) -> None:
 
 _add_pages(CONTACT_PAGES)
 _add_pages(ORGANIZATION_PAGES)
+
+
+@bp.get("/contacts/<int:contact_id>")
+@allow(STAFF)
+def detail(contact_id: int):
+    """A person: how to address them, and every partnership and organization they are linked to."""
+    from crm.people.queries import contact_links
+
+    contact = get_in_scope_or_404(Contact, contact_id, joinedload(Contact.organization),
+                                  joinedload(Contact.partnership).joinedload(Partnership.partner_city))
+    return render_template("contacts/detail.html", contact=contact, links=contact_links(contact.id))

@@ -87,11 +87,12 @@ def agreements_past_draft(partnership_id: int) -> list[Agreement]:
         .order_by(Agreement.signed_on.desc().nulls_first())).all()
 
 
-def shared_contacts(partnership_id: int) -> list[Contact]:
-    """The partnership's shared contacts with their organisation, by side and name."""
-    return db.session.scalars(
-        select(Contact).where(Contact.partnership_id == partnership_id, Contact.visibility == Visibility.SHARED)
-        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)).all()
+def shared_contacts(partnership_id: int):
+    """The people shared on the partnership (their links there: side, role, organization, with the person), by
+    side and name: whoever is linked to it, not only those whose own partnership it is."""
+    from crm.people.queries import partnership_people
+
+    return partnership_people(partnership_id, shared_only=True)
 
 
 def shared_upcoming(partnership_id: int, today: date, days: int):

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from crm.agreements.queries import partnership_agreements
 from crm.attachments.queries import partnership_documents
@@ -26,6 +25,7 @@ from crm.health.service import partnership_health
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_partnership_or_404
+from crm.people.queries import linked_to, partnership_people
 from crm.programs.partnership import partnership_programs
 from crm.settings.service import office_settings
 
@@ -78,10 +78,7 @@ def _agreements(partnership: Partnership, as_of: date) -> dict:
 
 
 def _contacts(partnership: Partnership, as_of: date) -> dict:
-    contacts = db.session.scalars(
-        select(Contact).where(Contact.partnership_id == partnership.id)
-        .options(joinedload(Contact.organization)).order_by(Contact.side, Contact.name)
-    ).all()
+    contacts = partnership_people(partnership.id)  # everyone linked to it, each with their side and role there
     organizations = db.session.scalars(
         select(Organization).where(Organization.partnership_id == partnership.id)
         .order_by(Organization.side, Organization.name)
@@ -98,7 +95,7 @@ def _guests(partnership: Partnership, as_of: date) -> dict:
     """What the partner's guests added, and the partner-side contacts who could be invited."""
     added = db.session.scalars(timeline(partnership).filter_by(logged_by_side=Side.PARTNER).limit(10)).all()
     people = db.session.scalars(
-        select(Contact).where(Contact.partnership_id == partnership.id, Contact.side == Side.PARTNER)
+        select(Contact).where(Contact.id.in_(linked_to(partnership.id, Side.PARTNER)))
         .order_by(Contact.name)
     ).all()
     return {"partner_added": added, "partner_contacts": people, "today": as_of}
