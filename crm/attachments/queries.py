@@ -18,7 +18,7 @@ def attachments_for(engagement_id: int | None = None, agreement_id: int | None =
     owner = (Attachment.engagement_id == engagement_id if engagement_id is not None
              else Attachment.agreement_id == agreement_id)
     return list(db.session.scalars(
-        select(Attachment).where(owner)
+        select(Attachment).where(owner, Attachment.cost_line_id.is_(None))  # a cost line's receipts: on its line
         .options(joinedload(Attachment.uploaded_by))
         .order_by(Attachment.created_at, Attachment.id)
     ))

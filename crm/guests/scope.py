@@ -90,7 +90,8 @@ def _criteria(ids: list[int], user_id: int):
         Signatory: Signatory.agreement_id.in_(shown_agreements),
         Attachment: and_(Attachment.partnership_id.in_(ids), Attachment.visibility == Visibility.SHARED,
                          or_(Attachment.engagement_id.is_(None), Attachment.engagement_id.in_(shared_engagements)),
-                         or_(Attachment.agreement_id.is_(None), Attachment.agreement_id.in_(shown_agreements))),
+                         or_(Attachment.agreement_id.is_(None), Attachment.agreement_id.in_(shown_agreements)),
+                         Attachment.cost_line_id.is_(None)),  # receipts of costs: the office's own, like costs
         # an appointment with a staff-only person, or a staff-only person's place in the delegation, is
         # staff-only as a whole: not its name alone, but its row, its role and its place in every count
         ItineraryItem: and_(ItineraryItem.mission_id.in_(shared_missions),

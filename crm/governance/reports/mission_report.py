@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def mission_photos(mission: TradeMission) -> list[Attachment]:
     """The mission's image attachments that can be printed, oldest first. One query."""
     return list(db.session.scalars(
-        select(Attachment).where(Attachment.engagement_id == mission.id,
+        select(Attachment).where(Attachment.engagement_id == mission.id, Attachment.cost_line_id.is_(None),
                                  Attachment.content_type.in_(list(PHOTO_TYPES)))
         .order_by(Attachment.created_at, Attachment.id)))
 
