@@ -127,13 +127,17 @@ def send_reminders_command(as_of):
 @crm_cli.command("purge-deleted")
 @with_appcontext
 def purge_deleted_command():
-    """Remove for good the engagements and documents deleted more than 30 days ago (safe to run daily from cron)."""
+    """Remove for good the engagements and documents deleted more than 30 days ago, and the sensitive values past
+    the retention rules (safe to run daily from cron)."""
     from crm.extensions import db
+    from crm.people.retention import purge_sensitive
     from crm.trash.operations import purge
 
     engagements, documents = purge()
+    sensitive_values = purge_sensitive()
     db.session.commit()
     click.echo(f"Removed {engagements} deleted engagements and {documents} deleted documents.")
+    click.echo(f"Purged {sensitive_values} sensitive values past their retention.")
 
 
 from crm.attachments.cli import files_cli  # noqa: E402  (the attachments' own module)

@@ -206,6 +206,9 @@ def _sentences(event, names: dict) -> list[Markup]:
     record = _record(event, names)
     if event.action == "update":
         return _updates(event, who, record, names)
+    if event.action == "purge":  # crm.people.retention
+        return [_say(say.PURGED, who=who, field=_in_sentence(field_label(event.record_type, column)), record=record)
+                for column in event.changes or {}]
     partnership = _named("partnerships", event.partnership_id, names) if event.partnership_id else "—"
     parent = _parent(event, names)
     if event.action == "create":

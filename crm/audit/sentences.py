@@ -13,6 +13,8 @@ CHANGED_UNSHOWN = _l("%(who)s changed the %(field)s of %(record)s")  #: a secret
 ARCHIVED = _l("%(who)s archived %(record)s")
 UNARCHIVED = _l("%(who)s took %(record)s out of the archive")
 SESSION_ENDED = _l("%(who)s ended a session of %(record)s")
+#: a sensitive value emptied by the retention rules (issue 22 §7): which field, never its value
+PURGED = _l("%(who)s purged the %(field)s of %(record)s, as the retention rules say")
 
 #: record type → sentence for its creation
 CREATED = {

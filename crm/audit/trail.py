@@ -40,7 +40,7 @@ def audited_classes():
     )
     from crm.guests.models import GuestAccess, Invitation
     from crm.partnerships.models import Partnership
-    from crm.people.models import PersonLink
+    from crm.people.models import PersonLink, RetentionRule
     from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
     from crm.programs.projects.models import Milestone
     from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval
@@ -51,7 +51,7 @@ def audited_classes():
             Milestone, Contact, Organization, Attachment, User, OfficeSettings, HomeCity, GuestAccess, Invitation,
             ApiToken, StaffInvitation, AgreementApproval, TextProposal, RelationshipPlan, PlanObjective,
             PartnershipReview, Commitment, ReminderLeadTime, ReportNarrative, PersonLink, RosterEntry, CostLine,
-            TripApproval, Gift, Helper, Placement)
+            TripApproval, Gift, Helper, Placement, RetentionRule)
 
 
 def _plain(value):

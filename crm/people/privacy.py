@@ -6,6 +6,7 @@ everyone else, guests included, never does: pages, exports, the API, PDFs, searc
 Every page, export or document that shows one of SENSITIVE_FIELDS reads it through ``sensitive(record, name)``
 (None for a reader without the permission), never as a plain attribute."""
 from flask import has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.roles import Role
@@ -15,6 +16,14 @@ SENSITIVE_FIELDS = ("contacts.passport_number", "contacts.date_of_birth", "conta
                     "contacts.medical_notes", "helpers.vetting_result")
 #: what the audit trail and anyone without the permission reads instead of a sensitive value
 MASK = "•••"
+#: each sensitive field's name in the reader's language (the forms' own labels, so their translations apply)
+SENSITIVE_LABELS = {
+    "contacts.passport_number": _l("Passport number"),
+    "contacts.date_of_birth": _l("Date of birth"),
+    "contacts.dietary_needs": _l("Dietary needs"),
+    "contacts.medical_notes": _l("Medical and access notes"),
+    "helpers.vetting_result": _l("Vetting result"),
+}
 
 
 def sensitive_columns(table: str) -> set[str]:
@@ -43,3 +52,32 @@ def masked(table: str, column: str, value):
     if value is not None and column in sensitive_columns(table):
         return MASK
     return value
+
+
+def withhold_sensitive_fields(form, table: str):
+    """Take the table's sensitive fields off a form when the reader may not see them: the page never shows the
+    stored values, and a save (populate_obj) leaves them as they are instead of posting them blank. Returns the
+    form."""
+    if not can_see_sensitive():
+        for column in sensitive_columns(table):
+            if column in form:
+                del form[column]
+    return form
+
+
+class GuestsCannotHaveIt(ValueError):
+    """Protocol access is for staff: a partner-city guest never gets it."""
+
+
+def set_protocol_access(user, granted: bool) -> bool:
+    """Give the user the "protocol and safeguarding" permission, or withdraw it; the audit trail records the
+    change (users are audited). Sets the state asked for, so a form sent twice changes nothing the second time.
+    Returns whether it changed. Flushes."""
+    from crm.extensions import db
+
+    if granted and user.role == Role.GUEST:
+        raise GuestsCannotHaveIt(user.email)
+    changed = bool(user.protocol_access) != granted
+    user.protocol_access = granted
+    db.session.flush()
+    return changed
