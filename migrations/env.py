@@ -108,6 +108,26 @@ def sqlite_expression_indexes_kept(connection):
             event.remove(connection, name, listener)
 
 
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Foreign keys off on SQLite while the migrations run on a connection of their own (`flask db upgrade`).
+
+    A batch rebuild copies a table and drops the old one, and with foreign keys on SQLite's DROP TABLE first
+    deletes the table's rows with their ON DELETE actions: rebuilding contacts would delete every mission
+    delegate and invitation pointing at them (CASCADE) and empty guests' links (SET NULL); rebuilding users,
+    every guest's access. SQLite heeds the pragma only outside a transaction, so a caller's own transaction
+    (the migration history test's) keeps its setting."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    sqlite = connection.connection.driver_connection
+    sqlite.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        sqlite.execute("PRAGMA foreign_keys=ON")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -152,7 +172,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     def run_on(connection):
-        with sqlite_expression_indexes_kept(connection):
+        with sqlite_foreign_keys_off(connection), sqlite_expression_indexes_kept(connection):
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
