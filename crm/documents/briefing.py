@@ -53,7 +53,7 @@ def briefing_html(mission: TradeMission, language: str, *, for_guest: bool = Fal
             itinerary = [item for item in itinerary if shared_person(item)]
         return render_template(
             "pdf/briefing.html", mission=mission, partnership=partnership, health=health, agreements=agreements,
-            delegates=delegates,
+            delegates=delegates, for_guest=for_guest,
             contacts=contacts, projects=projects, recent=recent, more_recent=more_recent, today=today,
             country_languages=country_languages(partnership.partner_city.country_code),
             lang=html_lang(language), dir=direction(language), page_label=page_label(language),

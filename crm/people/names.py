@@ -11,7 +11,16 @@ def own_script(person: Contact) -> str:
 
 def romanized(person: Contact) -> str:
     """The name in Latin letters, family name in capitals when it comes first (YAMADA Taro); None-safe."""
+    if person.name_romanized and person.family_name_first:
+        family, _space, given = person.name_romanized.strip().partition(" ")
+        # the capitals tell a reader abroad which part is the family name ("Yamada Taro" → "YAMADA Taro")
+        return f"{family.upper()} {given.strip()}" if given.strip() else family
     return person.name_romanized or person.passport_name or person.name
+
+
+def as_in_passport(person: Contact) -> str:
+    """The name as the passport prints it (visa letters, certified lists), else its romanized form."""
+    return person.passport_name or romanized(person)
 
 
 def both(person: Contact) -> str:

@@ -56,6 +56,9 @@ class ItineraryForm(Form):
     title = StringField(pgettext("itinerary item", "What"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
     location = StringField(_l("Where"), validators=[Optional(), Length(max=300)], filters=[none_if_empty])
     contact_id = SelectField(_l("Meeting with"), coerce=int, validators=[Optional()])
+    interpreter_id = SelectField(_l("Interpreter"), coerce=int, validators=[Optional()])
+    interpreter_language = StringField(_l("Interpreting between"), validators=[Optional(), Length(max=50)],
+                                       filters=[none_if_empty], description=_l("For example: ja ↔ en."))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty])
 
     def __init__(self, *args, mission=None, **kwargs):

@@ -29,7 +29,7 @@ def apply_form(mission: TradeMission, form: MissionForm) -> TradeMission:
 
 def apply_itinerary_form(item: ItineraryItem, form: ItineraryForm) -> ItineraryItem:
     item.starts_at, item.ends_at = form.starts_at, form.ends_at
-    fill(item, form, "timezone", "title", "location", "contact_id", "notes")
+    fill(item, form, "timezone", "title", "location", "contact_id", "interpreter_id", "interpreter_language", "notes")
     db.session.add(item)
     db.session.flush()
     return item

@@ -8,7 +8,12 @@ from crm.cities.forms import timezone_choices
 from crm.programs.missions.forms import DelegateForm, ItineraryForm, OutcomeForm
 from crm.programs.missions.itinerary import itinerary_days
 from crm.programs.missions.models import ItineraryItem, TradeMission
-from crm.programs.missions.queries import comments_by_item, contact_choices, organization_choices
+from crm.programs.missions.queries import (
+    comments_by_item,
+    contact_choices,
+    interpreter_choices,
+    organization_choices,
+)
 from crm.programs.missions.replies import ReplyForm
 
 
@@ -17,6 +22,7 @@ def make_itinerary_form(mission: TradeMission, item: ItineraryItem | None = None
     form = ItineraryForm(mission=mission, obj=item, **({"formdata": None} if blank else {}))
     form.timezone.choices = timezone_choices()
     form.contact_id.choices = contact_choices(mission.partnership_id, _l("Nobody in particular"))
+    form.interpreter_id.choices = interpreter_choices(mission.partnership_id, _l("No interpreter"))
     if blank:
         destination = mission.destination or mission.partnership.partner_city
         form.timezone.data = destination.timezone or "UTC"
@@ -27,6 +33,7 @@ def make_itinerary_form(mission: TradeMission, item: ItineraryItem | None = None
         form.starts.data = local_start.time()
         form.ends.data = item.ends_at.astimezone(local_start.tzinfo).time()
         form.contact_id.data = item.contact_id or 0
+        form.interpreter_id.data = item.interpreter_id or 0
     return form
 
 

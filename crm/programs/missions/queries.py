@@ -7,12 +7,14 @@ from crm.extensions import db
 from crm.forms import options
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
+from crm.people.models import PersonLink
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 
 #: what a mission's page shows, beyond its partnership and cities
 MISSION_LOADS = (
     joinedload(TradeMission.destination), joinedload(TradeMission.lead),
     selectinload(TradeMission.itinerary).joinedload(ItineraryItem.contact),
+    selectinload(TradeMission.itinerary).joinedload(ItineraryItem.interpreter),
     selectinload(TradeMission.delegates).joinedload(Delegate.contact),
     selectinload(TradeMission.delegates).joinedload(Delegate.organization),
     selectinload(TradeMission.outcomes),
@@ -37,6 +39,14 @@ def contact_choices(partnership_id: int, blank, side=None):
     query = select(Contact.id, Contact.name).where(Contact.partnership_id == partnership_id).order_by(Contact.name)
     if side:
         query = query.where(Contact.side == side)
+    return options([(0, blank)] + [(row.id, row.name) for row in db.session.execute(query)])
+
+
+def interpreter_choices(partnership_id: int, blank):
+    """Anyone linked to the partnership, on either side (issue 22: an interpreter often serves several
+    partnerships, so one recorded in another partnership and linked to this one is offered too)."""
+    query = (select(Contact.id, Contact.name).join(PersonLink, PersonLink.contact_id == Contact.id)
+             .where(PersonLink.partnership_id == partnership_id).order_by(Contact.name, Contact.id))
     return options([(0, blank)] + [(row.id, row.name) for row in db.session.execute(query)])
 
 

@@ -42,7 +42,8 @@ def edit_itinerary_item(item_id: int):
     item = get_child_or_404(ItineraryItem, item_id)
     mission = get_mission_or_404(item.mission_id)
     return edit_record(item, make_itinerary_form(mission, item), operations.apply_itinerary_form,
-                       compare=["title", "timezone", "location", "notes"], template="missions/itinerary_form.html",
+                       compare=["title", "timezone", "location", "interpreter_language", "notes"],
+                       template="missions/itinerary_form.html",
                        done=_section(mission, "itinerary"), mission=mission, item=item)
 
 
