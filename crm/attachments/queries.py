@@ -28,7 +28,7 @@ def partnership_documents(partnership_id: int) -> list[Attachment]:
     """Documents attached to the partnership itself (not to one of its records)."""
     return list(db.session.scalars(
         select(Attachment).where(Attachment.partnership_id == partnership_id, Attachment.engagement_id.is_(None),
-                                 Attachment.agreement_id.is_(None))
+                                 Attachment.agreement_id.is_(None), Attachment.gift_id.is_(None))  # a gift's photo
         .options(joinedload(Attachment.uploaded_by)).order_by(Attachment.created_at, Attachment.id)
     ))
 
