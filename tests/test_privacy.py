@@ -347,3 +347,13 @@ def test_an_admin_purges_at_once_after_confirming(client, login, person, session
     session.expire_all()
     assert session.get(Contact, person.id).medical_notes is None
     assert "Nothing is past its retention today." in client.get("/settings/retention").text
+
+
+def test_the_demo_admin_is_the_protocol_officer_and_some_people_have_sensitive_values(app, session):
+    result = app.test_cli_runner().invoke(args=["crm", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    holders = session.scalars(select(User.email).where(User.protocol_access)).all()
+    assert holders == ["admin@demo.example"]
+    assert session.scalar(select(Contact.id).where(Contact.passport_number.is_not(None),
+                                                   Contact.medical_notes.is_not(None)).limit(1)) is not None
+    assert {rule.field for rule in session.scalars(select(RetentionRule))} >= {"contacts.medical_notes"}
