@@ -17,10 +17,9 @@ from crm.versioning import VersionField
 
 
 class LinkForm(Form):
-    """A person's part in one partnership. The partnership is chosen when the link is made, then fixed."""
+    """A person's part in one partnership, once made: the partnership stays (partnership_id says which)."""
 
     version = VersionField()
-    partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     side = RadioField(_l("Side"), choices=enum_choices(Side), default=Side.HOME.value, validators=[InputRequired()])
     organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()],
                                   description=_l("One of that partnership's organizations, if any."))
@@ -30,32 +29,51 @@ class LinkForm(Form):
                             validators=[InputRequired()],
                             description=_l("Shared: the partner city's guests see this person on that partnership."))
 
+    #: the partnership of the link (a new link's is chosen on the form)
+    fixed_partnership_id: int | None = None
+
+    def chosen_partnership(self) -> int | None:
+        return self.fixed_partnership_id
+
     def validate(self, extra_validators=None):
-        """Besides each field's own checks: the organization belongs to the chosen partnership."""
+        """Besides each field's own checks: the organization belongs to the link's partnership."""
         valid = super().validate(extra_validators)
-        if not self.partnership_id.data:
-            self.partnership_id.errors = [*self.partnership_id.errors, _("Choose a partnership.")]
-            valid = False
-        elif valid and self.organization_id.data:
+        if valid and self.organization_id.data:
             owner = db.session.scalar(select(Organization.partnership_id)
                                       .where(Organization.id == self.organization_id.data))
-            if owner != self.partnership_id.data:
+            if owner != self.chosen_partnership():
                 self.organization_id.errors = [*self.organization_id.errors,
                                                _("Choose an organization of that partnership.")]
                 valid = False
         return valid
 
 
+class NewLinkForm(LinkForm):
+    """A new link: the partnership is chosen among those the reader sees."""
+
+    partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
+
+    def chosen_partnership(self) -> int | None:
+        return self.partnership_id.data
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.partnership_id.data:
+            self.partnership_id.errors = [*self.partnership_id.errors, _("Choose a partnership.")]
+            valid = False
+        return valid
+
+
 def make_link_form(link=None, partnership_id: int | None = None) -> LinkForm:
     """The link form with its choices: the partnerships the reader sees and their organizations; an existing
     link keeps its partnership."""
-    form = LinkForm(obj=link)
     if link is not None:
-        form.partnership_id.choices = [(link.partnership_id, link.partnership.partner_city.name)]
-        form.partnership_id.data = link.partnership_id
+        form = LinkForm(obj=link)
+        form.fixed_partnership_id = link.partnership_id
         form.organization_id.choices = organization_choices_by_partnership(
             visible_partnership_ids().where(Partnership.id == link.partnership_id), _l("No organization"))
     else:
+        form = NewLinkForm()
         form.partnership_id.choices = partnership_choices(_l("Choose a partnership"))
         form.organization_id.choices = organization_choices_by_partnership(visible_partnership_ids(),
                                                                            _l("No organization"))

@@ -65,55 +65,57 @@ def _foreign_keys_to_contacts():
                 yield table, fk.parent
 
 
-def _merge_links(keep: Contact, drop: Contact) -> None:
+def _merge_links(session, keep: Contact, drop: Contact) -> None:
     """The dropped person's links move to the kept one; where both are linked to the same partnership, the kept
     link stays and takes the organization and role it lacks."""
-    kept = {link.partnership_id: link for link in db.session.scalars(
+    kept = {link.partnership_id: link for link in session.scalars(
         select(PersonLink).where(PersonLink.contact_id == keep.id))}
-    for link in db.session.scalars(select(PersonLink).where(PersonLink.contact_id == drop.id)).all():
+    for link in session.scalars(select(PersonLink).where(PersonLink.contact_id == drop.id)).all():
         same = kept.get(link.partnership_id)
         if same is None:
             link.contact_id = keep.id
             continue
         same.organization_id = same.organization_id or link.organization_id
         same.role = same.role or link.role
-        db.session.delete(link)
-    db.session.flush()
+        session.delete(link)
+    session.flush()
 
 
-def _merge_rosters(keep: Contact, drop: Contact) -> None:
+def _merge_rosters(session, keep: Contact, drop: Contact) -> None:
     """The dropped person's roster entries move to the kept one, except on a roster the kept one is on already:
     there the entry's costs and placements move to the kept one's entry, and the entry goes."""
-    kept = {entry.engagement_id: entry.id for entry in db.session.scalars(
+    kept = {entry.engagement_id: entry.id for entry in session.scalars(
         select(RosterEntry).where(RosterEntry.contact_id == keep.id))}
-    for entry in db.session.scalars(select(RosterEntry).where(RosterEntry.contact_id == drop.id)).all():
+    for entry in session.scalars(select(RosterEntry).where(RosterEntry.contact_id == drop.id)).all():
         target = kept.get(entry.engagement_id)
         if target is None:
             entry.contact_id = keep.id
             continue
-        db.session.execute(update(CostLine.__table__).where(CostLine.__table__.c.roster_entry_id == entry.id)
+        session.execute(update(CostLine.__table__).where(CostLine.__table__.c.roster_entry_id == entry.id)
                            .values(roster_entry_id=target))
         placements = Placement.__table__
         taken_helpers = select(placements.c.helper_id).where(placements.c.roster_entry_id == target)
-        db.session.execute(update(placements).where(placements.c.roster_entry_id == entry.id,
+        session.execute(update(placements).where(placements.c.roster_entry_id == entry.id,
                                                     placements.c.helper_id.not_in(taken_helpers))
                            .values(roster_entry_id=target))
-        db.session.delete(entry)
-    db.session.flush()
+        session.delete(entry)
+    session.flush()
 
 
-def _merge_delegations(keep: Contact, drop: Contact) -> None:
+def _merge_delegations(session, keep: Contact, drop: Contact) -> None:
     """A delegation both were in keeps the kept one only."""
     delegates = Delegate.__table__
-    db.session.execute(delete(delegates).where(
+    session.execute(delete(delegates).where(
         delegates.c.contact_id == drop.id,
         delegates.c.mission_id.in_(select(delegates.c.mission_id).where(delegates.c.contact_id == keep.id)
                                    .scalar_subquery())))
 
 
-def merge(keep: Contact, drop: Contact, taken: list[str], keep_version, drop_version) -> Merged:
+def merge(keep: Contact, drop: Contact, taken: list[str], keep_version, drop_version, session=None) -> Merged:
     """Merge drop into keep, taking the named fields' values from drop. Raises MergeConflict when either changed
-    since the versions the reader saw (nothing is changed then: the caller rolls back)."""
+    since the versions the reader saw (nothing is changed then: the caller rolls back). session: the request's
+    by default."""
+    session = session or db.session
     if keep.id == drop.id:
         raise ValueError("a contact cannot be merged with itself")
     if str(keep.version) != str(keep_version) or str(drop.version) != str(drop_version):
@@ -127,18 +129,18 @@ def merge(keep: Contact, drop: Contact, taken: list[str], keep_version, drop_ver
     keep.updated_at = utcnow()  # a versioned UPDATE of the kept one even when it takes nothing
     merged = Merged(keep.id, drop.id, drop.name, taken)
     try:
-        db.session.flush()
-        _merge_links(keep, drop)
-        _merge_rosters(keep, drop)
-        _merge_delegations(keep, drop)
+        session.flush()
+        _merge_links(session, keep, drop)
+        _merge_rosters(session, keep, drop)
+        _merge_delegations(session, keep, drop)
         for table, column in _foreign_keys_to_contacts():
             if table is not link_table and table is not RosterEntry.__table__:
-                db.session.execute(update(table).where(column == drop.id).values({column.name: keep.id}))
-        db.session.delete(drop)  # DELETE ... WHERE version = the one shown
-        db.session.flush()
+                session.execute(update(table).where(column == drop.id).values({column.name: keep.id}))
+        session.delete(drop)  # DELETE ... WHERE version = the one shown
+        session.flush()
     except StaleDataError as error:
         raise MergeConflict from error
-    db.session.execute(insert(AuditEvent.__table__).values(
+    session.execute(insert(AuditEvent.__table__).values(
         occurred_at=utcnow(), user_id=_actor_id(), action="update", record_type="contacts", record_id=keep.id,
         partnership_id=keep.partnership_id,
         changes={"merged_duplicate": [None, f"{merged.dropped_name} (#{merged.dropped_id})"],
