@@ -86,10 +86,16 @@ class PartnershipYear:
     plan: object | None = None  #: crm.governance.plans.queries.PlanProgress, when the plans feature has one
     anniversaries: list = field(default_factory=list)
     narrative: ReportNarrative | None = None
+    #: engagement id → its named participants (crm.protocol.rosters), for those with a roster
+    named: dict = field(default_factory=dict)
+
+    def exchange_participants(self, exchange) -> int:
+        """An exchange's participants: its roster's count when it has one, else the number recorded."""
+        return self.named.get(exchange.id) or exchange.participants or 0
 
     @property
     def participants(self) -> int:
-        return sum(exchange.participants or 0 for exchange in self.exchanges)
+        return sum(self.exchange_participants(exchange) for exchange in self.exchanges)
 
     @property
     def partner_share(self) -> float | None:
@@ -116,6 +122,8 @@ class AnnualReport:
     partnerships: list[PartnershipYear]
     monthly: dict = field(default_factory=dict)  #: (year, month) → (substantive, protocol), for the charts
     pillar_counts: dict = field(default_factory=dict)  #: pillar → (in the year, in the three years to its end)
+    #: engagement kind → named participants on the rosters of the year's engagements (crm.protocol.rosters)
+    participants_by_kind: dict = field(default_factory=dict)
 
     @property
     def costs(self) -> dict[str, int]:
@@ -215,6 +223,7 @@ def gather(year: int, home_city_id: int | None, as_of_today: date) -> AnnualRepo
                                    Exchange.ends_on >= start)
             .order_by(Exchange.occurred_on, Exchange.id).options(joinedload(Exchange.host_organization))):
         rows[exchange.partnership_id].exchanges.append(exchange)
+    _named_participants(report, rows, start, end)
     for project in db.session.scalars(
             select(JointProject).where(JointProject.partnership_id.in_(ids), JointProject.occurred_on <= end,
                                        or_(JointProject.ends_on.is_(None), JointProject.ends_on >= start))
@@ -240,6 +249,24 @@ def gather(year: int, home_city_id: int | None, as_of_today: date) -> AnnualRepo
     report.monthly = monthly_counts(as_of, months=24, partnership_ids=ids)
     report.pillar_counts = _pillar_totals(report.partnerships, as_of, ids)
     return report
+
+
+def _named_participants(report: AnnualReport, rows: dict, start: date, end: date) -> None:
+    """The rosters' counts of the engagements under way in the year, per engagement and per kind (one query)."""
+    from crm.protocol.models import RosterEntry
+
+    exchanges, missions = Exchange.__table__, TradeMission.__table__
+    ends = func.coalesce(exchanges.c.ends_on, missions.c.ends_on, Engagement.occurred_on)
+    by_kind: dict = defaultdict(int)
+    for engagement_id, partnership_id, kind, number in db.session.execute(
+            select(Engagement.id, Engagement.partnership_id, Engagement.kind, func.count(RosterEntry.id))
+            .join(RosterEntry, RosterEntry.engagement_id == Engagement.id)
+            .outerjoin(exchanges, exchanges.c.id == Engagement.id).outerjoin(missions, missions.c.id == Engagement.id)
+            .where(Engagement.partnership_id.in_(list(rows)), Engagement.occurred_on <= end, ends >= start)
+            .group_by(Engagement.id, Engagement.partnership_id, Engagement.kind)):
+        rows[partnership_id].named[engagement_id] = number
+        by_kind[kind] += number
+    report.participants_by_kind = dict(sorted(by_kind.items(), key=lambda item: -item[1]))
 
 
 def _pillar_totals(partnership_years: list[PartnershipYear], as_of: date, ids: list[int]) -> dict:

@@ -124,7 +124,8 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[Column], list]]:
         (gettext("Exchanges"), [
             partner, Column(_l("Title"), lambda p: p[1].title, 30), Column(_l("Kind"), lambda p: p[1].exchange_kind),
             Column(_l("Direction"), lambda p: p[1].direction), Column(_l("Starts on"), lambda p: p[1].starts_on),
-            Column(_l("Ends on"), lambda p: p[1].ends_on), Column(_l("Participants"), lambda p: p[1].participants),
+            Column(_l("Ends on"), lambda p: p[1].ends_on),
+            Column(_l("Participants"), lambda p: p[0].exchange_participants(p[1])),
             Column(_l("Hosting institution"), lambda p: p[1].host_organization.name if p[1].host_organization else ""),
             Column(_l("Cost to our side"), lambda p: money(p[1].cost_minor, p[1].cost_currency)),
         ], exchanges),
@@ -141,6 +142,9 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[Column], list]]:
             partner, Column(_l("Currency"), lambda c: c[1], 10), Column(_l("Amount"), lambda c: money(c[2], c[1])),
             Column(_l("Funded by"), lambda c: "; ".join(c[0].funders), 40),
         ], costs),
+        (gettext("Participants"), [
+            Column(_l("Kind"), lambda k: k[0], 24), Column(_l("Named participants"), lambda k: k[1], 18),
+        ], list(report.participants_by_kind.items())),
         (gettext("Decisions"), [
             partner, Column(_l("Decided on"), lambda v: v[1].decided_on),
             Column(_l("Decision"), lambda v: v[1].decision), Column(_l("Deciding body"), lambda v: v[1].decided_by_body),
