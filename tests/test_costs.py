@@ -566,3 +566,23 @@ def test_the_section_reads_a_fixed_number_of_queries(client, login, session, mak
     with count_queries() as large:
         assert client.get(f"/engagements/{mission.id}/people").status_code == 200
     assert small.count == large.count, (small.statements, large.statements)
+
+
+# --- the demo ------------------------------------------------------------------------------------------------
+
+def test_the_demo_has_costs_in_three_currencies_an_approved_trip_and_one_without(app, session, client, login):
+    from crm.demo.seed import seed_demo
+    from crm.extensions import db
+
+    with app.app_context():
+        seed_demo(TODAY)
+        db.session.commit()
+    currencies = set(session.scalars(select(CostLine.currency)))
+    assert {"JPY", "USD", "EUR"} <= currencies
+    assert {CostStage.BUDGET, CostStage.ACTUAL} <= set(session.scalars(select(CostLine.stage)))
+    assert session.scalar(select(TripApproval).limit(1)) is not None
+    login("viewer")
+    card = trips_card(client)
+    assert "Heritage conservation staff exchange to Cairo" in card
+    rows = csv_rows(client.get(f"/costs/disclosure.csv?year={TODAY.year}"))
+    assert {"Mediterranean Heritage Fund", "Cairo Governorate"} <= {r["Payer's name"] for r in rows}
