@@ -316,27 +316,105 @@ def test_a_placement_by_hand_warns_of_what_it_breaks_and_bad_input_changes_nothi
     assert len(placements(session, engagement)) == 1
 
 
-def test_two_coordinators_suggesting_at_once_place_each_guest_once(app, session, visit):
-    """Two real connections: the second suggestion, computed before the first was committed, is refused whole by
-    the unique index (roster entry, helper) instead of placing the guests twice."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("needs two PostgreSQL connections")
-    from sqlalchemy import create_engine
+def test_two_connections_placing_a_guest_with_the_same_host_make_one_placement(app):
+    """Two coordinators' suggestions (or hands) placing the same guest with the same household at the same moment,
+    on two real PostgreSQL connections: the second waits for the first and is refused by the unique index (roster
+    entry, helper), which the board's operations turn into DuplicatePlacement and a message."""
+    if app.config["DB_LANE"] != "postgresql":
+        pytest.skip("two real connections: the PostgreSQL lane")
+    import threading
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, delete, func, insert
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm import Session
 
-    engagement, hosts, entries = visit
+    from crm.cities.models import City
+    from crm.contacts.models import Contact
+    from crm.engagements.models import Engagement
+    from crm.enums import EngagementKind
+    from crm.partnerships.models import Partnership
+
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    ids: dict[str, int] = {}
     try:
-        with Session(engine) as first, Session(engine) as second:
-            for s in (first, second):
-                s.add(Placement(engagement_id=engagement.id, roster_entry_id=entries[0].id,
-                                helper_id=hosts[0].id, suggested=True))
-            first.commit()
-            with pytest.raises(IntegrityError):
-                second.commit()
+        with Session(engine) as setup:
+            home, partner = City(name="Race home", country_code="US"), City(name="Race partner", country_code="JP")
+            partnership = Partnership(home_city=home, partner_city=partner, kind="sister_city", status="active")
+            engagement = Engagement(partnership=partnership, kind=EngagementKind.MEETING, title="Race visit",
+                                    occurred_on=ARRIVE)
+            guest_person = Contact(partnership=partnership, side=Side.PARTNER, name="Race guest")
+            host_person = Contact(partnership=partnership, side=Side.HOME, name="Race host")
+            setup.add_all([home, partner, partnership, engagement, guest_person, host_person])
+            setup.flush()
+            entry = RosterEntry(engagement_id=engagement.id, contact_id=guest_person.id, side=Side.PARTNER)
+            helper = Helper(contact_id=host_person.id, kind=HelperKind.HOUSEHOLD, beds=2)
+            setup.add_all([entry, helper])
+            setup.commit()
+            ids = {"cities": [home.id, partner.id], "partnership": partnership.id, "engagement": engagement.id,
+                   "contacts": [guest_person.id, host_person.id], "helper": helper.id, "entry": entry.id}
+        placements_table = Placement.__table__
+        row = {"engagement_id": ids["engagement"], "roster_entry_id": ids["entry"], "helper_id": ids["helper"],
+               "suggested": True, "visibility": "shared", "version": 1, "created_at": datetime.now(UTC),
+               "updated_at": datetime.now(UTC)}
+        outcome = {}
+        first = engine.connect()
+        first_tx = first.begin()
+        first.execute(insert(placements_table).values(**row))
+
+        def second():
+            with engine.connect() as conn:
+                try:
+                    with conn.begin():
+                        conn.execute(insert(placements_table).values(**row))
+                    outcome["second"] = "inserted"
+                except IntegrityError:
+                    outcome["second"] = "refused"
+
+        racer = threading.Thread(target=second)
+        racer.start()
+        racer.join(0.5)
+        assert racer.is_alive()  # waiting on the first one's uncommitted row
+        first_tx.commit()
+        first.close()
+        racer.join(10)
+        assert outcome == {"second": "refused"}
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(placements_table)
+                               .where(placements_table.c.roster_entry_id == ids["entry"])) == 1
     finally:
+        if ids:
+            with engine.begin() as conn:
+                conn.execute(delete(Engagement.__table__).where(Engagement.__table__.c.id == ids["engagement"]))
+                conn.execute(delete(Helper.__table__).where(Helper.__table__.c.id == ids["helper"]))
+                conn.execute(delete(Contact.__table__).where(Contact.__table__.c.id.in_(ids["contacts"])))
+                conn.execute(delete(Partnership.__table__).where(Partnership.__table__.c.id == ids["partnership"]))
+                conn.execute(delete(City.__table__).where(City.__table__.c.id.in_(ids["cities"])))
         engine.dispose()
+
+
+def test_a_suggestion_that_lost_the_race_is_refused_whole(app, session, visit, monkeypatch):
+    """The suggestion computed before someone else placed the guest: nothing of it is kept."""
+    from crm.extensions import db
+    from crm.protocol.hosting import board, operations
+
+    engagement, hosts, entries = visit
+    stale = board.read_inputs
+    with app.test_request_context():
+        from flask_login import login_user
+
+        from tests.factories import Factories
+
+        login_user(Factories(session).user("coordinator"))
+        before = stale(engagement)
+        db.session.commit()
+        session.add(Placement(engagement_id=engagement.id, roster_entry_id=entries[2].id, helper_id=hosts[0].id))
+        session.commit()  # someone else's placement, made meanwhile
+        monkeypatch.setattr(operations, "read_inputs", lambda _engagement: before)
+        with pytest.raises(operations.DuplicatePlacement):
+            operations.suggest_placements(engagement)
+        db.session.rollback()
+        assert len(placements(session, engagement)) == 1
 
 
 def test_the_board_reads_a_fixed_number_of_queries(client, login, make, session, count_queries, visit):
