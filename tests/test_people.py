@@ -218,6 +218,19 @@ def test_duplicates_are_the_same_email_or_a_similar_name_in_one_organization(app
     assert [(p.first_id, p.second_id, p.same_email) for p in pairs] == [(a.id, b.id, True), (c.id, d.id, False)]
 
 
+def test_copies_of_one_person_are_offered_as_the_first_with_each_other(app, make, session, two):
+    """The same person once per partnership (as contacts were before links): merged in n - 1 steps."""
+    from flask_login import login_user
+
+    kyoto, lyon, _university = two
+    copies = [make.contact(partnership, name="Carla Mendes", email="carla@example.org")
+              for partnership in (kyoto, lyon, kyoto)]
+    with app.test_request_context():
+        login_user(make.user("viewer"))
+        pairs = duplicate_pairs()
+    assert [(p.first_id, p.second_id) for p in pairs] == [(copies[0].id, copies[1].id), (copies[0].id, copies[2].id)]
+
+
 def test_the_duplicates_page_paginates_in_a_fixed_number_of_queries(client, login, make, session, two,
                                                                     count_queries):
     kyoto, _lyon, _university = two
@@ -444,3 +457,24 @@ def test_a_merge_racing_an_edit_of_the_dropped_record_lets_one_win(app, committe
             created.remove(("contacts", b.id))
         else:
             assert dropped.name == "Race B renamed" and kept.phone is None
+
+
+# --- the demo --------------------------------------------------------------------------------------------------
+
+def test_the_demo_has_people_on_two_partnerships_and_a_pair_to_merge(app, session, client, login):
+    from crm.demo.seed import DEMO_USERS, seed_demo
+    from crm.extensions import db
+
+    with app.app_context():
+        seed_demo(date(2026, 11, 25))
+        db.session.commit()
+    for name in ("Mariko Hayashi-Evans", "David and Grace Park"):
+        person = session.scalar(select(Contact).where(Contact.name == name))
+        assert len(links_of(session, person.id)) == 2, name
+    from crm.auth.models import User
+
+    coordinator = session.scalar(select(User).where(User.email == next(
+        email for email, _name, role in DEMO_USERS if role.value == "coordinator")))
+    login(coordinator)
+    pages = "".join(client.get(f"/people/duplicates?page={n}").get_data(as_text=True) for n in (1, 2, 3))
+    assert "田中 由紀 (TANAKA Yuki)" in pages and "Yuki Tanaka" in pages

@@ -8,7 +8,6 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from crm.contacts.models import Contact
 from crm.extensions import db
@@ -55,14 +54,27 @@ def _visible(column):
 
 
 def duplicate_pairs() -> list[Pair]:
-    """Every likely duplicate pair among the people the reader sees: same e-mail first, then by similarity."""
-    first, second = aliased(Contact), aliased(Contact)
-    same_email = db.session.execute(
-        select(first.id, second.id).join(second, func.lower(first.email) == func.lower(second.email))
-        .where(first.id < second.id, first.email.is_not(None), first.email != "",
-               first.partnership_id.in_(visible_partnership_ids()),
-               second.partnership_id.in_(visible_partnership_ids()))).all()
-    pairs = {(a, b): Pair(a, b, True, 1.0) for a, b in same_email}
+    """Every likely duplicate pair among the people the reader sees: same e-mail first, then by similarity.
+
+    Records sharing an e-mail address are offered as the first of them (the oldest) with each other one: the
+    same person entered once per partnership, as contacts were before a person could be linked to several,
+    is merged into one in as many steps as there are copies, not one per pair of copies."""
+    email = func.lower(Contact.email)
+    shared = (select(email).where(Contact.email.is_not(None), Contact.email != "",
+                                  Contact.partnership_id.in_(visible_partnership_ids()))
+              .group_by(email).having(func.count() > 1))
+    by_email: dict[str, list[int]] = {}
+    for row in db.session.execute(
+            select(Contact.id, email.label("email")).where(email.in_(shared),
+                                                           Contact.partnership_id.in_(visible_partnership_ids()))
+            .order_by(Contact.id)):
+        by_email.setdefault(row.email, []).append(row.id)
+    pairs: dict[tuple[int, int], Pair] = {}
+    cluster: dict[int, str] = {}
+    for address, ids in by_email.items():
+        for other in ids[1:]:
+            pairs[(ids[0], other)] = Pair(ids[0], other, True, 1.0)
+        cluster.update(dict.fromkeys(ids, address))
     members = db.session.execute(
         select(PersonLink.organization_id, Contact.id, Contact.name, Contact.name_romanized)
         .join(Contact, Contact.id == PersonLink.contact_id)
@@ -73,7 +85,7 @@ def duplicate_pairs() -> list[Pair]:
         by_organization.setdefault(row.organization_id, {})[row.id] = (row.name, row.name_romanized)
     for people in by_organization.values():
         for (a, (name_a, latin_a)), (b, (name_b, latin_b)) in combinations(sorted(people.items()), 2):
-            if (a, b) in pairs:
+            if (a, b) in pairs or (a in cluster and cluster[a] == cluster.get(b)):
                 continue
             score = max(name_similarity(name_a, name_b),
                         name_similarity(latin_a, latin_b) if latin_a and latin_b else 0.0)
