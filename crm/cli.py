@@ -127,17 +127,21 @@ def send_reminders_command(as_of):
 @crm_cli.command("purge-deleted")
 @with_appcontext
 def purge_deleted_command():
-    """Remove for good the engagements and documents deleted more than 30 days ago, and the sensitive values past
-    the retention rules (safe to run daily from cron)."""
+    """Remove for good the engagements and documents deleted more than 30 days ago, the sensitive values past
+    the retention rules and the rosters past the office's retention (safe to run daily from cron)."""
+    from crm.clock import office_today
     from crm.extensions import db
     from crm.people.retention import purge_sensitive
+    from crm.protocol.rosters.operations import purge_old_rosters
     from crm.trash.operations import purge
 
     engagements, documents = purge()
     sensitive_values = purge_sensitive()
+    participants = purge_old_rosters(office_today())
     db.session.commit()
     click.echo(f"Removed {engagements} deleted engagements and {documents} deleted documents.")
     click.echo(f"Purged {sensitive_values} sensitive values past their retention.")
+    click.echo(f"Removed {participants} participants of rosters older than the office keeps them.")
 
 
 from crm.attachments.cli import files_cli  # noqa: E402  (the attachments' own module)

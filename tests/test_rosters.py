@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement
 from crm.enums import (
@@ -473,6 +474,22 @@ def test_rosters_older_than_the_office_keeps_them_are_purged(app_ctx, make, sess
     session.commit()
     assert purge_old_rosters(TODAY) == 2
     assert purge_old_rosters(TODAY) == 0  # a second run finds nothing more
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.record_type == "roster_entries",
+                                                     AuditEvent.action == "delete")).all()
+    assert len(audit) == 3 and {event.user_id for event in audit} == {None}  # removed by the system, on record
+
+
+def test_the_nightly_purge_and_the_command_remove_old_rosters(app, make, session, kyoto):
+    from crm.trash.tasks import purge_deleted
+
+    partnership, _visit = kyoto
+    old = make.engagement(partnership, kind=EngagementKind.VISIT, occurred_on=date(2019, 6, 1))
+    listed(session, old, person(make, partnership, "Long gone"))
+    with app.app_context():
+        assert purge_deleted({})["participants"] == 1
+    listed(session, old, person(make, partnership, "Gone again"))
+    result = app.test_cli_runner().invoke(args=["crm", "purge-deleted"])
+    assert "Removed 1 participants of rosters" in result.output
 
 
 def test_two_connections_adding_the_same_person_make_one_entry(app):

@@ -6,7 +6,7 @@ person exists once however many rosters they are on. The partner's participants 
 shared: the partner sees the people on its own list."""
 from datetime import date
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.contacts.models import Contact
@@ -185,7 +185,9 @@ def purge_old_rosters(today: date) -> int:
     engagement_ids = list(db.session.scalars(old, execution_options=EVERYTHING))
     if not engagement_ids:
         return 0
-    result = db.session.execute(delete(RosterEntry).where(RosterEntry.engagement_id.in_(engagement_ids)),
-                                execution_options={"synchronize_session": False})
+    # through the session, so the audit trail records each entry's removal (by the system)
+    entries = list(db.session.scalars(select(RosterEntry).where(RosterEntry.engagement_id.in_(engagement_ids))))
+    for entry in entries:
+        db.session.delete(entry)
     db.session.flush()
-    return result.rowcount or 0
+    return len(entries)
