@@ -586,3 +586,25 @@ def test_the_demo_has_costs_in_three_currencies_an_approved_trip_and_one_without
     assert "Heritage conservation staff exchange to Cairo" in card
     rows = csv_rows(client.get(f"/costs/disclosure.csv?year={TODAY.year}"))
     assert {"Mediterranean Heritage Fund", "Cairo Governorate"} <= {r["Payer's name"] for r in rows}
+
+
+# --- the annual report to the council ------------------------------------------------------------------------
+
+def test_the_annual_report_has_the_trip_costs_per_currency(client, login, session, two_years, tmp_path):
+    from pypdf import PdfReader
+
+    login("viewer")
+    workbook = load_workbook(io.BytesIO(client.get("/reports/annual.xlsx?year=2026&lang=en").data))
+    sheet = workbook["Trip costs"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Partner city", "Currency", "Budget", "Actual", "Paid by the city", "Paid by others"]
+    figures = {(row[0].split(" ")[0], row[1]): row[2:] for row in rows[1:]}
+    assert figures[("Kyoto", "USD")] == [2000, 2050, 1250, 800]
+    assert figures[("Cairo", "EUR")] == [0, 500, 0, 500]
+    assert ("Kyoto", "JPY") not in figures  # 2025's yen are not 2026's
+    for language in ("en", "ja", "ar"):
+        response = client.get(f"/reports/annual.pdf?year=2026&lang={language}")
+        assert response.status_code == 200
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+        assert "2,050.00" in text or "2,050" in text or "2.050" in text
+        (tmp_path / f"annual-{language}.pdf").write_bytes(response.data)

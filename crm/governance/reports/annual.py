@@ -88,6 +88,8 @@ class PartnershipYear:
     narrative: ReportNarrative | None = None
     #: engagement id → its named participants (crm.protocol.rosters), for those with a roster
     named: dict = field(default_factory=dict)
+    #: the cost lines of its trips that started in the year (crm.protocol.costs.rules.CostTotals), if any
+    trip_costs: object | None = None
 
     def exchange_participants(self, exchange) -> int:
         """An exchange's participants: its roster's count when it has one, else the number recorded."""
@@ -124,6 +126,8 @@ class AnnualReport:
     pillar_counts: dict = field(default_factory=dict)  #: pillar → (in the year, in the three years to its end)
     #: engagement kind → named participants on the rosters of the year's engagements (crm.protocol.rosters)
     participants_by_kind: dict = field(default_factory=dict)
+    #: every partnership's trip costs together, per currency (crm.protocol.costs.rules.CostTotals)
+    trip_costs: object | None = None
 
     @property
     def costs(self) -> dict[str, int]:
@@ -224,6 +228,7 @@ def gather(year: int, home_city_id: int | None, as_of_today: date) -> AnnualRepo
             .order_by(Exchange.occurred_on, Exchange.id).options(joinedload(Exchange.host_organization))):
         rows[exchange.partnership_id].exchanges.append(exchange)
     _named_participants(report, rows, start, end)
+    _trip_costs(report, rows, start, end)
     for project in db.session.scalars(
             select(JointProject).where(JointProject.partnership_id.in_(ids), JointProject.occurred_on <= end,
                                        or_(JointProject.ends_on.is_(None), JointProject.ends_on >= start))
@@ -267,6 +272,16 @@ def _named_participants(report: AnnualReport, rows: dict, start: date, end: date
         rows[partnership_id].named[engagement_id] = number
         by_kind[kind] += number
     report.participants_by_kind = dict(sorted(by_kind.items(), key=lambda item: -item[1]))
+
+
+def _trip_costs(report: AnnualReport, rows: dict, start: date, end: date) -> None:
+    """The cost lines of the trips that started in the year, per partnership and in all (one query)."""
+    from crm.protocol.costs.queries import costs_of_period
+    from crm.protocol.costs.rules import merged
+
+    for partnership_id, totals in costs_of_period(list(rows), start, end).items():
+        rows[partnership_id].trip_costs = totals
+    report.trip_costs = merged(row.trip_costs for row in rows.values() if row.trip_costs)
 
 
 def _pillar_totals(partnership_years: list[PartnershipYear], as_of: date, ids: list[int]) -> dict:

@@ -110,6 +110,7 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[Column], list]]:
     projects = [(r, p) for r in rows for p in r.projects]
     costs = [(r, currency, minor) for r in rows for currency, minor in sorted(r.costs.items())]
     reviews = [(r, v) for r in rows for v in r.reviews]
+    trip_costs = [(r, *figures) for r in rows if r.trip_costs for figures in r.trip_costs.currency_rows()]
     partner = Column(_l("Partner city"), lambda pair: _partner(pair[0]), 28)
     return [
         (gettext("Partnerships"), _summary_columns(), rows),
@@ -145,6 +146,11 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[Column], list]]:
         (gettext("Participants"), [
             Column(_l("Kind"), lambda k: k[0], 24), Column(_l("Named participants"), lambda k: k[1], 18),
         ], list(report.participants_by_kind.items())),
+        (gettext("Trip costs"), [  # crm.protocol.costs: the cost lines, per currency
+            partner, Column(_l("Currency"), lambda c: c[1], 10), Column(_l("Budget"), lambda c: money(c[2], c[1])),
+            Column(_l("Actual"), lambda c: money(c[3], c[1])), Column(_l("Paid by the city"), lambda c: money(c[4], c[1])),
+            Column(_l("Paid by others"), lambda c: money(c[5], c[1])),
+        ], trip_costs),
         (gettext("Decisions"), [
             partner, Column(_l("Decided on"), lambda v: v[1].decided_on),
             Column(_l("Decision"), lambda v: v[1].decision), Column(_l("Deciding body"), lambda v: v[1].decided_by_body),

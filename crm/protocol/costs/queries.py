@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import extract, func, select
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import joinedload
 
 from crm.attachments.models import Attachment
@@ -37,7 +37,7 @@ def engagement_lines(engagement_id: int) -> list[CostLine]:
     return list(db.session.scalars(
         select(CostLine).where(CostLine.engagement_id == engagement_id)
         .options(joinedload(CostLine.roster_entry).joinedload(RosterEntry.contact))
-        .order_by(CostLine.stage, CostLine.category, CostLine.id)))
+        .order_by(case((CostLine.stage == CostStage.BUDGET, 0), else_=1), CostLine.category, CostLine.id)))
 
 
 def receipts_by_line(engagement_id: int) -> dict[int, list[Attachment]]:

@@ -75,8 +75,26 @@ class CostTotals:
         totals = self.by_stage.get(stage, {}) if payer is None else self.by_payer.get((stage, payer), {})
         return sorted(totals.items())
 
+    def currency_rows(self) -> list[tuple[str, int, int, int, int]]:
+        """(currency, budget, actual, actual paid by the city, actual paid by others) per currency, by code: the
+        annual report's table."""
+        currencies = sorted({currency for totals in self.by_stage.values() for currency in totals})
+        rows = []
+        for currency in currencies:
+            actual = self.by_stage.get(CostStage.ACTUAL, {}).get(currency, 0)
+            city = self.by_payer.get((CostStage.ACTUAL, Payer.CITY), {}).get(currency, 0)
+            rows.append((currency, self.by_stage.get(CostStage.BUDGET, {}).get(currency, 0), actual, city,
+                         actual - city))
+        return rows
+
     def __bool__(self) -> bool:
         return bool(self.by_stage)
+
+
+def merged(totals: Iterable[CostTotals]) -> CostTotals:
+    """Several sets of totals as one (still per currency)."""
+    return cost_totals((stage, payer, currency, minor) for each in totals
+                       for (stage, payer), amounts in each.by_payer.items() for currency, minor in amounts.items())
 
 
 def cost_totals(rows: Iterable[tuple[CostStage, Payer, str, int]]) -> CostTotals:
