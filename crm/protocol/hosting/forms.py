@@ -1,6 +1,7 @@
 """The forms of the host registry and of the placement board."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -70,7 +71,7 @@ class HelperForm(Form):
                                    filters=[none_if_empty],
                                    description=_l("Sensitive: only people with protocol and safeguarding access "
                                                   "see it."))
-    active = BooleanField(_l("Active"), default=True,
+    active = BooleanField(pgettext("host registry", "Active"), default=True,
                           description=_l("An inactive household is kept with its history but never suggested."))
 
     def validate(self, extra_validators=None):
@@ -124,7 +125,7 @@ class HelperFilterForm(FilterForm):
         ("renew", _l("To renew: expired or expiring")),
         ("valid", _l("Valid"))]))
     active = SelectField(_l("Status"), validators=[Optional()], choices=options([
-        ("", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))]))
+        ("", pgettext("host registry", "Active")), ("inactive", _l("Inactive")), ("all", _l("All"))]))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
