@@ -354,7 +354,7 @@ def test_the_briefing_packet_names_each_items_interpreter(client, login, mission
 
 
 def test_the_mission_page_shows_and_edits_the_interpreter(client, login, make, session, mission):
-    record, interpreter = mission
+    record, _interpreter = mission
     login("coordinator")
     page = client.get(f"/missions/{record.id}").get_data(as_text=True)
     assert "SATO Keiko" in page and "ja ↔ en" in page and 'name="interpreter_id"' in page
@@ -378,20 +378,17 @@ def test_the_mission_page_shows_and_edits_the_interpreter(client, login, make, s
     assert (saved.interpreter_id, saved.interpreter_language) == (other.id, "zh ↔ en")
 
 
-def test_a_guests_packet_leaves_out_a_staff_only_interpreter(app_ctx, make, session, mission):
+def test_a_guests_packet_leaves_out_a_staff_only_interpreter(app, make, session, mission):
     from crm.documents.briefing import briefing_html
     from crm.enums import Visibility
 
     record, interpreter = mission
     interpreter.visibility = Visibility.STAFF_ONLY
     session.commit()
-    loaded = db.session.get(TradeMission, record.id)
-    with pytest.MonkeyPatch.context():
-        from flask import current_app
-
-        with current_app.test_request_context():
-            assert "佐藤" in briefing_html(loaded, "en")
-            assert "佐藤" not in briefing_html(loaded, "en", for_guest=True)
+    with app.test_request_context():
+        loaded = db.session.get(TradeMission, record.id)
+        assert "佐藤" in briefing_html(loaded, "en")
+        assert "佐藤" not in briefing_html(loaded, "en", for_guest=True)
 
 
 # names ----------------------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class ThanksOptionsForm(SignatoryMixin, Form):
 class ThanksForm(Form):
     """Posted to a thank-you letter's PDF: the text as the user edited it, with the page's language and
     signatory (hidden copies of the options above it)."""
-    body = TextAreaField(_l("Letter"), validators=[DataRequired(_l("Write the letter, or reload the page for the "
+    body = TextAreaField(_l("Text of the letter"), validators=[DataRequired(_l("Write the letter, or reload the page for the "
                                                                    "draft.")), Length(max=MAX_LETTER)],
                          filters=[strip_filter], render_kw={"rows": 12, "dir": "auto"})
     lang = SelectField(_l("Language of the letter"), validators=[Optional()])
