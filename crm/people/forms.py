@@ -1,6 +1,7 @@
 """The forms of people: a link to a partnership, and the choices of a merge."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -23,7 +24,7 @@ class LinkForm(Form):
     side = RadioField(_l("Side"), choices=enum_choices(Side), default=Side.HOME.value, validators=[InputRequired()])
     organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()],
                                   description=_l("One of that partnership's organizations, if any."))
-    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)], filters=[none_if_empty],
+    role = StringField(pgettext("participant", "Role"), validators=[Optional(), Length(max=200)], filters=[none_if_empty],
                        description=_l("For example: interpreter, host family, school principal."))
     visibility = RadioField(_l("Visible to"), choices=enum_choices(Visibility), default=Visibility.SHARED.value,
                             validators=[InputRequired()],

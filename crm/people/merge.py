@@ -43,11 +43,11 @@ def _blank(value) -> bool:
 
 
 def differing_fields(keep: Contact, drop: Contact) -> list[str]:
-    """The fields whose values differ, that the reader chooses between: sensitive ones only for a reader who
-    may see them (for the others the kept contact's value stays, or the dropped one's fills a blank)."""
+    """The fields where the dropped contact holds a value the kept one does not, that the reader chooses
+    between: sensitive ones only for a reader who may see them (for the others the kept contact's value stays,
+    or the dropped one's fills a blank)."""
     names = PERSON_FIELDS + (SENSITIVE if can_see_sensitive() else ())
-    return [name for name in names if getattr(keep, name) != getattr(drop, name)
-            and not (_blank(getattr(keep, name)) and _blank(getattr(drop, name)))]
+    return [name for name in names if getattr(keep, name) != getattr(drop, name) and not _blank(getattr(drop, name))]
 
 
 def default_choice(keep: Contact, drop: Contact, name: str) -> str:
