@@ -3,8 +3,8 @@
 The permission matrix's world (tests/test_access.py: two partnerships with every kind of record, and each
 capability's part of it: rosters, hosts and placements...) gets distinctive sensitive values on every contact of
 both partnerships, so on every roster too, and on every host's vetting. Then every GET route is requested, with
-its parameters filled from each side's real ids, as a viewer, a coordinator and an administrator without the
-permission and as both guests; the JSON API with each one's own token. Pages, CSV and XLSX exports, JSON and PDFs
+its parameters filled from each side's real ids, as a coordinator and an administrator without the permission
+and as both guests; the JSON API with each one's own token. Pages, CSV and XLSX exports, JSON and PDFs
 (their text) are searched for every value, which must never appear. A reader with the permission does see them
 on the contact's page."""
 import io
@@ -30,6 +30,8 @@ BORN_AS = ("1931-07-29", "29/07/1931", "7/29/31", "29.07.1931", "Jul 29, 1931", 
 VALUES = (PASSPORT, MEDICAL, DIET, VETTING, *BORN_AS)
 
 READERS = ["viewer", "coordinator", "admin", "guest_a", "guest_b"]
+#: who walks every route: a viewer reads no more than a coordinator does (the exports' test asks as one too)
+WALKERS = ["coordinator", "admin", "guest_a", "guest_b"]
 OWN_SIDE = {"guest_a": "alpha", "guest_b": "bravo"}
 GET_RULES = [rule for rule in RULES if "GET" in rule.methods]
 #: routes that only change something (sign out, a language switch) or only answer a liveness probe
@@ -76,7 +78,7 @@ def test_no_reader_without_the_permission_sees_a_sensitive_value_anywhere(app, c
     for rule in GET_RULES:
         if rule.endpoint in SKIPPED:
             continue
-        for role in READERS:
+        for role in WALKERS:
             side = OWN_SIDE.get(role, "alpha")
             url = fill(rule.rule, sides[side])
             savepoint = _transaction.begin_nested()
@@ -94,7 +96,7 @@ def test_no_reader_without_the_permission_sees_a_sensitive_value_anywhere(app, c
                 savepoint.rollback()
             checked += 1
     assert leaks == []
-    assert checked > 5 * 200  # every route was asked, as every reader
+    assert checked > len(WALKERS) * 200  # every route was asked, as every reader
 
 
 def test_the_exports_the_search_and_the_api_hold_no_sensitive_value(client, sensitive_world):
