@@ -231,7 +231,7 @@ def test_deleting_a_host_asks_first_and_takes_its_placements(client, login, sess
     session.commit()
     login("coordinator")
     page = client.get(f"/hosts/{hosts[2].id}/delete")
-    assert page.status_code == 200 and "make them inactive instead" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "longer available instead" in page.get_data(as_text=True)
     assert session.get(Helper, hosts[2].id) is not None
     helper_id = hosts[2].id
     assert client.post(f"/hosts/{helper_id}/delete").status_code == 302

@@ -1,7 +1,6 @@
 """The forms of the host registry and of the placement board."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -71,8 +70,9 @@ class HelperForm(Form):
                                    filters=[none_if_empty],
                                    description=_l("Sensitive: only people with protocol and safeguarding access "
                                                   "see it."))
-    active = BooleanField(pgettext("host registry", "Active"), default=True,
-                          description=_l("An inactive household is kept with its history but never suggested."))
+    active = BooleanField(_l("Available for placements"), default=True,
+                          description=_l("A household no longer available is kept with its history but never "
+                                         "suggested."))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -124,8 +124,8 @@ class HelperFilterForm(FilterForm):
         ("", _l("Any")), ("expired", _l("Expired or missing")), ("expiring", _l("Expiring within 60 days")),
         ("renew", _l("To renew: expired or expiring")),
         ("valid", _l("Valid"))]))
-    active = SelectField(_l("Status"), validators=[Optional()], choices=options([
-        ("", pgettext("host registry", "Active")), ("inactive", _l("Inactive")), ("all", _l("All"))]))
+    active = SelectField(_l("Availability"), validators=[Optional()], choices=options([
+        ("", _l("Available")), ("inactive", _l("No longer available")), ("all", _l("All"))]))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,8 +99,8 @@ def delete(helper_id: int):
     return confirm_then(
         lambda: operations.delete_helper(helper),
         title=_("Delete “%(name)s” from the registry?", name=name),
-        message=_("Their placements, past and planned, are deleted with them. To keep their history, make them "
-                  "inactive instead."),
+        message=_("Their placements, past and planned, are deleted with them. To keep their history, mark them no "
+                  "longer available instead."),
         cancel_url=url_for(".detail", helper_id=helper.id), done_url=url_for(".index"),
         done_message=_("“%(name)s” was deleted from the registry.", name=name))
 
