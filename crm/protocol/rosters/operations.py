@@ -71,6 +71,12 @@ def _fill_entry(entry: RosterEntry, values: dict) -> None:
             setattr(entry, key, value or None if key not in ("minor",) else bool(value))
 
 
+def _side_country(engagement: Engagement, side: Side, person: Contact) -> str | None:
+    """A participant's country when none is given: the person's, else their side's city's (as the counts take it)."""
+    partnership = engagement.partnership
+    return person.country or (partnership.home_city if side == Side.HOME else partnership.partner_city).country_code
+
+
 def form_values(form) -> dict:
     """What the participant form holds, by field name (fields the form leaves out are absent)."""
     return {name: form[name].data for name in (*PERSON_FIELDS, *ENTRY_FIELDS, "sex") if name in form}
@@ -94,6 +100,7 @@ def add_participant(engagement: Engagement, side: Side, values: dict, *, person:
     ensure_link(person, engagement.partnership_id, side)
     entry = RosterEntry(engagement_id=engagement.id, contact_id=person.id, side=side, added_by_side=added_by)
     _fill_entry(entry, values)
+    entry.country = entry.country or _side_country(engagement, side, person)
     try:
         with db.session.begin_nested():  # two people adding the same person at once: the unique index decides
             db.session.add(entry)
@@ -147,6 +154,7 @@ def apply_rows(engagement: Engagement, side: Side, rows: list[dict], added_by: S
         else:
             updated += 1
         _fill_entry(entry, {key: value for key, value in values.items() if value is not None})
+        entry.country = entry.country or _side_country(engagement, side, person)
     db.session.flush()
     return added, updated
 
