@@ -1,5 +1,7 @@
 """The gift register in a real Chromium (issue 22 §4): a gift goes from being recorded to the published register,
 whose CSV then holds it and no e-mail address; every page on the way is axe-core clean and fits a 390 px phone."""
+from pathlib import Path
+
 import pytest
 
 from tests.test_browser import chromium, live_server  # noqa: F401  (the fixtures)
@@ -40,7 +42,7 @@ def test_a_gift_from_the_form_to_the_published_register(live_server, chromium, w
         page.goto(f"{live_server}/gifts/")
         with page.expect_download() as download_info:
             page.click("a:has-text('CSV')")
-        csv = open(download_info.value.path(), encoding="utf-8-sig").read()
+        csv = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         assert description in csv and "Mayor of Kyoto" in csv and "Kutani porcelain vase" in csv
         assert "@" not in csv  # no e-mail address, of the giver or anyone
         assert "Lapel pins" not in csv  # under the threshold
