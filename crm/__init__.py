@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         # mid-request, the final rollback fails; the response is already made.
         try:
             db.session.remove()
-        except Exception:  # noqa: BLE001  (any driver error on a dead connection)
+        except Exception:
             app.logger.warning("could not close the database session cleanly", exc_info=True)
 
     app.cli.add_command(crm_cli)
@@ -148,14 +148,14 @@ def configure_templates(app: Flask) -> None:
 
     from crm import i18n
     from crm.access import can
+    from crm.contacts import names
     from crm.engagements.pages import PROGRAM_URL
     from crm.exports.writers import export_url
     from crm.health.reasons import reason, state_label
     from crm.languages import format_list, language_label, name_lang
     from crm.money import format_money
     from crm.pagination import page_url
-    from crm.people import names
-    from crm.people.privacy import can_see_sensitive, sensitive
+    from crm.privacy import can_see_sensitive, sensitive
     from crm.programs.registry import program_url
 
     app.extensions[PROGRAM_URL] = program_url  # engagements find the programs' pages through it
@@ -176,7 +176,7 @@ def configure_templates(app: Flask) -> None:
         export_url=export_url,
         can_see_sensitive=can_see_sensitive,  # issue 22 §7: passport numbers, medical notes, vetting
         sensitive=sensitive,
-        names=names,  # crm.people.names: own script, romanized, with the form of address
+        names=names,  # crm.contacts.names: own script, romanized, with the form of address
     )
     app.jinja_env.filters["format_list"] = format_list  # "、" in Japanese, "، " in Arabic, ", " otherwise
     app.jinja_env.filters["datetimeformat"] = i18n.labelled_datetime  # times carry the reader's zone

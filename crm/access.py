@@ -21,6 +21,9 @@ GUESTS = frozenset({Role.GUEST})
 OPEN_ENDPOINTS = {"static"}
 #: app.extensions key of the guest-scope hook: start_guest_scope(user_id) limits the request's queries
 GUEST_SCOPE = "crm.guest_scope"
+#: a statement's execution option that leaves it out of the guest scope (crm.guests.scope): for what every
+#: reader may see alike, such as a published register
+SKIP_GUEST_SCOPE = "skip_guest_scope"
 
 
 def allow(*audiences):

@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 from anyascii import anyascii
+from flask import Response
 
 from crm.bidi import without_bidi_controls
 
@@ -40,3 +41,18 @@ def content_disposition(filename: str, *, fallback: str | None = None, inline: b
     ascii_name = ascii_file_name(fallback if fallback is not None else name)
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def attachment_disposition(name: str, ascii_name: str) -> str:
+    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
+    return content_disposition(name, fallback=ascii_name)
+
+
+def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
+    """A PDF download with a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    response.cache_control.no_store = True  # a shared computer's browser keeps no copy after sign-out
+    return response

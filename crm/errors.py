@@ -152,7 +152,7 @@ def register_error_handlers(app):
     def error_page(error: HTTPException):
         if api_errors.is_api_request():  # machines read these: JSON, not a page
             return api_errors.error_response(error)
-        if error.code == 429 and error.response is not None:  # a limit's own page (crm.guests.limits)
+        if error.code == 429 and error.response is not None:  # a limit's own page (crm.write_limits)
             return error.response
         return render_error(error.code if error.code in MESSAGES else 400)
 

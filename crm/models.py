@@ -5,7 +5,8 @@ from crm.attachments.models import Attachment  # noqa: F401
 from crm.audit.models import AuditEvent  # noqa: F401
 from crm.auth.models import PasswordReset, User, UserSession  # noqa: F401
 from crm.cities.models import City  # noqa: F401
-from crm.contacts.models import Contact, Organization  # noqa: F401
+from crm.contacts import links  # noqa: F401  (a contact's own partnership link follows it)
+from crm.contacts.models import Contact, Organization, PersonLink  # noqa: F401
 from crm.engagements.models import Engagement  # noqa: F401
 from crm.governance.models import (  # noqa: F401
     Commitment,
@@ -21,11 +22,13 @@ from crm.guests.models import GuestAccess, Invitation  # noqa: F401
 from crm.imports.models import ImportJob  # noqa: F401
 from crm.jobs.models import Job  # noqa: F401
 from crm.partnerships.models import Partnership, PartnershipPriority  # noqa: F401
-from crm.people import links  # noqa: F401  (a contact's own partnership link follows it)
-from crm.people.models import PersonLink, RetentionRule  # noqa: F401
 from crm.programs.exchanges.models import Exchange  # noqa: F401
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission  # noqa: F401
 from crm.programs.projects.models import JointProject, Milestone  # noqa: F401
 from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval  # noqa: F401
-from crm.settings.models import HomeCity, OfficeSettings  # noqa: F401
+from crm.settings.models import (  # noqa: F401
+    HomeCity,
+    OfficeSettings,
+    RetentionRule,
+)
 from crm.users.models import StaffInvitation  # noqa: F401

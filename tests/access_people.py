@@ -20,8 +20,8 @@ def build(make, session, prefix: str, world: dict) -> dict:
     An interpreter of this partnership, shared, also serves another partnership where the link is staff-only;
     a host from that other partnership is shared on this one. The side's guest sees both people here, and
     never their part in the other partnership."""
+    from crm.contacts.models import PersonLink
     from crm.enums import Side, Visibility
-    from crm.people.models import PersonLink
 
     partnership = world["partnership"]
     elsewhere = make.partnership(partner=make.city(f"{prefix}hafen", country_code="DE"),

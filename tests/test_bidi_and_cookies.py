@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from crm.agreements.models import Agreement, AgreementText
 from crm.bidi import BIDI_CONTROLS
-from crm.documents.views import attachment_disposition
+from crm.downloads import attachment_disposition
 
 #: every character with Unicode's Bidi_Control property
 EVERY_BIDI_CONTROL = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

@@ -360,7 +360,7 @@ def test_the_mission_page_shows_and_edits_the_interpreter(client, login, make, s
     assert "SATO Keiko" in page and "ja ↔ en" in page and 'name="interpreter_id"' in page
     # someone linked from another partnership may interpret too
     other = make.contact(make.partnership(), side=Side.HOME, name="Lin Wei")
-    from crm.people.models import PersonLink
+    from crm.contacts.models import PersonLink
 
     session.add(PersonLink(contact_id=other.id, partnership_id=record.partnership_id, side=Side.HOME,
                            role="interpreter"))
@@ -394,7 +394,7 @@ def test_a_guests_packet_leaves_out_a_staff_only_interpreter(app, make, session,
 # names ----------------------------------------------------------------------------------------------------------
 
 def test_a_family_name_first_is_written_in_capitals_when_romanized():
-    from crm.people import names
+    from crm.contacts import names
 
     person = Contact(name="Taro Yamada", name_native="山田 太郎", name_romanized="Yamada Taro", family_name_first=True)
     assert names.romanized(person) == "YAMADA Taro"

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEvent
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.enums import GiftDirection, HelperKind, ParticipantRole, Side, Visibility
 from crm.guests.models import GuestAccess, Invitation
 from crm.people.duplicates import duplicate_pairs, name_similarity
-from crm.people.models import PersonLink
 from crm.programs.missions.models import Delegate, ItineraryItem, TradeMission
 from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry
 

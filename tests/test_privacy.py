@@ -11,11 +11,11 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement
 from crm.enums import HelperKind, Side
-from crm.people.models import RetentionRule
-from crm.people.privacy import MASK, GuestsCannotHaveIt, can_see_sensitive, set_protocol_access
 from crm.people.retention import due_for_purge, purge_sensitive
+from crm.privacy import MASK, GuestsCannotHaveIt, can_see_sensitive, set_protocol_access
 from crm.programs.missions.models import TradeMission
 from crm.protocol.models import Helper, Placement, RosterEntry
+from crm.settings.models import RetentionRule
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 PASSPORT, MEDICAL, DIET = "ZX9981234", "SENSITIVE-MED-7 insulin", "SENSITIVE-DIET-3 no peanuts"

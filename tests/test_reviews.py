@@ -404,7 +404,7 @@ def test_the_letter_prints_in_the_partners_language(app, client, login, make, se
 
 
 def test_the_letters_language_is_the_contacts_then_the_countrys(app_ctx, make, session):
-    from crm.governance.reviews.letters import letter_language
+    from crm.documents.agreement import letter_language
 
     assert letter_language(None, "JP") == "ja" and letter_language(None, "CN") == "zh"
     assert letter_language(None, "KR") == "en"  # not among the app's languages

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from crm.audit.models import AuditEvent
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.engagements.models import Engagement
 from crm.enums import (
     EngagementKind,
@@ -22,7 +22,6 @@ from crm.enums import (
     Visibility,
 )
 from crm.guests.models import GuestAccess
-from crm.people.models import PersonLink
 from crm.programs.exchanges.models import Exchange
 from crm.programs.missions.models import TradeMission
 from crm.protocol.models import RosterEntry

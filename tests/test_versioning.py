@@ -183,7 +183,7 @@ def test_two_admins_setting_a_home_citys_threshold_do_not_replace_each_other(app
     eugene = make.home_city("Eugene", default=False)
     login("admin")
     page = client.get("/settings/").text
-    version = re.search(rf'home-cities/{eugene.id}/threshold.*?name="version" value="(\d+)"', page, re.S).group(1)
+    version = re.search(rf'home-cities/{eugene.id}/threshold.*?name="version" value="(\d+)"', page, re.DOTALL).group(1)
     other = app.test_client()
     with other.session_transaction() as flask_session:
         flask_session["_user_id"] = make.user("admin").get_id()
@@ -198,7 +198,7 @@ def test_two_admins_setting_a_home_citys_threshold_do_not_replace_each_other(app
     session.expire_all()
     assert session.get(HomeCity, eugene.id).threshold_months == 24
     newer = re.search(rf'home-cities/{eugene.id}/threshold.*?name="version" value="(\d+)"', response.text,
-                      re.S).group(1)
+                      re.DOTALL).group(1)
     assert client.post(f"/settings/home-cities/{eugene.id}/threshold",
                        data={"threshold_months": "6", "version": newer}).status_code == 302
     session.expire_all()
@@ -217,9 +217,8 @@ def no_version_needed() -> dict:
     from crm.imports.models import ImportJob
     from crm.jobs.models import Job
     from crm.partnerships.models import PartnershipPriority
-    from crm.people.models import RetentionRule
     from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
-    from crm.settings.models import ActivityChange
+    from crm.settings.models import ActivityChange, RetentionRule
     from crm.users.models import StaffInvitation
 
     return {

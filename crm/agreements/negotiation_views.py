@@ -24,7 +24,7 @@ from crm.languages import language_label
 
 bp = Blueprint("negotiation", __name__)
 #: a guest's proposals (each up to 200,000 characters), per user; the guests' other writes are limited alike
-#: (crm.guests.limits, which this package cannot import: crm.guests imports crm.agreements)
+#: (crm.write_limits, which this package cannot import: crm.guests imports crm.agreements)
 PROPOSAL_LIMIT = "30 per hour; 100 per day"
 
 

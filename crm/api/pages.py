@@ -10,9 +10,9 @@ from crm.api.queries import live_token_count, live_token_or_404, token_list
 from crm.api.tokens import issue_token, revoke_token, tokens_of
 from crm.confirm import confirm_then
 from crm.extensions import db
-from crm.guests.limits import write_limit
 from crm.links import public_url_for
 from crm.pagination import paginate
+from crm.write_limits import write_limit
 
 bp = Blueprint("api_tokens", __name__)
 #: more live tokens than anyone needs is more secrets to leak

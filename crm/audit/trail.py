@@ -28,7 +28,7 @@ def audited_classes():
     from crm.api.models import ApiToken
     from crm.attachments.models import Attachment
     from crm.auth.models import User
-    from crm.contacts.models import Contact, Organization
+    from crm.contacts.models import Contact, Organization, PersonLink
     from crm.engagements.models import Engagement
     from crm.governance.models import (
         Commitment,
@@ -40,11 +40,10 @@ def audited_classes():
     )
     from crm.guests.models import GuestAccess, Invitation
     from crm.partnerships.models import Partnership
-    from crm.people.models import PersonLink, RetentionRule
     from crm.programs.missions.models import Delegate, ItineraryItem, MissionOutcome
     from crm.programs.projects.models import Milestone
     from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval
-    from crm.settings.models import HomeCity, OfficeSettings
+    from crm.settings.models import HomeCity, OfficeSettings, RetentionRule
     from crm.users.models import StaffInvitation
 
     return (Partnership, Engagement, Agreement, AgreementText, Signatory, ItineraryItem, Delegate, MissionOutcome,

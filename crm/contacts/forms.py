@@ -55,7 +55,7 @@ class ContactForm(Form):
     passport_name = StringField(_l("Name as in the passport"), validators=[Optional(), Length(max=200)],
                                 filters=[none_if_empty])
     # Sensitive (issue 22 §7): the views take them off the form for a reader without protocol access
-    # (crm.people.privacy.withhold_sensitive_fields), so that reader never sees them nor saves them blank
+    # (crm.privacy.withhold_sensitive_fields), so that reader never sees them nor saves them blank
     passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=50)],
                                   filters=[none_if_empty])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])

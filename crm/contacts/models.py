@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Timestamped, enum_type
@@ -51,7 +51,7 @@ class Contact(Versioned, Timestamped, db.Model):
     town: Mapped[str | None] = mapped_column(String(200))  #: where the person lives (a roster's town)
     country: Mapped[str | None] = mapped_column(String(2))  #: ISO 3166-1 alpha-2
     passport_name: Mapped[str | None] = mapped_column(String(200))  #: as printed in the passport
-    # Sensitive (issue 22 §7): only users with protocol access see them (crm.people.privacy)
+    # Sensitive (issue 22 §7): only users with protocol access see them (crm.privacy)
     passport_number: Mapped[str | None] = mapped_column(String(50))
     date_of_birth: Mapped[date | None]
     dietary_needs: Mapped[str | None] = mapped_column(Text)
@@ -61,3 +61,23 @@ class Contact(Versioned, Timestamped, db.Model):
     organization: Mapped[Organization | None] = relationship()
 
     __table_args__ = (trigram_index("ix_contacts_search_trgm", "name", "email", "job_title"),)
+
+
+class PersonLink(Versioned, Timestamped, db.Model):
+    """A person's part in one partnership: their side, role and organization there, and whether the partner
+    sees them. Every contact has the link of its own partnership (Contact.partnership_id, its first one)."""
+    __tablename__ = "person_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
+    side: Mapped[Side] = mapped_column(enum_type(Side))
+    role: Mapped[str | None] = mapped_column(String(200))  #: "interpreter", "host family", "school principal"
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.SHARED)
+
+    contact: Mapped[Contact] = relationship()
+    partnership: Mapped[Partnership] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("contact_id", "partnership_id", name="uq_person_links_contact_partnership"),)

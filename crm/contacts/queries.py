@@ -38,7 +38,7 @@ def contact_list(form) -> Select:
     """The contacts the list shows with these filters, by name (the page and its export). A partnership's are
     everyone linked to it (issue 22: an interpreter serving two partnerships is in both), on the side they have
     there."""
-    from crm.people.queries import linked_to
+    from crm.contacts.links_queries import linked_to
 
     partnership = form.value("partnership")
     query = _listed(Contact, form, [Contact.name, Contact.email, Contact.job_title],

@@ -24,7 +24,7 @@ from crm.pagination import paginate
 from crm.partnerships.choices import partnership_choices, partnership_filter_choices
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_in_scope_or_404
-from crm.people.privacy import withhold_sensitive_fields
+from crm.privacy import withhold_sensitive_fields
 from crm.records import create_record, edit_record
 
 bp = Blueprint("contacts", __name__)
@@ -173,7 +173,7 @@ _add_pages(ORGANIZATION_PAGES)
 @allow(STAFF)
 def detail(contact_id: int):
     """A person: how to address them, and every partnership and organization they are linked to."""
-    from crm.people.queries import contact_links
+    from crm.contacts.links_queries import contact_links
 
     contact = get_in_scope_or_404(Contact, contact_id, joinedload(Contact.organization),
                                   joinedload(Contact.partnership).joinedload(Partnership.partner_city))

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from crm.contacts import names
 from crm.contacts.models import Contact
 from crm.engagements.models import Engagement
 from crm.enums import EngagementKind, GiftDirection, GiftDisposition, Side
 from crm.extensions import db
-from crm.people import names
 from crm.protocol.models import Gift
 from crm.roles import Role
 from crm.settings.service import office_settings

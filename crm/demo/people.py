@@ -5,10 +5,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from crm.contacts.models import Contact, Organization
+from crm.contacts.models import Contact, Organization, PersonLink
 from crm.enums import OrganizationKind, Side, Visibility
 from crm.extensions import db
-from crm.people.models import PersonLink
 
 KYOTO, BUSAN = 1857910, 1838524
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.people.models import RetentionRule
 from crm.roles import Role
+from crm.settings.models import RetentionRule
 
 KYOTO, CAIRO = 1857910, 360630
 #: field → days kept after the visit ends

@@ -25,12 +25,12 @@ from crm.demo.hosting import seed_hosting
 from crm.demo.letters import seed_letters
 from crm.demo.negotiation import seed_negotiation
 from crm.demo.people import seed_people
-from crm.demo.privacy import seed_privacy
-from crm.demo.rosters import seed_rosters
 from crm.demo.plans import seed_plans
+from crm.demo.privacy import seed_privacy
 from crm.demo.programs import seed_programs
 from crm.demo.reports import seed_reports
 from crm.demo.reviews import seed_reviews
+from crm.demo.rosters import seed_rosters
 from crm.engagements.models import Engagement, EngagementKind, Pillar, Visibility
 from crm.extensions import db
 from crm.guests.models import GuestAccess

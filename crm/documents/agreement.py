@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup, escape
 
 from crm.agreements.forms import country_language
@@ -19,6 +19,7 @@ from crm.cities.models import City
 from crm.documents.phrases import page_label_css, phrase, phrase_markup
 from crm.documents.render import long_date
 from crm.documents.structure import Paragraph, Row, Section, parse, side_by_side
+from crm.i18n import LANGUAGES
 from crm.languages import direction, html_lang, name_lang
 from crm.settings.models import OfficeSettings
 from crm.settings.service import stored_office_settings
@@ -206,3 +207,16 @@ def _party(city: City, language: str) -> Party:
 def _office_name() -> str:
     settings = stored_office_settings()
     return settings.office_name if settings is not None else OfficeSettings.__table__.c.office_name.default.arg
+
+
+def _interface_language(code: str | None) -> str | None:
+    base = (code or "").replace("-", "_").split("_")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def letter_language(contact, country_code: str | None) -> str:
+    """A letter's language among the interface's (whose catalogs hold its sentences): the contact's (a Contact
+    or None), else the country's main language, else the office's default (English)."""
+    return (_interface_language(contact.language if contact else None)
+            or _interface_language(country_language(country_code))
+            or current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))

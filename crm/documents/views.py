@@ -15,7 +15,7 @@ from crm.documents.agreement import agreement_html
 from crm.documents.archive import signed_scans
 from crm.documents.briefing import briefing_html
 from crm.documents.profile import profile_html
-from crm.downloads import content_disposition
+from crm.downloads import pdf_response
 from crm.errors import render_error
 from crm.i18n import LANGUAGES
 from crm.partnerships.queries import get_partnership_or_404
@@ -35,22 +35,6 @@ class StillPreparing(HTTPException):
 @bp.errorhandler(StillPreparing)
 def still_preparing(_error):
     return render_error(429, STILL_PREPARING)
-
-
-def attachment_disposition(name: str, ascii_name: str) -> str:
-    """A download's Content-Disposition: a readable Unicode file name (RFC 6266/5987) and an ASCII fallback
-    (crm.downloads)."""
-    return content_disposition(name, fallback=ascii_name)
-
-
-def pdf_response(pdf: bytes, name: str, ascii_name: str) -> Response:
-    """A PDF download with a readable Unicode file name (RFC 6266/5987) and an ASCII fallback."""
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = attachment_disposition(name, ascii_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.private = True
-    response.cache_control.no_store = True  # a shared computer's browser keeps no copy after sign-out
-    return response
 
 
 def _render(html: str, **options):

@@ -19,7 +19,6 @@ from crm.contacts.models import Contact
 from crm.dashboard.partner_mail import tell_liaisons_at_once
 from crm.extensions import db
 from crm.guests.forms import ChangePasswordForm, CommentForm, GuestEngagementForm, ProfileForm
-from crm.guests.limits import write_limit
 from crm.guests.operations import log_guest_engagement
 from crm.guests.queries import (
     agreements_past_draft,
@@ -38,6 +37,7 @@ from crm.programs.missions.models import ItineraryComment
 from crm.programs.missions.queries import comments_by_item, get_mission_or_404
 from crm.records import add_child
 from crm.versioning import Conflict
+from crm.write_limits import write_limit
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 UPCOMING_DAYS = 180

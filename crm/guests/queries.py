@@ -90,7 +90,7 @@ def agreements_past_draft(partnership_id: int) -> list[Agreement]:
 def shared_contacts(partnership_id: int):
     """The people shared on the partnership (their links there: side, role, organization, with the person), by
     side and name: whoever is linked to it, not only those whose own partnership it is."""
-    from crm.people.queries import partnership_people
+    from crm.contacts.links_queries import partnership_people
 
     return partnership_people(partnership_id, shared_only=True)
 

@@ -10,7 +10,7 @@ from flask import g, has_request_context
 from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from crm.access import GUEST_SCOPE
+from crm.access import GUEST_SCOPE, SKIP_GUEST_SCOPE
 from crm.agreements.models import (
     Agreement,
     AgreementApproval,
@@ -20,7 +20,7 @@ from crm.agreements.models import (
     TextProposal,
 )
 from crm.attachments.models import Attachment
-from crm.contacts.models import Contact, Organization
+from crm.contacts.models import Contact, Organization, PersonLink
 from crm.engagements.models import Engagement, Visibility
 from crm.extensions import db
 from crm.governance.models import (
@@ -35,12 +35,12 @@ from crm.governance.models import (
 )
 from crm.guests.models import GuestAccess, Invitation
 from crm.partnerships.models import Partnership
-from crm.people.models import PersonLink, RetentionRule
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, MissionOutcome, TradeMission
 from crm.programs.projects.models import JointProject, Milestone
 from crm.protocol.models import CostLine, Gift, Helper, Placement, RosterEntry, TripApproval
+from crm.settings.models import RetentionRule
 
-SKIP = "skip_guest_scope"
+SKIP = SKIP_GUEST_SCOPE
 
 
 def guest_partnership_ids(user_id: int) -> list[int]:

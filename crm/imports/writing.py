@@ -15,6 +15,7 @@ from crm.audit.models import AuditEvent
 from crm.cities.models import City
 from crm.claims import claim
 from crm.clock import utcnow
+from crm.contacts.links import ensure_home_links
 from crm.contacts.models import Contact, Organization, OrganizationKind
 from crm.engagements.models import Visibility
 from crm.extensions import db
@@ -29,7 +30,6 @@ from crm.imports.staging import SKIP_EXISTING, cell, city_identity, plan, plan_c
 from crm.imports.values import from_label, is_shared, language_code, partnership_kind, partnership_status
 from crm.imports.write_lock import wait_for_other_imports
 from crm.partnerships.models import Partnership, Side
-from crm.people.links import ensure_home_links
 from crm.settings.models import HomeCity, OfficeSettings
 from crm.settings.service import office_settings
 

@@ -15,6 +15,7 @@ from crm.agreements.queries import partnership_agreements
 from crm.attachments.queries import partnership_documents
 from crm.audit.history import partnership_history
 from crm.clock import office_today
+from crm.contacts.links_queries import linked_to, partnership_people
 from crm.contacts.models import Contact, Organization
 from crm.engagements.forms import EngagementForm
 from crm.engagements.queries import timeline
@@ -25,7 +26,6 @@ from crm.health.service import partnership_health
 from crm.pagination import paginate
 from crm.partnerships.models import Partnership, Side
 from crm.partnerships.queries import get_partnership_or_404
-from crm.people.queries import linked_to, partnership_people
 from crm.programs.partnership import partnership_programs
 from crm.settings.service import office_settings
 

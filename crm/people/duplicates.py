@@ -9,11 +9,10 @@ from itertools import combinations
 
 from sqlalchemy import func, select
 
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.extensions import db
 from crm.matching import fold
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.models import PersonLink
 
 #: how alike two folded names must be (difflib's ratio) to be offered as the same person
 SIMILAR = 0.85

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from crm.contacts.links_queries import organization_choices_by_partnership
 from crm.contacts.models import Organization
 from crm.enums import Side, Visibility
 from crm.extensions import db
@@ -13,7 +14,6 @@ from crm.forms import Form, enum_choices, none_if_empty
 from crm.partnerships.choices import partnership_choices
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.queries import organization_choices_by_partnership
 from crm.versioning import VersionField
 
 

@@ -10,11 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.models import AuditEvent
 from crm.clock import utcnow
-from crm.contacts.models import Contact
+from crm.contacts.links import links as link_table
+from crm.contacts.models import Contact, PersonLink
 from crm.extensions import db
-from crm.people.links import links as link_table
-from crm.people.models import PersonLink
-from crm.people.privacy import can_see_sensitive, sensitive_columns
+from crm.privacy import can_see_sensitive, sensitive_columns
 from crm.programs.missions.models import Delegate
 from crm.protocol.models import CostLine, Placement, RosterEntry
 

@@ -2,10 +2,9 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.extensions import db
 from crm.forms import fill
-from crm.people.models import PersonLink
 
 
 class AlreadyLinked(Exception):

@@ -4,8 +4,8 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import AnyOf, NumberRange, Optional
 
 from crm.forms import Form
-from crm.people.privacy import SENSITIVE_FIELDS, SENSITIVE_LABELS
 from crm.people.retention import MAX_DAYS
+from crm.privacy import SENSITIVE_FIELDS, SENSITIVE_LABELS
 
 #: "contacts.medical_notes" → the form's field "medical_notes" (the columns' names differ across tables)
 FORM_FIELDS = {name: name.split(".", 1)[1] for name in SENSITIVE_FIELDS}

@@ -13,7 +13,6 @@ from crm.auth.models import User
 from crm.clock import office_today
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.people.privacy import SENSITIVE_FIELDS, SENSITIVE_LABELS, set_protocol_access
 from crm.people.privacy_forms import FORM_FIELDS, ProtocolAccessForm, RetentionForm
 from crm.people.retention import (
     RulesChanged,
@@ -23,6 +22,7 @@ from crm.people.retention import (
     retention_rules,
     save_retention_rules,
 )
+from crm.privacy import SENSITIVE_FIELDS, SENSITIVE_LABELS, set_protocol_access
 from crm.roles import Role
 from crm.users.queries import get_staff_or_404
 

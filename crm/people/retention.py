@@ -21,8 +21,8 @@ from crm.audit.models import AuditEvent
 from crm.clock import office_timezone, office_today, utcnow
 from crm.extensions import db
 from crm.localtime import today_in
-from crm.people.models import RetentionRule
-from crm.people.privacy import MASK, SENSITIVE_FIELDS, sensitive_columns
+from crm.privacy import MASK, SENSITIVE_FIELDS, sensitive_columns
+from crm.settings.models import RetentionRule
 
 #: the most days a rule may keep a value (100 years: "for good" is no rule at all)
 MAX_DAYS = 36500

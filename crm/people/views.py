@@ -10,6 +10,7 @@ from wtforms import RadioField
 
 from crm.access import EDITORS, allow
 from crm.confirm import confirm_then
+from crm.contacts.links_queries import contact_links, get_link_or_404, is_home_link
 from crm.contacts.models import Contact
 from crm.enums import Sex
 from crm.extensions import db
@@ -23,8 +24,7 @@ from crm.people import merge as merging
 from crm.people.duplicates import duplicate_pairs
 from crm.people.forms import MergeForm, make_link_form
 from crm.people.operations import AlreadyLinked, add_link, apply_link, remove_link
-from crm.people.privacy import sensitive
-from crm.people.queries import contact_links, get_link_or_404, is_home_link
+from crm.privacy import sensitive
 from crm.records import back_to, edit_record
 
 bp = Blueprint("people", __name__)

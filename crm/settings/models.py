@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -82,3 +82,14 @@ class ActivityChange(db.Model):
     stamp: Mapped[str] = mapped_column(String(32), unique=True)
     previous: Mapped[str | None] = mapped_column(String(32))
     partnership_ids: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class RetentionRule(db.Model):
+    """How long one sensitive field is kept: purged ``days`` after the person's last visit ended (the latest
+    leaves_on of their roster entries), or after the record's last change when they were on no roster."""
+    __tablename__ = "retention_rules"
+
+    #: "contacts.medical_notes", "contacts.dietary_needs", "contacts.passport_number", "contacts.date_of_birth",
+    #: "helpers.vetting_result" (crm.privacy.SENSITIVE_FIELDS)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)

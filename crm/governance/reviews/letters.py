@@ -2,14 +2,13 @@
 revitalise it with a new plan. In the partner's language (their contact's, else their country's, else English;
 among the interface's languages, whose catalogs hold the letter's sentences), with the agreements' letterhead:
 both cities' names in their own scripts, their emblems, the office."""
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from crm.agreements.forms import country_language
 from crm.clock import office_today
 from crm.contacts.models import Contact
-from crm.documents.agreement import _office_name, _party, city_name_in
+from crm.documents.agreement import _office_name, _party, city_name_in, letter_language
 from crm.documents.render import long_date, page_label
 from crm.enums import Recommendation, Side, Visibility
 from crm.extensions import db
@@ -20,23 +19,12 @@ from crm.languages import direction, html_lang
 KINDS = {"end": Recommendation.END, "revitalise": Recommendation.REVITALISE}
 
 
-def _interface(code: str | None) -> str | None:
-    base = (code or "").replace("-", "_").split("_")[0].lower()
-    return base if base in LANGUAGES else None
-
-
 def partner_contact(review: PartnershipReview) -> Contact | None:
     """The partner-side contact the letter is addressed to: the first shared one, by name."""
     return db.session.scalar(
         select(Contact).where(Contact.partnership_id == review.partnership_id, Contact.side == Side.PARTNER,
                               Contact.visibility == Visibility.SHARED)
         .order_by(Contact.language.is_(None), Contact.name, Contact.id).limit(1))
-
-
-def letter_language(contact: Contact | None, country_code: str | None) -> str:
-    """The contact's language, else the partner country's main language, else the office's default (English)."""
-    return (_interface(contact.language if contact else None) or _interface(country_language(country_code))
-            or current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
 
 
 def letter_html(review: PartnershipReview, kind: str, language: str | None = None) -> tuple[str, str]:

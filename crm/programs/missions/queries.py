@@ -2,12 +2,11 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.contacts.models import Contact, Organization
+from crm.contacts.models import Contact, Organization, PersonLink
 from crm.extensions import db
 from crm.forms import options
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404
-from crm.people.models import PersonLink
 from crm.programs.missions.models import Delegate, ItineraryComment, ItineraryItem, TradeMission
 
 #: what a mission's page shows, beyond its partnership and cities

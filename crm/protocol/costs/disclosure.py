@@ -14,13 +14,13 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from crm.cities.models import City
+from crm.contacts.names import both
 from crm.engagements.models import Engagement
 from crm.enums import CostStage, Payer
 from crm.exports.columns import city_name
 from crm.exports.writers import Column, money
 from crm.extensions import db
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.names import both
 from crm.programs.exchanges.models import Exchange
 from crm.programs.missions.models import TradeMission
 from crm.protocol.costs.queries import LINE_LOADS, cost_year

@@ -5,11 +5,11 @@ from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.clock import office_today
+from crm.contacts.names import both
 from crm.engagements.models import Engagement
 from crm.enums import CostCategory, CostStage, Payer
 from crm.forms import FilterForm, Form, enum_choices, none_if_empty, options, strip_filter
 from crm.money import from_minor
-from crm.people.names import both
 from crm.programs.missions.forms import MoneyMixin, currency_field
 from crm.protocol.costs.queries import travellers
 from crm.protocol.costs.rules import NAMED_PAYERS

@@ -9,15 +9,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from crm.attachments.storage import HEAD_BYTES, detect_type
 from crm.clock import office_today
-from crm.contacts.models import Contact
+from crm.contacts import names
+from crm.contacts.models import Contact, PersonLink
 from crm.engagements.models import Engagement
 from crm.enums import GiftDirection, GiftDisposition
 from crm.extensions import db
 from crm.forms import FilterForm, Form, enum_choices, none_if_empty, options, strip_filter
 from crm.money import country_currencies, currency_choices, from_minor, is_real_currency, to_minor
 from crm.partnerships.models import Partnership
-from crm.people import names
-from crm.people.models import PersonLink
 from crm.versioning import VersionField
 
 #: the engagements offered as the occasion: the partnership's latest ones (and the one already chosen)

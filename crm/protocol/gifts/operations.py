@@ -8,9 +8,9 @@ from sqlalchemy import select
 from crm.attachments.models import Attachment
 from crm.attachments.storage import delete_attachment, save_upload
 from crm.auth.models import User
+from crm.contacts import names
 from crm.enums import GiftDirection, GiftDisposition, Visibility
 from crm.extensions import db
-from crm.people import names
 from crm.protocol.gifts.forms import GiftForm, GiftSettingsForm
 from crm.protocol.models import Gift
 from crm.settings.models import OfficeSettings

@@ -4,7 +4,7 @@ then given, as CSV and PDF, for anyone (the office publishes it).
 Only public columns are ever read: the date, from and to as recorded for publication (an office, a city, an
 official's title and name), the partner city, the description, the estimated value and where the gift is now;
 never a contact's e-mail, phone, address or notes, the occasion's staff-only title, who recorded it or the photo.
-The query skips the guest scope (crm.guests.scope.SKIP): a signed-in guest reads the same published register as an
+The query skips the guest scope (crm.access.SKIP_GUEST_SCOPE): a signed-in guest reads the same published register as an
 anonymous visitor, while the guest scope keeps hiding every staff page's gifts from them."""
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +15,12 @@ from flask_babel import force_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.access import SKIP_GUEST_SCOPE
 from crm.cities.models import City
 from crm.documents.render import page_label
 from crm.enums import GiftDirection, GiftDisposition
 from crm.exports.writers import Column, money
 from crm.extensions import db
-from crm.guests.scope import SKIP
 from crm.languages import direction, html_lang, name_lang
 from crm.partnerships.models import Partnership
 from crm.protocol.gifts.queries import covered_filter
@@ -56,7 +56,7 @@ def register_rows(year: int, rule: GiftRule) -> list[RegisterRow]:
              .outerjoin(City, Partnership.partner_city_id == City.id)
              .where(Gift.given_on >= date(year, 1, 1), Gift.given_on <= date(year, 12, 31), covered_filter(rule))
              .order_by(Gift.direction.desc(), Gift.given_on, Gift.id)  # "received" sorts after "given"
-             .execution_options(**{SKIP: True}))
+             .execution_options(**{SKIP_GUEST_SCOPE: True}))
     rows = []
     for *values, native_lang, country in db.session.execute(query):
         city = SimpleNamespace(native_name=values[5], native_name_lang=native_lang, country_code=country)

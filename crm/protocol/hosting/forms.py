@@ -13,7 +13,7 @@ from crm.i18n import LANGUAGES
 from crm.languages import DOCUMENT_LANGUAGES, language_label
 from crm.partnerships.choices import partnership_choices
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.privacy import can_see_sensitive
+from crm.privacy import can_see_sensitive
 from crm.versioning import VersionField
 
 #: spoken languages: codes separated by commas (ja, en, pt-BR)

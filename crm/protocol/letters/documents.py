@@ -1,7 +1,7 @@
 """The HTML of the letters: a visa invitation for an incoming participant and a thank-you to a host or an
 official. Each is written in one of the interface's languages (its sentences come from the catalogs, under
 force_locale), on the agreements' letterhead (both cities in their own scripts, their emblems, the office), with
-names written by crm.people.names, and signed by the signatory chosen on the form."""
+names written by crm.contacts.names, and signed by the signatory chosen on the form."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,13 +10,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from crm.clock import office_today
+from crm.contacts import names
 from crm.contacts.models import Contact
 from crm.documents.agreement import _office_name, _party, city_name_in
 from crm.documents.render import long_date, page_label
+from crm.downloads import ascii_file_name
 from crm.engagements.models import Engagement
 from crm.languages import direction, format_list, html_lang
-from crm.people import names
-from crm.people.privacy import sensitive
+from crm.privacy import sensitive
 from crm.protocol.letters import queries
 from crm.protocol.letters.queries import Recipient
 from crm.protocol.letters.rules import engagement_days, stay_days
@@ -43,7 +44,7 @@ def _frame(engagement: Engagement, language: str) -> dict:
 def visa_letter_html(engagement: Engagement, entry: RosterEntry, language: str, signatory: Signatory,
                      with_passport: bool) -> str:
     """The visa invitation letter of one incoming participant. The passport number is printed only when asked
-    for and the reader may see it (crm.people.privacy.sensitive gives None otherwise)."""
+    for and the reader may see it (crm.privacy.sensitive gives None otherwise)."""
     person = entry.contact
     first, last = stay_days(entry, engagement)
     country = entry.country or person.country
@@ -98,15 +99,11 @@ def thanks_html(engagement: Engagement, person: Contact, text: str, language: st
 
 def visa_file_name(entry: RosterEntry) -> tuple[str, str]:
     """The PDF's name: the participant's own-script name, and an ASCII one."""
-    from crm.documents.views import _safe_ascii
-
     person = entry.contact
     return (f"Visa-letter-{names.own_script(person)}.pdf",
-            f"Visa-letter-{_safe_ascii(names.as_in_passport(person))}.pdf")
+            f"Visa-letter-{ascii_file_name(names.as_in_passport(person))}.pdf")
 
 
 def thanks_file_name(person: Contact, day: date) -> tuple[str, str]:
-    from crm.documents.views import _safe_ascii
-
     return (f"Thank-you-{names.own_script(person)}-{day.isoformat()}.pdf",
-            f"Thank-you-{_safe_ascii(names.romanized(person))}-{day.isoformat()}.pdf")
+            f"Thank-you-{ascii_file_name(names.romanized(person))}-{day.isoformat()}.pdf")

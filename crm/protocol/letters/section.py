@@ -6,7 +6,7 @@ from flask import current_app
 
 from crm.engagements.models import Engagement
 from crm.extensions import db
-from crm.people.privacy import can_see_sensitive
+from crm.privacy import can_see_sensitive
 from crm.protocol.letters.forms import VisaLetterForm
 from crm.protocol.letters.queries import count_incoming, incoming
 from crm.protocol.letters.rules import engagement_days, visit_is_over

@@ -11,14 +11,14 @@ from flask_login import current_user
 from crm.access import STAFF, allow
 from crm.cities.emblems import folder_for
 from crm.clock import office_today
-from crm.documents.views import pdf_response
+from crm.downloads import pdf_response
 from crm.engagements.pages import program_url
 from crm.engagements.queries import get_engagement_or_404
 from crm.errors import render_error
 from crm.pagination import paginate, paginate_list
 from crm.pdf import RenderError, renderer
 from crm.pdf_pool import RenderBusy
-from crm.people.privacy import can_see_sensitive
+from crm.privacy import can_see_sensitive
 from crm.protocol.letters import documents, queries
 from crm.protocol.letters.forms import ThanksForm, ThanksOptionsForm, VisaLetterForm
 from crm.protocol.letters.rules import engagement_days, letter_language, stay_days, visit_is_over

@@ -6,10 +6,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from crm.contacts import names
 from crm.enums import ParticipantRole, Payer, Sex, Side
 from crm.forms import Form, enum_choices, none_if_empty, options
 from crm.i18n import country_choices
-from crm.people import names
 from crm.versioning import VersionField
 
 #: the "person" picker's choice for someone not in the CRM yet

@@ -9,11 +9,10 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.engagements.models import Engagement
 from crm.enums import Side, Visibility
 from crm.extensions import db
-from crm.people.models import PersonLink
 from crm.programs.exchanges.models import Exchange
 from crm.programs.missions.models import TradeMission
 from crm.protocol.models import RosterEntry
@@ -42,7 +41,7 @@ def ensure_link(person: Contact, partnership_id: int, side: Side) -> None:
 
 def new_person(engagement: Engagement, side: Side, values: dict) -> Contact:
     """A person of the engagement's partnership and this side, shared with the partner (their own link is written
-    by crm.people.links)."""
+    by crm.contacts.links)."""
     name = values.get("name") or values.get("name_romanized") or values.get("name_native")
     person = Contact(partnership_id=engagement.partnership_id, side=side, visibility=Visibility.SHARED, name=name,
                      **{key: values.get(key) for key in ("name_native", "name_romanized", "town", "country", "sex",

@@ -12,12 +12,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from crm.contacts.models import Contact
-from crm.documents.agreement import _office_name, _party, city_language, city_name_in
+from crm.documents.agreement import _office_name, _party, city_language, city_name_in, letter_language
 from crm.documents.render import long_date, page_label
 from crm.engagements.models import Engagement
 from crm.enums import Side, Visibility
 from crm.extensions import db
-from crm.governance.reviews.letters import letter_language
 from crm.i18n import LANGUAGES
 from crm.languages import direction, html_lang
 from crm.protocol.rosters.counts import counts, host_city, takes_place_abroad

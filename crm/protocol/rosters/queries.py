@@ -4,14 +4,13 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, PersonLink
 from crm.engagements.models import Engagement
 from crm.enums import Side
 from crm.extensions import db
 from crm.imports.countries import fold
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.models import PersonLink
 from crm.protocol.models import RosterEntry
 
 #: the people offered in the "existing person" picker (the partnership's, by name)

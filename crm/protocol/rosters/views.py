@@ -13,19 +13,18 @@ from crm.access import ADMINS, EDITORS, GUESTS, STAFF, allow
 from crm.bidi import without_bidi_controls
 from crm.cities.emblems import folder_for
 from crm.confirm import confirm_then
+from crm.contacts import names
 from crm.downloads import content_disposition
 from crm.engagements.queries import get_engagement_or_404
 from crm.enums import Side
 from crm.errors import render_error
 from crm.exports.writers import Column, export_response
 from crm.extensions import db
-from crm.guests.limits import write_limit
 from crm.i18n import country_name
 from crm.imports.columns import guess_mapping
 from crm.imports.reading import UnreadableFile
 from crm.pdf import RenderError, renderer
 from crm.pdf_pool import RenderBusy
-from crm.people import names
 from crm.protocol.rosters import operations, upload
 from crm.protocol.rosters.counts import counts, roster_sizes
 from crm.protocol.rosters.forms import ParticipantForm, RosterSettingsForm, UploadForm, make_form
@@ -34,6 +33,7 @@ from crm.protocol.rosters.queries import get_entry_or_404, people_to_pick, roste
 from crm.protocol.rosters.section import collects_sex_and_minor
 from crm.records import back_to, edit_record
 from crm.settings.service import office_settings
+from crm.write_limits import write_limit
 
 bp = Blueprint("rosters", __name__)
 

@@ -5,8 +5,7 @@ another partnership) are made on the person's page (crm.people.views)."""
 from sqlalchemy import and_, event, exists, insert, select, update
 
 from crm.clock import utcnow
-from crm.contacts.models import Contact
-from crm.people.models import PersonLink
+from crm.contacts.models import Contact, PersonLink
 
 links = PersonLink.__table__
 contacts = Contact.__table__

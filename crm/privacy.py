@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from crm.roles import Role
 
-#: "<table>.<column>" of every sensitive value; retention rules (crm.people.models.RetentionRule) name them so
+#: "<table>.<column>" of every sensitive value; retention rules (crm.settings.models.RetentionRule) name them so
 SENSITIVE_FIELDS = ("contacts.passport_number", "contacts.date_of_birth", "contacts.dietary_needs",
                     "contacts.medical_notes", "helpers.vetting_result")
 #: what the audit trail and anyone without the permission reads instead of a sensitive value

@@ -5,13 +5,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from crm.cities.models import City
-from crm.contacts.models import Contact, Organization
+from crm.contacts.models import Contact, Organization, PersonLink
 from crm.enums import Visibility
 from crm.extensions import db
 from crm.forms import options
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import visible_partnership_ids
-from crm.people.models import PersonLink
 
 
 def contact_links(contact_id: int) -> list[PersonLink]:
