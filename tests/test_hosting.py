@@ -515,6 +515,26 @@ def test_the_emergency_sheet_names_who_sleeps_where_tonight(client, login, sessi
     assert client.get(url + "?on=2027-01-13&lang=xx").status_code == 200
 
 
+def test_the_emergency_sheet_gives_the_offices_emergency_phone(client, login, session, visit):
+    """Set under Settings → Emergency phone during visits; a sheet without one still names the coordinator."""
+    from crm.settings.models import OfficeSettings
+
+    engagement = visit[0]
+    login("admin")
+    url = f"/engagements/{engagement.id}/emergency-sheet.pdf"
+    assert "Emergency phone" not in _text(client.get(url).data)
+    page = client.get("/settings/").get_data(as_text=True)
+    assert 'name="emergency_phone"' in page
+    settings = session.get(OfficeSettings, 1)
+    response = client.post("/settings/", data={
+        "version": settings.version, "office_name": settings.office_name, "emergency_phone": "+1 503 555 0199",
+        "threshold_months": settings.threshold_months, "default_home_city_id": settings.default_home_city_id or 0,
+        "review_every_years": settings.review_every_years,
+        "review_before_expiry_months": settings.review_before_expiry_months})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert "+1 503 555 0199" in _text(client.get(url).data)
+
+
 def test_the_dashboard_lists_vetting_to_renew(client, login, session, visit):
     hosts = visit[1]
     hosts[1].vetting_expires_on = TODAY + timedelta(days=30)

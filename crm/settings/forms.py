@@ -10,6 +10,9 @@ from crm.versioning import VersionField
 class SettingsForm(Form):
     version = VersionField()
     office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    emergency_phone = StringField(
+        _l("Emergency phone during visits"), validators=[Optional(), Length(max=50)], filters=[strip_filter],
+        description=_l("Printed on the chaperones' emergency sheet of every visit."))
     threshold_months = IntegerField(
         _l("Default inactivity threshold (months)"),
         description=_l("A partnership with no substantive engagement for longer than this has gone ceremonial."),

@@ -62,6 +62,8 @@ class OfficeSettings(Versioned, Timestamped, db.Model):
     gift_deadline_days: Mapped[int] = mapped_column(default=10, server_default="10")
     #: days before departure from which a trip without an approval is flagged
     approval_lead_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    #: the office's number for emergencies during a visit, printed on the chaperones' emergency sheet
+    emergency_phone: Mapped[str | None] = mapped_column(String(50))
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")

@@ -22,6 +22,7 @@ from crm.protocol.hosting import queries
 from crm.protocol.hosting.board import household_data
 from crm.protocol.hosting.suggest import language_codes, vetting_valid
 from crm.protocol.models import Helper, Placement, RosterEntry
+from crm.settings.service import stored_office_settings
 
 
 def _interface(code: str | None) -> str | None:
@@ -117,4 +118,10 @@ def emergency_html(engagement: Engagement, night: date, language: str) -> str:
             "hosting/pdf/emergency.html", rows=rows, night=night, night_label=long_date(night, language),
             morning_label=long_date(night + timedelta(days=1), language),
             chaperones=queries.chaperones(engagement.id), liaison=engagement.partnership.liaison,
-            spoken=language_codes, **_frame(engagement, language))
+            emergency_phone=_emergency_phone(), spoken=language_codes, **_frame(engagement, language))
+
+
+def _emergency_phone() -> str | None:
+    """The office's emergency number (Settings), if recorded."""
+    settings = stored_office_settings()
+    return settings.emergency_phone if settings is not None else None
