@@ -265,6 +265,12 @@ def test_receipts_are_the_lines_staff_only_files(client, login, session, make, m
     refused = client.post(f"/costs/lines/{row.id}/receipts", data={"file": (io.BytesIO(b"MZ\x90\x00" * 20), "x.exe")},
                           content_type="multipart/form-data", follow_redirects=True)
     assert "This kind of file cannot be attached." in refused.get_data(as_text=True)
+    # the documents' share switch refuses a receipt
+    shared = client.post(f"/attachments/{receipt.id}/visibility", data={"visibility": "shared"},
+                         follow_redirects=True)
+    assert "stays with staff" in shared.get_data(as_text=True)
+    session.refresh(receipt)
+    assert receipt.visibility == Visibility.STAFF_ONLY
     # a guest of the partnership never reaches a receipt, even one made shared by a crafted request
     receipt.visibility = Visibility.SHARED
     guest = make.user("guest", name="Hanako Yamada")

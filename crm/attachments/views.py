@@ -89,6 +89,10 @@ def change_visibility(attachment_id: int):
         flash(_("Choose who may see the document."), "error")
         return redirect(back)
     visibility = Visibility(form.visibility.data)
+    if visibility == Visibility.SHARED and (attachment.cost_line_id or attachment.gift_id):
+        # a receipt or a gift's photo is the office's record (issue 22): never the partner's to see
+        flash(_("A receipt or a gift's photo stays with staff."), "error")
+        return redirect(back)
     if attachment.visibility != visibility:  # setting a value, not toggling: a second click changes nothing
         attachment.visibility = visibility
         db.session.commit()
