@@ -278,6 +278,14 @@ def test_the_guest_sees_the_whole_roster_and_keeps_only_their_own_list(client, l
     assert page.status_code == 200
     assert "Jane Whitfield" in body and "Sato Kenta" in body
     assert "SECRET" not in body and "TK7654321" not in body and "2010" not in body
+    # the certified lists the guest prints hold the people the portal shows, and no one else
+    from tests.pdf_inspect import glyphs
+
+    printed = "".join("".join(glyph.text for glyph in glyphs(
+        client.get(f"/engagements/{visit.id}/participants/certified.pdf?side={side}&lang=en").data))
+        for side in ("home", "partner"))
+    assert "Whitfield" in printed and "Kenta" in printed
+    assert "SECRET" not in printed and "bodyguard" not in printed and "TK7654321" not in printed
     assert client.get(f"/participants/{theirs.id}/edit").status_code == 404  # the staff's page
     assert client.get(f"/portal/participants/{ours.id}/edit").status_code == 403  # our list is ours
     added = client.post(f"/portal/engagements/{visit.id}/participants/new", data={

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import SelectField
 
@@ -110,8 +111,10 @@ def read(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     """The file's header and rows; UnreadableFile with the reason in the reader's words."""
     headers, rows = read_table(filename, data)
     if len(rows) > MAX_ROWS:
-        raise UnreadableFile(_("The list has more than %(count)d rows; a roster this long is not a participant "
-                               "list. Split it, or ask the city's staff.", count=MAX_ROWS))
+        raise UnreadableFile(ngettext("The list has more than %(num)d row; a roster this long is not a participant "
+                                      "list. Split it, or ask the city's staff.",
+                                      "The list has more than %(num)d rows; a roster this long is not a participant "
+                                      "list. Split it, or ask the city's staff.", MAX_ROWS))
     return headers, rows
 
 
