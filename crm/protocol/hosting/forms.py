@@ -1,6 +1,7 @@
 """The forms of the host registry and of the placement board."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -48,7 +49,8 @@ class HelperForm(Form):
                        validators=[InputRequired()])
     household_name = StringField(_l("Household"), validators=[Optional(), Length(max=200)], filters=[none_if_empty],
                                  description=_l("For example: The Miller family"))
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)], filters=[none_if_empty])
+    address = TextAreaField(pgettext("postal address", "Address"), validators=[Optional(), Length(max=1000)],
+                            filters=[none_if_empty])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[none_if_empty],
                         description=_l("The number a guest or a chaperone calls, day and night."))
     languages = StringField(_l("Languages spoken"), validators=[
