@@ -248,7 +248,9 @@ def test_a_viewer_token_sees_what_the_web_list_shows(client, login, make, sessio
     viewer = make.user("viewer")
     secret = give_token(session, viewer)
     items = get(client, "/api/v1/partnerships", secret).json["items"]
-    assert {p["id"] for p in items} == {world["alpha"]["partnership_id"], world["bravo"]["partnership_id"]}
+    # the matrix's two partnerships, and those its parts add (a person linked to a second partnership)
+    live = {p.id for p in session.query(Partnership) if p.archived_at is None}
+    assert {p["id"] for p in items} == live >= {world["alpha"]["partnership_id"], world["bravo"]["partnership_id"]}
     login(viewer)
     web = client.get("/partnerships/").text
     for partnership in session.query(Partnership):
@@ -370,7 +372,7 @@ def test_engagement_and_agreement_filters(client, make, session, world):
     assert "Old letter" not in titles(**{"from": "2011-01-01"})
     assert set(titles(partnership=world["bravo"]["partnership_id"])) == {
         "Bravo shared meeting", "Bravo SECRET staff-only meeting", "Bravo mission", "Bravo SECRET mission",
-        "Bravo project", "Bravo exchange"}
+        "Bravo project", "Bravo exchange", "Bravo SECRET staff-only visit"}  # the last: the rosters' part
     assert "Old letter" in titles(f"/api/v1/partnerships/{alpha['partnership_id']}/engagements")
     assert titles(f"/api/v1/partnerships/{alpha['partnership_id']}/engagements", kind="letter") == ["Old letter"]
     assert get(client, "/api/v1/engagements", secret, **{"from": "2010-13-01"}).status_code == 400

@@ -290,7 +290,7 @@ def test_the_purge_runs_as_a_scheduled_job(app, app_ctx, session, make, clock):
     engagement_id = engagement.id
     keep_schedule(at("2026-11-25", 4))
     purge = next(job for job in jobs(session) if job.key.startswith("purge:"))
-    assert purge.status == DONE and purge.result == {"engagements": 1, "documents": 0}
+    assert purge.status == DONE and purge.result == {"engagements": 1, "documents": 0, "participants": 0, "sensitive_values": 0}
     session.expire_all()
     assert session.get(Engagement, engagement_id) is None
 

@@ -164,7 +164,8 @@ def test_each_section_reads_only_what_it_shows(client, login, partnership, count
             page(client, partnership, None if section == "timeline" else section)
         read[section] = " ".join(str(statement) for statement in counted.statements).lower()
         assert counted.count < 23, section  # the whole page's old budget
-    for table, section in (("from contacts", "contacts"), ("from organizations", "contacts"),
+    # the people of a partnership are everyone linked to it (issue 22): read from person_links, with the contacts
+    for table, section in (("from person_links join contacts", "contacts"), ("from organizations", "contacts"),
                            ("from attachments", "contacts"), ("from agreements", "agreements"),
                            ("from audit_events", "history")):
         assert table in read[section], table
