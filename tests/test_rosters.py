@@ -327,6 +327,8 @@ def test_the_partner_uploads_its_list_previews_it_and_uploading_again_adds_nobod
                                                                                          session, kyoto, guest):
     _partnership, visit = kyoto
     collect(session)
+    guest.language = "en"  # the page's words are checked in English (the browser test reads it in Japanese)
+    session.commit()
     login(guest)
     assert client.get(f"/portal/engagements/{visit.id}/participants/upload").status_code == 200
     preview = client.post(f"/portal/engagements/{visit.id}/participants/upload",
