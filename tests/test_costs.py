@@ -25,6 +25,7 @@ from crm.protocol.costs.rules import (
 )
 from crm.protocol.models import CostLine, RosterEntry, TripApproval
 from crm.settings.models import OfficeSettings
+from tests.races import second_insert_waits_then_is_refused
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -337,10 +338,8 @@ def test_two_connections_inserting_an_approval_make_one(app):
     for the first and the unique index refuses it (what new_approval catches)."""
     if app.config["DB_LANE"] != "postgresql":
         pytest.skip("two real connections: the PostgreSQL lane")
-    import threading
 
     from sqlalchemy import create_engine, delete, insert
-    from sqlalchemy.exc import IntegrityError
 
     from crm.cities.models import City
     from crm.partnerships.models import Partnership
@@ -362,28 +361,7 @@ def test_two_connections_inserting_an_approval_make_one(app):
                 created_at=now, updated_at=now).returning(engagements.c.id)).scalar()
         row = {"engagement_id": eid, "body": "Council", "approved_on": TODAY, "version": 1, "created_at": now,
                "updated_at": now}
-        outcome = {}
-        first = engine.connect()
-        first_tx = first.begin()
-        first.execute(insert(approvals).values(**row))
-
-        def second():
-            with engine.connect() as conn:
-                try:
-                    with conn.begin():
-                        conn.execute(insert(approvals).values(**row))
-                    outcome["second"] = "inserted"
-                except IntegrityError:
-                    outcome["second"] = "refused"
-
-        racer = threading.Thread(target=second)
-        racer.start()
-        racer.join(0.5)
-        assert racer.is_alive()  # waits on the first's uncommitted row
-        first_tx.commit()
-        first.close()
-        racer.join(5)
-        assert outcome == {"second": "refused"}
+        second_insert_waits_then_is_refused(engine, approvals, row)
     finally:
         with engine.begin() as cleanup:
             race = select(engagements.c.id).where(engagements.c.title == "Race visit").scalar_subquery()

@@ -10,6 +10,7 @@ from crm.enums import HelperKind, ParticipantRole, Side, Visibility
 from crm.protocol.hosting.suggest import Guest, Household, Stay, beds_taken, language_codes, suggest, why_not
 from crm.protocol.models import Helper, Placement, RosterEntry
 from tests.pdf_inspect import glyphs
+from tests.races import second_insert_waits_then_is_refused
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 ARRIVE, LEAVE = date(2027, 1, 10), date(2027, 1, 15)
@@ -322,11 +323,9 @@ def test_two_connections_placing_a_guest_with_the_same_host_make_one_placement(a
     entry, helper), which the board's operations turn into DuplicatePlacement and a message."""
     if app.config["DB_LANE"] != "postgresql":
         pytest.skip("two real connections: the PostgreSQL lane")
-    import threading
     from datetime import UTC, datetime
 
-    from sqlalchemy import create_engine, delete, func, insert
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy import create_engine, delete, func
     from sqlalchemy.orm import Session
 
     from crm.cities.models import City
@@ -357,28 +356,7 @@ def test_two_connections_placing_a_guest_with_the_same_host_make_one_placement(a
         row = {"engagement_id": ids["engagement"], "roster_entry_id": ids["entry"], "helper_id": ids["helper"],
                "suggested": True, "visibility": "shared", "version": 1, "created_at": datetime.now(UTC),
                "updated_at": datetime.now(UTC)}
-        outcome = {}
-        first = engine.connect()
-        first_tx = first.begin()
-        first.execute(insert(placements_table).values(**row))
-
-        def second():
-            with engine.connect() as conn:
-                try:
-                    with conn.begin():
-                        conn.execute(insert(placements_table).values(**row))
-                    outcome["second"] = "inserted"
-                except IntegrityError:
-                    outcome["second"] = "refused"
-
-        racer = threading.Thread(target=second)
-        racer.start()
-        racer.join(0.5)
-        assert racer.is_alive()  # waiting on the first one's uncommitted row
-        first_tx.commit()
-        first.close()
-        racer.join(10)
-        assert outcome == {"second": "refused"}
+        second_insert_waits_then_is_refused(engine, placements_table, row)
         with engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(placements_table)
                                .where(placements_table.c.roster_entry_id == ids["entry"])) == 1

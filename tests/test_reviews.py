@@ -11,6 +11,7 @@ from crm.enums import PartnershipKind, PartnershipStatus, Recommendation, Review
 from crm.governance.models import PartnershipReview
 from crm.governance.reviews.rules import ReviewFacts, is_due, next_review
 from crm.partnerships.models import Partnership
+from tests.races import second_insert_waits_then_is_refused
 
 TODAY = date(2026, 11, 25)  #: the tests' frozen day (tests/conftest.py)
 A = PartnershipStatus.ACTIVE
@@ -418,10 +419,8 @@ def test_two_connections_opening_at_once_make_one_review(app):
     decided review beside the open one is accepted."""
     if app.config["DB_LANE"] != "postgresql":
         pytest.skip("two real connections: the PostgreSQL lane")
-    import threading
 
     from sqlalchemy import create_engine, delete, insert
-    from sqlalchemy.exc import IntegrityError
 
     from crm.cities.models import City
 
@@ -436,28 +435,7 @@ def test_two_connections_opening_at_once_make_one_review(app):
                 created_at=datetime.now(UTC), updated_at=datetime.now(UTC)).returning(partnerships.c.id)).scalar()
         row = {"partnership_id": pid, "reason": "requested", "due_on": TODAY, "evidence": {}, "version": 1,
                "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)}
-        outcome = {}
-        first = engine.connect()
-        first_tx = first.begin()
-        first.execute(insert(reviews).values(**row))
-
-        def second():
-            with engine.connect() as conn:
-                try:
-                    with conn.begin():
-                        conn.execute(insert(reviews).values(**row))
-                    outcome["second"] = "inserted"
-                except IntegrityError:
-                    outcome["second"] = "refused"
-
-        racer = threading.Thread(target=second)
-        racer.start()
-        racer.join(0.5)
-        assert racer.is_alive()  # waiting on the first transaction's entry in the index
-        first_tx.commit()
-        first.close()
-        racer.join(10)
-        assert outcome == {"second": "refused"}
+        second_insert_waits_then_is_refused(engine, reviews, row)
         with engine.begin() as conn:
             conn.execute(insert(reviews).values(**{**row, "decision": "continue", "decided_by_body": "Council",
                                                    "decided_on": TODAY}))

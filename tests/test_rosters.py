@@ -26,6 +26,7 @@ from crm.programs.exchanges.models import Exchange
 from crm.programs.missions.models import TradeMission
 from crm.protocol.models import RosterEntry
 from crm.settings.models import OfficeSettings
+from tests.races import second_insert_waits_then_is_refused
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 HOME, PARTNER = Side.HOME, Side.PARTNER
@@ -506,11 +507,9 @@ def test_two_connections_adding_the_same_person_make_one_entry(app):
     second wait for the first and then refuses it."""
     if app.config["DB_LANE"] != "postgresql":
         pytest.skip("two real connections: the PostgreSQL lane")
-    import threading
     from datetime import UTC, datetime
 
     from sqlalchemy import create_engine, delete, insert
-    from sqlalchemy.exc import IntegrityError
 
     from crm.cities.models import City
     from crm.partnerships.models import Partnership
@@ -536,28 +535,7 @@ def test_two_connections_adding_the_same_person_make_one_entry(app):
                 family_name_first=False, **stamps).returning(contacts.c.id)).scalar()
         row = {"engagement_id": eid, "contact_id": cid, "side": "partner", "role": "delegate",
                "added_by_side": "home", "no_pets": False, "no_smoking": False, "step_free": False, **stamps}
-        outcome = {}
-        first = engine.connect()
-        first_tx = first.begin()
-        first.execute(insert(entries).values(**row))
-
-        def second():
-            with engine.connect() as conn:
-                try:
-                    with conn.begin():
-                        conn.execute(insert(entries).values(**row))
-                    outcome["second"] = "inserted"
-                except IntegrityError:
-                    outcome["second"] = "refused"
-
-        racer = threading.Thread(target=second)
-        racer.start()
-        racer.join(0.5)
-        assert racer.is_alive()  # waiting on the first transaction's entry in the unique index
-        first_tx.commit()
-        first.close()
-        racer.join(10)
-        assert outcome == {"second": "refused"}
+        second_insert_waits_then_is_refused(engine, entries, row)
     finally:
         with engine.begin() as cleanup:
             ids = select(partnerships.c.id).join(cities, cities.c.id == partnerships.c.home_city_id).where(
