@@ -13,15 +13,14 @@ from flask_babel import force_locale
 
 from crm.agreements.forms import country_language
 from crm.contacts.models import Contact
-from crm.documents.agreement import _office_name, _party, city_name_in
-from crm.documents.render import long_date, page_label
+from crm.documents.render import long_date
 from crm.engagements.models import Engagement
 from crm.i18n import LANGUAGES
-from crm.languages import direction, html_lang
 from crm.protocol.hosting import queries
 from crm.protocol.hosting.board import household_data
 from crm.protocol.hosting.suggest import language_codes, vetting_valid
 from crm.protocol.models import Helper, Placement, RosterEntry
+from crm.protocol.papers import engagement_paper
 from crm.settings.service import stored_office_settings
 
 
@@ -40,17 +39,6 @@ def _chosen(language: str | None, fallback: str) -> str:
     return language if language in LANGUAGES else fallback
 
 
-def _frame(engagement: Engagement, language: str) -> dict:
-    """What every hosting paper shares: the letterhead, the office, the cities' names in the paper's language."""
-    partnership = engagement.partnership
-    home, partner = partnership.home_city, partnership.partner_city
-    return {"engagement": engagement, "partnership": partnership,
-            "parties": [_party(home, language), _party(partner, language)], "office_name": _office_name(),
-            "home_name": city_name_in(home, language), "partner_name": city_name_in(partner, language),
-            "lang": html_lang(language), "dir": direction(language), "page_label": page_label(language),
-            "day": lambda value: long_date(value, language), "language": language}
-
-
 @dataclass
 class GuestLine:
     entry: RosterEntry
@@ -65,7 +53,7 @@ def host_letter_html(engagement: Engagement, helper: Helper, placements: list[Pl
              for p in placements]
     with force_locale(language):
         return render_template("hosting/pdf/host_letter.html", helper=helper, guests=lines, today=long_date(today, language),
-                               **_frame(engagement, language)), language
+                               **engagement_paper(engagement, language)), language
 
 
 def guest_letter_html(engagement: Engagement, entry: RosterEntry, placements: list[Placement],
@@ -76,7 +64,7 @@ def guest_letter_html(engagement: Engagement, entry: RosterEntry, placements: li
     stays = [(p, queries.placement_stay(p, entry_stay)) for p in placements]
     with force_locale(language):
         return render_template("hosting/pdf/guest_letter.html", entry=entry, stays=stays,
-                               today=long_date(today, language), **_frame(engagement, language)), language
+                               today=long_date(today, language), **engagement_paper(engagement, language)), language
 
 
 @dataclass
@@ -118,7 +106,7 @@ def emergency_html(engagement: Engagement, night: date, language: str) -> str:
             "hosting/pdf/emergency.html", rows=rows, night=night, night_label=long_date(night, language),
             morning_label=long_date(night + timedelta(days=1), language),
             chaperones=queries.chaperones(engagement.id), liaison=engagement.partnership.liaison,
-            emergency_phone=_emergency_phone(), spoken=language_codes, **_frame(engagement, language))
+            emergency_phone=_emergency_phone(), spoken=language_codes, **engagement_paper(engagement, language))
 
 
 def _emergency_phone() -> str | None:

@@ -12,16 +12,17 @@ from flask_babel import gettext as _
 from crm.clock import office_today
 from crm.contacts import names
 from crm.contacts.models import Contact
-from crm.documents.agreement import _office_name, _party, city_name_in
-from crm.documents.render import long_date, page_label
+from crm.documents.agreement import city_name_in
+from crm.documents.render import long_date
 from crm.downloads import ascii_file_name
 from crm.engagements.models import Engagement
-from crm.languages import direction, format_list, html_lang
+from crm.languages import format_list
 from crm.privacy import sensitive
 from crm.protocol.letters import queries
 from crm.protocol.letters.queries import Recipient
 from crm.protocol.letters.rules import engagement_days, stay_days
 from crm.protocol.models import RosterEntry
+from crm.protocol.papers import engagement_paper
 
 
 @dataclass
@@ -31,14 +32,8 @@ class Signatory:
 
 
 def _frame(engagement: Engagement, language: str) -> dict:
-    """What every letter shares: the letterhead, the date line, the page's language and direction."""
-    partnership = engagement.partnership
-    home, partner = partnership.home_city, partnership.partner_city
-    return {"engagement": engagement, "partnership": partnership,
-            "parties": [_party(home, language), _party(partner, language)], "office_name": _office_name(),
-            "home_name": city_name_in(home, language), "partner_name": city_name_in(partner, language),
-            "today": long_date(office_today(), language), "lang": html_lang(language), "dir": direction(language),
-            "page_label": page_label(language), "names": names}
+    """What every letter shares: the engagement's paper (crm.protocol.papers) and the date line."""
+    return {**engagement_paper(engagement, language), "today": long_date(office_today(), language)}
 
 
 def visa_letter_html(engagement: Engagement, entry: RosterEntry, language: str, signatory: Signatory,

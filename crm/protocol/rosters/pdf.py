@@ -12,13 +12,14 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from crm.contacts.models import Contact
-from crm.documents.agreement import _office_name, _party, city_language, city_name_in, letter_language
-from crm.documents.render import long_date, page_label
+from crm.documents.agreement import city_language, city_name_in, letter_language
+from crm.documents.render import long_date
 from crm.engagements.models import Engagement
 from crm.enums import Side, Visibility
 from crm.extensions import db
 from crm.i18n import LANGUAGES
-from crm.languages import direction, html_lang
+from crm.languages import html_lang
+from crm.protocol.papers import engagement_paper
 from crm.protocol.rosters.counts import counts, host_city, takes_place_abroad
 
 
@@ -60,10 +61,9 @@ def certified_html(engagement: Engagement, side: Side, entries: list, language: 
     names_lang = {Side.HOME: city_language(home), Side.PARTNER: city_language(partner)}
     with force_locale(language):
         return render_template(
-            "rosters/certified.html", engagement=engagement, side=side, entries=ours, figures=figures,
+            "rosters/certified.html", side=side, entries=ours, figures=figures,
             town_name=city_name_in(town, language), other_name=city_name_in(other, language),
             host_name=city_name_in(host, language), invited_name=city_name_in(invited, language),
-            parties=[_party(home, language), _party(partner, language)], office_name=_office_name(),
             starts=long_date(engagement.occurred_on, language), ends=long_date(ends_on, language),
             one_day=ends_on == engagement.occurred_on, name_lang=html_lang(names_lang[side] or language),
-            lang=html_lang(language), dir=direction(language), page_label=page_label(language))
+            **engagement_paper(engagement, language))
