@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.protocol.hosting.board import guest_data, household_data
 from crm.protocol.hosting.suggest import suggest
 from crm.protocol.models import Helper, Placement, RosterEntry
+from crm.settings.service import office_settings
 
 KYOTO = 1857910
 #: (household, person, letters in, languages, beds, pets, smoking, step-free, vetted days ago, expires in days)
@@ -60,6 +61,7 @@ def _helpers(partnership, today: date) -> list[Helper]:
 def seed_hosting(partnerships_by_geonames: dict, users: dict, today: date) -> None:
     """Called by seed_demo after the rosters; partnerships_by_geonames: geonames id → Partnership (Kyoto 1857910
     and Cairo 360630 have guests); users: Role → the demo User."""
+    office_settings().emergency_phone = "+1 503 555 0199"  # on the chaperones' emergency sheet
     kyoto = partnerships_by_geonames.get(KYOTO)
     if kyoto is None:
         return
