@@ -545,3 +545,44 @@ def test_two_connections_adding_the_same_person_make_one_entry(app):
             cleanup.execute(delete(partnerships).where(partnerships.c.id.in_(ids)))
             cleanup.execute(delete(cities).where(cities.c.name.in_(["Roster A", "Roster B"])))
         engine.dispose()
+
+
+def test_a_list_exported_comes_back_through_the_upload_unchanged(client, login, make, session, kyoto):
+    """Round trip: the roster's CSV export, uploaded again for the same town, is understood column for column
+    and changes nobody: the same people, towns, countries, roles and dates, no one added."""
+    import re
+
+    partnership, visit = kyoto
+    collect(session)
+    yamada = listed(session, visit, person(make, partnership, "YAMADA Hanako", name_native="山田 花子",
+                                           name_romanized="YAMADA Hanako", sex="f"),
+                    role=ParticipantRole.STUDENT, town="京都市", country="JP", arrives_on=date(2026, 12, 25),
+                    leaves_on=date(2027, 1, 1), minor=True)
+    listed(session, visit, person(make, partnership, "SATO Kenta", name_native="佐藤 健太",
+                                  name_romanized="SATO Kenta", sex="m"),
+           role=ParticipantRole.CHAPERONE, town="宇治市", country="JP", arrives_on=date(2026, 12, 25),
+           leaves_on=date(2027, 1, 1), minor=False)
+
+    def snapshot():
+        session.expire_all()
+        return sorted((e.contact_id, e.side, e.role, e.town, e.country, e.arrives_on, e.leaves_on, e.minor)
+                      for e in session.scalars(select(RosterEntry)))
+
+    before = snapshot()
+    login("coordinator")
+    exported = client.get(f"/engagements/{visit.id}/participants/export?fmt=csv")
+    assert exported.status_code == 200
+    preview = client.post(f"/engagements/{visit.id}/participants/upload?side=partner",
+                          data={"file": (io.BytesIO(exported.data), "participants.csv")},
+                          content_type="multipart/form-data")
+    body = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "YAMADA Hanako" in body, body[-3000:]
+    token = re.search(r'name="table" type="hidden" value="([^"]+)"', body).group(1)
+    chosen = dict(re.findall(r'<select[^>]*name="(\w+)"[^>]*>(?:(?!</select>).)*?<option selected value="(-?\d+)"',
+                             body, re.DOTALL))
+    applied = client.post(f"/engagements/{visit.id}/participants/upload/apply?side=partner",
+                          data={"table": token, "action": "apply", **chosen})
+    assert applied.status_code == 302
+    assert snapshot() == before
+    assert session.get(Contact, yamada.contact_id).name_native == "山田 花子"
+    assert session.scalar(select(func.count()).select_from(Contact).where(Contact.name_native == "山田 花子")) == 1
