@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, Regexp
 
 from crm.database import MAX_ID
 from crm.form_select import render_select, renders_fast
@@ -171,6 +171,27 @@ def strip_filter(value):
 def none_if_empty(value):
     value = strip_filter(value)
     return value or None
+
+
+#: comma-separated language codes: "ja, en", "pt-BR"
+LANGUAGE_CODES = r"^\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*(\s*,\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)*\s*$"
+
+
+def language_codes(value):
+    """" JA , en" → "ja, en" (None when empty)."""
+    value = none_if_empty(value)
+    if not value:
+        return value
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    return ", ".join(code.split("-")[0].lower() + code[len(code.split("-")[0]):] for code in codes)
+
+
+def languages_field() -> StringField:
+    """The languages a person or a household speaks, as codes (a contact's, a host's)."""
+    return StringField(_l("Languages spoken"), validators=[
+        Optional(), Length(max=200),
+        Regexp(LANGUAGE_CODES, message=_l("Write language codes separated by commas, for example: ja, en"))],
+        filters=[language_codes], description=_l("Language codes separated by commas, for example: ja, en"))
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -2,26 +2,16 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from crm.clock import office_today
 from crm.contacts.models import OrganizationKind
 from crm.engagements.models import Visibility
-from crm.forms import FilterForm, Form, enum_choices, none_if_empty, strip_filter
+from crm.forms import FilterForm, Form, enum_choices, languages_field, none_if_empty, strip_filter
 from crm.partnerships.models import Side
 from crm.versioning import VersionField
 
 #: spoken languages as the contact form takes them: language codes (ja, en, pt-BR), separated by commas
-LANGUAGE_CODES = r"^\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*(\s*,\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)*\s*$"
-
-
-def language_codes(value):
-    """"JA , en" → "ja, en" (None when empty)."""
-    value = none_if_empty(value)
-    if not value:
-        return value
-    codes = [code.strip() for code in value.split(",") if code.strip()]
-    return ", ".join(code.split("-")[0].lower() + code[len(code.split("-")[0]):] for code in codes)
 
 
 class ContactForm(Form):
@@ -46,10 +36,7 @@ class ContactForm(Form):
                                  filters=[none_if_empty], description=_l("In Latin letters: YAMADA Taro"))
     family_name_first = BooleanField(_l("Family name first"),
                                      description=_l("As Chinese, Japanese, Korean and Hungarian names are written."))
-    languages = StringField(_l("Languages spoken"), validators=[
-        Optional(), Length(max=200),
-        Regexp(LANGUAGE_CODES, message=_l("Write language codes separated by commas, for example: ja, en"))],
-        filters=[language_codes], description=_l("Language codes separated by commas, for example: ja, en"))
+    languages = languages_field()
     town = StringField(_l("Town"), validators=[Optional(), Length(max=200)], filters=[none_if_empty])
     country = SelectField(_l("Country"), validators=[Optional()])
     passport_name = StringField(_l("Name as in the passport"), validators=[Optional(), Length(max=200)],

@@ -4,12 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.contacts.models import Contact
 from crm.enums import HelperKind, Side
 from crm.extensions import db
-from crm.forms import FilterForm, Form, enum_choices, none_if_empty, options
+from crm.forms import FilterForm, Form, enum_choices, languages_field, none_if_empty, options
 from crm.i18n import LANGUAGES
 from crm.languages import DOCUMENT_LANGUAGES, language_label
 from crm.partnerships.choices import partnership_choices
@@ -18,21 +18,11 @@ from crm.privacy import can_see_sensitive
 from crm.versioning import VersionField
 
 #: spoken languages: codes separated by commas (ja, en, pt-BR)
-LANGUAGE_CODES = r"^\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*(\s*,\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)*\s*$"
 #: the people offered as a helper's person: the home side's, by name, up to this many (and the one chosen)
 PERSON_CHOICES = 500
 #: the registry's fields a conflict page compares
 HELPER_FIELDS = ["kind", "household_name", "address", "phone", "languages", "rooms", "beds", "pets", "smoking",
                  "step_free", "notes", "vetted_on", "vetting_expires_on", "active"]
-
-
-def language_codes(value):
-    """" JA , en" → "ja, en" (None when empty)."""
-    value = none_if_empty(value)
-    if not value:
-        return value
-    codes = [code.strip() for code in value.split(",") if code.strip()]
-    return ", ".join(code.split("-")[0].lower() + code[len(code.split("-")[0]):] for code in codes)
 
 
 class HelperForm(Form):
@@ -53,10 +43,7 @@ class HelperForm(Form):
                             filters=[none_if_empty])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[none_if_empty],
                         description=_l("The number a guest or a chaperone calls, day and night."))
-    languages = StringField(_l("Languages spoken"), validators=[
-        Optional(), Length(max=200),
-        Regexp(LANGUAGE_CODES, message=_l("Write language codes separated by commas, for example: ja, en"))],
-        filters=[language_codes], description=_l("Language codes separated by commas, for example: ja, en"))
+    languages = languages_field()
     rooms = IntegerField(_l("Guest rooms"), default=0,
                          validators=[InputRequired(_l("Enter a number.")), NumberRange(min=0, max=50)])
     beds = IntegerField(_l("Guest beds"), default=0,
