@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.extensions import db
 from tests.test_browser import CHROMIUM, chromium, live_server  # noqa: F401  (module fixtures: one browser, one database)
@@ -72,7 +72,17 @@ PAGES = [
     (STAFF, "/organizations/{organization}/edit", False),
     (STAFF, "/cities/new", True),
     (STAFF, "/import/", True),
+    # people, delegations and protocol (issue 22)
+    (STAFF, "/contacts/{contact}", False),
+    (STAFF, "/people/duplicates", False),
+    (STAFF, "/engagements/{roster_engagement}/people", False),
+    (STAFF, "/engagements/{roster_engagement}/placements", False),
+    (STAFF, "/engagements/{roster_engagement}/participants/new", True),
+    (STAFF, "/costs/", False),
+    (STAFF, "/gifts/", False),
+    (STAFF, "/hosts/", False),
     (ADMIN, "/settings/", False),
+    (ADMIN, "/settings/retention", False),
     (ADMIN, "/audit/", False),
     (ADMIN, "/admin/users/", False),
     (ADMIN, "/admin/users/{user}", False),
@@ -84,6 +94,7 @@ PAGES = [
     (GUEST, "/portal/partnerships/{guest_partnership}", True),
     (GUEST, "/portal/partnerships/{guest_partnership}/commitments", False),
     (GUEST, "/portal/profile", False),
+    (GUEST, "/portal/engagements/{roster_engagement}/participants", False),
     (GUEST, "/account/api-tokens", False),
     (GUEST, "/account/sessions", False),
     (NOBODY, "/sign-in", True),
@@ -126,12 +137,14 @@ def ids(lane, live_server):  # noqa: F811
     from crm.programs.exchanges.models import Exchange
     from crm.programs.missions.models import TradeMission
     from crm.programs.projects.models import JointProject
+    from crm.protocol.models import RosterEntry
 
     def first(column):
         return db.session.scalar(select(column).order_by(column).limit(1))
 
     with live_server.app.app_context():
         guest = db.session.scalar(select(User).where(User.email == GUEST))
+        guest_partnership = db.session.scalar(select(GuestAccess.partnership_id).where(GuestAccess.user_id == guest.id))
         return {
             "partnership": first(Partnership.id), "agreement": first(Agreement.id), "mission": first(TradeMission.id),
             "exchange": first(Exchange.id), "project": first(JointProject.id), "contact": first(Contact.id),
@@ -139,8 +152,12 @@ def ids(lane, live_server):  # noqa: F811
             "engagement": db.session.scalar(select(Engagement.id).where(Engagement.record_type == "engagement")
                                             .order_by(Engagement.id).limit(1)),
             "user": db.session.scalar(select(User.id).where(User.email == STAFF)),
-            "guest_partnership": db.session.scalar(select(GuestAccess.partnership_id)
-                                                   .where(GuestAccess.user_id == guest.id)),
+            "guest_partnership": guest_partnership,
+            # the guest's partnership's engagement with the longest roster (Kyoto's youth delegation)
+            "roster_engagement": db.session.scalar(
+                select(RosterEntry.engagement_id).join(Engagement, Engagement.id == RosterEntry.engagement_id)
+                .where(Engagement.partnership_id == guest_partnership).group_by(RosterEntry.engagement_id)
+                .order_by(func.count().desc(), RosterEntry.engagement_id).limit(1)),
         }
 
 
