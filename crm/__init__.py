@@ -123,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.protocol.letters.views import bp as letters_bp
     from crm.protocol.rosters.views import bp as rosters_bp
     from crm.protocol.views import bp as protocol_bp
+    from crm.public.open_data import bp as open_data_bp
+    from crm.public.views import bp as public_bp
     from crm.search.views import bp as search_bp
     from crm.security import add_security_headers
     from crm.security import bp as health_checks_bp
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.trash.views import bp as trash_bp
     from crm.users.joining import bp as staff_invitations_bp
     from crm.users.views import bp as users_bp
+    from crm.wikidata.views import bp as wikidata_bp
 
     app.before_request(enforce_declared_access)
     app.after_request(add_security_headers)
@@ -139,7 +142,7 @@ def register_blueprints(app: Flask) -> None:
                       users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
                       bulk_bp, preferences_bp, exports_bp, negotiation_bp, plans_bp, reviews_bp, commitments_bp,
                       reminders_bp, reports_bp, people_bp, privacy_bp, protocol_bp, rosters_bp, costs_bp, gifts_bp,
-                      letters_bp, hosting_bp):
+                      letters_bp, hosting_bp, public_bp, open_data_bp, wikidata_bp):
         app.register_blueprint(blueprint)
 
 

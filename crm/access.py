@@ -13,6 +13,9 @@ from flask_login import current_user
 from crm.roles import Role
 
 PUBLIC = "public"  # anyone, signed in or not
+#: anyone, signed in or not, reading only what the office published (crm.public.queries): the same page for
+#: every reader, so a guest's request is not limited to the guest's partnerships
+PUBLISHED = "published"
 ADMINS = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.VIEWER})
@@ -51,6 +54,8 @@ def enforce_declared_access():
     if allowed is None:
         current_app.logger.error("view %s declares no access; refused", request.endpoint)
         abort(403)
+    if PUBLISHED in allowed:
+        return None
     if PUBLIC in allowed:
         if current_user.is_authenticated and current_user.role == Role.GUEST:
             _start_guest_scope(current_user.id)

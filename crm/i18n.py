@@ -24,6 +24,8 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     if not has_request_context():  # CLI and background work: the office default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if g.get("page_language") in LANGUAGES:  # a public page names its language in its URL (crm.public.views)
+        return g.page_language
     if _signed_in_language() in LANGUAGES:
         return _signed_in_language()
     cookie = request.cookies.get(LANGUAGE_COOKIE)

@@ -32,3 +32,4 @@ from crm.settings.models import (  # noqa: F401
     RetentionRule,
 )
 from crm.users.models import StaffInvitation  # noqa: F401
+from crm.wikidata.models import WikidataComparison  # noqa: F401

@@ -202,7 +202,9 @@ POLICY = {
 GOVERNANCE_PARTS = [importlib.import_module(f"tests.access_{name}")
                     for name in ("plans", "reviews", "commitments", "reminders", "negotiation", "reports",
                                  # issue 22: people, delegations and protocol
-                                 "people", "privacy", "protocol", "rosters", "costs", "gifts", "letters", "hosting")]
+                                 "people", "privacy", "protocol", "rosters", "costs", "gifts", "letters", "hosting",
+                                 # issue 23: the public face
+                                 "public", "wikidata")]
 for _part in GOVERNANCE_PARTS:
     POLICY.update(_part.POLICY)
 
@@ -216,6 +218,8 @@ AUDIENCES = {
     "staff+guests": {"viewer", "coordinator", "admin", "guest_a", "guest_b"},
     # the JSON API: only a bearer token opens it, never a session, so every role here gets a 401
     "token": set(),
+    # the public face: everyone alike, and only what is published (Alpha's partnership; never Bravo's)
+    "published": {"anonymous", "guest_a", "guest_b", "viewer", "coordinator", "admin"},
 }
 ROLES = ["anonymous", "guest_a", "guest_b", "viewer", "coordinator", "admin"]
 OTHER_SIDE = {"guest_a": "Bravo", "guest_b": "Alpha"}
@@ -366,13 +370,20 @@ def test_route_answers_every_role_as_the_policy_says(app, client, world, _transa
             try:
                 sign_in_as(client, world["users"].get(role))
                 response = client.open(url, method=method)
-                body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+                body = response.get_data(as_text=True) if response.mimetype.startswith("text/") or (
+                    POLICY[endpoint] == "published" and not response.mimetype.startswith("image/")) else ""
             finally:
                 savepoint.rollback()
             case = f"{role} {method} {url} → {response.status_code}"
             own_side = {"guest_a": "alpha", "guest_b": "bravo"}.get(role)
             if POLICY[endpoint] == "token":
                 assert response.status_code == 401 and response.is_json, case
+            elif POLICY[endpoint] == "published":
+                # The same answer for everyone: Alpha's published pages, a 404 for anything of Bravo's.
+                assert response.status_code == (404 if side == "bravo" else 200) or (
+                    not has_ids and response.status_code == 302), case
+                assert "Bravo" not in body, f"{case}: shows an unpublished partnership"
+                assert "SECRET" not in body, f"{case}: shows something staff-only"
             elif role == "anonymous":
                 if "anonymous" in audience:
                     assert response.status_code not in (401, 403, 500), case

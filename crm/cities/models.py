@@ -31,6 +31,8 @@ class City(Versioned, Timestamped, db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     timezone: Mapped[str | None] = mapped_column(String(64))  #: IANA name
     geonames_id: Mapped[int | None] = mapped_column(unique=True)  #: None for cities added by hand
+    #: the city's Wikidata item ("Q1490"), where known: from a Wikidata comparison or typed by staff
+    wikidata_id: Mapped[str | None] = mapped_column(String(16), index=True)
     #: other spellings and scripts, newline-separated, for search
     alternate_names: Mapped[str | None] = mapped_column(Text)
 

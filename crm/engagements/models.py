@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -54,6 +54,15 @@ class Engagement(StampsActivity, Versioned, SoftDeletable, Timestamped, db.Model
     cost_minor: Mapped[int | None] = mapped_column(BigInteger)
     cost_currency: Mapped[str | None] = mapped_column(String(3))  #: ISO 4217
     funded_by: Mapped[str | None] = mapped_column(String(200))  #: e.g. a state grant, the partner
+    # The public face (issue 23): a shared engagement of a public partnership that staff mark as a highlight
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: what the public page says of it, written for the public (notes are never shown there)
+    public_summary: Mapped[str | None] = mapped_column(Text)
+    #: the programme by day, as the public page shows it for a kind without an itinerary (one paragraph a day)
+    public_programme: Mapped[str | None] = mapped_column(Text)
+    #: the photo the public page shows: an image attached to this engagement
+    public_photo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="SET NULL", use_alter=True, name="fk_engagements_public_photo"))
     partnership: Mapped[Partnership] = relationship()
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Text, text
+from sqlalchemy import ForeignKey, Index, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -47,6 +47,8 @@ class Partnership(StampsActivity, Versioned, Timestamped, db.Model):
     ended_reason: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)  #: shared with the partner
     staff_notes: Mapped[str | None] = mapped_column(Text)  #: never shown to guests
+    #: shown on the public directory and in the open-data feed (issue 23); staff opt in per partnership
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: archived partnerships leave the lists but keep their history
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     home_city: Mapped[City] = relationship(foreign_keys=[home_city_id])

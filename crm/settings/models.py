@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.activity import StampsActivity
@@ -64,6 +64,13 @@ class OfficeSettings(Versioned, Timestamped, db.Model):
     approval_lead_days: Mapped[int] = mapped_column(default=30, server_default="30")
     #: the office's number for emergencies during a visit, printed on the chaperones' emergency sheet
     emergency_phone: Mapped[str | None] = mapped_column(String(50))
+    # The public face (issue 23)
+    #: which fields of a public partnership the public directory and the open-data feed show (crm.settings.public_fields)
+    public_fields: Mapped[list[str] | None] = mapped_column(JSON)
+    #: the open data's licence: "cc0" or "cc-by-4.0"
+    open_data_licence: Mapped[str] = mapped_column(String(16), default="cc0", server_default="cc0")
+    #: origins that may frame the public pages (frame-ancestors), one per line; every other page is never framed
+    public_frame_ancestors: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (CheckConstraint("threshold_months > 0", name="threshold_positive"),)
 
     default_home_city: Mapped[HomeCity | None] = relationship(lazy="joined")
