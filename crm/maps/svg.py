@@ -60,7 +60,10 @@ def placed(points: list[MapPoint], radius: float) -> list[tuple[MapPoint, float,
 
 
 def world_map_svg(points: list[MapPoint], homes: list[HomePoint] = (), *, title: str, description: str = "",
-                  id_prefix: str = "world-map", compact: bool = False) -> Markup:
+                  id_prefix: str = "world-map", compact: bool = False, link_endpoint: str = "partnerships.detail",
+                  plain_colour: str | None = None) -> Markup:
+    """The map. link_endpoint: where a city's dot leads (given partnership_id); plain_colour: draw every dot in
+    this one colour, with no health groups (the public directory shows no health)."""
     data = world()
     width, height = data["width"], data["height"]
     radius = dot_radius(len(points), compact)
@@ -80,17 +83,19 @@ def world_map_svg(points: list[MapPoint], homes: list[HomePoint] = (), *, title:
     # Stroke and fill sit on the groups (presentation attributes inherit): thousands of circles stay short.
     parts.append(f'<g class="map-cities" stroke="#ffffff" stroke-width="{radius / 4:.2g}">')
     # One url_for for thousands of links: the partnership page's URL with a stand-in id.
-    href = str(escape(url_for("partnerships.detail", partnership_id=_STAND_IN))).replace(str(_STAND_IN), "{}")
+    href = str(escape(url_for(link_endpoint, partnership_id=_STAND_IN))).replace(str(_STAND_IN), "{}")
     state = None
+    if plain_colour:
+        parts.append(f'<g class="map-plain" fill="{escape(plain_colour)}">')
     for point, x, y in placed(list(points), radius):  # grouped by state, the healthiest first
-        if point.state != state:
+        if not plain_colour and point.state != state:
             if state is not None:
                 parts.append("</g>")
             state = point.state
             parts.append(f'<g class="health-{state.value}" fill="{STATE_COLOURS[state]}">')
         parts.append(f'<a class="map-city" href="{href.format(point.partnership_id)}">'
                      f'<title>{escape(point.title)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:g}"/></a>')
-    if state is not None:
+    if state is not None or plain_colour:
         parts.append("</g>")
     parts.append("</g>")
     if homes:
