@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     configure_extensions(app)
     register_blueprints(app)
     configure_caching(app)
+    from crm.public.headers import configure_public_headers
+
+    configure_public_headers(app)  # after crm.caching and crm.security: the public face's headers come first
     configure_templates(app)
     from crm.jobs.runners import configure_jobs
     from crm.schedule.rounds import tick
@@ -124,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.protocol.rosters.views import bp as rosters_bp
     from crm.protocol.views import bp as protocol_bp
     from crm.public.open_data import bp as open_data_bp
+    from crm.public.staff_views import bp as publishing_bp
     from crm.public.views import bp as public_bp
     from crm.search.views import bp as search_bp
     from crm.security import add_security_headers
@@ -142,7 +146,7 @@ def register_blueprints(app: Flask) -> None:
                       users_bp, search_bp, maps_bp, api_bp, api_tokens_bp, imports_bp, staff_invitations_bp,
                       bulk_bp, preferences_bp, exports_bp, negotiation_bp, plans_bp, reviews_bp, commitments_bp,
                       reminders_bp, reports_bp, people_bp, privacy_bp, protocol_bp, rosters_bp, costs_bp, gifts_bp,
-                      letters_bp, hosting_bp, public_bp, open_data_bp, wikidata_bp):
+                      letters_bp, hosting_bp, public_bp, open_data_bp, publishing_bp, wikidata_bp):
         app.register_blueprint(blueprint)
 
 

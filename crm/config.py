@@ -88,6 +88,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Requests each API token may make, across every /api/v1 endpoint.
         "API_RATE_LIMIT": env.get("CRM_API_RATE_LIMIT", "120 per minute"),
+        # The public face (issue 23): how long browsers and proxies may keep an anonymous visitor's public page or
+        # feed (seconds), and the requests each address may make to them (Flask-Limiter notation).
+        "PUBLIC_MAX_AGE": int(env.get("CRM_PUBLIC_MAX_AGE", "300")),
+        "PUBLIC_RATE_LIMIT": env.get("CRM_PUBLIC_RATE_LIMIT", "300 per minute"),
         # Writes each guest (and each user creating API tokens) may make, per user; Flask-Limiter notation.
         "GUEST_ENGAGEMENT_LIMIT": env.get("CRM_GUEST_ENGAGEMENT_LIMIT", "30 per hour; 200 per day"),
         "GUEST_COMMENT_LIMIT": env.get("CRM_GUEST_COMMENT_LIMIT", "60 per hour; 300 per day"),

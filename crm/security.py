@@ -6,7 +6,7 @@ from crm.access import PUBLIC, allow
 from crm.extensions import db
 from crm.schema_version import database_revisions, describe_revisions, is_schema_error, migration_heads
 
-CONTENT_SECURITY_POLICY = "; ".join([
+_POLICY = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -16,8 +16,15 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+]
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    """The policy, with the pages that may frame this one: none, except the public face's (crm.public.headers)."""
+    return "; ".join([*_POLICY, f"frame-ancestors {frame_ancestors}"])
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 bp = Blueprint("health_checks", __name__)
 
@@ -26,7 +33,8 @@ def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+        headers.setdefault("X-Frame-Options", "DENY")  # a page that may be framed (the public face) sets its own
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["ENV"] == "production":

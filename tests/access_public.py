@@ -16,6 +16,9 @@ POLICY: dict[str, str] = {
     "open_data.catalog": "published",
     "open_data.partnerships_json": "published",
     "open_data.partnerships_csv": "published",
+    # staff's controls (crm.public.staff_views, the settings page)
+    "publishing.highlight": "editors",
+    "settings.public_face": "admins",
 }
 
 #: a 1×1 PNG: the highlight's photo

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy, under the name extraction knows
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.cities.fields import CityField
@@ -31,6 +31,10 @@ class PartnershipForm(Form):
                             filters=[none_if_empty])
     staff_notes = TextAreaField(_l("Staff notes (never shown to the partner)"),
                                 validators=[Optional(), Length(max=10000)], filters=[none_if_empty])
+    is_public = BooleanField(
+        _l("Show on the public directory"),
+        description=_l("Anyone may then see the two cities, and what the office publishes of it (the settings "
+                       "say which fields), without signing in. Staff notes never are."))
 
     def validate_partner_city(self, field):
         if field.data is not None and field.data.id == self.home_city_id.data:

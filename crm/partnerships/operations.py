@@ -13,7 +13,7 @@ from crm.partnerships.models import Partnership
 
 def apply_form(partnership: Partnership, form: PartnershipForm) -> Partnership:
     fill(partnership, form, "home_city_id", "partner_city", "kind", "status", "established_on", "liaison_id",
-         "threshold_months", "review_every_years", "summary", "staff_notes")
+         "threshold_months", "review_every_years", "summary", "staff_notes", "is_public")
     partnership.priorities = form.priorities.data
     db.session.add(partnership)
     db.session.flush()

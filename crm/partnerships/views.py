@@ -30,7 +30,7 @@ from crm.settings.service import office_settings
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 FORM = "partnerships/form.html"
-PARTNERSHIP_FIELDS = ["kind", "status", "established_on", "threshold_months", "summary", "staff_notes"]
+PARTNERSHIP_FIELDS = ["kind", "status", "established_on", "threshold_months", "summary", "staff_notes", "is_public"]
 
 
 @bp.get("/")

@@ -9,8 +9,9 @@ from crm.extensions import db
 from crm.forms import options
 from crm.pagination import paginate_list
 from crm.records import edit_record
-from crm.settings.forms import HomeCityForm, SettingsForm
-from crm.settings.operations import SETTINGS_FIELDS, apply_form
+from crm.settings.forms import HomeCityForm, PublicFaceForm, SettingsForm
+from crm.settings.operations import PUBLIC_FACE_FIELDS, SETTINGS_FIELDS, apply_form, apply_public_face
+from crm.settings.public_fields import PUBLIC_FIELDS, public_fields
 from crm.settings.queries import cities_by_id, get_home_city_or_404, home_city_thresholds
 from crm.settings.service import add_home_city, home_city_names, office_settings
 from crm.versioning import Conflict
@@ -43,14 +44,25 @@ def _home_cities(names: list[tuple[int, str]]) -> dict:
             "home_versions": {row.city_id: row.version for row in rows}}
 
 
-def _render(settings_form=None, home_form=None, conflict=None, threshold_conflict=None):
-    """The page with its forms together: the office's, a threshold for each home city, and adding a home city."""
+def _public_face_form(settings) -> PublicFaceForm:
+    """The public face's form as saved: the fields the office publishes (the default until an admin chose)."""
+    form = PublicFaceForm(formdata=None, obj=settings)
+    chosen = public_fields(settings)
+    form.public_fields.data = [name for name in PUBLIC_FIELDS if name in chosen]
+    return form
+
+
+def _render(settings_form=None, home_form=None, conflict=None, threshold_conflict=None, public_form=None,
+            public_conflict=None):
+    """The page with its forms together: the office's, a threshold for each home city, adding a home city, and
+    the public face's."""
     settings = office_settings()
     names = home_city_names()
     settings_form = settings_form or SettingsForm(obj=settings)
     settings_form.default_home_city_id.choices = options(names)
     return render_template("settings/index.html", settings_form=settings_form, conflict=conflict,
                            home_form=home_form or HomeCityForm(formdata=None), threshold_conflict=threshold_conflict,
+                           public_form=public_form or _public_face_form(settings), public_conflict=public_conflict,
                            **_home_cities(names))
 
 
@@ -69,6 +81,16 @@ def update():
     return edit_record(office_settings(), form, apply_form, compare=SETTINGS_FIELDS, done=url_for(".index"),
                        saved=_("The settings were saved."),
                        page=lambda form, conflict: _render(settings_form=form, conflict=conflict))
+
+
+@bp.post("/public-face")
+@allow(ADMINS)
+def public_face():
+    """What the public directory and the open data show, their licence, and who may frame the public pages
+    (issue 23); shown again on the settings page when invalid (422) or saved meanwhile by someone else (409)."""
+    return edit_record(office_settings(), PublicFaceForm(), apply_public_face, compare=PUBLIC_FACE_FIELDS,
+                       done=url_for(".index", _anchor="public-face"), saved=_("The public face settings were saved."),
+                       page=lambda form, conflict: _render(public_form=form, public_conflict=conflict))
 
 
 @bp.post("/home-cities")
