@@ -27,6 +27,7 @@ from crm.demo.negotiation import seed_negotiation
 from crm.demo.people import seed_people
 from crm.demo.plans import seed_plans
 from crm.demo.privacy import seed_privacy
+from crm.demo.public import seed_public
 from crm.demo.programs import seed_programs
 from crm.demo.reports import seed_reports
 from crm.demo.reviews import seed_reviews
@@ -193,6 +194,7 @@ def seed_demo(today: date | None = None) -> bool:
     for seed in (seed_people, seed_privacy, seed_rosters, seed_costs, seed_hosting, seed_gifts, seed_letters):
         seed(partnerships_by_geonames, users, today)
     db.session.flush()
+    seed_public(partnerships_by_geonames, users, today)  # the public face (issue 23): last, it publishes the above
     return True
 
 

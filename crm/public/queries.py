@@ -70,6 +70,19 @@ def published_photo(attachment_id: int) -> Attachment | None:
                Attachment.content_type.in_(PHOTO_TYPES))).first()
 
 
+def published_photo_ids(attachment_ids) -> set[int]:
+    """Which of these attachments the public may see (as published_photo decides), in one query."""
+    ids = [i for i in attachment_ids if i]
+    if not ids:
+        return set()
+    highlight_ids = published_highlights().with_only_columns(Engagement.id).order_by(None)
+    return set(db.session.scalars(
+        select(Attachment.id).join(Engagement, Engagement.public_photo_id == Attachment.id)
+        .where(Attachment.id.in_(ids), Engagement.id.in_(highlight_ids),
+               Attachment.engagement_id == Engagement.id, Attachment.deleted_at.is_(None),
+               Attachment.content_type.in_(PHOTO_TYPES))))
+
+
 def published_count() -> int:
     return db.session.scalar(published_partnerships().with_only_columns(func.count()).order_by(None)) or 0
 

@@ -3,13 +3,21 @@ partnership, a page per highlight (the EU grant's publication page) and the high
 
 Every URL names its language (/public/ar/…): a page is the same for every reader of that language, so it can be
 cached and framed by the city's website, where a language cookie would not reach."""
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from crm.access import PUBLISHED, allow
 from crm.i18n import LANGUAGES
-from crm.public import queries
+from crm.attachments import storage
+from crm.errors import render_error
+from crm.pagination import paginate
+from crm.public import pages, queries
+from crm.storage import store
+from crm.storage.serving import send_stored
 
 bp = Blueprint("public", __name__, url_prefix="/public")
+#: the sign-in page offers the directory when anything is published
+bp.add_app_template_global(queries.published_count, "published_count")
 
 
 @bp.url_value_preprocessor
@@ -27,6 +35,14 @@ def keep_language(endpoint, values):
         values["lang"] = g.page_language
 
 
+@bp.context_processor
+def language_links():
+    """The same page in another language: the URL with its language part changed, the search kept."""
+    def in_language(code: str) -> str:
+        return url_for(request.endpoint, **{**(request.view_args or {}), "lang": code}, **request.args.to_dict())
+    return {"in_language": in_language}
+
+
 @bp.get("/")
 @allow(PUBLISHED)
 def start():
@@ -38,28 +54,56 @@ def start():
 @bp.get("/<lang>/")
 @allow(PUBLISHED)
 def index():
-    raise NotImplementedError  # filled by the public-pages helper
+    """The directory: the map, the search, a page of public partnerships and the latest highlights."""
+    fields = pages.shown_fields()
+    q = (request.args.get("q") or "").strip()[:200]
+    listed = paginate(pages.directory(q), per_page=pages.PER_PAGE)
+    world = pages.directory_map(_("Our partner cities on the world map"))
+    highlights = pages.highlight_cards(pages.latest_highlights()) if "highlights" in fields else []
+    return render_template("public/index.html", page=listed, q=q, world=world, highlights=highlights,
+                           fields=fields, office=pages.office())
 
 
 @bp.get("/<lang>/partnerships/<int:partnership_id>")
 @allow(PUBLISHED)
 def partnership(partnership_id: int):
-    if queries.published_partnership(partnership_id) is None:
+    found = queries.published_partnership(partnership_id)
+    if found is None:
         abort(404)
-    raise NotImplementedError  # filled by the public-pages helper
+    fields = pages.shown_fields()
+    return render_template("public/partnership.html", view=pages.partnership_page(found, fields), fields=fields)
 
 
 @bp.get("/<lang>/highlights/<int:highlight_id>")
 @allow(PUBLISHED)
 def highlight(highlight_id: int):
-    if queries.published_highlight(highlight_id) is None:
+    found = queries.published_highlight(highlight_id)
+    fields = pages.shown_fields()
+    if found is None or "highlights" not in fields:
         abort(404)
-    raise NotImplementedError  # filled by the public-pages helper
+    return render_template("public/highlight.html", view=pages.highlight_page(found, fields), fields=fields)
 
 
 @bp.get("/photos/<int:photo_id>")
 @allow(PUBLISHED)
 def photo(photo_id: int):
-    if queries.published_photo(photo_id) is None:
+    """A published highlight's photo, shown inline (an image type checked on upload, never sniffed)."""
+    attachment = queries.published_photo(photo_id)
+    if attachment is None:
         abort(404)
-    raise NotImplementedError  # filled by the public-pages helper
+    files, key = store(), storage.attachment_key(attachment)
+    try:
+        if files.staged_suffix:
+            files.recover(key)
+        response = send_stored(files, key, mimetype=attachment.content_type, as_attachment=False,
+                               etag=attachment.sha256)
+    except FileNotFoundError:
+        current_app.logger.error("public photo %s: stored file %s is missing", attachment.id, files.describe(key))
+        abort(404)
+    except OSError as error:
+        current_app.logger.error("public photo %s: %s could not be read (%s)", attachment.id, files.describe(key),
+                                 error)
+        return render_error(503)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
