@@ -12,6 +12,9 @@ from crm.database import MAX_ID
 from crm.engagements.models import EngagementKind, Pillar, Visibility
 from crm.health.rules import HealthState
 from crm.partnerships.models import PartnershipKind, PartnershipStatus, Priority, Side
+from crm.public import feed as open_data
+from crm.public.catalog import LICENCES
+from crm.public.queries import PUBLISHED_AGREEMENTS
 
 
 def _values(enum_cls) -> list[str]:
@@ -217,6 +220,97 @@ def _operation(operation_id: str, summary: str, schema: str, parameters: list, *
     }}
 
 
+# -- open data (issue 23 §2): no token, same records for everyone, under /open-data rather than /api/v1 ----------
+
+OPEN_DATA_CITY = _object({
+    "name": {**STRING, "description": "The English (exonym) name."},
+    "native_name": {**_nullable(STRING), "description": "The name in the city's own script, e.g. 東京."},
+    "native_name_language": {**_nullable(STRING), "description": "BCP 47 code of native_name: ja, ar, zh-Hans…"},
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2."},
+    "geonames_id": {"type": ["integer", "null"], "minimum": 1, "description": "GeoNames id; null if added by hand."},
+    "wikidata_id": {"type": ["string", "null"], "pattern": "^Q[0-9]+$", "description": "Wikidata item, where known."},
+    "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+    "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+})
+OPEN_DATA_AGREEMENT = _object({
+    "title": STRING,
+    "kind": {"type": "string", "enum": _values(AgreementKind)},
+    "status": {"type": "string", "enum": [status.value for status in PUBLISHED_AGREEMENTS],
+               "description": "Only signed agreements and their history are published."},
+    "signed_on": _nullable(DATE),
+    "effective_from": _nullable(DATE),
+    "expires_on": _nullable(DATE),
+})
+OPEN_DATA_HIGHLIGHT = _object({
+    "title": STRING,
+    "starts_on": {**DATE, "description": "The (first) day."},
+    "ends_on": {**_nullable(DATE), "description": "The last day of a mission, exchange or project."},
+    "url": {**URL, "description": "Its public page (the EU grant's publication page)."},
+})
+OPEN_DATA_ALWAYS = {
+    "id": ID,
+    "url": {**URL, "description": "The partnership's public page, in English (/public/<language>/… for others)."},
+    "modified": {**MOMENT, "description": "When the partnership record last changed (UTC)."},
+    "home_city": _ref("OpenDataCity"),
+    "partner_city": _ref("OpenDataCity"),
+}
+OPEN_DATA_PARTNERSHIP = _object({
+    **OPEN_DATA_ALWAYS,
+    "kind": {"type": "string", "enum": _values(PartnershipKind)},
+    "status": {"type": "string", "enum": _values(PartnershipStatus)},
+    "established_on": _nullable(DATE),
+    "priorities": {"type": "array", "items": {"type": "string", "enum": _values(Priority)}},
+    "summary": {**_nullable(STRING), "description": "The summary shared with the partner city."},
+    "agreements": {"type": "array", "items": _ref("OpenDataAgreement"), "description": "Oldest signed first."},
+    "highlights": {"type": "array", "items": _ref("OpenDataHighlight"), "description": "The latest first."},
+}, required=list(OPEN_DATA_ALWAYS), description=(
+    "A public partnership. The cities are always there; " + ", ".join(open_data.OPTIONAL_FIELDS)
+    + " only when the office publishes that field."))
+OPEN_DATA_PAGE = _object({
+    "licence": _object({"id": {"type": "string", "enum": list(LICENCES)}, "name": STRING, "url": URL}),
+    "publisher": {**STRING, "description": "The office's name."},
+    "catalog": {**URL, "description": "The DCAT metadata record (JSON-LD)."},
+    "page": {"type": "integer", "minimum": 1, "maximum": open_data.MAX_PAGE},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": open_data.MAX_PER_PAGE},
+    "total": {"type": "integer", "minimum": 0},
+    "pages": {"type": "integer", "minimum": 0},
+    "links": _object({"self": URL, "first": URL, "prev": _nullable(URL), "next": _nullable(URL), "last": URL},
+                     description="Absolute URLs; prev and next are null where there is none."),
+    "items": {"type": "array", "items": _ref("OpenDataPartnership")},
+})
+OPEN_DATA_PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "maximum": open_data.MAX_PAGE, "default": 1},
+           "Page number; a page past the last is empty."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": open_data.MAX_PER_PAGE,
+                        "default": open_data.DEFAULT_PER_PAGE}, "Records per page."),
+]
+OPEN_DATA_HEADERS = {
+    "Link": {"description": "RFC 8288 links to the first, prev, next and last pages.", "schema": STRING},
+    "X-Total-Count": {"description": "How many records all the pages hold.", "schema": STRING},
+}
+
+
+def _open_data(operation_id: str, summary: str, media_type: str, schema: dict) -> dict:
+    return {
+        # these live beside the API, not under /api/v1
+        "servers": [{"url": "/"}],
+        "get": {
+            "operationId": operation_id, "summary": summary, "tags": ["open data"], "security": [],
+            "parameters": OPEN_DATA_PAGING,
+            "responses": {
+                "200": {"description": "One page of public partnerships, by id.", "headers": OPEN_DATA_HEADERS,
+                        "content": {media_type: {"schema": schema}}},
+                "304": {"description": "Not modified (the ETag given in If-None-Match still holds)."},
+                "400": _error("A query parameter is not valid (or not known); error.parameter names it."),
+                "429": {"description": "Too many requests from this address; wait and try again."},
+                "414": {"description": "The request line is longer than the server accepts."},
+                "431": {"description": "The request's headers are larger than the server accepts."},
+                "503": {"description": "The database did not answer; try again later."},
+            },
+        },
+    }
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -233,7 +327,8 @@ def openapi_document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerToken": []}],
-        "tags": [{"name": "partnerships"}, {"name": "engagements"}, {"name": "agreements"}],
+        "tags": [{"name": "partnerships"}, {"name": "engagements"}, {"name": "agreements"},
+                 {"name": "open data", "description": "Public partnerships, without a token, under /open-data."}],
         "paths": {
             "/partnerships": _operation(
                 "listPartnerships", "Partnerships (not archived)", "PartnershipList", [
@@ -271,6 +366,14 @@ def openapi_document() -> dict:
             "/agreements/{agreement_id}": _operation(
                 "getAgreement", "One agreement, with its signatories and texts", "AgreementDetail",
                 [_path("agreement_id", "Agreement id")], found=True, tag="agreements"),
+            "/open-data/partnerships.json": _open_data(
+                "listOpenDataPartnerships", "Public partnerships as open data (no token)", "application/json",
+                _ref("OpenDataPage")),
+            "/open-data/partnerships.csv": _open_data(
+                "listOpenDataPartnershipsCsv", "Public partnerships as open data, one CSV row each (no token)",
+                "text/csv", {"type": "string", "description": (
+                    "UTF-8 with a byte-order mark, comma-separated, CRLF rows, a header row of stable column "
+                    "names (described in the DCAT record's csvw:tableSchema at /open-data/catalog.json).")}),
         },
         "components": {
             "securitySchemes": {"bearerToken": {
@@ -281,6 +384,9 @@ def openapi_document() -> dict:
                 "Agreement": AGREEMENT, "AgreementDetail": AGREEMENT_DETAIL, "Error": ERROR,
                 "PartnershipList": _list("Partnership"), "EngagementList": _list("Engagement"),
                 "AgreementList": _list("Agreement"),
+                "OpenDataCity": OPEN_DATA_CITY, "OpenDataAgreement": OPEN_DATA_AGREEMENT,
+                "OpenDataHighlight": OPEN_DATA_HIGHLIGHT, "OpenDataPartnership": OPEN_DATA_PARTNERSHIP,
+                "OpenDataPage": OPEN_DATA_PAGE,
             },
         },
     }
