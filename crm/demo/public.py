@@ -15,7 +15,7 @@ from sqlalchemy import select
 from crm.attachments.models import Attachment
 from crm.attachments.storage import attachment_key
 from crm.engagements.models import Engagement
-from crm.enums import Side, Visibility
+from crm.enums import EngagementKind, Side, Visibility
 from crm.extensions import db
 from crm.roles import Role
 from crm.storage import store
@@ -116,7 +116,8 @@ def _engagement(partnership, title: str | None, today: date) -> Engagement | Non
                                          Engagement.deleted_at.is_(None))
     if title is not None:
         return db.session.scalars(statement.where(Engagement.title == title)).first()
-    return db.session.scalars(statement.where(Engagement.occurred_on <= today, Engagement.substantive.is_(True))
+    return db.session.scalars(statement.where(Engagement.occurred_on <= today, Engagement.substantive.is_(True),
+                                              Engagement.kind.in_((EngagementKind.VISIT, EngagementKind.EVENT)))
                               .order_by(Engagement.occurred_on.desc())).first()
 
 
