@@ -4,6 +4,8 @@ Their audience is "published": everyone, anonymous visitors included, gets the s
 published. Alpha's partnership is public, Bravo's is not; each side has a highlight with a photo, and a
 staff-only engagement whose public flag is (wrongly) set. So every role gets Alpha's pages and a 404 for
 Bravo's, and no answer on a published route ever names Bravo or shows anything SECRET (tests/test_access.py)."""
+import io
+
 from crm.engagements.models import Engagement
 
 POLICY: dict[str, str] = {
@@ -28,16 +30,19 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 def build(make, session, prefix: str, world: dict) -> dict:
     from crm.attachments.models import Attachment
+    from crm.attachments.storage import attachment_key
     from crm.enums import Visibility
+    from crm.storage import store
 
     partnership = world["partnership"]
     partnership.is_public = prefix == "Alpha"
     highlight: Engagement = world["engagement"]
     photo = Attachment(partnership_id=partnership.id, engagement_id=highlight.id, filename=f"{prefix}-photo.png",
-                       stored_name=(prefix[0].lower() + "p").ljust(32, "0"), content_type="image/png",
+                       stored_name=(prefix[0].lower() + "f").ljust(32, "0"), content_type="image/png",
                        size=len(PNG), sha256="0" * 64, visibility=Visibility.SHARED)
     session.add(photo)
     session.flush()
+    store().put(attachment_key(photo), io.BytesIO(PNG))  # the file, so Alpha's photo answers 200
     highlight.is_public = True
     highlight.public_summary = f"{prefix} public summary"
     highlight.public_photo_id = photo.id

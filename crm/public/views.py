@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from crm.access import PUBLISHED, allow
 from crm.i18n import LANGUAGES
 from crm.attachments import storage
-from crm.errors import render_error
+from crm.errors import MESSAGES, render_error
 from crm.pagination import paginate
 from crm.public import pages, queries
 from crm.storage import store
@@ -33,6 +33,15 @@ def take_language(endpoint, values):
 def keep_language(endpoint, values):
     if "lang" not in values and g.get("page_language") and bp.url_prefix and endpoint != "public.photo":
         values["lang"] = g.page_language
+
+
+@bp.errorhandler(404)
+def not_found(error):
+    """The public frame's 404: the same for everyone (the staff layout would name the signed-in user)."""
+    if not g.get("page_language"):
+        g.page_language = request.accept_languages.best_match(LANGUAGES) or "en"
+    title, message = MESSAGES[404]
+    return render_template("public/not_found.html", title=title, message=message), 404
 
 
 @bp.context_processor
