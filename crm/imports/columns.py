@@ -26,6 +26,8 @@ PARTNER_FIELDS = {
     "partner_lat": (_l("Partner latitude"), ["lat2", "latitude", "lat", "breite", "緯度", "纬度"], False),
     "partner_lng": (_l("Partner longitude"), ["lng2", "lon2", "long2", "longitude", "lng", "lon", "laenge",
                                               "経度", "经度"], False),
+    #: optional: a GeoNames id makes the match exact (the Wikidata comparison's hand-off writes them)
+    "partner_geonames": (_l("Partner GeoNames id"), ["geonames2", "geonames id", "geonameid", "geonames"], False),
 }
 HOME_FIELDS = {
     "home_city": (_l("Home city"), [_l("Home city"), "city1", "home city", "member city", "our city", "heimatstadt", "ciudad local"],
@@ -33,6 +35,7 @@ HOME_FIELDS = {
     "home_country": (_l("Home country"), ["country1", "home country"], False),
     "home_lat": (_l("Home latitude"), ["lat1"], False),
     "home_lng": (_l("Home longitude"), ["lng1", "lon1", "long1"], False),
+    "home_geonames": (_l("Home GeoNames id"), ["geonames1"], False),
 }
 DETAIL_FIELDS = {
     "kind": (_l("Kind"), ["kind", "type", "relationship", "tipo", "art", "種類", "类型"], False),

@@ -15,7 +15,7 @@ from crm.exports.columns import city_name
 from crm.extensions import db
 from crm.imports.columns import ASSOCIATION, CONTACTS
 from crm.imports.countries import country_code, fold
-from crm.imports.matching import MATCHED, UNMATCHED, Matcher, _coordinates
+from crm.imports.matching import MATCHED, UNMATCHED, Match, Matcher, _coordinates
 from crm.imports.regions import is_region
 from crm.partnerships.models import Partnership
 
@@ -79,7 +79,7 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
                 refs.append(None)
                 continue
             key = (name, cell(row, mapping, f"{side}_country"), cell(row, mapping, f"{side}_lat"),
-                   cell(row, mapping, f"{side}_lng"))
+                   cell(row, mapping, f"{side}_lng"), cell(row, mapping, f"{side}_geonames"))
             if key not in keys:
                 keys[key] = len(wanted)
                 wanted.append(key)
@@ -90,10 +90,11 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
     matcher = matcher or Matcher()
     recorded = _recorded_without_gazetteer()
     cities = []
-    for n, (name, country, lat, lng) in enumerate(wanted):
+    for n, (name, country, lat, lng, geonames) in enumerate(wanted):
         cc = country_code(country) if country else None
         point = _coordinates(lat, lng)
-        match = matcher.match(name, cc, *(point or (None, None))).as_json()
+        match = (_by_geonames_id(matcher, geonames, point)
+                 or matcher.match(name, cc, *(point or (None, None))).as_json())
         # A city recorded before from a file or by hand (no gazetteer entry) is that city again, not the
         # gazetteer's namesake: the app's own export comes back to the partnerships it lists.
         choice = "create" if cc and (fold(name), cc) in recorded else default_choice(match, cc, point, name)
@@ -102,11 +103,20 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
         if progress and (n % 200 == 0 or n == len(wanted) - 1):
             progress(n + 1, len(wanted))
     data["cities"], data["pairs"] = cities, pairs
-    data["unknown_countries"] = sorted({c for _n, c, _a, _o in wanted if c and country_code(c) is None})
+    data["unknown_countries"] = sorted({c for _n, c, _a, _o, _g in wanted if c and country_code(c) is None})
     # Only now, after the matching: a change to the job flushed earlier (a query autoflushes) would hold its row
     # in this transaction, and `progress` writes that row on a connection of its own: it would wait for ever.
     job.total, job.processed = len(wanted), 0
     job.data = data
+
+
+def _by_geonames_id(matcher: Matcher, text: str, point) -> dict | None:
+    """The gazetteer's city with the GeoNames id a file gives (an optional column), matched exactly; None when
+    the id is not one of the gazetteer's (the name decides then)."""
+    gid = int(text) if text.isdigit() and len(text) <= 10 else None
+    if gid is None or gid not in matcher.index.places:
+        return None
+    return Match(MATCHED, 100, gid, "geonames", [matcher._candidate(gid, 100, point)]).as_json()
 
 
 def _recorded_without_gazetteer() -> set[tuple[str, str]]:
