@@ -388,3 +388,25 @@ def test_the_demo_portfolio_against_real_p190_data(app, client, login, session):
     assert {"Kyoto", "Cairo", "Tbilisi"} <= {name(r["partner"]) for r in report["missing_there"]}
     portland = session.scalar(select(City).where(City.geonames_id == PORTLAND))
     assert portland.wikidata_id == "Q6106"
+
+
+# The city's Wikidata id ------------------------------------------------------------------------------------------
+
+
+def test_staff_record_a_citys_wikidata_item_and_its_page_links_it(client, login, make, session):
+    login("coordinator")
+    city = make.city("Sapporo", country_code="JP", timezone="Asia/Tokyo")
+    data = {"name": "Sapporo", "country_code": "JP", "timezone": "Asia/Tokyo", "version": str(city.version)}
+    response = client.post(f"/cities/{city.id}/edit", data={**data, "wikidata_id": "Sapporo"})
+    assert response.status_code == 200 and "such as Q6106, or paste" in response.text and 'value="Sapporo"' in response.text
+    response = client.post(f"/cities/{city.id}/edit",
+                           data={**data, "wikidata_id": "https://www.wikidata.org/wiki/Q37951"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(City, city.id).wikidata_id == "Q37951"
+    page = client.get(f"/cities/{city.id}")
+    assert 'href="https://www.wikidata.org/wiki/Q37951"' in page.text
+    client.post(f"/cities/{city.id}/edit", data={**data, "version": str(session.get(City, city.id).version),
+                                                  "wikidata_id": ""})
+    session.expire_all()
+    assert session.get(City, city.id).wikidata_id is None

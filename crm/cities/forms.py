@@ -1,13 +1,24 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import FloatField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from crm.cities.gazetteer import native_languages
 from crm.forms import Form, none_if_empty, options, strip_filter
 from crm.languages import language_label
 from crm.localtime import time_zones
 from crm.versioning import VersionField
+
+
+def wikidata_item(value):
+    """"Q6106" from what staff paste: the id, or the item's address (https://www.wikidata.org/wiki/Q6106)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    found = re.search(r"(Q[1-9]\d*)/?$", text, re.IGNORECASE)
+    return found.group(1).upper() if found else text
 
 
 def timezone_choices():
@@ -34,6 +45,10 @@ class CityForm(Form):
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
     timezone = SelectField(_l("Time zone"), validators=[Optional()])
+    wikidata_id = StringField(_l("Wikidata item"), validators=[Optional(), Regexp(
+        r"^Q[1-9]\d{0,14}$", message=_l("Write the item's id, such as Q6106, or paste its address."))],
+        filters=[wikidata_item], description=_l("Such as Q6106. The Wikidata comparison fills it in for cities "
+                                                "it matches by their GeoNames id."))
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ from crm.storage.serving import send_stored
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 CITY_FIELDS = ["name", "native_name", "native_name_lang", "country_code", "region", "population", "latitude",
-               "longitude", "timezone"]
+               "longitude", "timezone", "wikidata_id"]
 
 
 @bp.get("/lookup")
