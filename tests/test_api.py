@@ -373,7 +373,8 @@ def test_engagement_and_agreement_filters(client, make, session, world):
     assert "Old letter" not in titles(**{"from": "2011-01-01"})
     assert set(titles(partnership=world["bravo"]["partnership_id"])) == {
         "Bravo shared meeting", "Bravo SECRET staff-only meeting", "Bravo mission", "Bravo SECRET mission",
-        "Bravo project", "Bravo exchange", "Bravo SECRET staff-only visit"}  # the last: the rosters' part
+        "Bravo project", "Bravo exchange", "Bravo SECRET staff-only visit",  # the rosters' part
+        "Bravo SECRET staff-only engagement marked public"}  # the public face's part
     assert "Old letter" in titles(f"/api/v1/partnerships/{alpha['partnership_id']}/engagements")
     assert titles(f"/api/v1/partnerships/{alpha['partnership_id']}/engagements", kind="letter") == ["Old letter"]
     assert get(client, "/api/v1/engagements", secret, **{"from": "2010-13-01"}).status_code == 400
