@@ -7,6 +7,7 @@ and local times."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
@@ -58,15 +59,10 @@ def country_codes_named(q: str) -> list[str]:
     if not wanted:
         return []
     codes = set()
-    for territories in (get_locale().territories, _english_territories()):
+    for territories in (get_locale().territories, Locale.parse("en").territories):
         codes.update(code for code, name in territories.items()
                      if len(code) == 2 and code.isalpha() and wanted in (fold(name) or ""))
     return sorted(codes)
-
-
-def _english_territories():
-    from babel import Locale
-    return Locale.parse("en").territories
 
 
 def directory(q: str = "") -> Select:
