@@ -74,11 +74,12 @@ def report(comparison_id: int):
 
 
 def when(text: str) -> str:
-    """A date of the report in the reader's language: "1959" stays a year, "2003-05-12" is a date."""
+    """A date of the report in the reader's language: "1959" stays a year, "2003-05-12" is a date. 1 January is
+    how Wikidata (and a file's bare year) writes a date known to the year: shown as the year."""
     if not text:
         return "—"
-    if len(text) == 4:
-        return text
+    if len(text) == 4 or text.endswith("-01-01"):
+        return text[:4]
     try:
         return format_date(date.fromisoformat(text), "medium")
     except ValueError:
