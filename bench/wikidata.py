@@ -84,6 +84,13 @@ def export(seed: int = 23) -> tuple[bytes, dict]:
         bindings.append(statement(a, b, start, end))
         if partner_id in home_ids:  # P190 is stated on both items
             bindings.append(statement(b, a, start, end))
+    stated = {b["city"]["value"] for b in bindings}
+    for home_id in sorted(home_ids):  # a home city without any twinning is still listed (the query's OPTIONAL)
+        if E + fake_q(home_id) not in stated:
+            city = cities[home_id]
+            bindings.append({"city": {"type": "uri", "value": E + fake_q(home_id)}, "cityLabel": literal(city.name),
+                             "cityCountry": literal(city.country_code),
+                             **({"cityGeonames": literal(city.geonames_id)} if city.geonames_id else {})})
     ids = list(cities)
     extra = int(len(pairs) * 0.03)
     existing = {frozenset((h, p)) for h, p, _e in pairs}

@@ -189,6 +189,23 @@ def test_the_three_lists(app, make, session):
     assert report["counts"]["agreeing"] == 1  # Guadalajara: the same year
 
 
+def test_only_the_home_cities_the_file_covers_are_said_to_be_missing_on_wikidata(app, make, session):
+    """The query lists every home city it asked for, twinned or not: a home city the file does not name (another
+    batch) has no partnership "missing on Wikidata"; one listed without a twin has them all."""
+    home, made = portland_office(make, Kyoto=(KYOTO, "JP", {}))
+    sapporo = make.home_city(name="Sapporo", country_code="JP", default=False)
+    sapporo.geonames_id = SAPPORO
+    session.commit()
+    make.partnership(home=sapporo, partner=make.city("Munich", country_code="DE", geonames_id=2867714))
+    with app.app_context():
+        alone = compare(read_export("x.csv", f"city,cityGeonames,twin\nQ37951,{SAPPORO},\n".encode())[0])
+        statements, _rows = read_export("portland.json", fixture("portland_p190.json"))
+        portland_only = compare(statements)
+    assert alone["counts"]["statements"] == 0 and alone["counts"]["home_cities"] == 1
+    assert [alone["cities"][str(r["partner"])]["name"] for r in alone["missing_there"]] == ["Munich"]
+    assert [portland_only["cities"][str(r["partner"])]["name"] for r in portland_only["missing_there"]] == ["Kyoto"]
+
+
 def test_a_twinning_stated_from_both_sides_is_one(app, make, session):
     """Two home cities twinned with each other: Wikidata states it on both items, the office records it once."""
     home, made = portland_office(make)

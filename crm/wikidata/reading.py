@@ -93,8 +93,14 @@ def _plain(cell: str) -> str:
     return found.group(1) if found else cell
 
 
+def is_twinning(statement: Statement) -> bool:
+    """Whether the statement names a twin (else it only says the home city was asked for)."""
+    return bool(statement.twin or statement.twin_geonames or statement.twin_label)
+
+
 def read_export(filename: str, data: bytes) -> tuple[list[Statement], int]:
-    """(the distinct statements, the rows read) of a JSON or CSV export; UnreadableFile says what is wrong."""
+    """(the distinct statements, the rows read) of a JSON or CSV export; UnreadableFile says what is wrong.
+    A home city asked for without any twinning comes back as a statement without a twin (is_twinning)."""
     from flask_babel import gettext as _
 
     budget = ReadingBudget.from_config()
@@ -197,9 +203,11 @@ def _statements(rows: list[dict]) -> list[Statement]:
         home = values["city"] or (values["city_geonames"] and f"gn{values['city_geonames']}")
         twin = (values["twin"] or (values["twin_geonames"] and f"gn{values['twin_geonames']}")
                 or (values["twin_label"] and f"{values['twin_label'].casefold()}|{values['twin_country']}"))
-        if not home or not twin:
+        if not home:
             continue
-        entry = merged.setdefault((home, twin), values)
+        # A home city without a twin: the query lists every home city it asked for, twinned or not, so the
+        # report knows which home cities the file covers (see crm.wikidata.report).
+        entry = merged.setdefault((home, twin or ""), values)
         if entry is not values:
             for key, value in values.items():
                 if key == "start" and value and entry["start"]:

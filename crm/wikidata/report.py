@@ -2,8 +2,8 @@
 
 - missing_here: twinnings Wikidata states for a home city that the office does not record (handed to the
   import preview by crm.wikidata.handoff);
-- missing_there: the office's partnerships (not archived) of its home cities that Wikidata does not state (to
-  be contributed);
+- missing_there: the office's partnerships (not archived) of the home cities the file covers (named in it, with
+  or without a twin) that Wikidata does not state (to be contributed);
 - differences: both know the twinning, but the start (P580) is not when the office says it was established (by
   year when Wikidata gives only a year), or one side says it ended and the other does not.
 
@@ -17,7 +17,7 @@ from crm.enums import PartnershipStatus
 from crm.extensions import db
 from crm.partnerships.models import Partnership
 from crm.wikidata.matching import BY_GEONAMES, OfficeCities, office_cities
-from crm.wikidata.reading import Statement
+from crm.wikidata.reading import Statement, is_twinning
 
 MISSING_HERE, MISSING_THERE, DIFFERENCES = "missing_here", "missing_there", "differences"
 LISTS = (MISSING_HERE, MISSING_THERE, DIFFERENCES)
@@ -36,18 +36,19 @@ def compare(statements: list[Statement], record_ids: bool = True) -> dict:
         partnerships[frozenset((home_id, partner_id))] = (pid, home_id, partner_id, status, established, archived)
     cities: dict[int, dict] = {}
     learned: dict[int, str] = {}
-    counts = {"statements": len(statements), "not_home": 0, "home_unmatched": 0, "twins_matched": 0,
-              "agreeing": 0}
-    missing_here, differences, seen = [], [], set()
+    counts = {"statements": 0, "not_home": 0, "home_unmatched": 0, "twins_matched": 0, "agreeing": 0}
+    missing_here, differences, seen, covered = [], [], set(), set()
     for s in statements:
+        twinning = is_twinning(s)
+        counts["statements"] += twinning
         home_id, home_how = office.match(s.city, s.city_geonames, s.city_label, s.city_country, home=True)
-        if home_id is None:
-            counts["home_unmatched"] += 1
+        if home_id is None or home_id not in office.home_ids:
+            counts["home_unmatched" if home_id is None else "not_home"] += twinning
             continue
-        if home_id not in office.home_ids:
-            counts["not_home"] += 1
-            continue
+        covered.add(home_id)
         _learn(office, learned, home_id, home_how, s.city)
+        if not twinning:
+            continue
         twin_id, twin_how = office.match(s.twin, s.twin_geonames, s.twin_label, s.twin_country)
         _learn(office, learned, twin_id, twin_how, s.twin)
         if twin_id == home_id:
@@ -74,9 +75,9 @@ def compare(statements: list[Statement], record_ids: bool = True) -> dict:
     stated = {k for k in seen if isinstance(k, frozenset)}
     missing_there = []
     for key, (pid, home_id, partner_id, status, established, archived) in partnerships.items():
-        if archived is not None or key in stated or not ({home_id, partner_id} & office.home_ids):
-            continue
-        if home_id not in office.home_ids:  # recorded the other way round: the home city first
+        if archived is not None or key in stated or not ({home_id, partner_id} & covered):
+            continue  # only the home cities the file speaks for
+        if home_id not in covered:  # recorded the other way round: the home city the file covers first
             home_id, partner_id = partner_id, home_id
         _city(cities, office, home_id)
         _city(cities, office, partner_id)
@@ -92,7 +93,7 @@ def compare(statements: list[Statement], record_ids: bool = True) -> dict:
     missing_here.sort(key=lambda r: (name(r["home"]).casefold(), (r["label"] or r["q"]).casefold()))
     missing_there.sort(key=lambda r: (name(r["home"]).casefold(), name(r["partner"]).casefold()))
     differences.sort(key=lambda r: (name(r["home"]).casefold(), name(r["partner"]).casefold(), r["kind"]))
-    counts.update({MISSING_HERE: len(missing_here), MISSING_THERE: len(missing_there),
+    counts.update({"home_cities": len(covered), MISSING_HERE: len(missing_here), MISSING_THERE: len(missing_there),
                    DIFFERENCES: len(differences), "wikidata_ids_recorded": len(learned) if record_ids else 0})
     return {"counts": counts, "cities": cities, MISSING_HERE: missing_here, MISSING_THERE: missing_there,
             DIFFERENCES: differences}

@@ -21,7 +21,7 @@ from crm.wikidata.forms import ExportForm
 from crm.wikidata.models import DONE, RUNNING, WikidataComparison
 from crm.wikidata.queries import comparison_or_404, comparisons
 from crm.wikidata.query import QUERY_SERVICE, home_geonames_ids, sparql
-from crm.wikidata.reading import UnreadableFile, read_export
+from crm.wikidata.reading import UnreadableFile, is_twinning, read_export
 from crm.wikidata.report import DIFFERENCES, LISTS, MISSING_HERE
 from crm.wikidata.running import TASK, inline_limit, run
 
@@ -40,7 +40,7 @@ def upload():
             form.file.errors.append(str(error))
         else:
             comparison = WikidataComparison(user_id=current_user.id, filename=(upload_file.filename or "upload")[:255],
-                                            status=RUNNING, rows_read=len(statements), report={})
+                                            status=RUNNING, rows_read=sum(map(is_twinning, statements)), report={})
             db.session.add(comparison)
             if len(statements) <= inline_limit():
                 run(comparison, statements)
