@@ -63,19 +63,43 @@ def import_archive(path: Path, passphrase: str | None = None, limits: Limits | N
         files = store()
         _check_target_empty(files, checked.attachments)
         counts = {}
+        later = []  # (table, rows) whose foreign keys close a cycle (use_alter): set once every table is in
         for table in db.metadata.sorted_tables:
             rows = load_table(archive, checked, table)
+            cyclic = [fk.parent.name for fk in table.foreign_keys if fk.use_alter or fk.constraint.use_alter]
+            if rows and cyclic and any(row.get(name) is not None for row in rows for name in cyclic):
+                later.append((table, cyclic, [dict(row) for row in rows]))
+                rows = [{**row, **dict.fromkeys(cyclic)} for row in rows]
             if rows:
-                try:
-                    db.session.execute(table.insert(), rows)
-                except sa.exc.StatementError as error:
-                    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-                    raise RestoreError(f"the database refused the rows of table {table.name} ({reason})") from None
+                _insert(table, table.insert(), rows)
             counts[table.name] = len(rows)
+        for table, cyclic, rows in later:  # e.g. an engagement's public photo: an attachment of that engagement
+            _set_later(table, cyclic, rows)
         _reset_sequences()
         db.session.flush()
         _restore_files(files, archive, checked.attachments)
     return counts
+
+
+def _set_later(table, cyclic: list[str], rows) -> None:
+    """Set the cyclic foreign keys of the rows that have one, by primary key; the columns an UPDATE would stamp
+    (updated_at) keep the archive's values."""
+    keys = [column.name for column in table.primary_key.columns]
+    kept = [column.name for column in table.columns
+            if column.onupdate is not None and column.name not in cyclic and column.name not in keys]
+    statement = table.update().where(*(table.c[key] == sa.bindparam(f"key_{key}") for key in keys)).values(
+        {name: sa.bindparam(f"value_{name}") for name in cyclic + kept})
+    values = [{**{f"key_{key}": row[key] for key in keys}, **{f"value_{name}": row.get(name) for name in cyclic + kept}}
+              for row in rows if any(row.get(name) is not None for name in cyclic)]
+    _insert(table, statement, values)
+
+
+def _insert(table, statement, rows) -> None:
+    try:
+        db.session.execute(statement, rows)
+    except sa.exc.StatementError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise RestoreError(f"the database refused the rows of table {table.name} ({reason})") from None
 
 
 def _check_target_empty(files: Store, attachments) -> None:
