@@ -247,6 +247,14 @@ def test_a_trade_missions_page_gives_its_itinerary_by_local_day_without_notes_or
     assert "SECRET" not in html and "@example.org" not in html
 
 
+def test_highlight_pages_are_not_found_when_the_office_does_not_publish_highlights(client, make, session):
+    visit = highlight(make, publish(make))
+    session.commit()
+    assert client.get(f"/public/en/highlights/{visit.id}").status_code == 200
+    set_fields(session, [name for name in PUBLIC_FIELDS if name != "highlights"])
+    assert client.get(f"/public/en/highlights/{visit.id}").status_code == 404
+
+
 def test_highlights_that_are_not_published_are_not_found(client, make, session):
     kyoto, hidden = publish(make), make.partnership(partner=make.city(name="Hiddenville"))
     staff_only = highlight(make, kyoto, visibility=Visibility.STAFF_ONLY)
