@@ -1,7 +1,7 @@
 """What the Wikidata pages read."""
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from crm.extensions import db
 from crm.wikidata.models import WikidataComparison
@@ -9,7 +9,7 @@ from crm.wikidata.models import WikidataComparison
 
 def comparisons():
     """Every comparison, newest first (the office's, not one user's: the report is about the office)."""
-    return (select(WikidataComparison).options(defer(WikidataComparison.report))
+    return (select(WikidataComparison).options(defer(WikidataComparison.report), joinedload(WikidataComparison.user))
             .order_by(WikidataComparison.id.desc()))
 
 
