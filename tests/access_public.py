@@ -29,11 +29,12 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def build(make, session, prefix: str, world: dict) -> dict:
+    from flask import has_app_context
+
     from crm.attachments.models import Attachment
     from crm.attachments.storage import attachment_key
     from crm.enums import Visibility
     from crm.storage import store
-    from flask import has_app_context
 
     partnership = world["partnership"]
     partnership.is_public = prefix == "Alpha"

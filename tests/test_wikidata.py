@@ -77,9 +77,9 @@ def test_bare_ids_tsv_and_missing_optional_columns_are_read(app_ctx):
                                                 b"wd:Q6106,https://www.wikidata.org/entity/Q9022,Guadalajara,\n")
     assert [(s.city, s.twin, s.start, s.twin_geonames) for s in statements] == [
         ("Q6106", "Q37951", "1959", None), ("Q6106", "Q9022", "", None)]
-    tsv = ('?city\t?twin\t?twinLabel\t?start\n<http://www.wikidata.org/entity/Q6106>\t'
-           '<http://www.wikidata.org/entity/Q1891>\t"Bologna"@en\t'
-           '"2003-05-20T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>\n').encode()
+    tsv = (b'?city\t?twin\t?twinLabel\t?start\n<http://www.wikidata.org/entity/Q6106>\t'
+           b'<http://www.wikidata.org/entity/Q1891>\t"Bologna"@en\t'
+           b'"2003-05-20T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>\n')
     (bologna,), _rows = read_export("query.tsv", tsv)
     assert (bologna.twin, bologna.twin_label, bologna.start) == ("Q1891", "Bologna", "2003-05-20")
 
@@ -394,7 +394,7 @@ def test_the_demo_portfolio_against_real_p190_data(app, client, login, session):
         db.session.commit()
         report = compare(read_export("portland_p190.json", fixture("portland_p190.json"))[0])
         db.session.commit()
-    name = lambda city_id: report["cities"][str(city_id)]["name"]  # noqa: E731
+    name = lambda city_id: report["cities"][str(city_id)]["name"]
     assert {r["label"] for r in report["missing_here"]} == {"Sapporo", "Ashkelon", "Ulsan", "Khabarovsk", "Mutare"}
     assert {(name(d["partner"]), d["kind"], d["wikidata"], d["ours"][:4]) for d in report["differences"]} == {
         ("Suzhou", START, "1988", "2004"), ("Bologna", START, "2003", "1991"), ("Utrecht", START, "2012", "2006"),

@@ -1,7 +1,7 @@
 """The open-data feed described for portals (issue 23 §2): a DCAT-style JSON-LD record a CKAN DCAT harvester (or
 any DCAT-AP reader) can take in, with the office's licence, the two distributions and what every field means."""
 from crm.links import public_url_for
-from crm.public.feed import CITY_COLUMNS, csv_columns, moment
+from crm.public.feed import csv_columns, moment
 
 LICENCES = {
     "cc0": {"id": "cc0", "name": "CC0 1.0 Universal (Public Domain Dedication)",

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import gettext as _
 
 from crm.access import PUBLISHED, allow
-from crm.i18n import LANGUAGES
 from crm.attachments import storage
 from crm.errors import MESSAGES, render_error
+from crm.i18n import LANGUAGES
 from crm.pagination import paginate
 from crm.public import pages, queries
 from crm.storage import store

@@ -89,7 +89,7 @@ def compare(statements: list[Statement], record_ids: bool = True) -> dict:
     for city_id, q in learned.items():
         if str(city_id) in cities:
             cities[str(city_id)]["q"] = q
-    name = lambda city_id: (cities.get(str(city_id)) or {}).get("name", "")  # noqa: E731
+    name = lambda city_id: (cities.get(str(city_id)) or {}).get("name", "")
     missing_here.sort(key=lambda r: (name(r["home"]).casefold(), (r["label"] or r["q"]).casefold()))
     missing_there.sort(key=lambda r: (name(r["home"]).casefold(), name(r["partner"]).casefold()))
     differences.sort(key=lambda r: (name(r["home"]).casefold(), name(r["partner"]).casefold(), r["kind"]))
