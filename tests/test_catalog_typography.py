@@ -78,7 +78,8 @@ def test_french_puts_a_no_break_space_before_double_punctuation():
         for mark in re.finditer(r"[;:?!]", text):
             at = mark.start()
             between_digits = text[at] == ":" and text[at - 1:at].isdigit() and text[at + 1:at + 2].isdigit()
-            if not between_digits and (at == 0 or text[at - 1] not in NO_BREAK):
+            url_scheme = text[at] == ":" and text[at + 1:at + 3] == "//"  # https://, not punctuation
+            if not between_digits and not url_scheme and (at == 0 or text[at - 1] not in NO_BREAK):
                 problems.append((msgids(message)[0], text[max(0, at - 20):at + 2]))
                 break
     assert problems == [], listed(problems)
