@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,18 +8,15 @@ from crm.attachments import storage
 from crm.attachments.forms import VisibilityForm
 from crm.attachments.models import Attachment
 from crm.attachments.queries import owner_of
+from crm.attachments.serving import send_attachment
 from crm.attachments.uploads import handle_upload
-from crm.downloads import content_disposition
 from crm.engagements.models import Engagement, Visibility
-from crm.errors import render_error
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.i18n import safe_next
 from crm.partnerships.models import Partnership
 from crm.partnerships.queries import get_in_scope_or_404, get_partnership_or_404
 from crm.soft_delete import KEEP_DAYS
-from crm.storage import store
-from crm.storage.serving import send_stored
 from crm.trash.operations import soft_delete
 
 bp = Blueprint("attachments", __name__)
@@ -58,24 +55,7 @@ def upload_to_partnership(partnership_id: int):
 @allow(STAFF, GUESTS)
 def download(attachment_id: int):
     attachment = get_in_scope_or_404(Attachment, attachment_id)
-    files, key = store(), storage.attachment_key(attachment)
-    try:
-        if files.staged_suffix:  # committed: a file its process left under its temporary name takes its name
-            files.recover(key)
-        # as_attachment: never rendered in our origin; Werkzeug adds filename*=UTF-8''… for Unicode names.
-        response = send_stored(files, key, mimetype=attachment.content_type, as_attachment=True,
-                               download_name=attachment.filename, etag=attachment.sha256)
-    except FileNotFoundError:
-        current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, files.describe(key))
-        abort(404)
-    except OSError as error:
-        current_app.logger.error("attachment %s: %s could not be read (%s)", attachment.id, files.describe(key),
-                                 error)
-        return render_error(503)
-    response.headers["Content-Disposition"] = content_disposition(attachment.filename)  # a readable ASCII fallback
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.private = True
-    return response
+    return send_attachment(attachment, private=True)
 
 
 @bp.post("/attachments/<int:attachment_id>/visibility")

@@ -3,17 +3,15 @@ partnership, a page per highlight (the EU grant's publication page) and the high
 
 Every URL names its language (/public/ar/…): a page is the same for every reader of that language, so it can be
 cached and framed by the city's website, where a language cookie would not reach."""
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crm.access import PUBLISHED, allow
-from crm.attachments import storage
-from crm.errors import MESSAGES, render_error
+from crm.attachments.serving import send_attachment
+from crm.errors import MESSAGES
 from crm.i18n import LANGUAGES
 from crm.pagination import paginate
 from crm.public import pages, queries
-from crm.storage import store
-from crm.storage.serving import send_stored
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 #: the sign-in page offers the directory when anything is published
@@ -100,19 +98,4 @@ def photo(photo_id: int):
     attachment = queries.published_photo(photo_id)
     if attachment is None:
         abort(404)
-    files, key = store(), storage.attachment_key(attachment)
-    try:
-        if files.staged_suffix:
-            files.recover(key)
-        response = send_stored(files, key, mimetype=attachment.content_type, as_attachment=False,
-                               etag=attachment.sha256)
-    except FileNotFoundError:
-        current_app.logger.error("public photo %s: stored file %s is missing", attachment.id, files.describe(key))
-        abort(404)
-    except OSError as error:
-        current_app.logger.error("public photo %s: %s could not be read (%s)", attachment.id, files.describe(key),
-                                 error)
-        return render_error(503)
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(attachment, inline=True)
