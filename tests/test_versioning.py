@@ -220,8 +220,12 @@ def no_version_needed() -> dict:
     from crm.programs.missions.models import Delegate, ItineraryComment, MissionOutcome
     from crm.settings.models import ActivityChange, RetentionRule
     from crm.users.models import StaffInvitation
+    from crm.wikidata.models import WikidataComparison
 
     return {
+        WikidataComparison: "written by its upload and, for a large file, once more by the one background job "
+                            "that holds the job's lease (crm.jobs claims it by a conditional UPDATE); people never "
+                            "edit it",
         ActivityChange: "append-only: one row per move of the activity stamp, written past the ORM in the "
                         "transaction of the change it records, never edited",
         AuditEvent: "append-only: each event is written once, in the transaction it records, and never changed",
