@@ -181,16 +181,19 @@ def test_two_writers_at_once_are_chained_in_commit_order(app, committed):
             session.flush()  # holds the settings row
             first_flushed.set()
             release_first.wait(timeout=30)
-            session.commit()
+            # Its own stamp, read inside its transaction: read after the commit, it could already be the second
+            # writer's, which commits the moment the lock is released (seen on a loaded machine).
             stamps["first"] = session.scalar(sa.select(OfficeSettings.activity_stamp))
+            session.commit()
 
     def second():
         first_flushed.wait(timeout=30)
         with Session(engine) as session:
             session.add(Engagement(partnership_id=partnerships[1].id, kind="meeting", title="Second",
                                    occurred_on=date(2026, 1, 2)))
-            session.commit()  # waits for the first
+            session.flush()  # waits for the first
             stamps["second"] = session.scalar(sa.select(OfficeSettings.activity_stamp))
+            session.commit()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
