@@ -81,6 +81,13 @@ PAGES = [
     (STAFF, "/costs/", False),
     (STAFF, "/gifts/", False),
     (STAFF, "/hosts/", False),
+    # the public face (issue 23): publishing a highlight, the Wikidata comparison; the public pages signed out
+    (STAFF, "/engagements/{roster_engagement}/public", False),
+    (STAFF, "/wikidata/", True),
+    (NOBODY, "/public/{lang}/", False),
+    (NOBODY, "/public/{lang}/partnerships/{guest_partnership}", False),
+    (NOBODY, "/public/{lang}/highlights/{roster_engagement}", False),
+    (NOBODY, "/open-data/?lang={lang}", False),
     (ADMIN, "/settings/", False),
     (ADMIN, "/settings/retention", False),
     (ADMIN, "/audit/", False),
@@ -212,7 +219,7 @@ SEND_EMPTY = """() => {
 async def _check(context, base, ids, path, send, language):
     page = await context.new_page()
     try:
-        await page.goto(base + path.format(**ids))
+        await page.goto(base + path.format(**ids, lang=language))  # a public page names its language
         found = await _problems(page, path)
         if await page.get_attribute("html", "lang") != language:
             found.append(f"{path}: not shown in {language}")
