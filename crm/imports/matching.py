@@ -174,6 +174,13 @@ class Matcher:
             self._cache[key] = self._match(name, country_code, point)
         return self._cache[key]
 
+    def by_geonames_id(self, gid: int, point=None) -> Match | None:
+        """The gazetteer's place with this GeoNames id, matched exactly (a file's optional id column); None when
+        the gazetteer has no such place (the name decides then)."""
+        if gid not in self.index.places:
+            return None
+        return Match(MATCHED, 100, gid, "geonames", [self._candidate(gid, 100, point)])
+
     def _exact(self, folded: str, country_code: str | None) -> list[int]:
         return [gid for cc in self.index.countries(country_code) for gid in self.index.exact.get(cc, {}).get(folded, ())]
 

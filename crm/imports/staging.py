@@ -15,7 +15,7 @@ from crm.exports.columns import city_name
 from crm.extensions import db
 from crm.imports.columns import ASSOCIATION, CONTACTS
 from crm.imports.countries import country_code, fold
-from crm.imports.matching import MATCHED, UNMATCHED, Match, Matcher, _coordinates
+from crm.imports.matching import MATCHED, UNMATCHED, Matcher, _coordinates
 from crm.imports.regions import is_region
 from crm.partnerships.models import Partnership
 
@@ -111,12 +111,9 @@ def stage_partnerships(job, matcher: Matcher | None = None, progress=None) -> No
 
 
 def _by_geonames_id(matcher: Matcher, text: str, point) -> dict | None:
-    """The gazetteer's city with the GeoNames id a file gives (an optional column), matched exactly; None when
-    the id is not one of the gazetteer's (the name decides then)."""
-    gid = int(text) if text.isdigit() and len(text) <= 10 else None
-    if gid is None or gid not in matcher.index.places:
-        return None
-    return Match(MATCHED, 100, gid, "geonames", [matcher._candidate(gid, 100, point)]).as_json()
+    """The match for the GeoNames id a file gives (an optional column), or None (the name decides then)."""
+    match = matcher.by_geonames_id(int(text), point) if text.isdigit() and len(text) <= 10 else None
+    return match.as_json() if match else None
 
 
 def _recorded_without_gazetteer() -> set[tuple[str, str]]:
